@@ -1,0 +1,45 @@
+namespace SseSim.Core.Storage;
+
+/// <summary>One change in an atomic batch. A null value deletes the key.</summary>
+public readonly record struct KvMutation(string Key, byte[]? Value);
+
+/// <summary>
+/// A durable, ordered key-value table. Reads are served from memory; a write returns only once it is
+/// durable on disk, so an acknowledged mutation survives kill -9.
+/// </summary>
+public interface IKeyValueStore : IAsyncDisposable
+{
+    bool TryGet(string key, out byte[] value);
+
+    /// <summary>Applies the batch atomically (all or nothing after a crash) and returns once it is durable.</summary>
+    ValueTask ApplyAsync(IReadOnlyList<KvMutation> batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Entries whose key starts with <paramref name="prefix"/>, in ordinal key order, starting after <paramref name="after"/> when given.</summary>
+    IReadOnlyList<KeyValuePair<string, byte[]>> Scan(string prefix, string? after = null, int limit = int.MaxValue);
+}
+
+public static class KeyValueStoreExtensions
+{
+    public static ValueTask PutAsync(this IKeyValueStore store, string key, byte[] value, CancellationToken cancellationToken = default) =>
+        store.ApplyAsync([new KvMutation(key, value)], cancellationToken);
+
+    public static ValueTask DeleteAsync(this IKeyValueStore store, string key, CancellationToken cancellationToken = default) =>
+        store.ApplyAsync([new KvMutation(key, null)], cancellationToken);
+}
+
+/// <summary>A durable append-only record stream (the audit trail).</summary>
+public interface IAppendLog : IAsyncDisposable
+{
+    /// <summary>Appends one record and returns once it is durable.</summary>
+    ValueTask AppendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken = default);
+
+    /// <summary>Every durable record, oldest first.</summary>
+    IEnumerable<byte[]> ReadAll();
+}
+
+/// <summary>Opens the named stores under the data dir; the only seam through which domains reach disk.</summary>
+public interface IStorageProvider : IAsyncDisposable
+{
+    IKeyValueStore OpenTable(string name);
+    IAppendLog OpenLog(string name);
+}
