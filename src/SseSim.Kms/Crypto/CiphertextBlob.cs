@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using SseSim.Core.Crypto;
+using SseSim.Core.Secrets;
+
+namespace SseSim.Kms.Crypto;
+
+/// <summary>The symmetric ciphertext blob, docs/formats/kms-ciphertext-blob.md.</summary>
+public static class CiphertextBlob
+{
+    public const byte Version = 0x01;
+    public const int MaterialIdLength = 32;
+    public const int NonceLength = 16;
+    public const int TagLength = 16;
+    private static readonly byte[] InfoPrefix = "sseSim-kms-blob-v1"u8.ToArray();
+    private static readonly byte[] ZeroIv = new byte[12];
+
+    public static int Overhead(int keyIdLength) => 2 + keyIdLength + MaterialIdLength + NonceLength + TagLength;
+
+    /// <summary>Encrypts under <paramref name="backingKey"/>; material id is 64 hex chars (docs/formats/kms-ciphertext-blob.md#layout).</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> plaintext, string keyId, string materialId, SecretBytes backingKey, EncryptionContext context)
+    {
+        var idLength = Encoding.ASCII.GetByteCount(keyId);
+        var headerLength = 2 + idLength + MaterialIdLength + NonceLength;
+        var blob = new byte[headerLength + plaintext.Length + TagLength];
+        blob[0] = Version;
+        blob[1] = checked((byte)idLength);
+        Encoding.ASCII.GetBytes(keyId, blob.AsSpan(2, idLength));
+        Convert.FromHexString(materialId, blob.AsSpan(2 + idLength, MaterialIdLength), out _, out _);
+        var nonce = blob.AsSpan(2 + idLength + MaterialIdLength, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+
+        Span<byte> messageKey = stackalloc byte[32];
+        try
+        {
+            DeriveMessageKey(backingKey, nonce, blob.AsSpan(1, 1 + idLength + MaterialIdLength), messageKey);
+            var aad = BuildAad(blob.AsSpan(0, headerLength), context, out var rented);
+            try
+            {
+                using var gcm = new AesGcm(messageKey, TagLength);
+                gcm.Encrypt(ZeroIv, plaintext, blob.AsSpan(headerLength, plaintext.Length), blob.AsSpan(headerLength + plaintext.Length), aad);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+        }
+        return blob;
+    }
+
+    /// <summary>Reads the header without decrypting; false when the blob cannot be one of ours.</summary>
+    public static bool TryParseHeader(ReadOnlySpan<byte> blob, out string keyId, out string materialId)
+    {
+        keyId = materialId = "";
+        if (blob.Length < 2 || blob[0] != Version)
+        {
+            return false;
+        }
+        int idLength = blob[1];
+        if (idLength is 0 or > 64 || blob.Length < Overhead(idLength) + 1)
+        {
+            return false;
+        }
+        var id = blob.Slice(2, idLength);
+        foreach (var b in id)
+        {
+            if (b is < 0x21 or > 0x7e)
+            {
+                return false;
+            }
+        }
+        keyId = Encoding.ASCII.GetString(id);
+        materialId = Convert.ToHexStringLower(blob.Slice(2 + idLength, MaterialIdLength));
+        return true;
+    }
+
+    /// <summary>Decrypts; any mismatch is InvalidCiphertextException with an empty message (docs/formats/kms-ciphertext-blob.md#errors).</summary>
+    public static SecretBytes Open(ReadOnlySpan<byte> blob, SecretBytes backingKey, EncryptionContext context)
+    {
+        if (!TryParseHeader(blob, out var keyId, out _))
+        {
+            throw KmsException.InvalidCiphertext();
+        }
+        var idLength = keyId.Length;
+        var headerLength = 2 + idLength + MaterialIdLength + NonceLength;
+        var plaintext = new SecretBytes(blob.Length - headerLength - TagLength);
+        Span<byte> messageKey = stackalloc byte[32];
+        try
+        {
+            DeriveMessageKey(backingKey, blob.Slice(2 + idLength + MaterialIdLength, NonceLength), blob.Slice(1, 1 + idLength + MaterialIdLength), messageKey);
+            var aad = BuildAad(blob[..headerLength], context, out var rented);
+            try
+            {
+                using var gcm = new AesGcm(messageKey, TagLength);
+                gcm.Decrypt(ZeroIv, blob.Slice(headerLength, plaintext.Length), blob[^TagLength..], plaintext.UnsafeExposeWritable(), aad);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+            return plaintext;
+        }
+        catch (CryptographicException)
+        {
+            plaintext.Dispose();
+            throw KmsException.InvalidCiphertext();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+        }
+    }
+
+    // docs/formats/kms-ciphertext-blob.md#keys: info = prefix ‖ keyId ‖ 0x00 ‖ materialId (raw).
+    private static void DeriveMessageKey(SecretBytes backingKey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> lengthIdAndMaterial, Span<byte> output)
+    {
+        Span<byte> info = stackalloc byte[InfoPrefix.Length + lengthIdAndMaterial.Length + 1];
+        InfoPrefix.CopyTo(info);
+        var idLength = lengthIdAndMaterial[0];
+        lengthIdAndMaterial.Slice(1, idLength).CopyTo(info[InfoPrefix.Length..]);
+        info[InfoPrefix.Length + idLength] = 0;
+        lengthIdAndMaterial[(1 + idLength)..].CopyTo(info[(InfoPrefix.Length + idLength + 1)..]);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, backingKey.UnsafeExpose(), output, nonce, info[..(InfoPrefix.Length + lengthIdAndMaterial.Length)]);
+    }
+
+    private static ReadOnlySpan<byte> BuildAad(ReadOnlySpan<byte> header, EncryptionContext context, out byte[] rented)
+    {
+        var canonical = context.Canonicalize();
+        rented = ArrayPool<byte>.Shared.Rent(header.Length + canonical.Length);
+        header.CopyTo(rented);
+        canonical.CopyTo(rented.AsSpan(header.Length));
+        return rented.AsSpan(0, header.Length + canonical.Length);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using SseSim.Core.Aws;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms;
+
+/// <summary>Which identifier forms a parameter accepts (reference kms.md §2.2).</summary>
+public enum KeyIdForms
+{
+    /// <summary>Key id or key ARN (management operations, grants).</summary>
+    KeyOnly,
+    /// <summary>Key id, key ARN, alias name or alias ARN (cryptographic operations, DescribeKey).</summary>
+    KeyOrAlias,
+}
+
+/// <summary>Turns the identifier a caller sent into a key, with AWS's NotFound wording.</summary>
+public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsManagedKeys managedKeys)
+{
+    [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial Regex KeyIdPattern();
+
+    [GeneratedRegex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):([0-9]{12}):(key|alias)/(.+)$")]
+    private static partial Regex ArnPattern();
+
+    public static bool IsKeyId(string value) => KeyIdPattern().IsMatch(value);
+
+    public async ValueTask<KmsKey> ResolveAsync(Caller caller, string? identifier, KeyIdForms forms, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(identifier))
+        {
+            throw KmsException.ConstraintViolation("", "keyId", "have length greater than or equal to 1");
+        }
+        if (identifier.Length > 2048)
+        {
+            throw KmsException.ConstraintViolation(identifier, "keyId", "have length less than or equal to 2048");
+        }
+
+        var account = caller.AccountId;
+        string? aliasName = null;
+        string keyId;
+        if (identifier.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var m = ArnPattern().Match(identifier);
+            if (!m.Success)
+            {
+                throw KmsException.NotFound($"Invalid arn {identifier}");
+            }
+            if (m.Groups[1].Value != options.Region)
+            {
+                throw KmsException.NotFound($"Invalid arn {m.Groups[1].Value}");
+            }
+            account = m.Groups[2].Value;
+            if (m.Groups[3].Value == "alias")
+            {
+                if (forms == KeyIdForms.KeyOnly)
+                {
+                    throw KmsException.InvalidArn("Key Aliases are not supported for this operation");
+                }
+                aliasName = "alias/" + m.Groups[4].Value;
+                keyId = "";
+            }
+            else
+            {
+                keyId = m.Groups[4].Value;
+            }
+        }
+        else if (identifier.StartsWith("alias/", StringComparison.Ordinal))
+        {
+            if (forms == KeyIdForms.KeyOnly)
+            {
+                throw KmsException.NotFound($"Invalid keyId '{identifier}'");
+            }
+            aliasName = identifier;
+            keyId = "";
+        }
+        else
+        {
+            keyId = identifier;
+        }
+
+        if (aliasName is not null)
+        {
+            var alias = store.FindAlias(account, aliasName);
+            if (alias is null && AwsManagedKeys.IsManagedAlias(aliasName))
+            {
+                return await managedKeys.GetOrCreateAsync(account, aliasName, cancellationToken);
+            }
+            if (alias is null || store.FindKey(alias.TargetKeyId) is not { } aliased)
+            {
+                throw KmsException.NotFound($"Alias arn:aws:kms:{options.Region}:{account}:{aliasName} is not found.");
+            }
+            return aliased;
+        }
+
+        if (!IsKeyId(keyId))
+        {
+            throw KmsException.NotFound($"Invalid keyId '{identifier}'");
+        }
+        var key = store.FindKey(keyId);
+        if (key is null || key.AccountId != account)
+        {
+            throw KmsException.NotFound($"Key 'arn:aws:kms:{options.Region}:{account}:key/{keyId}' does not exist");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,103 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms;
+
+/// <summary>
+/// AWS's key-state table (Developer Guide key-state.md, reference kms.md §3.2) as data: each operation
+/// belongs to one rule, and each rule says which states fail and how.
+/// </summary>
+public static class KeyStateRules
+{
+    public enum Rule
+    {
+        /// <summary>DescribeKey, policies, listings, RetireGrant, RevokeGrant, DeleteAlias: every state.</summary>
+        Always,
+        /// <summary>Cryptographic operations and CreateGrant.</summary>
+        Use,
+        EnableDisable,
+        /// <summary>Enable/DisableKeyRotation, RotateKeyOnDemand.</summary>
+        ChangeRotation,
+        /// <summary>GetKeyRotationStatus, ListKeyRotations.</summary>
+        ReadRotation,
+        ScheduleDeletion,
+        CancelDeletion,
+        /// <summary>CreateAlias, UpdateAlias target, TagResource, UntagResource, UpdateKeyDescription.</summary>
+        Metadata,
+        Import,
+    }
+
+    public static void Check(Rule rule, KmsKey key)
+    {
+        var state = key.KeyState;
+        var arn = key.Arn;
+        switch (rule)
+        {
+            case Rule.Always:
+                return;
+            case Rule.Use:
+                if (state == KeyStates.Disabled)
+                {
+                    throw KmsException.Disabled(arn);
+                }
+                RejectPending(key);
+                return;
+            case Rule.EnableDisable:
+            case Rule.Metadata:
+                RejectPending(key, allowImport: rule == Rule.Metadata);
+                return;
+            case Rule.ChangeRotation:
+                if (key.Origin == Origins.External)
+                {
+                    throw KmsException.Unsupported($"{arn} origin is EXTERNAL which is not valid for this operation.");
+                }
+                if (state == KeyStates.Disabled)
+                {
+                    throw KmsException.Disabled(arn);
+                }
+                RejectPending(key);
+                return;
+            case Rule.ReadRotation:
+                if (key.Origin == Origins.External && state == KeyStates.PendingImport)
+                {
+                    throw KmsException.Unsupported($"{arn} origin is EXTERNAL which is not valid for this operation.");
+                }
+                return;
+            case Rule.ScheduleDeletion:
+                if (state == KeyStates.PendingDeletion)
+                {
+                    throw KmsException.InvalidState($"{arn} is pending deletion.");
+                }
+                return;
+            case Rule.CancelDeletion:
+                if (state != KeyStates.PendingDeletion)
+                {
+                    throw KmsException.InvalidState($"{arn} is not pending deletion.");
+                }
+                return;
+            case Rule.Import:
+                if (key.Origin != Origins.External)
+                {
+                    throw KmsException.Unsupported($"{arn} origin is {key.Origin} which is not valid for this operation.");
+                }
+                if (state == KeyStates.PendingDeletion)
+                {
+                    throw KmsException.InvalidState($"{arn} is pending deletion.");
+                }
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(rule));
+        }
+    }
+
+    private static void RejectPending(KmsKey key, bool allowImport = false)
+    {
+        if (key.KeyState == KeyStates.PendingDeletion)
+        {
+            throw KmsException.InvalidState($"{key.Arn} is pending deletion.");
+        }
+        if (!allowImport && key.KeyState == KeyStates.PendingImport)
+        {
+            throw KmsException.InvalidState($"{key.Arn} is pending import.");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace SseSim.Kms;
+
+/// <summary>Receives the explicit operation table; the server binds each entry to its wire protocol.</summary>
+public interface IKmsOperationRegistry
+{
+    void Add<TRequest, TResponse>(string operation, Func<KmsCall, TRequest, ValueTask<TResponse>> handler)
+        where TRequest : class, new();
+}
+
+/// <summary>
+/// Every KMS operation SseSim serves, listed explicitly (no reflection). Split by area into partial files so
+/// each area's list sits next to its operations: KmsOperationCatalog.*.cs.
+/// </summary>
+public static partial class KmsOperationCatalog
+{
+    public static void RegisterAll(IKmsOperationRegistry registry)
+    {
+        RegisterLifecycle(registry);
+        RegisterCryptography(registry);
+        RegisterAccess(registry);
+    }
+
+    /// <summary>Modelled operations SseSim does not simulate; they answer UnsupportedOperationException naming themselves.</summary>
+    public static readonly IReadOnlyList<string> Unsupported =
+    [
+        "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore", "DescribeCustomKeyStores",
+        "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ReplicateKey", "UpdatePrimaryRegion", "DeriveSharedSecret",
+    ];
+}

@@ -1,0 +1,101 @@
+namespace SseSim.Kms.Model;
+
+/// <summary>
+/// One version of a key's material (an HSM backing key in AWS terms). <see cref="Sealed"/> is the
+/// material encrypted under the root key; the clear form never reaches disk.
+/// </summary>
+public sealed record KeyMaterial
+{
+    /// <summary>64 lowercase hex characters, as the KMS API spells KeyMaterialId.</summary>
+    public required string Id { get; init; }
+    public required byte[] Sealed { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>null for the original material, else AUTOMATIC or ON_DEMAND.</summary>
+    public string? RotationType { get; init; }
+    /// <summary>SubjectPublicKeyInfo DER for asymmetric keys (public, so not sealed).</summary>
+    public byte[]? PublicKey { get; init; }
+    /// <summary>Imported material only: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE.</summary>
+    public string? ExpirationModel { get; init; }
+    public DateTimeOffset? ValidTo { get; init; }
+    public string? Description { get; init; }
+}
+
+/// <summary>A KMS key and everything KMS keeps about it. Immutable: every change stores a new instance.</summary>
+public sealed record KmsKey
+{
+    public required string KeyId { get; init; }
+    public required string AccountId { get; init; }
+    public required string Region { get; init; }
+    public required DateTimeOffset CreationDate { get; init; }
+    public string Description { get; init; } = "";
+    public string KeySpec { get; init; } = "SYMMETRIC_DEFAULT";
+    public string KeyUsage { get; init; } = KeyUsages.EncryptDecrypt;
+    public string Origin { get; init; } = Origins.AwsKms;
+    public string KeyManager { get; init; } = "CUSTOMER";
+    public string KeyState { get; init; } = KeyStates.Enabled;
+    public DateTimeOffset? DeletionDate { get; init; }
+    public int? PendingDeletionWindowInDays { get; init; }
+    public required string Policy { get; init; }
+    public IReadOnlyList<KmsTag> Tags { get; init; } = [];
+    public bool RotationEnabled { get; init; }
+    public int? RotationPeriodInDays { get; init; }
+    public DateTimeOffset? NextRotationDate { get; init; }
+    public DateTimeOffset? OnDemandRotationStartDate { get; init; }
+    public int OnDemandRotations { get; init; }
+    /// <summary>Every material version ever used; the last one is current. Old ones stay for Decrypt.</summary>
+    public IReadOnlyList<KeyMaterial> Materials { get; init; } = [];
+
+    public string Arn => $"arn:aws:kms:{Region}:{AccountId}:key/{KeyId}";
+    public bool Enabled => KeyState == KeyStates.Enabled;
+    public bool IsAwsManaged => KeyManager == "AWS";
+    public KeySpecInfo SpecInfo => KeySpecInfo.All[KeySpec];
+    public KeyMaterial? CurrentMaterial => Materials.Count == 0 ? null : Materials[^1];
+
+    public KeyMaterial? FindMaterial(string id)
+    {
+        foreach (var m in Materials)
+        {
+            if (m.Id == id)
+            {
+                return m;
+            }
+        }
+        return null;
+    }
+}
+
+public sealed record KmsTag(string TagKey, string TagValue);
+
+public sealed record KmsAlias
+{
+    public required string AliasName { get; init; }
+    public required string AccountId { get; init; }
+    public required string Region { get; init; }
+    public required string TargetKeyId { get; init; }
+    public required DateTimeOffset CreationDate { get; init; }
+    public DateTimeOffset LastUpdatedDate { get; init; }
+
+    public string AliasArn => $"arn:aws:kms:{Region}:{AccountId}:{AliasName}";
+}
+
+public sealed record GrantConstraints
+{
+    public Dictionary<string, string>? EncryptionContextSubset { get; init; }
+    public Dictionary<string, string>? EncryptionContextEquals { get; init; }
+}
+
+public sealed record KmsGrant
+{
+    public required string GrantId { get; init; }
+    public required string KeyId { get; init; }
+    public required string KeyArn { get; init; }
+    public string? Name { get; init; }
+    public required DateTimeOffset CreationDate { get; init; }
+    public string? GranteePrincipal { get; init; }
+    public string? RetiringPrincipal { get; init; }
+    public required string IssuingAccount { get; init; }
+    public required IReadOnlyList<string> Operations { get; init; }
+    public GrantConstraints? Constraints { get; init; }
+    /// <summary>SHA-256 of the grant token; the token itself is handed out once and never stored.</summary>
+    public required string TokenHash { get; init; }
+}

@@ -1,0 +1,88 @@
+using SseSim.Kms.Crypto;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record CreateKeyRequest
+{
+    public string? Policy { get; init; }
+    public string? Description { get; init; }
+    public string? KeyUsage { get; init; }
+    public string? CustomerMasterKeySpec { get; init; }
+    public string? KeySpec { get; init; }
+    public string? Origin { get; init; }
+    public string? CustomKeyStoreId { get; init; }
+    public bool? BypassPolicyLockoutSafetyCheck { get; init; }
+    public IReadOnlyList<Tag>? Tags { get; init; }
+    public bool? MultiRegion { get; init; }
+    public string? XksKeyId { get; init; }
+}
+
+public sealed record CreateKeyResponse(KeyMetadata KeyMetadata);
+
+public static class CreateKey
+{
+    public static async ValueTask<CreateKeyResponse> ExecuteAsync(KmsCall call, CreateKeyRequest request)
+    {
+        if (request.CustomKeyStoreId is not null || request.XksKeyId is not null)
+        {
+            throw KmsException.Unsupported("Custom key stores (CloudHSM and external key stores) are not supported by SseSim.");
+        }
+        if (request.MultiRegion == true)
+        {
+            throw KmsException.Unsupported("Multi-Region keys are not supported by SseSim.");
+        }
+        if (request.KeySpec is not null && request.CustomerMasterKeySpec is not null)
+        {
+            throw KmsException.Validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec instead.");
+        }
+        var spec = request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+        if (KeySpecInfo.IsModelledButUnsupported(spec))
+        {
+            throw KmsException.Unsupported($"KeySpec {spec} is not supported by SseSim.");
+        }
+        Validate.OneOf(spec, request.KeySpec is null ? "customerMasterKeySpec" : "keySpec", KeySpecInfo.All.Keys);
+        var info = KeySpecInfo.All[spec];
+        Validate.OneOf(request.KeyUsage, "keyUsage", [KeyUsages.EncryptDecrypt, KeyUsages.SignVerify, KeyUsages.GenerateVerifyMac, KeyUsages.KeyAgreement]);
+        if (request.KeyUsage is null && !info.IsSymmetric)
+        {
+            throw KmsException.Validation("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+        }
+        var usage = request.KeyUsage ?? KeyUsages.EncryptDecrypt;
+        if (!info.Usages.Contains(usage))
+        {
+            throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec}");
+        }
+        var origin = request.Origin ?? Origins.AwsKms;
+        Validate.OneOf(origin, "origin", [Origins.AwsKms, Origins.External, "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]);
+        if (origin is "AWS_CLOUDHSM" or "EXTERNAL_KEY_STORE")
+        {
+            throw KmsException.Unsupported($"Origin {origin} (custom key stores) is not supported by SseSim.");
+        }
+        Validate.Length(request.Description, "description", 0, 8192);
+        Validate.Tags(request.Tags);
+
+        var keyId = Guid.NewGuid().ToString();
+        var policy = request.Policy ?? KeyPolicies.Default(call.Caller.AccountId);
+        call.Kms.Authorizer.ValidatePolicy(policy, call.Caller, request.BypassPolicyLockoutSafetyCheck == true);
+
+        var key = new KmsKey
+        {
+            KeyId = keyId,
+            AccountId = call.Caller.AccountId,
+            Region = call.Kms.Options.Region,
+            CreationDate = call.Now,
+            Description = request.Description ?? "",
+            KeySpec = spec,
+            KeyUsage = usage,
+            Origin = origin,
+            KeyState = origin == Origins.External ? KeyStates.PendingImport : KeyStates.Enabled,
+            Policy = policy,
+            Tags = request.Tags?.Select(t => new KmsTag(t.TagKey, t.TagValue)).ToList() ?? [],
+            Materials = origin == Origins.External ? [] : [call.Kms.Vault.Generate(keyId, spec)],
+        };
+        await call.Kms.Store.PutKeyAsync(key, call.CancellationToken);
+        call.Touch(key);
+        return new CreateKeyResponse(KeyMetadata.From(key));
+    }
+}
