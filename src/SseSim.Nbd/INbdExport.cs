@@ -1,0 +1,57 @@
+namespace SseSim.Nbd;
+
+/// <summary>
+/// A block device served over NBD. Byte offsets and lengths are already bounds-checked by the server.
+/// Implementations throw <see cref="NbdException"/> for a specific NBD error; any other
+/// <see cref="IOException"/> is reported as EIO.
+/// </summary>
+public interface INbdExport
+{
+    string Name { get; }
+
+    long Size { get; }
+
+    bool IsReadOnly { get; }
+
+    /// <summary>Cancelled when the export is withdrawn (detach): every connection serving it is dropped.</summary>
+    CancellationToken Closed { get; }
+
+    ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <param name="fua">Force unit access: return only once the data is durable.</param>
+    ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, bool fua, CancellationToken cancellationToken);
+
+    /// <summary>Returns once every write completed before the call is durable.</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    ValueTask TrimAsync(long offset, long length, bool fua, CancellationToken cancellationToken);
+
+    ValueTask WriteZeroesAsync(long offset, long length, bool fua, CancellationToken cancellationToken);
+}
+
+/// <summary>Resolves export names at handshake time. Only currently exportable devices are returned.</summary>
+public interface INbdExportProvider
+{
+    INbdExport? Find(string name);
+
+    IReadOnlyList<string> List();
+}
+
+/// <summary>A request failed with a specific NBD error value (<see cref="NbdError"/>).</summary>
+public sealed class NbdException(uint error, string message) : IOException(message)
+{
+    public uint Error { get; } = error;
+}
+
+/// <summary>The fixed NBD error values (proto.md "Error values").</summary>
+public static class NbdError
+{
+    public const uint Eperm = 1;
+    public const uint Eio = 5;
+    public const uint Enomem = 12;
+    public const uint Einval = 22;
+    public const uint Enospc = 28;
+    public const uint Eoverflow = 75;
+    public const uint Enotsup = 95;
+    public const uint Eshutdown = 108;
+}

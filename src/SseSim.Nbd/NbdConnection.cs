@@ -1,0 +1,372 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using static SseSim.Nbd.NbdProtocol;
+
+namespace SseSim.Nbd;
+
+/// <summary>One client: handshake, then requests served in order with simple replies.</summary>
+internal sealed class NbdConnection
+{
+    private readonly Socket _socket;
+    private readonly INbdExportProvider _exports;
+    private readonly CancellationTokenSource _cts;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _noZeroes;
+
+    public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping)
+    {
+        _socket = socket;
+        _exports = exports;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        // Small segments: the reader buffers at most one request (≤ 32 MiB payload) beyond what is consumed.
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>Drops the connection now (detach, server stop): in-flight reads and writes are cancelled.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _cts.Cancel();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            var export = await HandshakeAsync(_cts.Token);
+            if (export is not null)
+            {
+                using var closed = export.Closed.Register(Abort);
+                await TransmitAsync(export, _cts.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            // A dropped or misbehaving client ends its own connection only.
+        }
+        finally
+        {
+            await _reader.CompleteAsync();
+            await _writer.CompleteAsync();
+            _stream.Dispose();
+            _cts.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    private async Task<INbdExport?> HandshakeAsync(CancellationToken ct)
+    {
+        var hello = new byte[18];
+        BinaryPrimitives.WriteUInt64BigEndian(hello, NbdMagic);
+        BinaryPrimitives.WriteUInt64BigEndian(hello.AsSpan(8), IHaveOpt);
+        BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(16), FlagFixedNewstyle | FlagNoZeroes);
+        await _writer.WriteAsync(hello, ct);
+
+        var clientFlags = BinaryPrimitives.ReadUInt32BigEndian(await ReadExactAsync(4, ct));
+        if ((clientFlags & ~(ClientFixedNewstyle | ClientNoZeroes)) != 0 || (clientFlags & ClientFixedNewstyle) == 0)
+        {
+            return null;
+        }
+        _noZeroes = (clientFlags & ClientNoZeroes) != 0;
+
+        while (true)
+        {
+            var header = await ReadExactAsync(16, ct);
+            if (BinaryPrimitives.ReadUInt64BigEndian(header) != IHaveOpt)
+            {
+                return null;
+            }
+            var option = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8));
+            var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
+            if (length > MaxOptionLength)
+            {
+                return null;
+            }
+            var data = await ReadExactAsync((int)length, ct);
+            switch (option)
+            {
+                case OptExportName:
+                    {
+                        var export = _exports.Find(Encoding.UTF8.GetString(data));
+                        if (export is null)
+                        {
+                            // EXPORT_NAME cannot carry an error: the spec says disconnect.
+                            return null;
+                        }
+                        var reply = new byte[_noZeroes ? 10 : 134];
+                        BinaryPrimitives.WriteInt64BigEndian(reply, export.Size);
+                        BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(8), TransmissionFlags(export));
+                        await _writer.WriteAsync(reply, ct);
+                        return export;
+                    }
+                case OptAbort:
+                    await OptionReplyAsync(option, RepAck, [], ct);
+                    return null;
+                case OptList:
+                    if (length != 0)
+                    {
+                        await OptionReplyAsync(option, RepErrInvalid, "LIST takes no data"u8.ToArray(), ct);
+                        break;
+                    }
+                    foreach (var name in _exports.List())
+                    {
+                        var bytes = Encoding.UTF8.GetBytes(name);
+                        var payload = new byte[4 + bytes.Length];
+                        BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)bytes.Length);
+                        bytes.CopyTo(payload, 4);
+                        await OptionReplyAsync(option, RepServer, payload, ct);
+                    }
+                    await OptionReplyAsync(option, RepAck, [], ct);
+                    break;
+                case OptInfo:
+                case OptGo:
+                    {
+                        var export = await InfoOrGoAsync(option, data, ct);
+                        if (export is not null && option == OptGo)
+                        {
+                            return export;
+                        }
+                        break;
+                    }
+                default:
+                    await OptionReplyAsync(option, RepErrUnsup, [], ct);
+                    break;
+            }
+        }
+    }
+
+    private async Task<INbdExport?> InfoOrGoAsync(uint option, byte[] data, CancellationToken ct)
+    {
+        if (data.Length < 6)
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "short INFO/GO request"u8.ToArray(), ct);
+            return null;
+        }
+        var nameLength = BinaryPrimitives.ReadUInt32BigEndian(data);
+        if (nameLength > data.Length - 6)
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "bad name length"u8.ToArray(), ct);
+            return null;
+        }
+        var name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
+        var count = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(4 + (int)nameLength));
+        if (data.Length != 6 + nameLength + (2 * count))
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "bad information request count"u8.ToArray(), ct);
+            return null;
+        }
+        var wantsBlockSize = false;
+        for (var i = 0; i < count; i++)
+        {
+            wantsBlockSize |= BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(6 + (int)nameLength + (2 * i))) == InfoBlockSize;
+        }
+        var export = _exports.Find(name);
+        if (export is null)
+        {
+            await OptionReplyAsync(option, RepErrUnknown, Encoding.UTF8.GetBytes($"no such export (or volume not attached): {name}"), ct);
+            return null;
+        }
+        var info = new byte[12];
+        BinaryPrimitives.WriteUInt16BigEndian(info, InfoExport);
+        BinaryPrimitives.WriteInt64BigEndian(info.AsSpan(2), export.Size);
+        BinaryPrimitives.WriteUInt16BigEndian(info.AsSpan(10), TransmissionFlags(export));
+        await OptionReplyAsync(option, RepInfo, info, ct);
+        if (wantsBlockSize)
+        {
+            var sizes = new byte[14];
+            BinaryPrimitives.WriteUInt16BigEndian(sizes, InfoBlockSize);
+            BinaryPrimitives.WriteUInt32BigEndian(sizes.AsSpan(2), 1);
+            BinaryPrimitives.WriteUInt32BigEndian(sizes.AsSpan(6), PreferredBlockSize);
+            BinaryPrimitives.WriteUInt32BigEndian(sizes.AsSpan(10), MaxPayload);
+            await OptionReplyAsync(option, RepInfo, sizes, ct);
+        }
+        await OptionReplyAsync(option, RepAck, [], ct);
+        return export;
+    }
+
+    private static ushort TransmissionFlags(INbdExport export)
+    {
+        // CAN_MULTI_CONN holds: all connections share one device and FLUSH makes the whole store durable.
+        var flags = (ushort)(TxHasFlags | TxSendFlush | TxSendFua | TxSendTrim | TxSendWriteZeroes | TxCanMultiConn);
+        return export.IsReadOnly ? (ushort)(flags | TxReadOnly) : flags;
+    }
+
+    private async ValueTask OptionReplyAsync(uint option, uint type, byte[] data, CancellationToken ct)
+    {
+        var header = new byte[20];
+        BinaryPrimitives.WriteUInt64BigEndian(header, OptReplyMagic);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(8), option);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(12), type);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(16), (uint)data.Length);
+        _writer.Write(header);
+        _writer.Write(data);
+        await _writer.FlushAsync(ct);
+    }
+
+    private async Task TransmitAsync(INbdExport export, CancellationToken ct)
+    {
+        while (true)
+        {
+            var request = await ReadExactAsync(28, ct);
+            if (BinaryPrimitives.ReadUInt32BigEndian(request) != RequestMagic)
+            {
+                return;
+            }
+            var flags = BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(4));
+            var type = BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(6));
+            var handle = BinaryPrimitives.ReadUInt64BigEndian(request.AsSpan(8));
+            var offset = BinaryPrimitives.ReadUInt64BigEndian(request.AsSpan(16));
+            var length = BinaryPrimitives.ReadUInt32BigEndian(request.AsSpan(24));
+            var fua = (flags & CmdFlagFua) != 0;
+            var badFlags = (flags & ~(CmdFlagFua | CmdFlagNoHole)) != 0;
+            var inBounds = offset <= (ulong)export.Size && length <= (ulong)export.Size - offset;
+
+            switch (type)
+            {
+                case CmdDisc:
+                    return;
+                case CmdWrite:
+                    {
+                        if (length > MaxPayload)
+                        {
+                            // Cannot skip an oversized payload without buffering it: drop the client.
+                            return;
+                        }
+                        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+                        try
+                        {
+                            await ReadExactIntoAsync(buffer.AsMemory(0, (int)length), ct);
+                            var error = badFlags ? NbdError.Einval
+                                : export.IsReadOnly ? NbdError.Eperm
+                                : !inBounds ? NbdError.Enospc
+                                : await RunAsync(() => export.WriteAsync((long)offset, buffer.AsMemory(0, (int)length), fua, ct));
+                            await SimpleReplyAsync(error, handle, default, ct);
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                        break;
+                    }
+                case CmdRead:
+                    {
+                        if (badFlags || !inBounds || length > MaxPayload)
+                        {
+                            await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
+                            break;
+                        }
+                        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+                        try
+                        {
+                            var error = await RunAsync(() => export.ReadAsync((long)offset, buffer.AsMemory(0, (int)length), ct));
+                            await SimpleReplyAsync(error, handle, error == 0 ? buffer.AsMemory(0, (int)length) : default, ct);
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                        break;
+                    }
+                case CmdFlush:
+                    await SimpleReplyAsync(badFlags ? NbdError.Einval : await RunAsync(() => export.FlushAsync(ct)), handle, default, ct);
+                    break;
+                case CmdTrim:
+                case CmdWriteZeroes:
+                    {
+                        var error = badFlags ? NbdError.Einval
+                            : export.IsReadOnly ? NbdError.Eperm
+                            : !inBounds ? (type == CmdTrim ? NbdError.Einval : NbdError.Enospc)
+                            : await RunAsync(() => type == CmdTrim
+                                ? export.TrimAsync((long)offset, length, fua, ct)
+                                : export.WriteZeroesAsync((long)offset, length, fua, ct));
+                        await SimpleReplyAsync(error, handle, default, ct);
+                        break;
+                    }
+                default:
+                    await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
+                    break;
+            }
+        }
+    }
+
+    private static async ValueTask<uint> RunAsync(Func<ValueTask> operation)
+    {
+        try
+        {
+            await operation();
+            return 0;
+        }
+        catch (NbdException e)
+        {
+            return e.Error;
+        }
+        catch (IOException)
+        {
+            return NbdError.Eio;
+        }
+    }
+
+    private async ValueTask SimpleReplyAsync(uint error, ulong handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        var header = _writer.GetSpan(16);
+        BinaryPrimitives.WriteUInt32BigEndian(header, SimpleReplyMagic);
+        BinaryPrimitives.WriteUInt32BigEndian(header[4..], error);
+        BinaryPrimitives.WriteUInt64BigEndian(header[8..], handle);
+        _writer.Advance(16);
+        if (!data.IsEmpty)
+        {
+            _writer.Write(data.Span);
+        }
+        await _writer.FlushAsync(ct);
+    }
+
+    private async ValueTask<byte[]> ReadExactAsync(int count, CancellationToken ct)
+    {
+        var result = new byte[count];
+        await ReadExactIntoAsync(result, ct);
+        return result;
+    }
+
+    private async ValueTask ReadExactIntoAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        var filled = 0;
+        while (filled < destination.Length)
+        {
+            var read = await _reader.ReadAsync(ct);
+            var buffer = read.Buffer;
+            var consumed = buffer.Start;
+            try
+            {
+                var take = (int)Math.Min(buffer.Length, destination.Length - filled);
+                var slice = buffer.Slice(0, take);
+                slice.CopyTo(destination.Span[filled..]);
+                filled += take;
+                consumed = slice.End;
+                if (filled < destination.Length && read.IsCompleted)
+                {
+                    throw new EndOfStreamException("NBD client closed the connection mid-message.");
+                }
+            }
+            finally
+            {
+                _reader.AdvanceTo(consumed);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace SseSim.Nbd;
+
+/// <summary>Wire constants of the NBD protocol (NetworkBlockDevice/nbd doc/proto.md), fixed newstyle only.</summary>
+internal static class NbdProtocol
+{
+    public const ulong NbdMagic = 0x4e42444d41474943;
+    public const ulong IHaveOpt = 0x49484156454F5054;
+    public const ulong OptReplyMagic = 0x3e889045565a9;
+    public const uint RequestMagic = 0x25609513;
+    public const uint SimpleReplyMagic = 0x67446698;
+
+    public const ushort FlagFixedNewstyle = 1;
+    public const ushort FlagNoZeroes = 2;
+    public const uint ClientFixedNewstyle = 1;
+    public const uint ClientNoZeroes = 2;
+
+    public const uint OptExportName = 1;
+    public const uint OptAbort = 2;
+    public const uint OptList = 3;
+    public const uint OptInfo = 6;
+    public const uint OptGo = 7;
+
+    public const uint RepAck = 1;
+    public const uint RepServer = 2;
+    public const uint RepInfo = 3;
+    public const uint RepErrUnsup = 0x80000001;
+    public const uint RepErrInvalid = 0x80000003;
+    public const uint RepErrUnknown = 0x80000006;
+    public const uint RepErrShutdown = 0x80000007;
+
+    public const ushort InfoExport = 0;
+    public const ushort InfoBlockSize = 3;
+
+    public const ushort TxHasFlags = 1 << 0;
+    public const ushort TxReadOnly = 1 << 1;
+    public const ushort TxSendFlush = 1 << 2;
+    public const ushort TxSendFua = 1 << 3;
+    public const ushort TxSendTrim = 1 << 5;
+    public const ushort TxSendWriteZeroes = 1 << 6;
+    public const ushort TxCanMultiConn = 1 << 8;
+
+    public const ushort CmdRead = 0;
+    public const ushort CmdWrite = 1;
+    public const ushort CmdDisc = 2;
+    public const ushort CmdFlush = 3;
+    public const ushort CmdTrim = 4;
+    public const ushort CmdWriteZeroes = 6;
+
+    public const ushort CmdFlagFua = 1 << 0;
+    public const ushort CmdFlagNoHole = 1 << 1;
+
+    /// <summary>32 MiB: the largest payload interoperable clients send (proto.md "Block size constraints").</summary>
+    public const int MaxPayload = 32 * 1024 * 1024;
+
+    /// <summary>Option data is a name (≤ 4096 bytes) plus a few info requests; anything larger is abuse.</summary>
+    public const int MaxOptionLength = 16 * 1024;
+
+    public const int PreferredBlockSize = 4096;
+}

@@ -1,0 +1,63 @@
+namespace SseSim.Nbd.Tests;
+
+internal sealed class MemoryExport(string name, long size) : INbdExport, IDisposable
+{
+    private readonly byte[] _data = new byte[size];
+    private readonly CancellationTokenSource _closed = new();
+
+    public string Name => name;
+    public long Size => size;
+    public bool IsReadOnly => false;
+    public CancellationToken Closed => _closed.Token;
+    public int Flushes { get; private set; }
+    public int FuaWrites { get; private set; }
+
+    /// <summary>Reads touching [BadOffset, BadOffset+4096) fail like a failed GCM tag.</summary>
+    public long BadOffset { get; set; } = -1;
+
+    public byte[] Data => _data;
+
+    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (BadOffset >= 0 && offset < BadOffset + 4096 && offset + destination.Length > BadOffset)
+        {
+            throw new IOException("tag mismatch");
+        }
+        _data.AsSpan((int)offset, destination.Length).CopyTo(destination.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, bool fua, CancellationToken cancellationToken)
+    {
+        source.Span.CopyTo(_data.AsSpan((int)offset));
+        FuaWrites += fua ? 1 : 0;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        Flushes++;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask TrimAsync(long offset, long length, bool fua, CancellationToken cancellationToken) => WriteZeroesAsync(offset, length, fua, cancellationToken);
+
+    public ValueTask WriteZeroesAsync(long offset, long length, bool fua, CancellationToken cancellationToken)
+    {
+        _data.AsSpan((int)offset, (int)length).Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Close() => _closed.Cancel();
+
+    public void Dispose() => _closed.Dispose();
+}
+
+internal sealed class MemoryExportProvider : INbdExportProvider
+{
+    public Dictionary<string, INbdExport> Exports { get; } = [];
+
+    public INbdExport? Find(string name) => Exports.GetValueOrDefault(name);
+
+    public IReadOnlyList<string> List() => [.. Exports.Keys];
+}
