@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using SseSim.Core.Aws;
+
+namespace SseSim.Server.Auth;
+
+/// <summary>Why authentication failed, independent of how each API spells the error.</summary>
+public enum AuthFailure
+{
+    None,
+    MissingAuthentication,
+    IncompleteSignature,
+    UnknownAccessKey,
+    SignatureMismatch,
+    RequestExpired,
+    PresignedExpired,
+}
+
+/// <summary>The parsed credential and signature of a SigV4 request.</summary>
+public sealed record SigV4Request(Identity Identity, string Date, string Region, string Service, string SignedHeaders, string Signature, string AmzDate, bool Presigned)
+{
+    /// <summary>The signing key, needed again to check aws-chunked chunk signatures.</summary>
+    public byte[] SigningKey { get; init; } = [];
+    public string Scope => $"{Date}/{Region}/{Service}/aws4_request";
+}
+
+public readonly record struct AuthResult(AuthFailure Failure, string Message, SigV4Request? Request)
+{
+    public bool Succeeded => Failure == AuthFailure.None;
+    public static AuthResult Fail(AuthFailure failure, string message) => new(failure, message, null);
+}
+
+/// <summary>
+/// AWS Signature Version 4 (header and presigned-query forms), per the SigV4 documentation: canonical request,
+/// string to sign, derived signing key (cached per secret, date, region and service), constant-time compare.
+/// </summary>
+public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time)
+{
+    private const string Algorithm = "AWS4-HMAC-SHA256";
+    private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
+
+    /// <summary>The credential scope service named by the request, before verification (used for routing).</summary>
+    public static string? ScopeService(HttpRequest request)
+    {
+        var credential = request.Headers.Authorization.ToString() is { Length: > 0 } auth
+            ? ExtractField(auth, "Credential=")
+            : request.Query["X-Amz-Credential"].ToString();
+        var parts = credential?.Split('/');
+        return parts is { Length: 5 } ? parts[3] : null;
+    }
+
+    /// <param name="payloadHash">Hex SHA-256 of the body, or the literal the client signed (UNSIGNED-PAYLOAD, STREAMING-...).</param>
+    public AuthResult Verify(HttpRequest request, string payloadHash)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            return VerifyHeader(request, authorization, payloadHash);
+        }
+        if (request.Query.ContainsKey("X-Amz-Signature") || request.Query.ContainsKey("X-Amz-Credential"))
+        {
+            return VerifyPresigned(request);
+        }
+        return AuthResult.Fail(AuthFailure.MissingAuthentication, "Missing Authentication Token");
+    }
+
+    private AuthResult VerifyHeader(HttpRequest request, string authorization, string payloadHash)
+    {
+        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        {
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Authorization header requires '{Algorithm}' algorithm. Authorization={authorization.Split(' ')[0]}");
+        }
+        var credential = ExtractField(authorization, "Credential=");
+        var signedHeaders = ExtractField(authorization, "SignedHeaders=");
+        var signature = ExtractField(authorization, "Signature=");
+        if (credential is null || signedHeaders is null || signature is null)
+        {
+            var missing = new List<string>();
+            if (credential is null) { missing.Add("'Credential'"); }
+            if (signedHeaders is null) { missing.Add("'SignedHeaders'"); }
+            if (signature is null) { missing.Add("'Signature'"); }
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Authorization header requires {string.Join(", ", missing)} parameter. Authorization={authorization}");
+        }
+        var amzDate = request.Headers["X-Amz-Date"].ToString();
+        if (amzDate.Length == 0)
+        {
+            amzDate = request.Headers.Date.ToString() is { Length: > 0 } d && DateTimeOffset.TryParse(d, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)
+                : "";
+        }
+        if (amzDate.Length == 0)
+        {
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+        }
+        return Check(request, credential, signedHeaders, signature, amzDate, payloadHash, presigned: false, expires: null);
+    }
+
+    private AuthResult VerifyPresigned(HttpRequest request)
+    {
+        var q = request.Query;
+        var algorithm = q["X-Amz-Algorithm"].ToString();
+        var credential = q["X-Amz-Credential"].ToString();
+        var signedHeaders = q["X-Amz-SignedHeaders"].ToString();
+        var signature = q["X-Amz-Signature"].ToString();
+        var amzDate = q["X-Amz-Date"].ToString();
+        var expiresText = q["X-Amz-Expires"].ToString();
+        if (algorithm != Algorithm || credential.Length == 0 || signedHeaders.Length == 0 || signature.Length == 0 || amzDate.Length == 0)
+        {
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+        }
+        int? expires = null;
+        if (expiresText.Length > 0)
+        {
+            if (!int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var e) || e is < 1 or > 604800)
+            {
+                return AuthResult.Fail(AuthFailure.IncompleteSignature, "X-Amz-Expires must be between 1 and 604800 seconds.");
+            }
+            expires = e;
+        }
+        // Presigned URLs sign the payload as UNSIGNED-PAYLOAD unless the client put a hash header in.
+        var payload = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } h ? h : "UNSIGNED-PAYLOAD";
+        return Check(request, credential, signedHeaders, signature, amzDate, payload, presigned: true, expires);
+    }
+
+    private AuthResult Check(HttpRequest request, string credential, string signedHeaders, string signature, string amzDate, string payloadHash, bool presigned, int? expires)
+    {
+        var scope = credential.Split('/');
+        if (scope.Length != 5 || scope[4] != "aws4_request")
+        {
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Credential should be scoped to a valid region. Credential={credential}");
+        }
+        var identity = identities.Find(scope[0]);
+        if (identity is null)
+        {
+            return AuthResult.Fail(AuthFailure.UnknownAccessKey, "The security token included in the request is invalid.");
+        }
+        if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt))
+        {
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Date must be in ISO-8601 'basic format'. Got '{amzDate}'.");
+        }
+        if (!amzDate.StartsWith(scope[1], StringComparison.Ordinal))
+        {
+            return AuthResult.Fail(AuthFailure.SignatureMismatch, $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}'");
+        }
+        var now = time.GetUtcNow();
+        if (presigned)
+        {
+            if (signedAt > now + MaxSkew)
+            {
+                return AuthResult.Fail(AuthFailure.RequestExpired, "Request is not valid yet");
+            }
+            if (expires is { } e && now > signedAt.AddSeconds(e))
+            {
+                return AuthResult.Fail(AuthFailure.PresignedExpired, "Request has expired");
+            }
+        }
+        else if ((now - signedAt).Duration() > MaxSkew)
+        {
+            var fmt = "yyyyMMdd'T'HHmmss'Z'";
+            return AuthResult.Fail(AuthFailure.RequestExpired,
+                $"Signature expired: {amzDate} is now earlier than {(now - MaxSkew).UtcDateTime.ToString(fmt, CultureInfo.InvariantCulture)} ({now.UtcDateTime.ToString(fmt, CultureInfo.InvariantCulture)} - 15 min.)");
+        }
+
+        var canonical = CanonicalRequest(request, signedHeaders, payloadHash, presigned, scope[3]);
+        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var key = SigningKey(identity.SecretAccessKey, scope[1], scope[2], scope[3]);
+        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign));
+        var provided = TryFromHex(signature);
+        if (provided is null || !CryptographicOperations.FixedTimeEquals(expected, provided))
+        {
+            return AuthResult.Fail(AuthFailure.SignatureMismatch,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        }
+        return new AuthResult(AuthFailure.None, "", new SigV4Request(identity, scope[1], scope[2], scope[3], signedHeaders, signature, amzDate, presigned) { SigningKey = key });
+    }
+
+    public byte[] SigningKey(string secret, string date, string region, string service) =>
+        _signingKeys.GetOrAdd((secret, date, region, service), static k =>
+        {
+            var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + k.Secret), Encoding.UTF8.GetBytes(k.Date));
+            var kRegion = HMACSHA256.HashData(kDate, Encoding.UTF8.GetBytes(k.Region));
+            var kService = HMACSHA256.HashData(kRegion, Encoding.UTF8.GetBytes(k.Service));
+            return HMACSHA256.HashData(kService, "aws4_request"u8);
+        });
+
+    public static string CanonicalRequest(HttpRequest request, string signedHeaders, string payloadHash, bool presigned, string service)
+    {
+        var rawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
+        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
+        var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
+        if (rawPath.Length == 0)
+        {
+            rawPath = "/";
+        }
+
+        var sb = new StringBuilder(512);
+        sb.Append(request.Method).Append('\n');
+        // S3 signs the path encoded once; every other service double-encodes (SigV4 docs, "Create a canonical request").
+        var path = UriEncodePath(Uri.UnescapeDataString(rawPath));
+        sb.Append(service == "s3" ? path : UriEncodePath(path)).Append('\n');
+        sb.Append(CanonicalQuery(rawQuery, presigned)).Append('\n');
+        foreach (var name in signedHeaders.Split(';'))
+        {
+            sb.Append(name).Append(':').Append(CanonicalHeaderValue(request, name)).Append('\n');
+        }
+        sb.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
+        return sb.ToString();
+    }
+
+    private static string CanonicalHeaderValue(HttpRequest request, string name)
+    {
+        if (name == "host")
+        {
+            return request.Host.Value ?? "";
+        }
+        var values = request.Headers[name];
+        return string.Join(',', values.Select(v => CollapseSpaces((v ?? "").Trim())));
+    }
+
+    private static string CollapseSpaces(string value)
+    {
+        if (!value.Contains("  ", StringComparison.Ordinal))
+        {
+            return value;
+        }
+        var sb = new StringBuilder(value.Length);
+        var space = false;
+        foreach (var c in value)
+        {
+            if (c == ' ')
+            {
+                if (!space)
+                {
+                    sb.Append(c);
+                }
+                space = true;
+            }
+            else
+            {
+                sb.Append(c);
+                space = false;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string CanonicalQuery(string rawQuery, bool presigned)
+    {
+        if (rawQuery.Length == 0)
+        {
+            return "";
+        }
+        var pairs = new List<(string Key, string Value)>();
+        foreach (var part in rawQuery.Split('&'))
+        {
+            if (part.Length == 0)
+            {
+                continue;
+            }
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var k = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
+            var v = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
+            if (presigned && k == "X-Amz-Signature")
+            {
+                continue;
+            }
+            pairs.Add((UriEncode(k), UriEncode(v)));
+        }
+        pairs.Sort((a, b) => a.Key != b.Key ? string.CompareOrdinal(a.Key, b.Key) : string.CompareOrdinal(a.Value, b.Value));
+        return string.Join('&', pairs.Select(p => p.Key + "=" + p.Value));
+    }
+
+    /// <summary>RFC 3986 encoding as SigV4 wants it: unreserved characters kept, everything else %XX (upper hex).</summary>
+    public static string UriEncode(string value, bool keepSlash = false)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        var sb = new StringBuilder(bytes.Length * 3);
+        foreach (var b in bytes)
+        {
+            var c = (char)b;
+            if (c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.' or '~' || (keepSlash && c == '/'))
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string UriEncodePath(string path) => UriEncode(path, keepSlash: true);
+
+    private static string? ExtractField(string authorization, string name)
+    {
+        var start = authorization.IndexOf(name, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+        start += name.Length;
+        var end = authorization.IndexOf(',', start);
+        var value = (end < 0 ? authorization[start..] : authorization[start..end]).Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+
+    private static byte[]? TryFromHex(string hex)
+    {
+        try
+        {
+            return hex.Length == 64 ? Convert.FromHexString(hex) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

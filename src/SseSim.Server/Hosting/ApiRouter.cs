@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using SseSim.Core.Aws;
+using SseSim.Server.Auth;
+using SseSim.Server.CloudTrail;
+using SseSim.Server.Kms;
+
+namespace SseSim.Server.Hosting;
+
+/// <summary>
+/// One port, every API, routed the way a LocalStack user expects: by X-Amz-Target (KMS, CloudTrail),
+/// then by the SigV4 credential scope's service, then by path.
+/// </summary>
+public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options)
+{
+    private const string KmsTargetPrefix = "TrentService.";
+    private const string CloudTrailTargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+    private const int MaxJsonBody = 1 << 20;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        if (request.Path.Equals("/_ssesim/health", StringComparison.Ordinal))
+        {
+            await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail" } });
+            return;
+        }
+
+        var target = request.Headers["X-Amz-Target"].ToString();
+        if (target.StartsWith(KmsTargetPrefix, StringComparison.Ordinal))
+        {
+            await HandleJsonAsync(context, target[KmsTargetPrefix.Length..], kms.HandleAsync);
+            return;
+        }
+        if (target.StartsWith(CloudTrailTargetPrefix, StringComparison.Ordinal))
+        {
+            await HandleJsonAsync(context, target[CloudTrailTargetPrefix.Length..], cloudTrail.HandleAsync);
+            return;
+        }
+
+        context.Response.StatusCode = 400;
+        await KmsEndpoint.WriteErrorAsync(context, "UnknownOperationException", "SseSim could not route this request to an API.");
+    }
+
+    private async Task HandleJsonAsync(HttpContext context, string operation, Func<HttpContext, string, Caller, byte[], Task> handler)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            await KmsEndpoint.WriteErrorAsync(context, "UnknownOperationException", "Only POST is supported.", 405);
+            return;
+        }
+        if (request.ContentLength > MaxJsonBody)
+        {
+            await KmsEndpoint.WriteErrorAsync(context, "ValidationException", "Request body too large.", 413);
+            return;
+        }
+        var body = await ReadBodyAsync(request, context.RequestAborted);
+        if (body is null)
+        {
+            await KmsEndpoint.WriteErrorAsync(context, "ValidationException", "Request body too large.", 413);
+            return;
+        }
+        var auth = verifier.Verify(request, SigV4Verifier.Hex(SHA256.HashData(body)));
+        if (!auth.Succeeded)
+        {
+            var type = auth.Failure switch
+            {
+                AuthFailure.MissingAuthentication => "MissingAuthenticationTokenException",
+                AuthFailure.IncompleteSignature => "IncompleteSignatureException",
+                AuthFailure.UnknownAccessKey => "UnrecognizedClientException",
+                _ => "InvalidSignatureException",
+            };
+            await KmsEndpoint.WriteErrorAsync(context, type, auth.Message);
+            return;
+        }
+        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+        await handler(context, operation, caller, body);
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxJsonBody ? (int)request.ContentLength : 1024);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxJsonBody)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,37 @@
+namespace SseSim.Server.Hosting;
+
+/// <summary>
+/// The run contract: <c>--port --host --nbd-port --data-dir --seed --region</c>, also settable through
+/// environment variables (SSESIM_PORT, SSESIM_DATADIR, ...) and appsettings.json (Port, DataDir, ...).
+/// </summary>
+public sealed class ServerOptions
+{
+    public int Port { get; set; } = 4566;
+    public string Host { get; set; } = "127.0.0.1";
+    public int NbdPort { get; set; } = 10809;
+    public string DataDir { get; set; } = "./data";
+    public string? Seed { get; set; }
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Base64 32-byte root key supplied by the operator instead of the generated data-dir file.</summary>
+    public string? RootKey { get; set; }
+
+    /// <summary>Set false to lift KMS request quotas for load tests.</summary>
+    public bool KmsQuotas { get; set; } = true;
+
+    /// <summary>Optional per-volume IOPS/throughput limits modelled on EBS (off by default).</summary>
+    public bool VolumeLimits { get; set; }
+
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--port"] = "Port",
+        ["--host"] = "Host",
+        ["--nbd-port"] = "NbdPort",
+        ["--data-dir"] = "DataDir",
+        ["--seed"] = "Seed",
+        ["--region"] = "Region",
+        ["--root-key"] = "RootKey",
+        ["--kms-quotas"] = "KmsQuotas",
+        ["--volume-limits"] = "VolumeLimits",
+    };
+}

@@ -1,0 +1,62 @@
+using SseSim.Core.Secrets;
+using SseSim.Core.Storage;
+using SseSim.Kms;
+using SseSim.Kms.Crypto;
+using SseSim.Server.Auth;
+using SseSim.Server.CloudTrail;
+using SseSim.Server.Kms;
+using SseSim.Storage.Faster;
+
+namespace SseSim.Server.Hosting;
+
+/// <summary>
+/// Builds the whole server. Program.cs is a thin shell over this, and tests, samples and benchmarks start the
+/// same host in-process (on port 0 for an ephemeral port).
+/// </summary>
+public static class SseSimHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddEnvironmentVariables("SSESIM_");
+        builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings.ToDictionary());
+        configure?.Invoke(builder);
+
+        var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host), options.Port);
+            k.Limits.MaxRequestBodySize = null; // S3 enforces its own object-size limits.
+            k.AddServerHeader = false;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        var seed = SeedFile.Load(options.Seed);
+        var time = TimeProvider.System;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(new IdentityRegistry(seed.Identities.Select(i => i.ToIdentity())));
+        builder.Services.AddSingleton<IStorageProvider>(_ => new FasterStorageProvider(Path.Combine(options.DataDir, "store")));
+        builder.Services.AddSingleton(_ => options.RootKey is { Length: > 0 } supplied
+            ? new RootKey(SecretBytes.TakeFrom(Convert.FromBase64String(supplied)))
+            : RootKey.LoadOrCreate(options.DataDir));
+        builder.Services.AddSingleton(sp => new KmsService(
+            new KmsOptions { Region = options.Region, QuotasEnabled = options.KmsQuotas },
+            sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<RootKey>(), time));
+        builder.Services.AddSingleton<SigV4Verifier>();
+        builder.Services.AddSingleton<KmsEndpoint>();
+        builder.Services.AddSingleton<LookupEventsEndpoint>();
+        builder.Services.AddSingleton<ApiRouter>();
+
+        var app = builder.Build();
+        var kms = app.Services.GetRequiredService<KmsService>();
+        var identities = app.Services.GetRequiredService<IdentityRegistry>();
+        KmsSeeding.ApplyAsync(kms, seed.Keys, identities.All.First().AccountId).GetAwaiter().GetResult();
+
+        // The container disposes KmsService before the storage it writes to (reverse creation order).
+        var router = app.Services.GetRequiredService<ApiRouter>();
+        app.Run(router.HandleAsync);
+        return app;
+    }
+}

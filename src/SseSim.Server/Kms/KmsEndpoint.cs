@@ -1,0 +1,90 @@
+using System.Text.Json;
+using SseSim.Core.Aws;
+using SseSim.Core.Secrets;
+using SseSim.Kms;
+
+namespace SseSim.Server.Kms;
+
+/// <summary>
+/// TrentService over AWS JSON 1.1: binds the explicit operation table to JSON, and renders every failure as
+/// <c>{"__type", "message"}</c> with HTTP 400 (5xx only for server faults), as real KMS answers.
+/// </summary>
+public sealed class KmsEndpoint : IKmsOperationRegistry
+{
+    private delegate Task<(object Response, Type Type)> Handler(Caller caller, byte[] body, CancellationToken cancellationToken);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo[]> SecretProperties = new();
+    private readonly Dictionary<string, Handler> _operations = new(StringComparer.Ordinal);
+    private readonly KmsService _kms;
+
+    public KmsEndpoint(KmsService kms)
+    {
+        _kms = kms;
+        KmsOperationCatalog.RegisterAll(this);
+    }
+
+    public IReadOnlyCollection<string> Operations => _operations.Keys;
+
+    public void Add<TRequest, TResponse>(string operation, Func<KmsCall, TRequest, ValueTask<TResponse>> handler)
+        where TRequest : class, new()
+    {
+        _operations.Add(operation, async (caller, body, cancellationToken) =>
+        {
+            var request = body.Length == 0 ? new TRequest() : JsonSerializer.Deserialize<TRequest>(body, KmsJson.Options) ?? new TRequest();
+            var response = await _kms.InvokeAsync(caller, operation, request, handler, cancellationToken);
+            return (response!, typeof(TResponse));
+        });
+    }
+
+    public async Task HandleAsync(HttpContext context, string operation, Caller caller, byte[] body)
+    {
+        if (!_operations.TryGetValue(operation, out var handler))
+        {
+            var unsupported = KmsOperationCatalog.Unsupported.Contains(operation) || operation == "GetKeyLastUsage";
+            await WriteErrorAsync(context, unsupported ? "UnsupportedOperationException" : "UnknownOperationException",
+                unsupported ? $"{operation} is not supported by SseSim (custom key stores and multi-Region keys are not simulated)." : $"Unknown operation {operation}");
+            return;
+        }
+        object? response = null;
+        try
+        {
+            (response, var type) = await handler(caller, body, context.RequestAborted);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-amz-json-1.1";
+            await JsonSerializer.SerializeAsync(context.Response.Body, response, type, KmsJson.Options, context.RequestAborted);
+        }
+        catch (KmsException e)
+        {
+            await WriteErrorAsync(context, e.ErrorType, e.Message, e.IsServerFault ? 500 : 400);
+        }
+        catch (JsonException)
+        {
+            await WriteErrorAsync(context, "SerializationException", "Start of structure or map found where not expected.");
+        }
+        finally
+        {
+            DisposeSecrets(response);
+        }
+    }
+
+    public static async Task WriteErrorAsync(HttpContext context, string type, string message, int status = 400)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
+    }
+
+    /// <summary>Responses carry plaintext data keys as SecretBytes; zero them once the bytes are on the wire.</summary>
+    private static void DisposeSecrets(object? response)
+    {
+        if (response is null)
+        {
+            return;
+        }
+        foreach (var property in SecretProperties.GetOrAdd(response.GetType(), static t => t.GetProperties().Where(p => p.PropertyType == typeof(SecretBytes)).ToArray()))
+        {
+            (property.GetValue(response) as SecretBytes)?.Dispose();
+        }
+    }
+}

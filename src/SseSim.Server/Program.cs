@@ -1,0 +1,4 @@
+using SseSim.Server.Hosting;
+
+var app = SseSimHost.Build(args);
+await app.RunAsync();
