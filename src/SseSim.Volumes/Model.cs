@@ -1,0 +1,81 @@
+namespace SseSim.Volumes;
+
+public sealed record Tag(string Key, string Value);
+
+public sealed record VolumeAttachmentInfo(string VolumeId, string InstanceId, string Device, string State, DateTimeOffset AttachTime, bool DeleteOnTermination);
+
+public sealed record VolumeInfo(
+    string VolumeId, string AvailabilityZone, int Size, string VolumeType, int? Iops, int? Throughput,
+    bool Encrypted, string? KmsKeyId, string? SnapshotId, string State, DateTimeOffset CreateTime,
+    IReadOnlyList<VolumeAttachmentInfo> Attachments, IReadOnlyList<Tag> Tags);
+
+public sealed record SnapshotInfo(
+    string SnapshotId, string VolumeId, int VolumeSize, string State, string Progress, DateTimeOffset StartTime,
+    DateTimeOffset? CompletionTime, string? Description, string OwnerId, bool Encrypted, string? KmsKeyId,
+    string DataEncryptionKeyId, string? StateMessage, IReadOnlyList<Tag> Tags);
+
+public sealed record InstanceInfo(
+    string InstanceId, string State, string AvailabilityZone, string InstanceType, DateTimeOffset LaunchTime,
+    IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags);
+
+public sealed record InstanceStateChange(string InstanceId, string PreviousState, string CurrentState);
+
+public sealed record VolumeModificationInfo(
+    string VolumeId, string ModificationState, int OriginalSize, int TargetSize, string OriginalVolumeType, string TargetVolumeType,
+    int? OriginalIops, int? TargetIops, int? OriginalThroughput, int? TargetThroughput, DateTimeOffset StartTime);
+
+public sealed record CreateVolumeRequest
+{
+    public required string AvailabilityZone { get; init; }
+    public int? Size { get; init; }
+    public string? VolumeType { get; init; }
+    public int? Iops { get; init; }
+    public int? Throughput { get; init; }
+    public bool? Encrypted { get; init; }
+    public string? KmsKeyId { get; init; }
+    public string? SnapshotId { get; init; }
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
+
+public sealed record ModifyVolumeRequest
+{
+    public required string VolumeId { get; init; }
+    public int? Size { get; init; }
+    public string? VolumeType { get; init; }
+    public int? Iops { get; init; }
+    public int? Throughput { get; init; }
+}
+
+public sealed record CopySnapshotRequest
+{
+    public required string SourceSnapshotId { get; init; }
+    public string? Description { get; init; }
+    public bool? Encrypted { get; init; }
+    public string? KmsKeyId { get; init; }
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
+
+public sealed record RunInstancesRequest
+{
+    public required string AvailabilityZone { get; init; }
+    public int Count { get; init; } = 1;
+    public string InstanceType { get; init; } = "t3.micro";
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
+
+/// <summary>EC2 filters: name → accepted values (any matches). Wildcards * and ? are honoured.</summary>
+public sealed class Filters : Dictionary<string, IReadOnlyList<string>>
+{
+    public Filters() : base(StringComparer.Ordinal)
+    {
+    }
+}
+
+public sealed class VolumeServiceOptions
+{
+    /// <summary>Per-volume IOPS/throughput token buckets with AWS baselines (<c>--volume-limits</c>); off by default.</summary>
+    public bool EnforceVolumeLimits { get; init; }
+
+    /// <summary>How long an EBS direct API block token stays valid (AWS: 7 days).</summary>
+    public TimeSpan BlockTokenLifetime { get; init; } = TimeSpan.FromDays(7);
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SseSim.Volumes;
+
+/// <summary>Persisted volume metadata (block-volume.md §6). Mutable: changed only under the service gate.</summary>
+internal sealed class VolumeRecord
+{
+    public required string VolumeId { get; init; }
+    public required string AccountId { get; init; }
+    public required string Region { get; init; }
+    public required string AvailabilityZone { get; init; }
+    public int Size { get; set; }
+    public required string VolumeType { get; set; }
+    public int? Iops { get; set; }
+    public int? Throughput { get; set; }
+    public bool Encrypted { get; init; }
+    public string? KmsKeyArn { get; init; }
+    public byte[]? WrappedKey { get; init; }
+    public string? KeyContextId { get; init; }
+    public required string LineageId { get; init; }
+    public uint WriterId { get; init; }
+    public required Dictionary<uint, string> Writers { get; init; }
+    public string? SnapshotId { get; init; }
+    /// <summary>Snapshot whose manifest backs the blocks this volume has not written itself (lazy load).</summary>
+    public string? BaseSnapshotId { get; set; }
+    /// <summary>Parent of the next snapshot (incremental): the last completed snapshot, else the base.</summary>
+    public string? LastSnapshotId { get; set; }
+    public required string State { get; set; }
+    public DateTimeOffset CreateTime { get; init; }
+    public List<Tag> Tags { get; init; } = [];
+    public AttachmentRecord? Attachment { get; set; }
+}
+
+internal sealed class AttachmentRecord
+{
+    public required string InstanceId { get; init; }
+    public required string Device { get; init; }
+    public required string State { get; set; }
+    public DateTimeOffset AttachTime { get; init; }
+    public bool DeleteOnTermination { get; set; }
+    public string? GrantId { get; init; }
+}
+
+internal sealed class SnapshotRecord
+{
+    public required string SnapshotId { get; init; }
+    public required string AccountId { get; init; }
+    public required string Region { get; init; }
+    public required string VolumeId { get; init; }
+    public int VolumeSize { get; init; }
+    public required string State { get; set; }
+    public string? StateMessage { get; set; }
+    public DateTimeOffset StartTime { get; init; }
+    public DateTimeOffset? CompletionTime { get; set; }
+    public string? Description { get; init; }
+    public bool Encrypted { get; init; }
+    public string? KmsKeyArn { get; init; }
+    public byte[]? WrappedKey { get; init; }
+    public string? KeyContextId { get; init; }
+    public required string LineageId { get; init; }
+    public required Dictionary<uint, string> Writers { get; init; }
+    public string? ParentSnapshotId { get; init; }
+    public List<Tag> Tags { get; init; } = [];
+    /// <summary>Deleted by the user but still holding blocks other manifests reference (block-volume.md §5.2).</summary>
+    public bool Tombstone { get; set; }
+    /// <summary>Set for EBS direct API snapshots (StartSnapshot): their writer id and timeout.</summary>
+    public uint DirectWriterId { get; init; }
+    public DateTimeOffset? DirectDeadline { get; init; }
+    public string? ClientToken { get; init; }
+}
+
+internal sealed class InstanceRecord
+{
+    public required string InstanceId { get; init; }
+    public required string AccountId { get; init; }
+    public required string AvailabilityZone { get; init; }
+    public required string InstanceType { get; init; }
+    public required string State { get; set; }
+    public DateTimeOffset LaunchTime { get; init; }
+    public List<Tag> Tags { get; init; } = [];
+}
+
+internal sealed class AccountSettings
+{
+    public bool EncryptionByDefault { get; set; }
+    public string? DefaultKmsKeyId { get; set; }
+}
+
+internal static class Json
+{
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    public static T Decode<T>(byte[] bytes) => JsonSerializer.Deserialize<T>(bytes, Options) ?? throw new InvalidDataException("null metadata record");
+}
+
+internal static class Keys
+{
+    public static string Volume(string id) => $"ebs/vol/{id}";
+    public static string Snapshot(string id) => $"ebs/snap/{id}";
+    public static string Manifest(string id) => $"ebs/manifest/{id}";
+    /// <summary>A restored volume's own copy of its base snapshot's manifest, so deleting the snapshot cannot narrow it.</summary>
+    public static string VolumeBase(string volumeId) => $"ebs/volbase/{volumeId}";
+    public static string Lineage(string id) => $"ebs/lineage/{id}";
+    public static string Instance(string id) => $"ebs/inst/{id}";
+    public static string Account(string account, string region) => $"ebs/acct/{account}/{region}";
+    public static string MapPrefix(string volumeId) => $"ebs/map/{volumeId}/";
+}

@@ -1,0 +1,445 @@
+using SseSim.Core.Aws;
+using SseSim.Core.Storage;
+using SseSim.Volumes.Blocks;
+using SseSim.Volumes.Snapshots;
+
+namespace SseSim.Volumes;
+
+public sealed partial class VolumeService
+{
+    /// <summary>
+    /// Point-in-time, incremental snapshot (block-volume.md §5.2–5.3). Returns <c>pending</c>; blocks are copied
+    /// in the background with copy-on-write protection, so the volume stays usable.
+    /// </summary>
+    public async Task<SnapshotInfo> CreateSnapshotAsync(Caller caller, string volumeId, string? description = null, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var volume = LoadVolume(caller, volumeId);
+            var parentId = volume.LastSnapshotId;
+            var parent = parentId is null ? null : LoadManifest(parentId);
+            var snapshot = new SnapshotRecord
+            {
+                SnapshotId = AwsIds.New("snap"),
+                AccountId = caller.AccountId,
+                Region = caller.Region,
+                VolumeId = volumeId,
+                VolumeSize = volume.Size,
+                State = "pending",
+                StartTime = _time.GetUtcNow(),
+                Description = description,
+                Encrypted = volume.Encrypted,
+                KmsKeyArn = volume.KmsKeyArn,
+                WrappedKey = volume.WrappedKey,
+                KeyContextId = volume.KeyContextId,
+                LineageId = volume.LineageId,
+                Writers = new Dictionary<uint, string>(volume.Writers),
+                ParentSnapshotId = parent is null ? null : parentId,
+                Tags = [.. tags ?? []],
+            };
+            await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot), cancellationToken);
+
+            var runtime = Runtime(volume);
+            var manifest = new Manifest();
+            PendingCopy pending;
+            lock (runtime.Gate)
+            {
+                // The instant of the snapshot: what is present now is what the snapshot will hold.
+                var captured = runtime.Map.Snapshot();
+                if (runtime.Base is not null)
+                {
+                    foreach (var (index, holder) in runtime.Base.Entries)
+                    {
+                        if (!runtime.Map.Contains(index))
+                        {
+                            manifest.Entries[index] = holder;
+                        }
+                    }
+                }
+                pending = new PendingCopy([.. captured], (index, record) => CopyBlockLocked(runtime, snapshot.SnapshotId, parent, manifest, index, record));
+                runtime.Pending.Add(pending);
+            }
+            var task = Task.Run(() => DrainSnapshotAsync(caller, volume.VolumeId, runtime, snapshot, manifest, pending), CancellationToken.None);
+            lock (_snapshotTasks)
+            {
+                _snapshotTasks[snapshot.SnapshotId] = task;
+            }
+            return ToInfo(snapshot);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Decides, for one captured block, whether the new snapshot holds it or references its parent's copy.</summary>
+    private void CopyBlockLocked(VolumeRuntime runtime, string snapshotId, Manifest? parent, Manifest manifest, long index, byte[]? record)
+    {
+        if (record is null)
+        {
+            // Own record gone (trimmed, no base data): the base shows through, or the block is zero.
+            if (runtime.Base?.Entries.TryGetValue(index, out var baseHolder) == true)
+            {
+                manifest.Entries[index] = baseHolder;
+            }
+            return;
+        }
+        if (parent?.Entries.TryGetValue(index, out var holder) == true)
+        {
+            var old = new byte[BlockFormat.EncryptedRecordSize];
+            // Every encrypted write has a fresh nonce, so identical bytes mean "not written since the parent".
+            if (_snapshots.TryRead(holder, index, old, out var length) && old.AsSpan(0, length).SequenceEqual(record))
+            {
+                manifest.Entries[index] = holder;
+                return;
+            }
+        }
+        _snapshots.Write(snapshotId, index, record);
+        manifest.Entries[index] = snapshotId;
+    }
+
+    private async Task DrainSnapshotAsync(Caller caller, string volumeId, VolumeRuntime runtime, SnapshotRecord snapshot, Manifest manifest, PendingCopy pending)
+    {
+        try
+        {
+            foreach (var index in pending.Remaining.ToArray())
+            {
+                lock (runtime.Gate)
+                {
+                    if (pending.Remaining.Remove(index))
+                    {
+                        var record = new byte[BlockFormat.EncryptedRecordSize];
+                        pending.Process(index, _blocks.TryRead(volumeId, index, record, out var length) ? record[..length] : null);
+                    }
+                }
+            }
+            lock (runtime.Gate)
+            {
+                runtime.Pending.Remove(pending);
+            }
+            await _snapshots.FlushAsync();
+            await _gate.WaitAsync();
+            try
+            {
+                snapshot.State = "completed";
+                snapshot.CompletionTime = _time.GetUtcNow();
+                var batch = new List<KvMutation>
+                {
+                    new(Keys.Manifest(snapshot.SnapshotId), manifest.Encode()),
+                    new(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot)),
+                };
+                if (_kv.TryGet(Keys.Volume(volumeId), out var bytes))
+                {
+                    var volume = Json.Decode<VolumeRecord>(bytes);
+                    volume.LastSnapshotId = snapshot.SnapshotId;
+                    batch.Add(new KvMutation(Keys.Volume(volumeId), Json.Encode(volume)));
+                }
+                await _kv.ApplyAsync(batch);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception e)
+        {
+            lock (runtime.Gate)
+            {
+                runtime.Pending.Remove(pending);
+            }
+            snapshot.State = "error";
+            snapshot.StateMessage = e.Message;
+            await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot));
+        }
+        finally
+        {
+            lock (_snapshotTasks)
+            {
+                _snapshotTasks.Remove(snapshot.SnapshotId);
+            }
+        }
+        _ = caller;
+    }
+
+    /// <summary>Waits until a snapshot started by CreateSnapshot leaves <c>pending</c> (tests, orderly shutdown).</summary>
+    public Task WaitForSnapshotAsync(string snapshotId)
+    {
+        lock (_snapshotTasks)
+        {
+            return _snapshotTasks.TryGetValue(snapshotId, out var t) ? t : Task.CompletedTask;
+        }
+    }
+
+    private List<Task> PendingSnapshotTasks(string volumeId)
+    {
+        lock (_snapshotTasks)
+        {
+            return [.. _snapshotTasks.Where(kv => _kv.TryGet(Keys.Snapshot(kv.Key), out var b) && Json.Decode<SnapshotRecord>(b).VolumeId == volumeId).Select(kv => kv.Value)];
+        }
+    }
+
+    public IReadOnlyList<SnapshotInfo> DescribeSnapshots(Caller caller, IReadOnlyList<string>? snapshotIds = null, Filters? filters = null)
+    {
+        var all = _kv.Scan("ebs/snap/").Select(kv => Json.Decode<SnapshotRecord>(kv.Value))
+            .Where(s => !s.Tombstone && s.AccountId == caller.AccountId && s.Region == caller.Region).ToList();
+        if (snapshotIds is { Count: > 0 })
+        {
+            var missing = snapshotIds.FirstOrDefault(id => all.All(s => s.SnapshotId != id));
+            if (missing is not null)
+            {
+                throw Ec2Exception.SnapshotNotFound(missing);
+            }
+            all = [.. all.Where(s => snapshotIds.Contains(s.SnapshotId))];
+        }
+        return [.. all.Where(s => FilterMatch.All(filters, name => name switch
+        {
+            "snapshot-id" => [s.SnapshotId],
+            "volume-id" => [s.VolumeId],
+            "status" => [s.State],
+            "encrypted" => [s.Encrypted ? "true" : "false"],
+            "owner-id" => [s.AccountId],
+            "volume-size" => [s.VolumeSize.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            "description" => s.Description is null ? [] : [s.Description],
+            "tag-key" => s.Tags.Select(t => t.Key),
+            _ when name.StartsWith("tag:", StringComparison.Ordinal) => s.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
+            _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+        })).Select(ToInfo)];
+    }
+
+    public async Task DeleteSnapshotAsync(Caller caller, string snapshotId, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var snapshot = LoadSnapshot(caller, snapshotId);
+            if (snapshot.State == "pending" && snapshot.DirectWriterId == 0)
+            {
+                throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshotId}' is still being created.");
+            }
+            snapshot.Tombstone = true;
+            await _kv.PutAsync(Keys.Snapshot(snapshotId), Json.Encode(snapshot), cancellationToken);
+            await CollectTombstonesAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Frees blocks of deleted snapshots that no live manifest and no lazily-loading volume references
+    /// (block-volume.md §5.2). A tombstone whose blocks are all free disappears.
+    /// </summary>
+    private async Task CollectTombstonesAsync(CancellationToken cancellationToken)
+    {
+        var snapshots = _kv.Scan("ebs/snap/").Select(kv => Json.Decode<SnapshotRecord>(kv.Value)).ToList();
+        var tombstones = snapshots.Where(s => s.Tombstone).ToList();
+        if (tombstones.Count == 0)
+        {
+            return;
+        }
+        // References: manifests of live snapshots, and base manifests of volumes (lazy loading).
+        var referenced = new HashSet<(string, long)>();
+        var liveManifests = snapshots.Where(s => !s.Tombstone).Select(s => LoadManifest(s.SnapshotId))
+            .Concat(_kv.Scan("ebs/volbase/").Select(kv => Manifest.Decode(kv.Value)));
+        foreach (var manifest in liveManifests)
+        {
+            foreach (var (index, holder) in manifest?.Entries ?? [])
+            {
+                referenced.Add((holder, index));
+            }
+        }
+        foreach (var t in tombstones)
+        {
+            var manifest = LoadManifest(t.SnapshotId);
+            var stillHeld = new Manifest();
+            foreach (var (index, holder) in manifest?.Entries ?? [])
+            {
+                if (holder != t.SnapshotId)
+                {
+                    continue;
+                }
+                if (referenced.Contains((t.SnapshotId, index)))
+                {
+                    stillHeld.Entries[index] = holder;
+                }
+                else
+                {
+                    _snapshots.Delete(t.SnapshotId, index);
+                }
+            }
+            // A tombstone's manifest lists only what it still holds, so it keeps no other snapshot's blocks alive.
+            await _kv.ApplyAsync(stillHeld.Entries.Count == 0
+                ? [new KvMutation(Keys.Snapshot(t.SnapshotId), null), new KvMutation(Keys.Manifest(t.SnapshotId), null)]
+                : [new KvMutation(Keys.Manifest(t.SnapshotId), stillHeld.Encode())], cancellationToken);
+        }
+        await _snapshots.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Same KMS key: the copy shares data key, lineage and holders (nothing is copied). Another key, or
+    /// encrypting an unencrypted source: a full copy under a new data key with context naming the new
+    /// snapshot (block-volume.md §5.4). Encryption is never removed.
+    /// </summary>
+    public async Task<string> CopySnapshotAsync(Caller caller, CopySnapshotRequest request, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var source = LoadSnapshot(caller, request.SourceSnapshotId);
+            if (source.State != "completed")
+            {
+                throw new Ec2Exception("IncorrectState", $"Snapshot '{source.SnapshotId}' is not completed.");
+            }
+            if (request.Encrypted == false && source.Encrypted)
+            {
+                throw Ec2Exception.InvalidParameter("Encrypted snapshots cannot be copied unencrypted; the Encrypted parameter cannot be false.");
+            }
+            var settings = Settings(caller);
+            var encrypted = source.Encrypted || request.Encrypted == true || settings.EncryptionByDefault;
+            if (request.KmsKeyId is not null && !encrypted)
+            {
+                throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+            }
+            string? keyArn = null;
+            if (encrypted)
+            {
+                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (source.Encrypted ? source.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
+            }
+            var copyId = AwsIds.New("snap");
+            var via = caller.Via(Ec2Service);
+            SnapshotRecord copy;
+            Manifest manifest;
+            var batch = new List<KvMutation>();
+            if (source.Encrypted == encrypted && keyArn == source.KmsKeyArn)
+            {
+                copy = CloneSnapshot(source, copyId, request, source.WrappedKey, source.KeyContextId, keyArn, source.LineageId, source.Writers);
+                manifest = LoadManifest(source.SnapshotId) ?? new Manifest();
+            }
+            else
+            {
+                byte[]? wrapped = null;
+                if (encrypted)
+                {
+                    wrapped = await GenerateWrappedKeyAsync(via, keyArn!, copyId, cancellationToken);
+                }
+                copy = CloneSnapshot(source, copyId, request, wrapped, encrypted ? copyId : null, keyArn, copyId, new Dictionary<uint, string> { [1] = copyId });
+                manifest = new Manifest();
+                await ReencryptAsync(via, source, copy.WrappedKey, copy.KeyContextId, keyArn, copyId, copy.Writers, 1,
+                    (index, record) =>
+                    {
+                        _snapshots.Write(copyId, index, record);
+                        manifest.Entries[index] = copyId;
+                        return ValueTask.CompletedTask;
+                    }, cancellationToken);
+                await _snapshots.FlushAsync(cancellationToken);
+                batch.Add(new KvMutation(Keys.Lineage(copyId), [0, 0, 0, 2]));
+            }
+            batch.Add(new KvMutation(Keys.Manifest(copyId), manifest.Encode()));
+            batch.Add(new KvMutation(Keys.Snapshot(copyId), Json.Encode(copy)));
+            await _kv.ApplyAsync(batch, cancellationToken);
+            return copyId;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private SnapshotRecord CloneSnapshot(SnapshotRecord source, string id, CopySnapshotRequest request, byte[]? wrapped, string? contextId, string? keyArn,
+        string lineage, Dictionary<uint, string> writers) => new()
+        {
+            SnapshotId = id,
+            AccountId = source.AccountId,
+            Region = source.Region,
+            // AWS reports an arbitrary volume id (vol-ffffffff) for copies.
+            VolumeId = "vol-ffffffff",
+            VolumeSize = source.VolumeSize,
+            State = "completed",
+            StartTime = _time.GetUtcNow(),
+            CompletionTime = _time.GetUtcNow(),
+            Description = request.Description ?? $"Copied for DestinationAmi from {source.SnapshotId}",
+            Encrypted = keyArn is not null,
+            KmsKeyArn = keyArn,
+            WrappedKey = wrapped,
+            KeyContextId = contextId,
+            LineageId = lineage,
+            Writers = new Dictionary<uint, string>(writers),
+            Tags = [.. request.Tags ?? []],
+        };
+
+    /// <summary>Restore under another key (or encrypting an unencrypted snapshot): eager full copy into the volume's own blocks.</summary>
+    private async Task CopySnapshotIntoVolumeAsync(Caller via, SnapshotRecord snapshot, VolumeRecord volume, CancellationToken cancellationToken)
+    {
+        var map = new AllocationMap(_kv, volume.VolumeId);
+        await ReencryptAsync(via, snapshot, volume.WrappedKey, volume.KeyContextId, volume.KmsKeyArn, volume.LineageId, volume.Writers, volume.WriterId,
+            async (index, record) =>
+            {
+                await map.EnsureAsync(index, cancellationToken);
+                _blocks.Write(volume.VolumeId, index, record);
+            }, cancellationToken);
+        await _blocks.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Opens every block of <paramref name="source"/> with its key and seals it under the destination key (or stores plaintext).</summary>
+    private async Task ReencryptAsync(Caller via, SnapshotRecord source, byte[]? destWrapped, string? destContextId, string? destKeyArn, string destLineage,
+        IReadOnlyDictionary<uint, string> destWriters, uint destWriterId, Func<long, byte[], ValueTask> sink, CancellationToken cancellationToken)
+    {
+        var manifest = LoadManifest(source.SnapshotId) ?? new Manifest();
+        (Core.Secrets.SecretBytes Key, BlockCipher Cipher)? from = null;
+        (Core.Secrets.SecretBytes Key, BlockCipher Cipher)? to = null;
+        try
+        {
+            if (source.Encrypted)
+            {
+                from = await OpenCipherAsync(via, source.WrappedKey!, source.KeyContextId!, source.KmsKeyArn!, source.LineageId, source.Writers, cancellationToken);
+            }
+            if (destWrapped is not null)
+            {
+                to = await OpenCipherAsync(via, destWrapped, destContextId!, destKeyArn!, destLineage, destWriters, cancellationToken);
+            }
+            var nonces = to is null ? null : NonceCounter.Open(_kv, destLineage, destWriterId);
+            var record = new byte[BlockFormat.EncryptedRecordSize];
+            var plain = new byte[BlockFormat.BlockSize];
+            foreach (var (index, holder) in manifest.Entries)
+            {
+                if (!_snapshots.TryRead(holder, index, record, out var length))
+                {
+                    throw new InvalidDataException($"Snapshot block {holder}/{index} is missing.");
+                }
+                if (from is { } f)
+                {
+                    f.Cipher.Open(index, record.AsSpan(0, length), plain);
+                }
+                else
+                {
+                    record.AsSpan(0, BlockFormat.BlockSize).CopyTo(plain);
+                }
+                byte[] output;
+                if (to is { } t)
+                {
+                    output = new byte[BlockFormat.EncryptedRecordSize];
+                    t.Cipher.Seal(index, destWriterId, await nonces!.NextAsync(cancellationToken), plain, output);
+                }
+                else
+                {
+                    output = plain.ToArray();
+                }
+                await sink(index, output);
+            }
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
+        }
+        finally
+        {
+            from?.Cipher.Dispose();
+            from?.Key.Dispose();
+            to?.Cipher.Dispose();
+            to?.Key.Dispose();
+        }
+    }
+
+    internal static SnapshotInfo ToInfo(SnapshotRecord s) => new(
+        s.SnapshotId, s.VolumeId, s.VolumeSize, s.State, s.State == "completed" ? "100%" : "0%", s.StartTime, s.CompletionTime, s.Description,
+        s.AccountId, s.Encrypted, s.KmsKeyArn, s.LineageId, s.StateMessage, s.Tags);
+}

@@ -1,0 +1,807 @@
+using System.Buffers.Binary;
+using SseSim.Core.Aws;
+using SseSim.Core.Crypto;
+using SseSim.Core.Keys;
+using SseSim.Core.Secrets;
+using SseSim.Core.Storage;
+using SseSim.Nbd;
+using SseSim.Volumes.Blocks;
+using SseSim.Volumes.Snapshots;
+
+namespace SseSim.Volumes;
+
+/// <summary>
+/// The EBS domain: volumes, instances, attachments, snapshots and the EBS key flow
+/// (shared/reference/ebs.md §1.2, block-volume.md). Protocol-free: the EC2 Query and EBS direct API
+/// layers call it and map <see cref="Ec2Exception"/> to their error shapes.
+/// </summary>
+public sealed partial class VolumeService : IAsyncDisposable
+{
+    internal const string Ec2Service = "ec2.amazonaws.com";
+    internal const string EbsContextKey = "aws:ebs:id";
+    internal const string AwsManagedEbsAlias = "alias/aws/ebs";
+
+    private readonly IKeyValueStore _kv;
+    private readonly IBlockStore _blocks;
+    private readonly ISnapshotBlockStore _snapshots;
+    private readonly IDataKeyService _keys;
+    private readonly TimeProvider _time;
+    private readonly VolumeServiceOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _runtimeLock = new();
+    private readonly Dictionary<string, VolumeRuntime> _runtimes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _snapshotTasks = new(StringComparer.Ordinal);
+
+    public VolumeService(IKeyValueStore metadata, IBlockStore blocks, ISnapshotBlockStore snapshots, IDataKeyService keys, TimeProvider time, VolumeServiceOptions? options = null)
+    {
+        _kv = metadata;
+        _blocks = blocks;
+        _snapshots = snapshots;
+        _keys = keys;
+        _time = time;
+        _options = options ?? new VolumeServiceOptions();
+        Exports = new VolumeExportProvider(this);
+    }
+
+    /// <summary>Attached volumes, by volume id, for <see cref="NbdServer"/>.</summary>
+    public INbdExportProvider Exports { get; }
+
+    /// <summary>
+    /// Reconciles metadata after a restart: attachments (keys in memory only) are gone, so attached volumes
+    /// become available; snapshots left pending by a crash are marked error.
+    /// </summary>
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = new List<KvMutation>();
+        foreach (var (key, value) in _kv.Scan("ebs/vol/"))
+        {
+            var v = Json.Decode<VolumeRecord>(value);
+            if (v.Attachment is not null)
+            {
+                v.Attachment = null;
+                v.State = "available";
+                batch.Add(new KvMutation(key, Json.Encode(v)));
+            }
+        }
+        foreach (var (key, value) in _kv.Scan("ebs/snap/"))
+        {
+            var s = Json.Decode<SnapshotRecord>(value);
+            if (s.State == "pending" && s.DirectWriterId == 0)
+            {
+                s.State = "error";
+                s.StateMessage = "The server stopped while the snapshot was being copied.";
+                batch.Add(new KvMutation(key, Json.Encode(s)));
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await _kv.ApplyAsync(batch, cancellationToken);
+        }
+    }
+
+    // ---- Encryption by default (per account and Region) ----
+
+    public Task<bool> GetEbsEncryptionByDefaultAsync(Caller caller) => Task.FromResult(Settings(caller).EncryptionByDefault);
+
+    public Task<bool> EnableEbsEncryptionByDefaultAsync(Caller caller, CancellationToken cancellationToken = default) => SetEncryptionByDefaultAsync(caller, true, cancellationToken);
+
+    public Task<bool> DisableEbsEncryptionByDefaultAsync(Caller caller, CancellationToken cancellationToken = default) => SetEncryptionByDefaultAsync(caller, false, cancellationToken);
+
+    private async Task<bool> SetEncryptionByDefaultAsync(Caller caller, bool value, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var s = Settings(caller);
+            s.EncryptionByDefault = value;
+            await _kv.PutAsync(Keys.Account(caller.AccountId, caller.Region), Json.Encode(s), cancellationToken);
+            return value;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The key ARN new encrypted volumes use when no KmsKeyId is given.</summary>
+    public async Task<string> GetEbsDefaultKmsKeyIdAsync(Caller caller, CancellationToken cancellationToken = default) =>
+        await ResolveAsync(caller, Settings(caller).DefaultKmsKeyId ?? AwsManagedEbsAlias, cancellationToken);
+
+    public async Task<string> ModifyEbsDefaultKmsKeyIdAsync(Caller caller, string kmsKeyId, CancellationToken cancellationToken = default)
+    {
+        var arn = await ResolveAsync(caller, kmsKeyId, cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var s = Settings(caller);
+            s.DefaultKmsKeyId = arn;
+            await _kv.PutAsync(Keys.Account(caller.AccountId, caller.Region), Json.Encode(s), cancellationToken);
+            return arn;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<string> ResetEbsDefaultKmsKeyIdAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var s = Settings(caller);
+            s.DefaultKmsKeyId = null;
+            await _kv.PutAsync(Keys.Account(caller.AccountId, caller.Region), Json.Encode(s), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return await ResolveAsync(caller, AwsManagedEbsAlias, cancellationToken);
+    }
+
+    private AccountSettings Settings(Caller caller) =>
+        _kv.TryGet(Keys.Account(caller.AccountId, caller.Region), out var v) ? Json.Decode<AccountSettings>(v) : new AccountSettings();
+
+    private async Task<string> ResolveAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _keys.ResolveKeyArnAsync(caller.Via(Ec2Service), keyId, cancellationToken);
+        }
+        catch (KeyServiceException e)
+        {
+            throw Ec2Exception.FromKms(e);
+        }
+    }
+
+    // ---- Volumes ----
+
+    public async Task<VolumeInfo> CreateVolumeAsync(Caller caller, CreateVolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(request.AvailabilityZone))
+        {
+            throw new Ec2Exception("MissingParameter", "The request must contain the parameter AvailabilityZone.");
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            SnapshotRecord? snapshot = null;
+            if (request.SnapshotId is not null)
+            {
+                snapshot = LoadSnapshot(caller, request.SnapshotId);
+                if (snapshot.State != "completed")
+                {
+                    throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
+                }
+            }
+            var size = request.Size ?? snapshot?.VolumeSize ?? throw new Ec2Exception("MissingParameter", "The request must contain the parameter size or snapshotId.");
+            if (snapshot is not null && size < snapshot.VolumeSize)
+            {
+                throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small; minimum is {snapshot.VolumeSize}GiB (the snapshot size).");
+            }
+            var type = request.VolumeType ?? "gp2";
+            var (iops, throughput) = VolumeTypes.Validate(type, size, request.Iops, request.Throughput);
+            var settings = Settings(caller);
+            // Encryption is never removed: an encrypted snapshot always gives an encrypted volume.
+            var encrypted = request.Encrypted == true || settings.EncryptionByDefault || snapshot?.Encrypted == true;
+            if (request.KmsKeyId is not null && !encrypted)
+            {
+                throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+            }
+
+            var volumeId = AwsIds.New("vol");
+            var via = caller.Via(Ec2Service);
+            string? keyArn = null;
+            byte[]? wrapped = null;
+            string? keyContextId = null;
+            string lineage = volumeId;
+            uint writerId = 1;
+            Dictionary<uint, string> writers;
+            string? baseSnapshotId = null;
+            var needsCopy = false;
+            if (encrypted)
+            {
+                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (snapshot?.Encrypted == true ? snapshot.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
+            }
+            if (snapshot is not null && snapshot.Encrypted == encrypted && (!encrypted || keyArn == snapshot.KmsKeyArn))
+            {
+                // Same key (or both unencrypted): share the snapshot's data key and lineage, load lazily (block-volume.md §5.4).
+                wrapped = snapshot.WrappedKey;
+                keyContextId = snapshot.KeyContextId;
+                lineage = snapshot.LineageId;
+                writerId = await AllocateWriterAsync(lineage, cancellationToken);
+                writers = new Dictionary<uint, string>(snapshot.Writers) { [writerId] = volumeId };
+                baseSnapshotId = snapshot.SnapshotId;
+            }
+            else
+            {
+                writers = new Dictionary<uint, string> { [1] = volumeId };
+                needsCopy = snapshot is not null;
+                if (encrypted)
+                {
+                    keyContextId = volumeId;
+                    wrapped = await GenerateWrappedKeyAsync(via, keyArn!, volumeId, cancellationToken);
+                }
+            }
+
+            var volume = new VolumeRecord
+            {
+                VolumeId = volumeId,
+                AccountId = caller.AccountId,
+                Region = caller.Region,
+                AvailabilityZone = request.AvailabilityZone,
+                Size = size,
+                VolumeType = type,
+                Iops = iops,
+                Throughput = throughput,
+                Encrypted = encrypted,
+                KmsKeyArn = keyArn,
+                WrappedKey = wrapped,
+                KeyContextId = keyContextId,
+                LineageId = lineage,
+                WriterId = writerId,
+                Writers = writers,
+                SnapshotId = snapshot?.SnapshotId,
+                BaseSnapshotId = baseSnapshotId,
+                LastSnapshotId = baseSnapshotId,
+                State = "available",
+                CreateTime = _time.GetUtcNow(),
+                Tags = [.. request.Tags ?? []],
+            };
+            if (needsCopy)
+            {
+                await CopySnapshotIntoVolumeAsync(via, snapshot!, volume, cancellationToken);
+            }
+            var mutations = new List<KvMutation> { new(Keys.Volume(volumeId), Json.Encode(volume)) };
+            if (baseSnapshotId is null)
+            {
+                mutations.Add(new KvMutation(Keys.Lineage(lineage), WriterCounter(2)));
+            }
+            else
+            {
+                mutations.Add(new KvMutation(Keys.VolumeBase(volumeId), (LoadManifest(baseSnapshotId) ?? new Manifest()).Encode()));
+            }
+            await _kv.ApplyAsync(mutations, cancellationToken);
+            return ToInfo(volume) with { State = "creating" };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public IReadOnlyList<VolumeInfo> DescribeVolumes(Caller caller, IReadOnlyList<string>? volumeIds = null, Filters? filters = null)
+    {
+        var all = _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region).ToList();
+        if (volumeIds is { Count: > 0 })
+        {
+            var missing = volumeIds.FirstOrDefault(id => all.All(v => v.VolumeId != id));
+            if (missing is not null)
+            {
+                throw Ec2Exception.VolumeNotFound(missing);
+            }
+            all = [.. all.Where(v => volumeIds.Contains(v.VolumeId))];
+        }
+        return [.. all.Where(v => FilterMatch.All(filters, name => VolumeField(v, name))).Select(ToInfo)];
+    }
+
+    private static IEnumerable<string> VolumeField(VolumeRecord v, string name) => name switch
+    {
+        "volume-id" => [v.VolumeId],
+        "status" => [v.State],
+        "size" => [v.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        "volume-type" => [v.VolumeType],
+        "encrypted" => [v.Encrypted ? "true" : "false"],
+        "availability-zone" => [v.AvailabilityZone],
+        "snapshot-id" => v.SnapshotId is null ? [] : [v.SnapshotId],
+        "attachment.instance-id" => v.Attachment is null ? [] : [v.Attachment.InstanceId],
+        "attachment.status" => v.Attachment is null ? [] : [v.Attachment.State],
+        "attachment.device" => v.Attachment is null ? [] : [v.Attachment.Device],
+        "tag-key" => v.Tags.Select(t => t.Key),
+        _ when name.StartsWith("tag:", StringComparison.Ordinal) => v.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
+        _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+    };
+
+    public async Task DeleteVolumeAsync(Caller caller, string volumeId, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var volume = LoadVolume(caller, volumeId);
+            if (volume.Attachment is not null)
+            {
+                throw new Ec2Exception("VolumeInUse", $"Volume {volumeId} is currently attached to {volume.Attachment.InstanceId}");
+            }
+            await DeleteVolumeDataAsync(volume, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DeleteVolumeDataAsync(VolumeRecord volume, CancellationToken cancellationToken)
+    {
+        // A snapshot still copying from this volume needs its blocks: let it finish first.
+        foreach (var task in PendingSnapshotTasks(volume.VolumeId))
+        {
+            await task;
+        }
+        var runtime = Runtime(volume);
+        foreach (var index in runtime.Map.Snapshot())
+        {
+            _blocks.Delete(volume.VolumeId, index);
+        }
+        await _blocks.FlushAsync(cancellationToken);
+        var batch = runtime.Map.DeleteAll().ToList();
+        batch.Add(new KvMutation(NonceCounter.KeyFor(volume.LineageId, volume.WriterId), null));
+        batch.Add(new KvMutation(Keys.Volume(volume.VolumeId), null));
+        batch.Add(new KvMutation(Keys.VolumeBase(volume.VolumeId), null));
+        await _kv.ApplyAsync(batch, cancellationToken);
+        lock (_runtimeLock)
+        {
+            _runtimes.Remove(volume.VolumeId);
+        }
+        await CollectTombstonesAsync(cancellationToken);
+    }
+
+    /// <summary>Grow-only size change, type/IOPS/throughput change with the same validation as create.</summary>
+    public async Task<VolumeModificationInfo> ModifyVolumeAsync(Caller caller, ModifyVolumeRequest request, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var v = LoadVolume(caller, request.VolumeId);
+            var size = request.Size ?? v.Size;
+            if (size < v.Size)
+            {
+                throw Ec2Exception.InvalidParameter($"New size cannot be smaller than existing size ({v.Size}GiB).");
+            }
+            var type = request.VolumeType ?? v.VolumeType;
+            var keepIops = type == v.VolumeType && type is "gp3" or "io1" or "io2";
+            var (iops, throughput) = VolumeTypes.Validate(type, size, request.Iops ?? (keepIops ? v.Iops : null), request.Throughput ?? (type == "gp3" && v.VolumeType == "gp3" ? v.Throughput : null));
+            var info = new VolumeModificationInfo(v.VolumeId, "modifying", v.Size, size, v.VolumeType, type, v.Iops, iops, v.Throughput, throughput, _time.GetUtcNow());
+            (v.Size, v.VolumeType, v.Iops, v.Throughput) = (size, type, iops, throughput);
+            await _kv.PutAsync(Keys.Volume(v.VolumeId), Json.Encode(v), cancellationToken);
+            if (Runtime(v).Device is { } device)
+            {
+                device.Size = (long)size << 30;
+            }
+            return info;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- Attach / detach: the EBS key flow (shared/reference/ebs.md §1.2) ----
+
+    public async Task<VolumeAttachmentInfo> AttachVolumeAsync(Caller caller, string volumeId, string instanceId, string device, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var volume = LoadVolume(caller, volumeId);
+            var instance = LoadInstance(caller, instanceId);
+            if (volume.Attachment is not null)
+            {
+                throw new Ec2Exception("VolumeInUse", $"vol '{volumeId}' is already attached to an instance");
+            }
+            if (volume.State != "available")
+            {
+                throw new Ec2Exception("IncorrectState", $"vol '{volumeId}' is not 'available'.");
+            }
+            if (instance.State != "running")
+            {
+                throw new Ec2Exception("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'running' state.");
+            }
+            if (instance.AvailabilityZone != volume.AvailabilityZone)
+            {
+                throw new Ec2Exception("InvalidVolume.ZoneMismatch", $"The volume '{volumeId}' is not in the same availability zone as instance '{instanceId}'");
+            }
+            if (string.IsNullOrEmpty(device))
+            {
+                throw new Ec2Exception("MissingParameter", "The request must contain the parameter device.");
+            }
+            if (VolumesOf(instance.InstanceId).Any(v => v.Attachment!.Device == device))
+            {
+                throw Ec2Exception.InvalidParameter($"Invalid value '{device}' for unixDevice. Attachment point {device} is already in use");
+            }
+
+            var via = caller.Via(Ec2Service);
+            string? grantId = null;
+            SecretBytes? dataKey = null;
+            BlockCipher? cipher = null;
+            NonceCounter? nonces = null;
+            if (volume.Encrypted)
+            {
+                var context = EncryptionContext.From([new(EbsContextKey, volume.KeyContextId!)]);
+                string grantToken;
+                try
+                {
+                    (grantId, grantToken) = await _keys.CreateGrantAsync(via, volume.KmsKeyArn!, InstancePrincipal(caller, instanceId), ["Decrypt"],
+                        context, $"arn:aws:iam::{caller.AccountId}:root", cancellationToken);
+                }
+                catch (KeyServiceException e)
+                {
+                    throw Ec2Exception.FromKms(e);
+                }
+                try
+                {
+                    dataKey = await _keys.DecryptAsync(via, volume.WrappedKey!, context, volume.KmsKeyArn, [grantToken], cancellationToken);
+                }
+                catch (KeyServiceException e)
+                {
+                    await TryRetireGrantAsync(via, volume.KmsKeyArn!, grantId, cancellationToken);
+                    throw Ec2Exception.FromKms(e);
+                }
+                cipher = new BlockCipher(dataKey, volume.LineageId, volume.Writers);
+                nonces = NonceCounter.Open(_kv, volume.LineageId, volume.WriterId);
+            }
+            var runtime = Runtime(volume);
+            var limiter = _options.EnforceVolumeLimits ? CreateLimiter(volume) : null;
+            var opened = new VolumeDevice(runtime, (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter);
+            var now = _time.GetUtcNow();
+            volume.Attachment = new AttachmentRecord { InstanceId = instanceId, Device = device, State = "attached", AttachTime = now, GrantId = grantId };
+            volume.State = "in-use";
+            try
+            {
+                await _kv.PutAsync(Keys.Volume(volumeId), Json.Encode(volume), cancellationToken);
+            }
+            catch
+            {
+                opened.Close();
+                throw;
+            }
+            runtime.Device = opened;
+            return new VolumeAttachmentInfo(volumeId, instanceId, device, "attaching", now, false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private VolumeLimiter CreateLimiter(VolumeRecord v)
+    {
+        var (iops, mibps) = VolumeTypes.Baseline(v.VolumeType, v.Size, v.Iops, v.Throughput);
+        return new VolumeLimiter(iops, mibps, _time);
+    }
+
+    public async Task<VolumeAttachmentInfo> DetachVolumeAsync(Caller caller, string volumeId, string? instanceId = null, string? device = null, bool force = false, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var volume = LoadVolume(caller, volumeId);
+            if (volume.Attachment is null)
+            {
+                throw new Ec2Exception("IncorrectState", $"Volume '{volumeId}' is in the 'available' state.");
+            }
+            if ((instanceId is not null && instanceId != volume.Attachment.InstanceId) || (device is not null && device != volume.Attachment.Device))
+            {
+                throw new Ec2Exception("InvalidAttachment.NotFound", $"Volume '{volumeId}' is not attached to '{instanceId ?? device}'.");
+            }
+            // Force only changes how a guest would see it; here both paths drop connections and zero the key.
+            _ = force;
+            return await DetachLockedAsync(caller, volume, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<VolumeAttachmentInfo> DetachLockedAsync(Caller caller, VolumeRecord volume, CancellationToken cancellationToken)
+    {
+        var attachment = volume.Attachment!;
+        var runtime = Runtime(volume);
+        if (runtime.Device is { } opened)
+        {
+            opened.Close();
+            runtime.Device = null;
+        }
+        await _blocks.FlushAsync(cancellationToken);
+        if (attachment.GrantId is not null)
+        {
+            await TryRetireGrantAsync(caller.Via(Ec2Service), volume.KmsKeyArn!, attachment.GrantId, cancellationToken);
+        }
+        volume.Attachment = null;
+        volume.State = "available";
+        await _kv.PutAsync(Keys.Volume(volume.VolumeId), Json.Encode(volume), cancellationToken);
+        return new VolumeAttachmentInfo(volume.VolumeId, attachment.InstanceId, attachment.Device, "detaching", attachment.AttachTime, attachment.DeleteOnTermination);
+    }
+
+    private async Task TryRetireGrantAsync(Caller via, string keyArn, string grantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _keys.RetireGrantAsync(via, keyArn, grantId, cancellationToken);
+        }
+        catch (KeyServiceException)
+        {
+            // The key may be disabled or gone by now; the data key is already zeroed, which is what matters.
+        }
+    }
+
+    internal static string InstancePrincipal(Caller caller, string instanceId) =>
+        $"arn:aws:sts::{caller.AccountId}:assumed-role/aws:ec2-infrastructure/{instanceId}";
+
+    /// <summary>Server stop: detach every attached volume (keys zeroed, exports closed, grants retired).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var task in _snapshotTasks.Values.ToArray())
+        {
+            await task;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            VolumeDevice[] devices;
+            lock (_runtimeLock)
+            {
+                devices = [.. _runtimes.Values.Select(r => r.Device).OfType<VolumeDevice>()];
+            }
+            foreach (var d in devices)
+            {
+                if (_kv.TryGet(Keys.Volume(d.Name), out var bytes))
+                {
+                    await DetachLockedAsync(d.AttachedBy, Json.Decode<VolumeRecord>(bytes), cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    // ---- Instances (minimal) ----
+
+    public async Task<IReadOnlyList<InstanceInfo>> RunInstancesAsync(Caller caller, RunInstancesRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.Count is < 1 or > 20)
+        {
+            throw Ec2Exception.InvalidParameter("MinCount/MaxCount must be between 1 and 20.");
+        }
+        var records = Enumerable.Range(0, request.Count).Select(_ => new InstanceRecord
+        {
+            InstanceId = AwsIds.New("i"),
+            AccountId = caller.AccountId,
+            AvailabilityZone = request.AvailabilityZone,
+            InstanceType = request.InstanceType,
+            State = "running",
+            LaunchTime = _time.GetUtcNow(),
+            Tags = [.. request.Tags ?? []],
+        }).ToList();
+        await _kv.ApplyAsync([.. records.Select(r => new KvMutation(Keys.Instance(r.InstanceId), Json.Encode(r)))], cancellationToken);
+        return [.. records.Select(r => ToInfo(r) with { State = "pending" })];
+    }
+
+    public IReadOnlyList<InstanceInfo> DescribeInstances(Caller caller, IReadOnlyList<string>? instanceIds = null, Filters? filters = null)
+    {
+        var all = _kv.Scan("ebs/inst/").Select(kv => Json.Decode<InstanceRecord>(kv.Value)).Where(i => i.AccountId == caller.AccountId).ToList();
+        if (instanceIds is { Count: > 0 })
+        {
+            var missing = instanceIds.FirstOrDefault(id => all.All(i => i.InstanceId != id));
+            if (missing is not null)
+            {
+                throw Ec2Exception.InstanceNotFound(missing);
+            }
+            all = [.. all.Where(i => instanceIds.Contains(i.InstanceId))];
+        }
+        return [.. all.Where(i => FilterMatch.All(filters, name => name switch
+        {
+            "instance-id" => [i.InstanceId],
+            "instance-state-name" => [i.State],
+            "availability-zone" => [i.AvailabilityZone],
+            _ when name.StartsWith("tag:", StringComparison.Ordinal) => i.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
+            _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+        })).Select(ToInfo)];
+    }
+
+    /// <summary>Terminating detaches every volume (key zeroed, grant retired) and deletes those marked DeleteOnTermination.</summary>
+    public async Task<IReadOnlyList<InstanceStateChange>> TerminateInstancesAsync(Caller caller, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var instances = instanceIds.Select(id => LoadInstance(caller, id)).ToList();
+            var changes = new List<InstanceStateChange>();
+            foreach (var instance in instances)
+            {
+                var previous = instance.State;
+                foreach (var volume in VolumesOf(instance.InstanceId))
+                {
+                    var deleteOnTermination = volume.Attachment!.DeleteOnTermination;
+                    await DetachLockedAsync(caller, volume, cancellationToken);
+                    if (deleteOnTermination)
+                    {
+                        await DeleteVolumeDataAsync(volume, cancellationToken);
+                    }
+                }
+                instance.State = "terminated";
+                await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
+                changes.Add(new InstanceStateChange(instance.InstanceId, previous, previous == "terminated" ? "terminated" : "shutting-down"));
+            }
+            return changes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- Shared helpers ----
+
+    internal VolumeRecord LoadVolume(Caller caller, string volumeId)
+    {
+        if (!_kv.TryGet(Keys.Volume(volumeId), out var bytes))
+        {
+            throw AwsIds.LooksLike(volumeId, "vol") ? Ec2Exception.VolumeNotFound(volumeId) : new Ec2Exception("InvalidVolumeID.Malformed", $"Invalid id: \"{volumeId}\"");
+        }
+        var v = Json.Decode<VolumeRecord>(bytes);
+        return v.AccountId == caller.AccountId && v.Region == caller.Region ? v : throw Ec2Exception.VolumeNotFound(volumeId);
+    }
+
+    internal SnapshotRecord LoadSnapshot(Caller caller, string snapshotId)
+    {
+        if (!_kv.TryGet(Keys.Snapshot(snapshotId), out var bytes))
+        {
+            throw AwsIds.LooksLike(snapshotId, "snap") ? Ec2Exception.SnapshotNotFound(snapshotId) : new Ec2Exception("InvalidSnapshotID.Malformed", $"Invalid id: \"{snapshotId}\"");
+        }
+        var s = Json.Decode<SnapshotRecord>(bytes);
+        return s.AccountId == caller.AccountId && s.Region == caller.Region && !s.Tombstone ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
+    }
+
+    private InstanceRecord LoadInstance(Caller caller, string instanceId)
+    {
+        if (!_kv.TryGet(Keys.Instance(instanceId), out var bytes))
+        {
+            throw Ec2Exception.InstanceNotFound(instanceId);
+        }
+        var i = Json.Decode<InstanceRecord>(bytes);
+        return i.AccountId == caller.AccountId ? i : throw Ec2Exception.InstanceNotFound(instanceId);
+    }
+
+    private IEnumerable<VolumeRecord> VolumesOf(string instanceId) =>
+        _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.Attachment?.InstanceId == instanceId);
+
+    internal VolumeRuntime Runtime(VolumeRecord volume)
+    {
+        lock (_runtimeLock)
+        {
+            if (!_runtimes.TryGetValue(volume.VolumeId, out var runtime))
+            {
+                var baseManifest = _kv.TryGet(Keys.VolumeBase(volume.VolumeId), out var bytes) ? Manifest.Decode(bytes) : null;
+                runtime = new VolumeRuntime(volume.VolumeId, new AllocationMap(_kv, volume.VolumeId), baseManifest);
+                _runtimes[volume.VolumeId] = runtime;
+            }
+            return runtime;
+        }
+    }
+
+    internal VolumeDevice? FindDevice(string volumeId)
+    {
+        lock (_runtimeLock)
+        {
+            return _runtimes.TryGetValue(volumeId, out var r) && r.Device is { IsClosed: false } d ? d : null;
+        }
+    }
+
+    internal IReadOnlyList<string> AttachedVolumeIds()
+    {
+        lock (_runtimeLock)
+        {
+            return [.. _runtimes.Values.Where(r => r.Device is { IsClosed: false }).Select(r => r.VolumeId)];
+        }
+    }
+
+    internal Manifest? LoadManifest(string snapshotId) =>
+        _kv.TryGet(Keys.Manifest(snapshotId), out var bytes) ? Manifest.Decode(bytes) : null;
+
+    internal async Task<uint> AllocateWriterAsync(string lineageId, CancellationToken cancellationToken)
+    {
+        // Callers hold _gate, so this read-modify-write of the lineage's writer counter is serialised.
+        var next = _kv.TryGet(Keys.Lineage(lineageId), out var bytes) ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 2u;
+        await _kv.PutAsync(Keys.Lineage(lineageId), WriterCounter(next + 1), cancellationToken);
+        return next;
+    }
+
+    private static byte[] WriterCounter(uint next)
+    {
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, next);
+        return b;
+    }
+
+    internal async Task<byte[]> GenerateWrappedKeyAsync(Caller via, string keyArn, string contextId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (blob, _) = await _keys.GenerateDataKeyWithoutPlaintextAsync(via, keyArn,
+                EncryptionContext.From([new(EbsContextKey, contextId)]), BlockFormat.DataKeySize, cancellationToken);
+            return blob;
+        }
+        catch (KeyServiceException e)
+        {
+            throw Ec2Exception.FromKms(e);
+        }
+    }
+
+    /// <summary>Decrypts a wrapped data key and builds the lineage's block cipher; the caller disposes both.</summary>
+    internal async Task<(SecretBytes Key, BlockCipher Cipher)> OpenCipherAsync(Caller via, byte[] wrapped, string keyContextId, string keyArn,
+        string lineageId, IReadOnlyDictionary<uint, string> writers, CancellationToken cancellationToken)
+    {
+        SecretBytes key;
+        try
+        {
+            key = await _keys.DecryptAsync(via, wrapped, EncryptionContext.From([new(EbsContextKey, keyContextId)]), keyArn, null, cancellationToken);
+        }
+        catch (KeyServiceException e)
+        {
+            throw Ec2Exception.FromKms(e);
+        }
+        return (key, new BlockCipher(key, lineageId, writers));
+    }
+
+    internal IKeyValueStore Metadata => _kv;
+    internal IBlockStore Blocks => _blocks;
+    internal ISnapshotBlockStore SnapshotBlocks => _snapshots;
+    internal IDataKeyService KeyService => _keys;
+    internal TimeProvider Time => _time;
+    internal VolumeServiceOptions Options => _options;
+    internal SemaphoreSlim Gate => _gate;
+
+    private static VolumeInfo ToInfo(VolumeRecord v) => new(
+        v.VolumeId, v.AvailabilityZone, v.Size, v.VolumeType, v.Iops, v.Throughput, v.Encrypted, v.KmsKeyArn, v.SnapshotId, v.State, v.CreateTime,
+        v.Attachment is null ? [] : [new VolumeAttachmentInfo(v.VolumeId, v.Attachment.InstanceId, v.Attachment.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination)],
+        v.Tags);
+
+    private InstanceInfo ToInfo(InstanceRecord i) => new(
+        i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,
+        [.. VolumesOf(i.InstanceId).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
+        i.Tags);
+}
+
+/// <summary>EC2 filter matching: every filter must match; within one filter any value may match (* and ? wildcards).</summary>
+internal static class FilterMatch
+{
+    public static bool All(Filters? filters, Func<string, IEnumerable<string>> field)
+    {
+        if (filters is null)
+        {
+            return true;
+        }
+        foreach (var (name, values) in filters)
+        {
+            var actual = field(name).ToList();
+            if (!values.Any(pattern => actual.Any(a => Wildcard(pattern, a))))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool Wildcard(string pattern, string value)
+    {
+        if (!pattern.Contains('*') && !pattern.Contains('?'))
+        {
+            return pattern == value;
+        }
+        var regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
+        return System.Text.RegularExpressions.Regex.IsMatch(value, regex);
+    }
+}
+
+internal sealed class VolumeExportProvider(VolumeService service) : INbdExportProvider
+{
+    public INbdExport? Find(string name) => service.FindDevice(name);
+
+    public IReadOnlyList<string> List() => service.AttachedVolumeIds();
+}
