@@ -1,0 +1,311 @@
+using System.Security.Cryptography;
+using SseSim.Core.Crypto;
+using SseSim.Core.Secrets;
+using SseSim.Kms.Crypto;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+/// <summary>The Nitro Enclaves attestation parameter (model shape RecipientInfo); SseSim refuses it.</summary>
+public sealed record RecipientInfo
+{
+    public string? KeyEncryptionAlgorithm { get; init; }
+    public byte[]? AttestationDocument { get; init; }
+}
+
+/// <summary>Validation, key checks and primitives shared by the cryptographic operations.</summary>
+internal static class CryptoSupport
+{
+    public const int MaxPlaintext = 4096;
+    public const int MaxCiphertext = 6144;
+    public const string SymmetricDefault = "SYMMETRIC_DEFAULT";
+
+    public static readonly string[] EncryptionAlgorithmEnum = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"];
+    public static readonly string[] SigningAlgorithmEnum =
+    [
+        "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
+        "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512",
+    ];
+    public static readonly string[] MessageTypeEnum = ["RAW", "DIGEST", "EXTERNAL_MU"];
+    public static readonly string[] MacAlgorithmEnum = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"];
+    public static readonly string[] DryRunModifierEnum = ["IGNORE_CIPHERTEXT"];
+
+    public static KmsException NotNull(string member) =>
+        KmsException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
+
+    public static string RequireString(string? value, string member) => value ?? throw NotNull(member);
+
+    /// <summary>AWS prints no value for blob members in constraint messages.</summary>
+    public static byte[] RequireBlob(byte[]? value, string member, int max)
+    {
+        if (value is null)
+        {
+            throw NotNull(member);
+        }
+        CheckBlob(value, member, max);
+        return value;
+    }
+
+    public static void CheckBlob(byte[]? value, string member, int max)
+    {
+        if (value is null)
+        {
+            return;
+        }
+        if (value.Length < 1)
+        {
+            throw KmsException.Validation($"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+        if (value.Length > max)
+        {
+            throw KmsException.Validation($"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}");
+        }
+    }
+
+    public static void CheckRange(int? value, string member, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            var text = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw KmsException.ConstraintViolation(text, member, v < min ? $"have value greater than or equal to {min}" : $"have value less than or equal to {max}");
+        }
+    }
+
+    public static void CheckGrantTokens(IReadOnlyList<string>? tokens)
+    {
+        if (tokens is null)
+        {
+            return;
+        }
+        if (tokens.Count > 10)
+        {
+            throw KmsException.ConstraintViolation($"[{string.Join(", ", tokens)}]", "grantTokens", "have length less than or equal to 10");
+        }
+        foreach (var t in tokens)
+        {
+            Validate.Length(t, "grantTokens.member", 1, 8192);
+        }
+    }
+
+    public static void RejectRecipient(RecipientInfo? recipient)
+    {
+        if (recipient is not null)
+        {
+            throw KmsException.Unsupported("The Recipient parameter (AWS Nitro Enclaves attestation) is not supported by SseSim.");
+        }
+    }
+
+    /// <summary>The server deserializes a plain dictionary; in-process callers may pass an EncryptionContext and skip a copy.</summary>
+    public static EncryptionContext Context(IReadOnlyDictionary<string, string>? pairs) =>
+        pairs as EncryptionContext ?? (pairs is null || pairs.Count == 0 ? EncryptionContext.Empty : EncryptionContext.From(pairs));
+
+    public static void ThrowIfDryRun(bool? dryRun)
+    {
+        if (dryRun == true)
+        {
+            throw KmsException.DryRun();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="KmsCall.UseKeyAsync"/> for a cryptographic operation, plus the lazy expiry of imported key material
+    /// whose ValidTo has passed (AWS deletes it then, and the key goes to PendingImport).
+    /// </summary>
+    public static async ValueTask<KmsKey> UseAsync(KmsCall call, string? keyId, string? action, EncryptionContext? context, IReadOnlyList<string>? grantTokens)
+    {
+        var key = await call.UseKeyAsync(keyId, KeyIdForms.KeyOrAlias, KeyStateRules.Rule.Use, action, context, grantTokens);
+        if (key.Origin == Origins.External && key.CurrentMaterial is { ValidTo: { } validTo } && validTo <= call.Now)
+        {
+            await ExpireImportedMaterialAsync(call, key);
+            throw KmsException.InvalidState($"{key.Arn} is pending import.");
+        }
+        return key;
+    }
+
+    public static async ValueTask ExpireImportedMaterialAsync(KmsCall call, KmsKey key)
+    {
+        var now = call.Now;
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.CurrentMaterial is { ValidTo: { } v } && v <= now
+            ? k with { KeyState = k.KeyState == KeyStates.PendingDeletion ? k.KeyState : KeyStates.PendingImport, Materials = WipeCurrent(k) }
+            : k, call.CancellationToken);
+        call.Kms.Vault.Forget(key.KeyId);
+    }
+
+    /// <summary>Drops the sealed bytes of the current material but keeps its id, which identifies the material on re-import.</summary>
+    public static IReadOnlyList<KeyMaterial> WipeCurrent(KmsKey key)
+    {
+        var list = key.Materials.ToList();
+        list[^1] = list[^1] with { Sealed = [], ExpirationModel = null, ValidTo = null };
+        return list;
+    }
+
+    public static void RequireUsage(KmsKey key, string usage, string operation)
+    {
+        if (key.KeyUsage != usage)
+        {
+            throw KmsException.InvalidKeyUsage($"{key.Arn} key usage is {key.KeyUsage} which is not valid for {operation}.");
+        }
+    }
+
+    /// <summary>Data-key operations need a symmetric encryption key, as AWS words it for other specs.</summary>
+    public static void RequireSymmetric(KmsKey key, string operation)
+    {
+        RequireUsage(key, KeyUsages.EncryptDecrypt, operation);
+        if (!key.SpecInfo.IsSymmetric)
+        {
+            throw KmsException.InvalidKeyUsage($"{key.Arn} key KeySpec is {key.KeySpec} which is not valid for {operation}.");
+        }
+    }
+
+    public static void RequireAlgorithm(KmsKey key, string algorithm, IReadOnlyList<string>? allowed)
+    {
+        if (allowed is null || !Contains(allowed, algorithm))
+        {
+            throw KmsException.InvalidKeyUsage($"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.");
+        }
+    }
+
+    public static void RejectContextForAsymmetric(EncryptionContext context)
+    {
+        if (context.Count > 0)
+        {
+            throw KmsException.Validation("EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs.");
+        }
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The key's current material, refusing material deleted by DeleteImportedKeyMaterial or expiry.</summary>
+    public static KeyMaterial CurrentMaterial(KmsKey key) =>
+        key.CurrentMaterial is { Sealed.Length: > 0 } m ? m : throw KmsException.InvalidState($"{key.Arn} is pending import.");
+
+    /// <summary>Seals under the current material of a symmetric key (docs/formats/kms-ciphertext-blob.md).</summary>
+    public static byte[] SealSymmetric(KmsCall call, KmsKey key, ReadOnlySpan<byte> plaintext, EncryptionContext context, out string materialId)
+    {
+        var material = CurrentMaterial(key);
+        materialId = material.Id;
+        return CiphertextBlob.Seal(plaintext, key.KeyId, material.Id, call.Kms.OpenMaterial(key, material), context);
+    }
+
+    // ---- RSA encryption ----
+
+    public static RSAEncryptionPadding OaepPadding(string algorithm) =>
+        algorithm == "RSAES_OAEP_SHA_1" ? RSAEncryptionPadding.OaepSHA1 : RSAEncryptionPadding.OaepSHA256;
+
+    public static int RsaMaxPlaintext(KmsKey key, string algorithm) =>
+        (key.SpecInfo.Bits / 8) - (2 * (algorithm == "RSAES_OAEP_SHA_1" ? 20 : 32)) - 2;
+
+    /// <summary>Checks what an RSA Encrypt needs before the DryRun point: no context, a plaintext that fits.</summary>
+    public static void CheckRsaEncrypt(KmsKey key, string algorithm, int plaintextLength, EncryptionContext context)
+    {
+        RejectContextForAsymmetric(context);
+        var max = RsaMaxPlaintext(key, algorithm);
+        if (plaintextLength > max)
+        {
+            throw KmsException.Validation($"Algorithm {algorithm} and key spec {key.KeySpec} cannot encrypt data larger than {max} bytes.");
+        }
+    }
+
+    public static byte[] RsaEncrypt(KmsKey key, string algorithm, ReadOnlySpan<byte> plaintext)
+    {
+        using var rsa = RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(CurrentMaterial(key).PublicKey, out _);
+        return rsa.Encrypt(plaintext, OaepPadding(algorithm));
+    }
+
+    public static SecretBytes RsaDecrypt(KmsCall call, KmsKey key, string algorithm, byte[] ciphertext)
+    {
+        var material = CurrentMaterial(key);
+        using var rsa = LoadRsa(call.Kms.OpenMaterial(key, material));
+        if (ciphertext.Length != rsa.KeySize / 8)
+        {
+            throw KmsException.InvalidCiphertext();
+        }
+        try
+        {
+            return SecretBytes.TakeFrom(rsa.Decrypt(ciphertext, OaepPadding(algorithm)));
+        }
+        catch (CryptographicException)
+        {
+            throw KmsException.InvalidCiphertext();
+        }
+    }
+
+    public static RSA LoadRsa(SecretBytes pkcs8)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(pkcs8.UnsafeExpose(), out _);
+        return rsa;
+    }
+
+    public static ECDsa LoadEcdsa(SecretBytes pkcs8)
+    {
+        var ec = ECDsa.Create();
+        ec.ImportPkcs8PrivateKey(pkcs8.UnsafeExpose(), out _);
+        return ec;
+    }
+
+    // ---- Signing ----
+
+    public static HashAlgorithmName HashOf(string signingAlgorithm) => signingAlgorithm[^3..] switch
+    {
+        "256" => HashAlgorithmName.SHA256,
+        "384" => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA512,
+    };
+
+    public static int HashLength(HashAlgorithmName hash) => hash == HashAlgorithmName.SHA256 ? 32 : hash == HashAlgorithmName.SHA384 ? 48 : 64;
+
+    /// <summary>Checks Sign/Verify inputs against the key and returns the digest to sign.</summary>
+    public static byte[] SigningDigest(KmsKey key, string operation, string algorithm, string messageType, byte[] message)
+    {
+        RequireUsage(key, KeyUsages.SignVerify, operation);
+        RequireAlgorithm(key, algorithm, key.SpecInfo.SigningAlgorithms(key.KeyUsage));
+        if (messageType == "EXTERNAL_MU")
+        {
+            throw KmsException.Validation($"MessageType EXTERNAL_MU is not valid for algorithm {algorithm}.");
+        }
+        var hash = HashOf(algorithm);
+        if (messageType == "DIGEST")
+        {
+            if (message.Length != HashLength(hash))
+            {
+                throw KmsException.Validation($"Digest is invalid length for algorithm {algorithm}.");
+            }
+            return message;
+        }
+        return hash == HashAlgorithmName.SHA256 ? SHA256.HashData(message)
+            : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(message)
+            : SHA512.HashData(message);
+    }
+
+    public static RSASignaturePadding RsaSignaturePadding(string algorithm) =>
+        algorithm.StartsWith("RSASSA_PSS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+
+    // ---- HMAC ----
+
+    public static byte[] Mac(string algorithm, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message) => algorithm switch
+    {
+        "HMAC_SHA_224" => HmacSha224.Compute(key, message),
+        "HMAC_SHA_256" => HMACSHA256.HashData(key, message),
+        "HMAC_SHA_384" => HMACSHA384.HashData(key, message),
+        _ => HMACSHA512.HashData(key, message),
+    };
+
+    public static KmsKey CheckMac(KmsKey key, string operation, string algorithm)
+    {
+        RequireUsage(key, KeyUsages.GenerateVerifyMac, operation);
+        RequireAlgorithm(key, algorithm, key.SpecInfo.MacAlgorithms(key.KeyUsage));
+        return key;
+    }
+}

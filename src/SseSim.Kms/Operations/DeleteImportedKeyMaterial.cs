@@ -1,0 +1,43 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record DeleteImportedKeyMaterialRequest
+{
+    public string? KeyId { get; init; }
+    public string? KeyMaterialId { get; init; }
+}
+
+public sealed record DeleteImportedKeyMaterialResponse(string KeyId, string? KeyMaterialId);
+
+public static class DeleteImportedKeyMaterial
+{
+    public static async ValueTask<DeleteImportedKeyMaterialResponse> ExecuteAsync(KmsCall call, DeleteImportedKeyMaterialRequest request)
+    {
+        ImportKeyMaterial.ValidateMaterialId(request.KeyMaterialId, "keyMaterialId");
+        // Allowed in every state of an EXTERNAL key, pending deletion included (key-state table footnote 9).
+        var key = await call.UseKeyAsync(CryptoSupport.RequireString(request.KeyId, "keyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        if (key.Origin != Origins.External)
+        {
+            throw KmsException.Unsupported($"{key.Arn} origin is {key.Origin} which is not valid for this operation.");
+        }
+        if (request.KeyMaterialId is { } id && key.FindMaterial(id) is null)
+        {
+            throw KmsException.NotFound($"Key material {id} is not associated with {key.Arn}.");
+        }
+        if (key.CurrentMaterial is not { Sealed.Length: > 0 } current)
+        {
+            // Nothing imported (PendingImport): no effect, as AWS documents.
+            return new DeleteImportedKeyMaterialResponse(key.Arn, key.CurrentMaterial?.Id);
+        }
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.CurrentMaterial is { Sealed.Length: > 0 }
+            ? k with
+            {
+                KeyState = k.KeyState == KeyStates.PendingDeletion ? k.KeyState : KeyStates.PendingImport,
+                Materials = CryptoSupport.WipeCurrent(k),
+            }
+            : k, call.CancellationToken);
+        call.Kms.Vault.Forget(key.KeyId);
+        return new DeleteImportedKeyMaterialResponse(key.Arn, current.Id);
+    }
+}

@@ -1,0 +1,42 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record EncryptRequest
+{
+    public string? KeyId { get; init; }
+    public byte[]? Plaintext { get; init; }
+    public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
+    public IReadOnlyList<string>? GrantTokens { get; init; }
+    public string? EncryptionAlgorithm { get; init; }
+    public bool? DryRun { get; init; }
+}
+
+public sealed record EncryptResponse(byte[] CiphertextBlob, string KeyId, string EncryptionAlgorithm);
+
+public static class Encrypt
+{
+    public static async ValueTask<EncryptResponse> ExecuteAsync(KmsCall call, EncryptRequest request)
+    {
+        var plaintext = CryptoSupport.RequireBlob(request.Plaintext, "plaintext", CryptoSupport.MaxPlaintext);
+        Validate.OneOf(request.EncryptionAlgorithm, "encryptionAlgorithm", CryptoSupport.EncryptionAlgorithmEnum);
+        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var context = CryptoSupport.Context(request.EncryptionContext);
+        call.Context = context;
+
+        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, context, request.GrantTokens);
+        CryptoSupport.RequireUsage(key, KeyUsages.EncryptDecrypt, "Encrypt");
+        var algorithm = request.EncryptionAlgorithm ?? CryptoSupport.SymmetricDefault;
+        CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.EncryptionAlgorithms(key.KeyUsage));
+
+        if (key.SpecInfo.IsSymmetric)
+        {
+            CryptoSupport.ThrowIfDryRun(request.DryRun);
+            var blob = CryptoSupport.SealSymmetric(call, key, plaintext, context, out _);
+            return new EncryptResponse(blob, key.Arn, algorithm);
+        }
+        CryptoSupport.CheckRsaEncrypt(key, algorithm, plaintext.Length, context);
+        CryptoSupport.ThrowIfDryRun(request.DryRun);
+        return new EncryptResponse(CryptoSupport.RsaEncrypt(key, algorithm, plaintext), key.Arn, algorithm);
+    }
+}

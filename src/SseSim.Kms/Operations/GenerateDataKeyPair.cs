@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using SseSim.Core.Secrets;
+using SseSim.Kms.Crypto;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record GenerateDataKeyPairRequest
+{
+    public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
+    public string? KeyId { get; init; }
+    public string? KeyPairSpec { get; init; }
+    public IReadOnlyList<string>? GrantTokens { get; init; }
+    public RecipientInfo? Recipient { get; init; }
+    public bool? DryRun { get; init; }
+}
+
+public sealed record GenerateDataKeyPairResponse(byte[] PrivateKeyCiphertextBlob, SecretBytes PrivateKeyPlaintext, byte[] PublicKey, string KeyId,
+    string KeyPairSpec, string KeyMaterialId);
+
+public static class GenerateDataKeyPair
+{
+    internal static readonly string[] DataKeyPairSpecEnum =
+        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519"];
+
+    public static async ValueTask<GenerateDataKeyPairResponse> ExecuteAsync(KmsCall call, GenerateDataKeyPairRequest request)
+    {
+        CryptoSupport.RejectRecipient(request.Recipient);
+        var pair = await GenerateAsync(call, "GenerateDataKeyPair", request.KeyId, request.KeyPairSpec, request.EncryptionContext, request.GrantTokens, request.DryRun);
+        return new GenerateDataKeyPairResponse(pair.PrivateKeyCiphertextBlob, pair.PrivateKey, pair.PublicKey, pair.Key.Arn, pair.Spec, pair.MaterialId);
+    }
+
+    internal sealed record Pair(KmsKey Key, string Spec, SecretBytes PrivateKey, byte[] PublicKey, byte[] PrivateKeyCiphertextBlob, string MaterialId);
+
+    /// <summary>Checks, then makes a key pair whose PKCS#8 private key is sealed like any other plaintext.</summary>
+    internal static async ValueTask<Pair> GenerateAsync(KmsCall call, string operation, string? keyId, string? keyPairSpec,
+        IReadOnlyDictionary<string, string>? encryptionContext, IReadOnlyList<string>? grantTokens, bool? dryRun)
+    {
+        var spec = CryptoSupport.RequireString(keyPairSpec, "keyPairSpec");
+        Validate.OneOf(spec, "keyPairSpec", DataKeyPairSpecEnum);
+        CryptoSupport.CheckGrantTokens(grantTokens);
+        var context = CryptoSupport.Context(encryptionContext);
+        call.Context = context;
+        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(keyId, "keyId"), null, context, grantTokens);
+        CryptoSupport.RequireSymmetric(key, operation);
+        if (spec is "SM2" or "ECC_NIST_EDWARDS25519")
+        {
+            throw KmsException.Unsupported($"KeyPairSpec {spec} is not supported by SseSim.");
+        }
+        CryptoSupport.ThrowIfDryRun(dryRun);
+
+        var info = KeySpecInfo.All[spec];
+        using AsymmetricAlgorithm algorithm = info.Family == KeySpecInfo.Rsa ? RSA.Create(info.Bits) : ECDsa.Create(KeyMaterialVault.CurveFor(spec));
+        var privateKey = SecretBytes.TakeFrom(algorithm.ExportPkcs8PrivateKey());
+        try
+        {
+            var publicKey = algorithm.ExportSubjectPublicKeyInfo();
+            var blob = CryptoSupport.SealSymmetric(call, key, privateKey.UnsafeExpose(), context, out var materialId);
+            return new Pair(key, spec, privateKey, publicKey, blob, materialId);
+        }
+        catch
+        {
+            privateKey.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record GenerateDataKeyPairWithoutPlaintextRequest
+{
+    public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
+    public string? KeyId { get; init; }
+    public string? KeyPairSpec { get; init; }
+    public IReadOnlyList<string>? GrantTokens { get; init; }
+    public bool? DryRun { get; init; }
+}
+
+public sealed record GenerateDataKeyPairWithoutPlaintextResponse(byte[] PrivateKeyCiphertextBlob, byte[] PublicKey, string KeyId, string KeyPairSpec,
+    string KeyMaterialId);
+
+public static class GenerateDataKeyPairWithoutPlaintext
+{
+    public static async ValueTask<GenerateDataKeyPairWithoutPlaintextResponse> ExecuteAsync(KmsCall call, GenerateDataKeyPairWithoutPlaintextRequest request)
+    {
+        var pair = await GenerateDataKeyPair.GenerateAsync(call, "GenerateDataKeyPairWithoutPlaintext", request.KeyId, request.KeyPairSpec,
+            request.EncryptionContext, request.GrantTokens, request.DryRun);
+        pair.PrivateKey.Dispose();
+        return new GenerateDataKeyPairWithoutPlaintextResponse(pair.PrivateKeyCiphertextBlob, pair.PublicKey, pair.Key.Arn, pair.Spec, pair.MaterialId);
+    }
+}

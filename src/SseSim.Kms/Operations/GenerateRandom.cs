@@ -1,0 +1,33 @@
+using SseSim.Core.Secrets;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record GenerateRandomRequest
+{
+    public int? NumberOfBytes { get; init; }
+    public string? CustomKeyStoreId { get; init; }
+    public RecipientInfo? Recipient { get; init; }
+}
+
+public sealed record GenerateRandomResponse(SecretBytes Plaintext);
+
+public static class GenerateRandom
+{
+    public static ValueTask<GenerateRandomResponse> ExecuteAsync(KmsCall call, GenerateRandomRequest request)
+    {
+        CryptoSupport.CheckRange(request.NumberOfBytes, "numberOfBytes", 1, 1024);
+        Validate.Length(request.CustomKeyStoreId, "customKeyStoreId", 1, 64);
+        if (request.NumberOfBytes is not { } length)
+        {
+            throw KmsException.Validation("NumberOfBytes is required.");
+        }
+        if (request.CustomKeyStoreId is not null)
+        {
+            throw KmsException.Unsupported("Custom key stores (CloudHSM and external key stores) are not supported by SseSim.");
+        }
+        CryptoSupport.RejectRecipient(request.Recipient);
+        // No key is involved: authorization is IAM-only, but the request still counts against the quota.
+        call.Kms.Quotas.Charge(call.Caller.AccountId, call.Operation, null);
+        return ValueTask.FromResult(new GenerateRandomResponse(SecretBytes.Random(length)));
+    }
+}

@@ -1,0 +1,29 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record GetPublicKeyRequest
+{
+    public string? KeyId { get; init; }
+    public IReadOnlyList<string>? GrantTokens { get; init; }
+}
+
+public sealed record GetPublicKeyResponse(string KeyId, byte[] PublicKey, string CustomerMasterKeySpec, string KeySpec, string KeyUsage,
+    IReadOnlyList<string>? EncryptionAlgorithms, IReadOnlyList<string>? SigningAlgorithms);
+
+public static class GetPublicKey
+{
+    public static async ValueTask<GetPublicKeyResponse> ExecuteAsync(KmsCall call, GetPublicKeyRequest request)
+    {
+        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var spec = key.SpecInfo;
+        if (spec.Family is not (KeySpecInfo.Rsa or KeySpecInfo.Ecc))
+        {
+            throw KmsException.Unsupported($"{key.Arn} key spec is {key.KeySpec} which is not valid for GetPublicKey.");
+        }
+        var publicKey = CryptoSupport.CurrentMaterial(key).PublicKey ?? throw new InvalidOperationException("Asymmetric material without a public key.");
+        return new GetPublicKeyResponse(key.Arn, publicKey, key.KeySpec, key.KeySpec, key.KeyUsage,
+            spec.EncryptionAlgorithms(key.KeyUsage), spec.SigningAlgorithms(key.KeyUsage));
+    }
+}

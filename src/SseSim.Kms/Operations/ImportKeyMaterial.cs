@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using SseSim.Core.Secrets;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record ImportKeyMaterialRequest
+{
+    public string? KeyId { get; init; }
+    public byte[]? ImportToken { get; init; }
+    public byte[]? EncryptedKeyMaterial { get; init; }
+    public DateTimeOffset? ValidTo { get; init; }
+    public string? ExpirationModel { get; init; }
+    public string? ImportType { get; init; }
+    public string? KeyMaterialDescription { get; init; }
+    public string? KeyMaterialId { get; init; }
+}
+
+public sealed record ImportKeyMaterialResponse(string KeyId, string KeyMaterialId);
+
+public static partial class ImportKeyMaterial
+{
+    public const string Expires = "KEY_MATERIAL_EXPIRES";
+    public const string DoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE";
+    private const string NewMaterial = "NEW_KEY_MATERIAL";
+    private const string ExistingMaterial = "EXISTING_KEY_MATERIAL";
+
+    [GeneratedRegex(@"^[a-zA-Z0-9:/_\s.-]+$")]
+    private static partial Regex DescriptionPattern();
+
+    [GeneratedRegex("^[a-f0-9]+$")]
+    private static partial Regex MaterialIdPattern();
+
+    public static async ValueTask<ImportKeyMaterialResponse> ExecuteAsync(KmsCall call, ImportKeyMaterialRequest request)
+    {
+        var token = CryptoSupport.RequireBlob(request.ImportToken, "importToken", CryptoSupport.MaxCiphertext);
+        var wrapped = CryptoSupport.RequireBlob(request.EncryptedKeyMaterial, "encryptedKeyMaterial", CryptoSupport.MaxCiphertext);
+        Validate.OneOf(request.ExpirationModel, "expirationModel", [Expires, DoesNotExpire]);
+        Validate.OneOf(request.ImportType, "importType", [NewMaterial, ExistingMaterial]);
+        Validate.Length(request.KeyMaterialDescription, "keyMaterialDescription", 0, 256);
+        if (request.KeyMaterialDescription is { Length: > 0 } d && !DescriptionPattern().IsMatch(d))
+        {
+            throw KmsException.ConstraintViolation(d, "keyMaterialDescription", @"satisfy regular expression pattern: ^[a-zA-Z0-9:/_\s.-]+$");
+        }
+        ValidateMaterialId(request.KeyMaterialId, "keyMaterialId");
+
+        var key = await call.UseKeyAsync(CryptoSupport.RequireString(request.KeyId, "keyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
+        var now = call.Now;
+        var model = request.ExpirationModel ?? Expires;
+        if (model == Expires && request.ValidTo is null)
+        {
+            throw KmsException.Validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+        }
+        if (model == DoesNotExpire && request.ValidTo is not null)
+        {
+            throw KmsException.Validation("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE");
+        }
+        if (request.ValidTo is { } validTo && (validTo <= now || validTo > now.AddDays(365)))
+        {
+            throw KmsException.Validation("The ValidTo date must be in the future and no more than 365 days from now.");
+        }
+
+        var hasMaterial = key.Materials.Count > 0;
+        var importType = request.ImportType ?? (hasMaterial ? ExistingMaterial : NewMaterial);
+        if (importType == NewMaterial && hasMaterial)
+        {
+            throw KmsException.Unsupported("Importing new key material into a key that already has key material (on-demand rotation of imported keys) is not supported by SseSim.");
+        }
+        if (importType == NewMaterial && request.KeyMaterialId is not null)
+        {
+            throw KmsException.Validation("KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.");
+        }
+
+        using var contents = Operations.ImportToken.Open(call.Kms, key.KeyId, token, now);
+        using var clear = Unwrap(contents, wrapped);
+        var publicKey = CheckMaterial(key, clear);
+        var materialId = MaterialId(call.Kms, key.KeyId, clear);
+        if (importType == ExistingMaterial)
+        {
+            if (!hasMaterial || key.Materials[^1].Id != materialId || (request.KeyMaterialId is { } id && id != materialId))
+            {
+                throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
+            }
+        }
+
+        var material = new KeyMaterial
+        {
+            Id = materialId,
+            Sealed = call.Kms.RootKey.Seal(clear.UnsafeExpose(), key.KeyId, materialId),
+            CreatedAt = now,
+            PublicKey = publicKey,
+            ExpirationModel = model,
+            ValidTo = request.ValidTo,
+            Description = request.KeyMaterialDescription,
+        };
+        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        {
+            var materials = k.Materials.ToList();
+            if (materials.Count > 0 && materials[^1].Id == materialId)
+            {
+                materials[^1] = material;
+            }
+            else if (materials.Count == 0)
+            {
+                materials.Add(material);
+            }
+            else
+            {
+                throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
+            }
+            return k with { KeyState = k.KeyState == KeyStates.PendingImport ? KeyStates.Enabled : k.KeyState, Materials = materials };
+        }, call.CancellationToken);
+        call.Touch(updated);
+        return new ImportKeyMaterialResponse(key.Arn, materialId);
+    }
+
+    internal static void ValidateMaterialId(string? id, string member)
+    {
+        Validate.Length(id, member, 64, 64);
+        if (id is not null && !MaterialIdPattern().IsMatch(id))
+        {
+            throw KmsException.ConstraintViolation(id, member, "satisfy regular expression pattern: ^[a-f0-9]+$");
+        }
+    }
+
+    /// <summary>
+    /// AWS derives the id of imported material from the key id and the material; a keyed hash does the same without
+    /// publishing a plain hash of the secret, and lets a re-import after deletion prove it is the same material.
+    /// </summary>
+    public static string MaterialId(KmsService kms, string keyId, SecretBytes clear)
+    {
+        using var subkey = kms.RootKey.DeriveSubkey("kms-imported-material-id-v1");
+        using var hmac = new HMACSHA256(subkey.UnsafeExpose().ToArray());
+        hmac.TransformBlock(Encoding.ASCII.GetBytes(keyId + "\0"), 0, keyId.Length + 1, null, 0);
+        var material = clear.UnsafeExpose().ToArray();
+        hmac.TransformFinalBlock(material, 0, material.Length);
+        CryptographicOperations.ZeroMemory(material);
+        return Convert.ToHexStringLower(hmac.Hash!);
+    }
+
+    private static SecretBytes Unwrap(ImportToken.Contents contents, byte[] wrapped)
+    {
+        using var rsa = CryptoSupport.LoadRsa(contents.WrappingKey);
+        var modulus = rsa.KeySize / 8;
+        try
+        {
+            switch (contents.Algorithm)
+            {
+                case "RSAES_PKCS1_V1_5":
+                    return SecretBytes.TakeFrom(rsa.Decrypt(wrapped, RSAEncryptionPadding.Pkcs1));
+                case "RSAES_OAEP_SHA_1":
+                    return SecretBytes.TakeFrom(rsa.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA1));
+                case "RSAES_OAEP_SHA_256":
+                    return SecretBytes.TakeFrom(rsa.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA256));
+                default:
+                    // RSA_AES_KEY_WRAP_SHA_*: RSA-OAEP(ephemeral AES key) ‖ AES-KWP(ephemeral key, material).
+                    if (wrapped.Length <= modulus)
+                    {
+                        throw KmsException.InvalidCiphertext();
+                    }
+                    var padding = contents.Algorithm == "RSA_AES_KEY_WRAP_SHA_1" ? RSAEncryptionPadding.OaepSHA1 : RSAEncryptionPadding.OaepSHA256;
+                    using (var kek = SecretBytes.TakeFrom(rsa.Decrypt(wrapped.AsSpan(0, modulus), padding)))
+                    {
+                        if (kek.Length is not (16 or 24 or 32))
+                        {
+                            throw KmsException.InvalidCiphertext();
+                        }
+                        var material = AesKeyWrapPadding.Unwrap(kek.UnsafeExpose(), wrapped.AsSpan(modulus)) ?? throw KmsException.InvalidCiphertext();
+                        return SecretBytes.TakeFrom(material);
+                    }
+            }
+        }
+        catch (CryptographicException)
+        {
+            throw KmsException.InvalidCiphertext();
+        }
+    }
+
+    /// <summary>Checks the material fits the key spec; returns the SPKI public key for asymmetric material.</summary>
+    private static byte[]? CheckMaterial(KmsKey key, SecretBytes clear)
+    {
+        var info = key.SpecInfo;
+        switch (info.Family)
+        {
+            case KeySpecInfo.Symmetric:
+                return clear.Length == 32 ? null : throw IncorrectMaterial("Key material for a SYMMETRIC_DEFAULT key must be 256 bits (32 bytes).");
+            case KeySpecInfo.Hmac:
+                var min = info.Bits / 8;
+                var max = info.Bits <= 256 ? 64 : 128;
+                return clear.Length >= min && clear.Length <= max ? null
+                    : throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be between {min} and {max} bytes.");
+            case KeySpecInfo.Rsa:
+                try
+                {
+                    using var rsa = CryptoSupport.LoadRsa(clear);
+                    return rsa.KeySize == info.Bits ? rsa.ExportSubjectPublicKeyInfo()
+                        : throw IncorrectMaterial($"The imported RSA key is {rsa.KeySize} bits, but the key spec is {key.KeySpec}.");
+                }
+                catch (CryptographicException)
+                {
+                    throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be a DER-encoded PKCS#8 RSA private key.");
+                }
+            default:
+                try
+                {
+                    using var ec = CryptoSupport.LoadEcdsa(clear);
+                    return ec.ExportParameters(false).Curve.Oid.Value == CurveOid(key.KeySpec) ? ec.ExportSubjectPublicKeyInfo()
+                        : throw IncorrectMaterial($"The imported EC key is not on the curve of key spec {key.KeySpec}.");
+                }
+                catch (CryptographicException)
+                {
+                    throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be a DER-encoded PKCS#8 EC private key.");
+                }
+        }
+    }
+
+    private static string CurveOid(string keySpec) => keySpec switch
+    {
+        "ECC_NIST_P256" => "1.2.840.10045.3.1.7",
+        "ECC_NIST_P384" => "1.3.132.0.34",
+        "ECC_NIST_P521" => "1.3.132.0.35",
+        _ => "1.3.132.0.10",
+    };
+
+    private static KmsException IncorrectMaterial(string message) => new("IncorrectKeyMaterialException", message);
+}
