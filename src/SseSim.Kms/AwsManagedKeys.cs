@@ -7,7 +7,7 @@ namespace SseSim.Kms;
 /// AWS managed keys (alias/aws/s3, alias/aws/ebs): created on first use, KeyManager AWS, a policy that lets the
 /// account use the key only through the owning service, rotated yearly, and never disabled or deleted by callers.
 /// </summary>
-public sealed class AwsManagedKeys(KmsStore store, KeyMaterialVault vault, KmsOptions options, TimeProvider time)
+public sealed class AwsManagedKeys(KmsStore store, KeyMaterialVault vault, KmsOptions options, TimeProvider time, Action<DateTimeOffset> scheduleMaintenance)
 {
     private static readonly Dictionary<string, (string Service, string Description)> Known = new()
     {
@@ -44,6 +44,7 @@ public sealed class AwsManagedKeys(KmsStore store, KeyMaterialVault vault, KmsOp
                 Materials = [vault.Generate(keyId, "SYMMETRIC_DEFAULT")],
             };
             await store.PutKeyAsync(created, cancellationToken);
+            scheduleMaintenance(created.NextRotationDate!.Value);
             await store.PutAliasAsync(new KmsAlias
             {
                 AliasName = aliasName,

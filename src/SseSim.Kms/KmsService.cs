@@ -22,7 +22,7 @@ public sealed class KmsService : IAsyncDisposable
         RootKey = rootKey;
         Store = new KmsStore(storage.OpenTable("kms"));
         Vault = new KeyMaterialVault(rootKey, time);
-        ManagedKeys = new AwsManagedKeys(Store, Vault, options, time);
+        ManagedKeys = new AwsManagedKeys(Store, Vault, options, time, ScheduleMaintenance);
         Resolver = new KeyResolver(Store, options, ManagedKeys);
         Authorizer = new KeyAuthorizer(Store, time);
         Quotas = new RequestQuotas(options, time);
@@ -67,7 +67,10 @@ public sealed class KmsService : IAsyncDisposable
 
     private long _nextPurgeCheckTicks;
 
-    /// <summary>Keys whose deletion window has passed are deleted lazily, on the next call after their date.</summary>
+    /// <summary>
+    /// Time-driven changes, applied lazily on the next call after they fall due: keys past their deletion window
+    /// are deleted, and keys with automatic rotation get new material on their rotation date.
+    /// </summary>
     public async ValueTask PurgeExpiredKeysAsync(CancellationToken cancellationToken = default)
     {
         var now = Time.GetUtcNow();
@@ -78,36 +81,55 @@ public sealed class KmsService : IAsyncDisposable
         var next = DateTimeOffset.MaxValue;
         foreach (var key in Store.Keys)
         {
-            if (key.KeyState != KeyStates.PendingDeletion || key.DeletionDate is not { } due)
+            DateTimeOffset? due = key switch
+            {
+                { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } => d,
+                { RotationEnabled: true, NextRotationDate: { } r } => r,
+                _ => null,
+            };
+            if (due is not { } when)
             {
                 continue;
             }
-            if (due <= now)
+            if (when > now)
             {
-                await Store.WriteLock.WaitAsync(cancellationToken);
-                try
+                next = when < next ? when : next;
+                continue;
+            }
+            await Store.WriteLock.WaitAsync(cancellationToken);
+            try
+            {
+                var current = Store.FindKey(key.KeyId);
+                if (current is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } && d <= now)
                 {
-                    if (Store.FindKey(key.KeyId) is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } current && d <= now)
-                    {
-                        await Store.PurgeKeyAsync(current, cancellationToken);
-                        Vault.Forget(current.KeyId);
-                    }
+                    await Store.PurgeKeyAsync(current, cancellationToken);
+                    Vault.Forget(current.KeyId);
                 }
-                finally
+                else if (current is { RotationEnabled: true, NextRotationDate: { } r, RotationPeriodInDays: { } period } && r <= now)
                 {
-                    Store.WriteLock.Release();
+                    // Disabled or pending-deletion keys are not rotated (rotate-keys.md); their date moves on.
+                    var rotated = current.KeyState == KeyStates.Enabled
+                        ? current with { Materials = [.. current.Materials, Vault.Generate(current.KeyId, current.KeySpec, "AUTOMATIC")] }
+                        : current;
+                    var nextRotation = r;
+                    while (nextRotation <= now)
+                    {
+                        nextRotation = nextRotation.AddDays(period);
+                    }
+                    await Store.PutKeyAsync(rotated with { NextRotationDate = nextRotation }, cancellationToken);
+                    next = nextRotation < next ? nextRotation : next;
                 }
             }
-            else if (due < next)
+            finally
             {
-                next = due;
+                Store.WriteLock.Release();
             }
         }
         Interlocked.Exchange(ref _nextPurgeCheckTicks, next.UtcTicks);
     }
 
-    /// <summary>Call after any change that sets a new deletion date, so the next purge check is not skipped.</summary>
-    public void DeletionScheduled(DateTimeOffset due)
+    /// <summary>Call after any change that sets a new deletion or rotation date, so the next check is not skipped.</summary>
+    public void ScheduleMaintenance(DateTimeOffset due)
     {
         long current;
         do

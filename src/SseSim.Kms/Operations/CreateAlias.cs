@@ -1,0 +1,52 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record CreateAliasRequest
+{
+    public string? AliasName { get; init; }
+    public string? TargetKeyId { get; init; }
+}
+
+public static class CreateAlias
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, CreateAliasRequest request)
+    {
+        AliasNames.Validate(request.AliasName);
+        var name = request.AliasName!;
+        var key = await call.UseKeyAsync(Validate.Required(request.TargetKeyId, "targetKeyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
+        KmsCall.RequireCustomerManaged(key);
+        if (key.AccountId != call.Caller.AccountId)
+        {
+            throw KmsException.AccessDenied($"An alias must be in the same account as its key: {key.Arn}");
+        }
+        await call.Kms.Store.WriteLock.WaitAsync(call.CancellationToken);
+        try
+        {
+            if (call.Kms.Store.FindAlias(call.Caller.AccountId, name) is not null)
+            {
+                throw new KmsException("AlreadyExistsException", $"An alias with the name arn:aws:kms:{call.Kms.Options.Region}:{call.Caller.AccountId}:{name} already exists");
+            }
+            if (call.Kms.Store.Aliases.Count(a => a.TargetKeyId == key.KeyId) >= 50)
+            {
+                throw KmsException.LimitExceeded($"Too many aliases for {key.Arn}: the limit is 50.");
+            }
+            var now = call.Now;
+            // AWS stores the bare key id even when the target was given as an ARN.
+            await call.Kms.Store.PutAliasAsync(new KmsAlias
+            {
+                AliasName = name,
+                AccountId = call.Caller.AccountId,
+                Region = call.Kms.Options.Region,
+                TargetKeyId = key.KeyId,
+                CreationDate = now,
+                LastUpdatedDate = now,
+            }, call.CancellationToken);
+        }
+        finally
+        {
+            call.Kms.Store.WriteLock.Release();
+        }
+        return new EmptyResponse();
+    }
+}

@@ -1,0 +1,29 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record DeleteAliasRequest
+{
+    public string? AliasName { get; init; }
+}
+
+public static class DeleteAlias
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, DeleteAliasRequest request)
+    {
+        AliasNames.Validate(request.AliasName);
+        var alias = AliasNames.Find(call, request.AliasName!);
+        if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } key)
+        {
+            await call.UseKeyAsync(key.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        }
+        await call.Kms.Store.WriteLock.WaitAsync(call.CancellationToken);
+        try
+        {
+            await call.Kms.Store.DeleteAliasAsync(alias, call.CancellationToken);
+        }
+        finally
+        {
+            call.Kms.Store.WriteLock.Release();
+        }
+        return new EmptyResponse();
+    }
+}

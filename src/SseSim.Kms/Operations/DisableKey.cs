@@ -1,0 +1,19 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record DisableKeyRequest
+{
+    public string? KeyId { get; init; }
+}
+
+public static class DisableKey
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, DisableKeyRequest request)
+    {
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.EnableDisable);
+        KmsCall.RequireCustomerManaged(key);
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.KeyState == KeyStates.Enabled ? k with { KeyState = KeyStates.Disabled } : k, call.CancellationToken);
+        return new EmptyResponse();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record EnableKeyRotationRequest
+{
+    public string? KeyId { get; init; }
+    public int? RotationPeriodInDays { get; init; }
+}
+
+public static class EnableKeyRotation
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, EnableKeyRotationRequest request)
+    {
+        var period = request.RotationPeriodInDays ?? 365;
+        if (period is < 90 or > 2560)
+        {
+            throw KmsException.ConstraintViolation(period.ToString(CultureInfo.InvariantCulture), "rotationPeriodInDays",
+                period < 90 ? "have value greater than or equal to 90" : "have value less than or equal to 2560");
+        }
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ChangeRotation);
+        KmsCall.RequireCustomerManaged(key);
+        Rotation.RequireRotatable(key);
+        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k => k with
+        {
+            RotationEnabled = true,
+            RotationPeriodInDays = period,
+            // Changing only the period keeps the schedule anchored on the last rotation, as AWS does.
+            NextRotationDate = (k.Materials[^1].CreatedAt > call.Now.AddDays(-period) ? k.Materials[^1].CreatedAt : call.Now).AddDays(period),
+        }, call.CancellationToken);
+        call.Kms.ScheduleMaintenance(updated.NextRotationDate!.Value);
+        return new EmptyResponse();
+    }
+}

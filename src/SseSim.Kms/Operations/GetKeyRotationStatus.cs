@@ -1,0 +1,24 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record GetKeyRotationStatusRequest
+{
+    public string? KeyId { get; init; }
+}
+
+public sealed record GetKeyRotationStatusResponse(bool KeyRotationEnabled, string KeyId, int? RotationPeriodInDays, DateTimeOffset? NextRotationDate, DateTimeOffset? OnDemandRotationStartDate);
+
+public static class GetKeyRotationStatus
+{
+    public static async ValueTask<GetKeyRotationStatusResponse> ExecuteAsync(KmsCall call, GetKeyRotationStatusRequest request)
+    {
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ReadRotation);
+        if (!key.SpecInfo.IsSymmetric)
+        {
+            throw KmsException.Unsupported($"{key.Arn} does not support automatic key rotation.");
+        }
+        return new GetKeyRotationStatusResponse(key.RotationEnabled, key.Arn,
+            key.RotationEnabled ? key.RotationPeriodInDays : null,
+            key.RotationEnabled ? key.NextRotationDate : null,
+            key.OnDemandRotationStartDate);
+    }
+}

@@ -1,0 +1,31 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record ListAliasesRequest
+{
+    public string? KeyId { get; init; }
+    public int? Limit { get; init; }
+    public string? Marker { get; init; }
+}
+
+public sealed record AliasListEntry(string AliasName, string AliasArn, string? TargetKeyId, DateTimeOffset? CreationDate, DateTimeOffset? LastUpdatedDate);
+
+public sealed record ListAliasesResponse(IReadOnlyList<AliasListEntry> Aliases, string? NextMarker, bool Truncated);
+
+public static class ListAliases
+{
+    public static async ValueTask<ListAliasesResponse> ExecuteAsync(KmsCall call, ListAliasesRequest request)
+    {
+        string? keyId = null;
+        if (request.KeyId is not null)
+        {
+            keyId = (await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always)).KeyId;
+        }
+        var aliases = call.Kms.Store.Aliases
+            .Where(a => a.AccountId == call.Caller.AccountId && (keyId is null || a.TargetKeyId == keyId))
+            .OrderBy(a => a.AliasName, StringComparer.Ordinal);
+        var (page, next) = Paging.Take(aliases, a => a.AliasName, request.Limit, request.Marker, 50);
+        return new ListAliasesResponse(
+            page.Select(a => new AliasListEntry(a.AliasName, a.AliasArn, a.TargetKeyId, a.CreationDate, a.LastUpdatedDate)).ToList(),
+            next, next is not null);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record ScheduleKeyDeletionRequest
+{
+    public string? KeyId { get; init; }
+    public int? PendingWindowInDays { get; init; }
+}
+
+public sealed record ScheduleKeyDeletionResponse(string KeyId, DateTimeOffset DeletionDate, string KeyState, int PendingWindowInDays);
+
+public static class ScheduleKeyDeletion
+{
+    public static async ValueTask<ScheduleKeyDeletionResponse> ExecuteAsync(KmsCall call, ScheduleKeyDeletionRequest request)
+    {
+        var days = request.PendingWindowInDays ?? 30;
+        if (days is < 7 or > 30)
+        {
+            throw KmsException.ConstraintViolation(days.ToString(CultureInfo.InvariantCulture), "pendingWindowInDays",
+                days < 7 ? "have value greater than or equal to 7" : "have value less than or equal to 30");
+        }
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ScheduleDeletion);
+        KmsCall.RequireCustomerManaged(key);
+        var due = call.Now.AddDays(days);
+        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        {
+            KeyStateRules.Check(KeyStateRules.Rule.ScheduleDeletion, k);
+            return k with { KeyState = KeyStates.PendingDeletion, DeletionDate = due, PendingDeletionWindowInDays = days };
+        }, call.CancellationToken);
+        call.Kms.ScheduleMaintenance(due);
+        return new ScheduleKeyDeletionResponse(updated.Arn, due, updated.KeyState, days);
+    }
+}

@@ -1,0 +1,34 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record TagResourceRequest
+{
+    public string? KeyId { get; init; }
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
+
+public static class TagResource
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, TagResourceRequest request)
+    {
+        var tags = Validate.Required(request.Tags, "tags");
+        Validate.Tags(tags);
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
+        KmsCall.RequireCustomerManaged(key);
+        await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        {
+            var merged = k.Tags.ToDictionary(t => t.TagKey, t => t.TagValue, StringComparer.Ordinal);
+            foreach (var t in tags)
+            {
+                merged[t.TagKey] = t.TagValue;
+            }
+            if (merged.Count > 50)
+            {
+                throw new KmsException("TagException", "Too many tags");
+            }
+            return k with { Tags = merged.Select(kv => new KmsTag(kv.Key, kv.Value)).ToList() };
+        }, call.CancellationToken);
+        return new EmptyResponse();
+    }
+}

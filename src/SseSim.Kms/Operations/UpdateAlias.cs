@@ -1,0 +1,36 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record UpdateAliasRequest
+{
+    public string? AliasName { get; init; }
+    public string? TargetKeyId { get; init; }
+}
+
+public static class UpdateAlias
+{
+    public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, UpdateAliasRequest request)
+    {
+        AliasNames.Validate(request.AliasName);
+        var alias = AliasNames.Find(call, request.AliasName!);
+        var target = await call.UseKeyAsync(Validate.Required(request.TargetKeyId, "targetKeyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
+        KmsCall.RequireCustomerManaged(target);
+        if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } current)
+        {
+            call.Touch(current);
+            if (current.SpecInfo.Family != target.SpecInfo.Family || current.KeyUsage != target.KeyUsage)
+            {
+                throw KmsException.Validation($"{target.Arn} has a different key type or key usage than the key the alias currently points to. The alias can only be pointed at a key of the same type and usage.");
+            }
+        }
+        await call.Kms.Store.WriteLock.WaitAsync(call.CancellationToken);
+        try
+        {
+            await call.Kms.Store.PutAliasAsync(alias with { TargetKeyId = target.KeyId, LastUpdatedDate = call.Now }, call.CancellationToken);
+        }
+        finally
+        {
+            call.Kms.Store.WriteLock.Release();
+        }
+        return new EmptyResponse();
+    }
+}

@@ -1,0 +1,78 @@
+using SseSim.Kms.Operations;
+
+namespace SseSim.Kms.Tests.Lifecycle;
+
+public sealed class AliasTests
+{
+    [Fact]
+    public async Task CreateAlias_with_a_key_ARN_stores_the_bare_key_id()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        await kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/app", TargetKeyId = key.Arn }, CreateAlias.ExecuteAsync);
+        var list = await kit.Call("ListAliases", new ListAliasesRequest { KeyId = key.KeyId }, ListAliases.ExecuteAsync);
+        var alias = Assert.Single(list.Aliases);
+        Assert.Equal(key.KeyId, alias.TargetKeyId);
+        Assert.Equal("arn:aws:kms:us-east-1:111122223333:alias/app", alias.AliasArn);
+        Assert.Equal(key.KeyId, (await kit.DescribeAsync("arn:aws:kms:us-east-1:111122223333:alias/app")).KeyId);
+    }
+
+    [Theory]
+    [InlineData("app", "ValidationException")]
+    [InlineData("alias/aws/mine", "NotAuthorizedException")]
+    [InlineData("alias/bad name", "ValidationException")]
+    public async Task CreateAlias_rejects_bad_names(string name, string error)
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        var e = await LifecycleKit.Fails(() => kit.Call("CreateAlias", new CreateAliasRequest { AliasName = name, TargetKeyId = key.KeyId }, CreateAlias.ExecuteAsync));
+        Assert.Equal(error, e.ErrorType);
+    }
+
+    [Fact]
+    public async Task CreateAlias_twice_is_AlreadyExists_and_UpdateAlias_repoints()
+    {
+        await using var kit = new LifecycleKit();
+        var first = await kit.CreateKeyAsync();
+        var second = await kit.CreateKeyAsync();
+        await kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/x", TargetKeyId = first.KeyId }, CreateAlias.ExecuteAsync);
+        var dup = await LifecycleKit.Fails(() => kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/x", TargetKeyId = second.KeyId }, CreateAlias.ExecuteAsync));
+        Assert.Equal("AlreadyExistsException", dup.ErrorType);
+
+        await kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/x", TargetKeyId = second.KeyId }, UpdateAlias.ExecuteAsync);
+        Assert.Equal(second.KeyId, (await kit.DescribeAsync("alias/x")).KeyId);
+
+        var hmac = await kit.CreateKeyAsync("HMAC_256", "GENERATE_VERIFY_MAC");
+        var mismatch = await LifecycleKit.Fails(() => kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/x", TargetKeyId = hmac.KeyId }, UpdateAlias.ExecuteAsync));
+        Assert.Equal("ValidationException", mismatch.ErrorType);
+
+        await kit.Call("DeleteAlias", new DeleteAliasRequest { AliasName = "alias/x" }, DeleteAlias.ExecuteAsync);
+        var missing = await LifecycleKit.Fails(() => kit.Call("DeleteAlias", new DeleteAliasRequest { AliasName = "alias/x" }, DeleteAlias.ExecuteAsync));
+        Assert.Equal("NotFoundException", missing.ErrorType);
+    }
+
+    [Fact]
+    public async Task ListAliases_pages_with_markers()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await kit.Call("CreateAlias", new CreateAliasRequest { AliasName = $"alias/a{i}", TargetKeyId = key.KeyId }, CreateAlias.ExecuteAsync);
+        }
+        var seen = new List<string>();
+        string? marker = null;
+        do
+        {
+            var page = await kit.Call("ListAliases", new ListAliasesRequest { Limit = 2, Marker = marker }, ListAliases.ExecuteAsync);
+            Assert.True(page.Aliases.Count <= 2);
+            Assert.Equal(page.NextMarker is not null, page.Truncated);
+            seen.AddRange(page.Aliases.Select(a => a.AliasName));
+            marker = page.NextMarker;
+        }
+        while (marker is not null);
+        Assert.Equal(["alias/a0", "alias/a1", "alias/a2", "alias/a3", "alias/a4"], seen);
+        var bad = await LifecycleKit.Fails(() => kit.Call("ListAliases", new ListAliasesRequest { Marker = "%%%" }, ListAliases.ExecuteAsync));
+        Assert.Equal("InvalidMarkerException", bad.ErrorType);
+    }
+}
