@@ -1,0 +1,248 @@
+using System.IO.Pipelines;
+
+namespace SseSim.Objects;
+
+/// <summary>Tunables; the defaults are AWS's limits.</summary>
+public sealed class ObjectStoreOptions
+{
+    /// <summary>Plaintext bytes per envelope segment (docs/formats/object-envelope.md#header).</summary>
+    public int SegmentSize { get; init; } = 64 * 1024;
+
+    /// <summary>Minimum size of every part but the last (EntityTooSmall).</summary>
+    public long MinPartSize { get; init; } = 5L * 1024 * 1024;
+
+    public long MaxPartSize { get; init; } = 5L * 1024 * 1024 * 1024;
+
+    public long MaxObjectSize { get; init; } = 5L * 1024 * 1024 * 1024 * 1024;
+
+    /// <summary>How long a Bucket Key (plaintext, per bucket/KMS key/requester) stays cached; AWS only says "time-limited".</summary>
+    public TimeSpan BucketKeyLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Ceph s3-tests compatibility: GetBucketEncryption on a bucket without a rule fails instead of reporting the implicit AES256 rule.</summary>
+    public bool ReportMissingBucketEncryption { get; init; }
+
+    /// <summary>AWS blocks SSE-C on new buckets since April 2026; off by default so SSE-C test suites run unchanged.</summary>
+    public bool BlockSseCOnNewBuckets { get; init; }
+}
+
+public sealed record BucketInfo(string Name, DateTimeOffset CreationDate, string Region, string OwnerAccountId);
+
+/// <summary>One ServerSideEncryptionConfiguration rule. <see cref="SseAlgorithm"/> is "AES256" or "aws:kms".</summary>
+public sealed record BucketEncryptionRule(
+    string SseAlgorithm,
+    string? KmsMasterKeyId = null,
+    bool BucketKeyEnabled = false,
+    IReadOnlyList<string>? BlockedEncryptionTypes = null);
+
+/// <summary>The three SSE-C headers exactly as received (key and MD5 base64). Validation is the domain's job (reference/s3.md §1.6).</summary>
+public sealed record CustomerKeyHeaders(string? Algorithm, string? Key, string? KeyMd5);
+
+/// <summary>The SSE request headers of PutObject / CopyObject / CreateMultipartUpload, unvalidated.</summary>
+public sealed record SseRequest
+{
+    /// <summary>x-amz-server-side-encryption: "AES256" or "aws:kms".</summary>
+    public string? ServerSideEncryption { get; init; }
+
+    public string? KmsKeyId { get; init; }
+
+    /// <summary>x-amz-server-side-encryption-context: base64 of a JSON string→string object.</summary>
+    public string? EncryptionContext { get; init; }
+
+    public bool? BucketKeyEnabled { get; init; }
+
+    public CustomerKeyHeaders? CustomerKey { get; init; }
+}
+
+/// <summary>
+/// What the response SSE headers should say. <see cref="ServerSideEncryption"/> is null for SSE-C (which reports the
+/// customer algorithm and key MD5 instead). <see cref="EncryptionContext"/> (base64 JSON, without the aws:s3:arn entry
+/// S3 adds) is only set on PutObject / CopyObject / CreateMultipartUpload results when the client sent one.
+/// </summary>
+public sealed record EncryptionInfo(
+    string? ServerSideEncryption,
+    string? KmsKeyArn = null,
+    bool BucketKeyEnabled = false,
+    string? CustomerAlgorithm = null,
+    string? CustomerKeyMd5 = null,
+    string? EncryptionContext = null);
+
+/// <summary>Standard headers stored with an object and returned on GET/HEAD.</summary>
+public sealed record ObjectHeaders
+{
+    public string? ContentType { get; init; }
+    public string? ContentEncoding { get; init; }
+    public string? ContentDisposition { get; init; }
+    public string? ContentLanguage { get; init; }
+    public string? CacheControl { get; init; }
+    public string? Expires { get; init; }
+
+    /// <summary>x-amz-meta-* with the prefix removed; names lower-cased by the HTTP layer.</summary>
+    public IReadOnlyDictionary<string, string>? UserMetadata { get; init; }
+}
+
+/// <summary>A flexible checksum header: algorithm CRC32, CRC32C, CRC64NVME, SHA1 or SHA256, value base64 (optional).</summary>
+public sealed record ChecksumInput(string Algorithm, string? Value = null);
+
+/// <summary>A parsed Range header: bytes=First-Last, bytes=First-, or bytes=-Last (suffix, First null).</summary>
+public readonly record struct ByteRangeSpec(long? First, long? Last);
+
+/// <summary>The resolved range sent back as Content-Range: bytes First-Last/Total.</summary>
+public readonly record struct ContentRange(long First, long Last, long Total);
+
+/// <summary>HTTP conditionals (raw header values for the ETag ones: quoted, unquoted, lists and * all accepted).</summary>
+public sealed record Conditions(
+    string? IfMatch = null,
+    string? IfNoneMatch = null,
+    DateTimeOffset? IfModifiedSince = null,
+    DateTimeOffset? IfUnmodifiedSince = null);
+
+public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body)
+{
+    public ObjectHeaders Headers { get; init; } = new();
+    public SseRequest? Encryption { get; init; }
+
+    /// <summary>Content-MD5 header (base64).</summary>
+    public string? ContentMd5 { get; init; }
+
+    public ChecksumInput? Checksum { get; init; }
+
+    /// <summary>Decoded body length when the client declared one; a body of another length fails with IncompleteBody.</summary>
+    public long? ContentLength { get; init; }
+}
+
+public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue);
+
+/// <summary>
+/// Object metadata as GET/HEAD report it. <see cref="ETag"/> is unquoted. <see cref="PartsCount"/> is set for
+/// multipart objects. The checksum is of the full plaintext and must not be sent on range reads.
+/// </summary>
+public sealed record ObjectInfo(
+    string Bucket,
+    string Key,
+    long Size,
+    string ETag,
+    DateTimeOffset LastModified,
+    ObjectHeaders Headers,
+    EncryptionInfo Encryption,
+    int? PartsCount,
+    string? ChecksumAlgorithm,
+    string? ChecksumValue);
+
+public sealed record GetObjectRequest(string Bucket, string Key)
+{
+    public ByteRangeSpec? Range { get; init; }
+    public int? PartNumber { get; init; }
+    public Conditions? Conditions { get; init; }
+    public CustomerKeyHeaders? CustomerKey { get; init; }
+}
+
+/// <summary>GET/HEAD outcome; <see cref="Range"/> is set for a 206.</summary>
+public sealed record HeadObjectResult(ObjectInfo Object, long ContentLength, ContentRange? Range);
+
+public sealed record DeleteObjectsEntry(string Key, string? ErrorCode = null, string? ErrorMessage = null)
+{
+    public bool Deleted => ErrorCode is null;
+}
+
+public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, string Bucket, string Key)
+{
+    /// <summary>"COPY" (default) or "REPLACE".</summary>
+    public string? MetadataDirective { get; init; }
+
+    /// <summary>The new headers when the directive is REPLACE.</summary>
+    public ObjectHeaders Headers { get; init; } = new();
+
+    /// <summary>Target encryption; absent means the target bucket default (never the source's settings).</summary>
+    public SseRequest? Encryption { get; init; }
+
+    public CustomerKeyHeaders? SourceCustomerKey { get; init; }
+
+    /// <summary>x-amz-copy-source-if-* (every failure is 412).</summary>
+    public Conditions? SourceConditions { get; init; }
+}
+
+public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption);
+
+public sealed record ObjectSummary(string Key, DateTimeOffset LastModified, string ETag, long Size, string StorageClass, string OwnerAccountId);
+
+/// <summary>ListObjects (v1: <see cref="Marker"/>) and ListObjectsV2 (<see cref="ContinuationToken"/>, <see cref="StartAfter"/>).</summary>
+public sealed record ListObjectsRequest(string Bucket)
+{
+    public string? Prefix { get; init; }
+    public string? Delimiter { get; init; }
+    public int MaxKeys { get; init; } = 1000;
+    public string? Marker { get; init; }
+    public string? ContinuationToken { get; init; }
+    public string? StartAfter { get; init; }
+}
+
+/// <summary><see cref="NextMarker"/> answers v1, <see cref="NextContinuationToken"/> v2; <see cref="KeyCount"/> counts keys and prefixes.</summary>
+public sealed record ListObjectsResult(
+    IReadOnlyList<ObjectSummary> Contents,
+    IReadOnlyList<string> CommonPrefixes,
+    bool IsTruncated,
+    string? NextMarker,
+    string? NextContinuationToken,
+    int KeyCount);
+
+public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
+{
+    public ObjectHeaders Headers { get; init; } = new();
+    public SseRequest? Encryption { get; init; }
+}
+
+public sealed record CreateMultipartUploadResult(string Bucket, string Key, string UploadId, EncryptionInfo Encryption);
+
+public sealed record UploadPartRequest(string Bucket, string Key, string UploadId, int PartNumber, PipeReader Body)
+{
+    public CustomerKeyHeaders? CustomerKey { get; init; }
+    public string? ContentMd5 { get; init; }
+    public ChecksumInput? Checksum { get; init; }
+    public long? ContentLength { get; init; }
+}
+
+public sealed record UploadPartResult(string ETag, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue);
+
+public sealed record UploadPartCopyRequest(string Bucket, string Key, string UploadId, int PartNumber, string SourceBucket, string SourceKey)
+{
+    /// <summary>x-amz-copy-source-range: must be bytes=first-last when given.</summary>
+    public ByteRangeSpec? SourceRange { get; init; }
+    public CustomerKeyHeaders? CustomerKey { get; init; }
+    public CustomerKeyHeaders? SourceCustomerKey { get; init; }
+    public Conditions? SourceConditions { get; init; }
+}
+
+public sealed record UploadPartCopyResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption);
+
+public sealed record CompletedPart(int PartNumber, string ETag);
+
+public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, string UploadId, IReadOnlyList<CompletedPart> Parts)
+{
+    public CustomerKeyHeaders? CustomerKey { get; init; }
+}
+
+public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption);
+
+public sealed record PartInfo(int PartNumber, string ETag, long Size, DateTimeOffset LastModified);
+
+public sealed record ListPartsResult(
+    string Bucket,
+    string Key,
+    string UploadId,
+    IReadOnlyList<PartInfo> Parts,
+    bool IsTruncated,
+    int? NextPartNumberMarker,
+    string OwnerAccountId,
+    DateTimeOffset Initiated);
+
+public sealed record ListMultipartUploadsRequest(string Bucket)
+{
+    public string? Prefix { get; init; }
+    public string? KeyMarker { get; init; }
+    public string? UploadIdMarker { get; init; }
+    public int MaxUploads { get; init; } = 1000;
+}
+
+public sealed record UploadInfo(string Key, string UploadId, DateTimeOffset Initiated, string OwnerAccountId);
+
+public sealed record ListMultipartUploadsResult(IReadOnlyList<UploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);

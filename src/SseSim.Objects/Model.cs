@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SseSim.Objects;
+
+// Metadata records as stored through IKeyValueStore (JSON). Only wrapped keys, salts and HMACs are kept here.
+
+internal enum SseMode
+{
+    SseS3,
+    SseKms,
+    SseC,
+}
+
+internal sealed class EncryptionRecord
+{
+    public SseMode Mode { get; set; }
+
+    /// <summary>SSE-S3: wrapped DK; SSE-KMS: KMS CiphertextBlob of the DK or, with a Bucket Key, of the bucket key.</summary>
+    public byte[]? WrappedKey { get; set; }
+    public string? KmsKeyArn { get; set; }
+
+    /// <summary>The full context sent to KMS (client pairs plus aws:s3:arn), needed again for Decrypt.</summary>
+    public Dictionary<string, string>? KmsContext { get; set; }
+
+    /// <summary>The client's context header, echoed on PUT/COPY/CreateMultipartUpload responses only.</summary>
+    public string? ClientContext { get; set; }
+    public bool BucketKey { get; set; }
+    public byte[]? BucketKeySalt { get; set; }
+    public byte[]? CustomerKeySalt { get; set; }
+    public byte[]? CustomerKeyHmac { get; set; }
+}
+
+internal sealed class BucketRecord
+{
+    public required string Name { get; set; }
+    public DateTimeOffset Created { get; set; }
+    public required string Region { get; set; }
+    public required string Owner { get; set; }
+    public BucketEncryptionRule? Encryption { get; set; }
+    public string? Policy { get; set; }
+}
+
+internal sealed class PartRecord
+{
+    public int PartNumber { get; set; }
+    public required string BodyId { get; set; }
+    public long Size { get; set; }
+    public required string ETag { get; set; }
+    public DateTimeOffset LastModified { get; set; }
+}
+
+internal sealed class ObjectRecord
+{
+    public required string Key { get; set; }
+    public long Size { get; set; }
+    public required string ETag { get; set; }
+    public DateTimeOffset LastModified { get; set; }
+    public ObjectHeaders Headers { get; set; } = new();
+    public required EncryptionRecord Encryption { get; set; }
+
+    /// <summary>Envelope binding id: random per single write, the upload id for multipart objects.</summary>
+    public required string InstanceId { get; set; }
+    public bool Multipart { get; set; }
+    public List<PartRecord> Parts { get; set; } = [];
+    public string? ChecksumAlgorithm { get; set; }
+    public string? ChecksumValue { get; set; }
+    public required string Owner { get; set; }
+}
+
+internal sealed class UploadRecord
+{
+    public required string Bucket { get; set; }
+    public required string Key { get; set; }
+    public required string UploadId { get; set; }
+    public DateTimeOffset Initiated { get; set; }
+    public ObjectHeaders Headers { get; set; } = new();
+    public required EncryptionRecord Encryption { get; set; }
+    public required string Owner { get; set; }
+}
+
+internal static class Records
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    public static T Deserialize<T>(byte[] bytes) => JsonSerializer.Deserialize<T>(bytes, Options)
+        ?? throw new InvalidDataException("null metadata record");
+
+    // Key layout of the "s3" table. Bucket names cannot contain '/', so "obj/<bucket>/" prefixes are unambiguous.
+    public static string BucketKey(string bucket) => "bucket/" + bucket;
+    public static string ObjectPrefix(string bucket) => "obj/" + bucket + "/";
+    public static string ObjectKey(string bucket, string key) => ObjectPrefix(bucket) + key;
+    public static string UploadPrefix(string bucket) => "upload/" + bucket + "/";
+    public static string UploadKey(string bucket, string uploadId) => UploadPrefix(bucket) + uploadId;
+    public static string PartPrefix(string uploadId) => "part/" + uploadId + "/";
+    public static string PartKey(string uploadId, int partNumber) => PartPrefix(uploadId) + partNumber.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+}

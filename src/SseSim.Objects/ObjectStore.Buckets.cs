@@ -1,0 +1,178 @@
+using System.Text.Json;
+using SseSim.Core.Aws;
+using SseSim.Core.Storage;
+
+namespace SseSim.Objects;
+
+public sealed partial class ObjectStore
+{
+    public async Task<BucketInfo> CreateBucketAsync(Caller caller, string bucket, string? region = null, CancellationToken cancellationToken = default)
+    {
+        ValidateBucketName(bucket);
+        return await WithMetadataLockAsync(async () =>
+        {
+            if (TryLoadBucket(bucket, out var existing))
+            {
+                throw existing.Owner == caller.AccountId
+                    ? new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou, "Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", bucket)
+                    : new S3Exception(S3ErrorCode.BucketAlreadyExists, "The requested bucket name is not available.").With("BucketName", bucket);
+            }
+            var record = new BucketRecord
+            {
+                Name = bucket,
+                Created = _time.GetUtcNow(),
+                Region = region ?? caller.Region,
+                Owner = caller.AccountId,
+                Encryption = _options.BlockSseCOnNewBuckets ? new BucketEncryptionRule("AES256", BlockedEncryptionTypes: ["SSE-C"]) : null,
+            };
+            await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
+            return ToInfo(record);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<BucketInfo> HeadBucketAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ToInfo(LoadBucket(bucket)));
+
+    /// <summary>Region for GetBucketLocation (the HTTP layer renders us-east-1 as an empty LocationConstraint).</summary>
+    public Task<string> GetBucketLocationAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        Task.FromResult(LoadBucket(bucket).Region);
+
+    /// <summary>Buckets owned by the caller's account, by name.</summary>
+    public Task<IReadOnlyList<BucketInfo>> ListBucketsAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<BucketInfo> list = _meta.Scan("bucket/")
+            .Select(kv => Records.Deserialize<BucketRecord>(kv.Value))
+            .Where(b => b.Owner == caller.AccountId)
+            .Select(ToInfo)
+            .ToList();
+        return Task.FromResult(list);
+    }
+
+    /// <summary>Fails with BucketNotEmpty while objects exist; in-progress multipart uploads are aborted.</summary>
+    public async Task DeleteBucketAsync(Caller caller, string bucket, CancellationToken cancellationToken = default)
+    {
+        var orphanBodies = await WithMetadataLockAsync(async () =>
+        {
+            LoadBucket(bucket);
+            if (_meta.Scan(Records.ObjectPrefix(bucket), limit: 1).Count > 0)
+            {
+                throw new S3Exception(S3ErrorCode.BucketNotEmpty, "The bucket you tried to delete is not empty").With("BucketName", bucket);
+            }
+            var batch = new List<KvMutation> { new(Records.BucketKey(bucket), null) };
+            var bodies = new List<string>();
+            foreach (var (uploadKey, value) in _meta.Scan(Records.UploadPrefix(bucket)))
+            {
+                var upload = Records.Deserialize<UploadRecord>(value);
+                batch.Add(new(uploadKey, null));
+                foreach (var (partKey, partValue) in _meta.Scan(Records.PartPrefix(upload.UploadId)))
+                {
+                    batch.Add(new(partKey, null));
+                    bodies.Add(Records.Deserialize<PartRecord>(partValue).BodyId);
+                }
+            }
+            await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            return bodies;
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteBodiesQuietlyAsync(orphanBodies).ConfigureAwait(false);
+    }
+
+    public async Task PutBucketEncryptionAsync(Caller caller, string bucket, BucketEncryptionRule rule, CancellationToken cancellationToken = default)
+    {
+        switch (rule.SseAlgorithm)
+        {
+            case "AES256" when rule.KmsMasterKeyId is not null:
+                throw S3Exception.InvalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
+            case "AES256" or "aws:kms":
+                break;
+            case "aws:kms:dsse":
+                throw new S3Exception(S3ErrorCode.NotImplemented, "DSSE-KMS is not supported by this simulator.");
+            default:
+                throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        if (rule.BlockedEncryptionTypes?.Any(t => t is not ("NONE" or "SSE-C")) == true)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        // "NONE" unblocks everything, so it is stored as no list.
+        var stored = rule.BlockedEncryptionTypes?.Contains("SSE-C") == true ? rule with { BlockedEncryptionTypes = ["SSE-C"] } : rule with { BlockedEncryptionTypes = null };
+        await UpdateBucketAsync(bucket, b => b.Encryption = stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bucket's rule, or the implicit AES256 rule every bucket has had since 2023 (reference/s3.md §1.4).</summary>
+    public Task<BucketEncryptionRule> GetBucketEncryptionAsync(Caller caller, string bucket, CancellationToken cancellationToken = default)
+    {
+        var b = LoadBucket(bucket);
+        if (b.Encryption is null && _options.ReportMissingBucketEncryption)
+        {
+            throw new S3Exception(S3ErrorCode.ServerSideEncryptionConfigurationNotFoundError, "The server side encryption configuration was not found").With("BucketName", bucket);
+        }
+        return Task.FromResult(b.Encryption ?? new BucketEncryptionRule("AES256"));
+    }
+
+    public Task DeleteBucketEncryptionAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        UpdateBucketAsync(bucket, b => b.Encryption = null, cancellationToken);
+
+    /// <summary>Stores the policy JSON (syntax-checked only; evaluation is not implemented yet).</summary>
+    public Task PutBucketPolicyAsync(Caller caller, string bucket, string policyJson, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(policyJson);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("Statement", out _))
+            {
+                throw new S3Exception(S3ErrorCode.MalformedPolicy, "Missing required field Statement");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'", 400, e);
+        }
+        return UpdateBucketAsync(bucket, b => b.Policy = policyJson, cancellationToken);
+    }
+
+    public Task<string> GetBucketPolicyAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        Task.FromResult(LoadBucket(bucket).Policy
+            ?? throw new S3Exception(S3ErrorCode.NoSuchBucketPolicy, "The bucket policy does not exist").With("BucketName", bucket));
+
+    public Task DeleteBucketPolicyAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        UpdateBucketAsync(bucket, b => b.Policy = null, cancellationToken);
+
+    private Task UpdateBucketAsync(string bucket, Action<BucketRecord> change, CancellationToken cancellationToken) =>
+        WithMetadataLockAsync(async () =>
+        {
+            var record = LoadBucket(bucket);
+            change(record);
+            await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private bool TryLoadBucket(string bucket, out BucketRecord record)
+    {
+        if (_meta.TryGet(Records.BucketKey(bucket), out var bytes))
+        {
+            record = Records.Deserialize<BucketRecord>(bytes);
+            return true;
+        }
+        record = null!;
+        return false;
+    }
+
+    private BucketRecord LoadBucket(string bucket) =>
+        TryLoadBucket(bucket, out var record) ? record : throw S3Exception.NoSuchBucket(bucket);
+
+    private static BucketInfo ToInfo(BucketRecord b) => new(b.Name, b.Created, b.Region, b.Owner);
+
+    /// <summary>General-purpose bucket naming rules (3–63 chars, lower-case letters, digits, '.', '-').</summary>
+    internal static void ValidateBucketName(string bucket)
+    {
+        var ok = bucket.Length is >= 3 and <= 63
+            && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
+            && char.IsAsciiLetterOrDigit(bucket[0]) && char.IsAsciiLetterOrDigit(bucket[^1])
+            && !bucket.Contains("..", StringComparison.Ordinal)
+            && !(bucket.Split('.') is { Length: 4 } quad && quad.All(q => q.Length > 0 && q.All(char.IsAsciiDigit)));
+        if (!ok)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidBucketName, "The specified bucket is not valid.").With("BucketName", bucket);
+        }
+    }
+}

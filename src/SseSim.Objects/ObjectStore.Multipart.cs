@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SseSim.Core.Aws;
+using SseSim.Core.Storage;
+using SseSim.Objects.Envelope;
+
+namespace SseSim.Objects;
+
+public sealed partial class ObjectStore
+{
+    private const int MaxPartNumber = 10000;
+
+    /// <summary>Fixes the upload's data key now (one KMS GenerateDataKey for SSE-KMS); parts derive per-part content keys from it.</summary>
+    public async Task<CreateMultipartUploadResult> CreateMultipartUploadAsync(Caller caller, CreateMultipartUploadRequest request, CancellationToken cancellationToken = default)
+    {
+        var bucket = LoadBucket(request.Bucket);
+        ValidateKey(request.Key);
+        using var plan = ResolvePlan(bucket, request.Encryption);
+        var uploadId = NewId();
+        var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, uploadId, cancellationToken).ConfigureAwait(false);
+        dataKey.Dispose();
+        var upload = new UploadRecord
+        {
+            Bucket = request.Bucket,
+            Key = request.Key,
+            UploadId = uploadId,
+            Initiated = _time.GetUtcNow(),
+            Headers = request.Headers,
+            Encryption = encryption,
+            Owner = caller.AccountId,
+        };
+        await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
+        return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
+    }
+
+    /// <summary>Encrypts one part as its own envelope bound to (upload id, part number); re-uploading a number replaces it.</summary>
+    public async Task<UploadPartResult> UploadPartAsync(Caller caller, UploadPartRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+            ValidatePartNumber(request.PartNumber);
+            using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
+            var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber),
+                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
+            await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
+            return new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), body.ChecksumAlgorithm, body.ChecksumValue);
+        }
+        finally
+        {
+            await request.Body.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies (a range of) an existing object into a part, decrypting and re-encrypting under the upload's key.</summary>
+    public async Task<UploadPartCopyResult> UploadPartCopyAsync(Caller caller, UploadPartCopyRequest request, CancellationToken cancellationToken = default)
+    {
+        var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+        ValidatePartNumber(request.PartNumber);
+        var source = LoadObject(request.SourceBucket, request.SourceKey);
+        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
+        long offset = 0;
+        var length = source.Size;
+        if (request.SourceRange is { } r)
+        {
+            if (r.First is null || r.Last is null || r.Last < r.First || r.Last >= source.Size)
+            {
+                throw S3Exception.InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range");
+            }
+            offset = r.First.Value;
+            length = r.Last.Value - r.First.Value + 1;
+        }
+        using var sourceKey = await OpenDataKeyAsync(caller, source.Encryption, request.SourceBucket, source.Key, source.InstanceId, request.SourceCustomerKey, cancellationToken).ConfigureAwait(false);
+        using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
+        var body = await ReencryptAsync(request.SourceBucket, source, sourceKey, offset, length, dataKey,
+            new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
+        await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
+        return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false));
+    }
+
+    /// <summary>Metadata only: the parts' envelopes become the object as they are (nothing is re-encrypted, no KMS call).</summary>
+    public async Task<CompleteMultipartUploadResult> CompleteMultipartUploadAsync(Caller caller, CompleteMultipartUploadRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.Parts.Count == 0)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        ObjectRecord? record = null;
+        List<string> unused = [];
+        List<string> replaced = [];
+        await WithMetadataLockAsync(async () =>
+        {
+            var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+            var stored = _meta.Scan(Records.PartPrefix(request.UploadId))
+                .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
+                .ToDictionary(p => p.PartNumber);
+            var chosen = new List<PartRecord>();
+            var previous = 0;
+            foreach (var part in request.Parts)
+            {
+                if (part.PartNumber <= previous)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+                }
+                previous = part.PartNumber;
+                if (!stored.TryGetValue(part.PartNumber, out var p) || p.ETag != part.ETag.Trim('"'))
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
+                        .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+                }
+                chosen.Add(p);
+            }
+            for (var i = 0; i < chosen.Count - 1; i++)
+            {
+                if (chosen[i].Size < _options.MinPartSize)
+                {
+                    throw new S3Exception(S3ErrorCode.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size.")
+                        .With("PartNumber", chosen[i].PartNumber.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            // docs: multipart ETag = MD5(concatenated binary part ETags) "-" part count (reference/s3.md §3.5).
+            var concatenated = chosen.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();
+            var now = _time.GetUtcNow();
+            record = new ObjectRecord
+            {
+                Key = request.Key,
+                Size = chosen.Sum(p => p.Size),
+                ETag = Convert.ToHexStringLower(MD5.HashData(concatenated)) + "-" + chosen.Count.ToString(CultureInfo.InvariantCulture),
+                LastModified = now,
+                Headers = upload.Headers,
+                Encryption = upload.Encryption,
+                InstanceId = upload.UploadId,
+                Multipart = true,
+                Parts = chosen,
+                Owner = upload.Owner,
+            };
+            var objectKey = Records.ObjectKey(request.Bucket, request.Key);
+            if (_meta.TryGet(objectKey, out var oldBytes))
+            {
+                replaced = Records.Deserialize<ObjectRecord>(oldBytes).Parts.Select(p => p.BodyId).ToList();
+            }
+            var batch = new List<KvMutation>
+            {
+                new(objectKey, Records.Serialize(record)),
+                new(Records.UploadKey(request.Bucket, request.UploadId), null),
+            };
+            batch.AddRange(stored.Keys.Select(n => new KvMutation(Records.PartKey(request.UploadId, n), null)));
+            await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            unused = stored.Values.Except(chosen).Select(p => p.BodyId).ToList();
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteBodiesQuietlyAsync(unused.Concat(replaced)).ConfigureAwait(false);
+        return new CompleteMultipartUploadResult(request.Bucket, request.Key, record!.ETag, Describe(record.Encryption, request.CustomerKey, false));
+    }
+
+    public async Task AbortMultipartUploadAsync(Caller caller, string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
+    {
+        var bodies = await WithMetadataLockAsync(async () =>
+        {
+            LoadUpload(bucket, key, uploadId);
+            var parts = _meta.Scan(Records.PartPrefix(uploadId)).ToList();
+            var batch = parts.Select(kv => new KvMutation(kv.Key, null)).Append(new KvMutation(Records.UploadKey(bucket, uploadId), null)).ToList();
+            await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            return parts.Select(kv => Records.Deserialize<PartRecord>(kv.Value).BodyId).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteBodiesQuietlyAsync(bodies).ConfigureAwait(false);
+    }
+
+    public Task<ListPartsResult> ListPartsAsync(Caller caller, string bucket, string key, string uploadId, int maxParts = 1000, int partNumberMarker = 0, CancellationToken cancellationToken = default)
+    {
+        var upload = LoadUpload(bucket, key, uploadId);
+        var all = _meta.Scan(Records.PartPrefix(uploadId))
+            .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
+            .Where(p => p.PartNumber > partNumberMarker)
+            .ToList();
+        var page = all.Take(Math.Max(0, maxParts)).Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified)).ToList();
+        var truncated = all.Count > page.Count;
+        return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated));
+    }
+
+    /// <summary>In-progress uploads ordered by key, then initiation time.</summary>
+    public Task<ListMultipartUploadsResult> ListMultipartUploadsAsync(Caller caller, ListMultipartUploadsRequest request, CancellationToken cancellationToken = default)
+    {
+        LoadBucket(request.Bucket);
+        var prefix = request.Prefix ?? "";
+        var ordered = _meta.Scan(Records.UploadPrefix(request.Bucket))
+            .Select(kv => Records.Deserialize<UploadRecord>(kv.Value))
+            .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Initiated).ThenBy(u => u.UploadId, StringComparer.Ordinal)
+            .ToList();
+        var skipping = request.KeyMarker is not null;
+        var result = new List<UploadInfo>();
+        var truncated = false;
+        foreach (var u in ordered)
+        {
+            if (skipping)
+            {
+                var cmp = string.CompareOrdinal(u.Key, request.KeyMarker);
+                if (cmp < 0 || (cmp == 0 && (request.UploadIdMarker is null || string.CompareOrdinal(u.UploadId, request.UploadIdMarker) <= 0)))
+                {
+                    continue;
+                }
+                skipping = false;
+            }
+            if (result.Count == request.MaxUploads)
+            {
+                truncated = true;
+                break;
+            }
+            result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner));
+        }
+        return Task.FromResult(new ListMultipartUploadsResult(result, truncated, truncated ? result[^1].Key : null, truncated ? result[^1].UploadId : null));
+    }
+
+    private UploadRecord LoadUpload(string bucket, string key, string uploadId)
+    {
+        LoadBucket(bucket);
+        if (!_meta.TryGet(Records.UploadKey(bucket, uploadId), out var bytes))
+        {
+            throw S3Exception.NoSuchUpload(uploadId);
+        }
+        var upload = Records.Deserialize<UploadRecord>(bytes);
+        return upload.Key == key ? upload : throw S3Exception.NoSuchUpload(uploadId);
+    }
+
+    private static void ValidatePartNumber(int partNumber)
+    {
+        if (partNumber is < 1 or > MaxPartNumber)
+        {
+            throw S3Exception.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumber.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The upload's data key; SSE-C parts must repeat the initiating key (reference/s3.md §1.2 notes).</summary>
+    private async Task<SseSim.Core.Secrets.SecretBytes> OpenUploadKeyAsync(Caller caller, UploadRecord upload, CustomerKeyHeaders? customer, CancellationToken cancellationToken)
+    {
+        if (upload.Encryption.Mode == SseMode.SseC)
+        {
+            if (!Sse.CustomerKey.IsPresent(customer))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
+            }
+            var key = Sse.CustomerKey.Parse(customer!);
+            if (!Sse.CustomerKey.Matches(key, upload.Encryption.CustomerKeySalt!, upload.Encryption.CustomerKeyHmac!))
+            {
+                key.Dispose();
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "The provided encryption parameters did not match the ones used originally.");
+            }
+            return key;
+        }
+        return await OpenDataKeyAsync(caller, upload.Encryption, upload.Bucket, upload.Key, upload.UploadId, customer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitPartAsync(UploadRecord upload, int partNumber, WrittenBody body, CancellationToken cancellationToken)
+    {
+        var part = new PartRecord { PartNumber = partNumber, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = _time.GetUtcNow() };
+        string? replaced = null;
+        try
+        {
+            await WithMetadataLockAsync(async () =>
+            {
+                // The upload may have been completed or aborted while this part streamed.
+                LoadUpload(upload.Bucket, upload.Key, upload.UploadId);
+                var partKey = Records.PartKey(upload.UploadId, partNumber);
+                if (_meta.TryGet(partKey, out var old))
+                {
+                    replaced = Records.Deserialize<PartRecord>(old).BodyId;
+                }
+                await _meta.PutAsync(partKey, Records.Serialize(part), cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DeleteBodiesQuietlyAsync([body.BodyId]).ConfigureAwait(false);
+            throw;
+        }
+        if (replaced is not null)
+        {
+            await DeleteBodiesQuietlyAsync([replaced]).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,454 @@
+using System.IO.Pipelines;
+using System.Text;
+using SseSim.Core.Aws;
+using SseSim.Core.Secrets;
+using SseSim.Core.Storage;
+using SseSim.Objects.Envelope;
+
+namespace SseSim.Objects;
+
+public sealed partial class ObjectStore
+{
+    /// <summary>
+    /// Streams <see cref="PutObjectRequest.Body"/> into a new encrypted object (the body reader is always completed).
+    /// Returns only once body and metadata are durable; a failed or interrupted PUT leaves no visible object.
+    /// </summary>
+    public async Task<PutObjectResult> PutObjectAsync(Caller caller, PutObjectRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var bucket = LoadBucket(request.Bucket);
+            ValidateKey(request.Key);
+            using var plan = ResolvePlan(bucket, request.Encryption);
+            var instanceId = NewId();
+            var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, instanceId, cancellationToken).ConfigureAwait(false);
+            WrittenBody body;
+            using (dataKey)
+            {
+                body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0),
+                    plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
+            }
+            var record = new ObjectRecord
+            {
+                Key = request.Key,
+                Size = body.Size,
+                ETag = body.ETag,
+                LastModified = _time.GetUtcNow(),
+                Headers = request.Headers,
+                Encryption = encryption,
+                InstanceId = instanceId,
+                Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = _time.GetUtcNow() }],
+                ChecksumAlgorithm = body.ChecksumAlgorithm,
+                ChecksumValue = body.ChecksumValue,
+                Owner = caller.AccountId,
+            };
+            await CommitObjectAsync(request.Bucket, record, [], cancellationToken).ConfigureAwait(false);
+            return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue);
+        }
+        finally
+        {
+            await request.Body.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Conditionals (304/412), range (416), SSE-C key check (400/403) and one KMS Decrypt happen here, before any body byte.</summary>
+    public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
+    {
+        var (record, info, offset, length, range) = Prepare(request);
+        var dataKey = await OpenDataKeyAsync(caller, record.Encryption, request.Bucket, record.Key, record.InstanceId, request.CustomerKey, cancellationToken).ConfigureAwait(false);
+        return new GetObjectResult(this, record, info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, dataKey, offset, length, range);
+    }
+
+    /// <summary>Like GET without the body; needs no KMS call, but an SSE-C object still requires the right key.</summary>
+    public Task<HeadObjectResult> HeadObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
+    {
+        var (record, info, _, length, range) = Prepare(request);
+        if (record.Encryption.Mode == SseMode.SseC)
+        {
+            CheckCustomerKey(record.Encryption, request.CustomerKey).Dispose();
+        }
+        else if (Sse.CustomerKey.IsPresent(request.CustomerKey))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The encryption parameters are not applicable to this object.");
+        }
+        return Task.FromResult(new HeadObjectResult(info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, length, range));
+    }
+
+    /// <summary>Idempotent: deleting a missing key succeeds (NoSuchBucket still fails).</summary>
+    public async Task DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        var bodies = await WithMetadataLockAsync(async () =>
+        {
+            LoadBucket(bucket);
+            if (!_meta.TryGet(Records.ObjectKey(bucket, key), out var bytes))
+            {
+                return new List<string>();
+            }
+            await _meta.DeleteAsync(Records.ObjectKey(bucket, key), cancellationToken).ConfigureAwait(false);
+            return Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteBodiesQuietlyAsync(bodies).ConfigureAwait(false);
+    }
+
+    /// <summary>Multi-object delete; per-key outcomes in request order (quiet mode is the HTTP layer's filter).</summary>
+    public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        LoadBucket(bucket);
+        if (keys.Count > 1000)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        var results = new List<DeleteObjectsEntry>(keys.Count);
+        foreach (var key in keys)
+        {
+            try
+            {
+                await DeleteObjectAsync(caller, bucket, key, cancellationToken).ConfigureAwait(false);
+                results.Add(new DeleteObjectsEntry(key));
+            }
+            catch (S3Exception e)
+            {
+                results.Add(new DeleteObjectsEntry(key, e.Code, e.Message));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Decrypts the source and re-encrypts it with the target's settings (request headers or target bucket default,
+    /// never the source's), under a fresh data key.
+    /// </summary>
+    public async Task<CopyObjectResult> CopyObjectAsync(Caller caller, CopyObjectRequest request, CancellationToken cancellationToken = default)
+    {
+        var bucket = LoadBucket(request.Bucket);
+        ValidateKey(request.Key);
+        var directive = request.MetadataDirective ?? "COPY";
+        if (directive is not ("COPY" or "REPLACE"))
+        {
+            throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
+        }
+        var source = LoadObject(request.SourceBucket, request.SourceKey);
+        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
+        var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
+        if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        }
+        using var plan = ResolvePlan(bucket, request.Encryption);
+        using var sourceKey = await OpenDataKeyAsync(caller, source.Encryption, request.SourceBucket, source.Key, source.InstanceId, request.SourceCustomerKey, cancellationToken).ConfigureAwait(false);
+        var instanceId = NewId();
+        var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, instanceId, cancellationToken).ConfigureAwait(false);
+        WrittenBody body;
+        using (dataKey)
+        {
+            body = await ReencryptAsync(request.SourceBucket, source, sourceKey, 0, source.Size, dataKey,
+                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), plan.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
+        }
+        var now = _time.GetUtcNow();
+        var record = new ObjectRecord
+        {
+            Key = request.Key,
+            Size = body.Size,
+            ETag = body.ETag,
+            LastModified = now,
+            Headers = directive == "COPY" ? source.Headers : request.Headers,
+            Encryption = encryption,
+            InstanceId = instanceId,
+            Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
+            Owner = caller.AccountId,
+        };
+        await CommitObjectAsync(request.Bucket, record, [], cancellationToken).ConfigureAwait(false);
+        return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
+    }
+
+    public Task<ListObjectsResult> ListObjectsAsync(Caller caller, ListObjectsRequest request, CancellationToken cancellationToken = default)
+    {
+        LoadBucket(request.Bucket);
+        if (request.MaxKeys < 0)
+        {
+            throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
+        }
+        string? start;
+        if (request.ContinuationToken is not null)
+        {
+            try
+            {
+                start = Encoding.UTF8.GetString(Convert.FromBase64String(request.ContinuationToken));
+            }
+            catch (FormatException)
+            {
+                throw S3Exception.InvalidArgument("The continuation token provided is incorrect", "continuation-token");
+            }
+        }
+        else
+        {
+            start = request.Marker ?? request.StartAfter;
+        }
+        var prefix = request.Prefix ?? "";
+        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
+        var contents = new List<ObjectSummary>();
+        var prefixes = new List<string>();
+        var tablePrefix = Records.ObjectPrefix(request.Bucket);
+        // Resuming after a common prefix must skip every key under it.
+        var lastPrefix = delimiter is not null && start is not null && start.StartsWith(prefix, StringComparison.Ordinal) && start.EndsWith(delimiter, StringComparison.Ordinal)
+            ? start
+            : null;
+        var after = start is null || string.CompareOrdinal(start, prefix) < 0 ? null : tablePrefix + start;
+        string? lastReturned = null;
+        var truncated = false;
+        const int Batch = 1000;
+        while (!truncated && request.MaxKeys > 0)
+        {
+            var page = _meta.Scan(tablePrefix + prefix, after, Batch);
+            foreach (var (tableKey, value) in page)
+            {
+                var key = tableKey[tablePrefix.Length..];
+                if (lastPrefix is not null && key.StartsWith(lastPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var cut = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                if (contents.Count + prefixes.Count == request.MaxKeys)
+                {
+                    truncated = true;
+                    break;
+                }
+                if (cut >= 0)
+                {
+                    lastPrefix = key[..(cut + delimiter!.Length)];
+                    prefixes.Add(lastPrefix);
+                    lastReturned = lastPrefix;
+                    continue;
+                }
+                var r = Records.Deserialize<ObjectRecord>(value);
+                contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, "STANDARD", r.Owner));
+                lastReturned = key;
+            }
+            if (page.Count < Batch)
+            {
+                break;
+            }
+            after = page[^1].Key;
+        }
+        var next = truncated ? lastReturned : null;
+        return Task.FromResult(new ListObjectsResult(
+            contents,
+            prefixes,
+            truncated,
+            next,
+            next is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(next)),
+            contents.Count + prefixes.Count));
+    }
+
+    internal ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) => _bodies.OpenReadAsync(bodyId, cancellationToken);
+
+    private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(GetObjectRequest request)
+    {
+        var record = LoadObject(request.Bucket, request.Key);
+        Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false);
+        var info = ToInfo(request.Bucket, record);
+        if (request.PartNumber is { } partNumber)
+        {
+            var count = record.Multipart ? record.Parts.Count : 1;
+            if (partNumber < 1 || partNumber > count)
+            {
+                throw new S3Exception("InvalidPartNumber", "The requested partnumber is not satisfiable", 416);
+            }
+            long first = 0;
+            for (var i = 0; i < partNumber - 1; i++)
+            {
+                first += record.Parts[i].Size;
+            }
+            var size = record.Parts[partNumber - 1].Size;
+            ContentRange? partRange = record.Multipart && size > 0 ? new ContentRange(first, first + size - 1, record.Size) : null;
+            return (record, info, first, size, partRange);
+        }
+        var resolved = Preconditions.ResolveRange(request.Range, record.Size);
+        return resolved is { } r
+            ? (record, info, r.First, r.Last - r.First + 1, r)
+            : (record, info, 0, record.Size, null);
+    }
+
+    private ObjectRecord LoadObject(string bucket, string key)
+    {
+        LoadBucket(bucket);
+        return _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes)
+            ? Records.Deserialize<ObjectRecord>(bytes)
+            : throw S3Exception.NoSuchKey(key);
+    }
+
+    private static ObjectInfo ToInfo(string bucket, ObjectRecord r) => new(
+        bucket,
+        r.Key,
+        r.Size,
+        r.ETag,
+        r.LastModified,
+        r.Headers,
+        Describe(r.Encryption, null, false),
+        r.Multipart ? r.Parts.Count : null,
+        r.ChecksumAlgorithm,
+        r.ChecksumValue);
+
+    /// <summary>Makes <paramref name="record"/> the visible version (durably), then frees the bodies it replaced.</summary>
+    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken)
+    {
+        List<string> replaced;
+        try
+        {
+            replaced = await WithMetadataLockAsync(async () =>
+            {
+                LoadBucket(bucket);
+                var key = Records.ObjectKey(bucket, record.Key);
+                var old = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList() : [];
+                await _meta.ApplyAsync([new KvMutation(key, Records.Serialize(record)), .. extra], cancellationToken).ConfigureAwait(false);
+                return old;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (extra.Count == 0)
+            {
+                await DeleteBodiesQuietlyAsync(record.Parts.Select(p => p.BodyId)).ConfigureAwait(false);
+            }
+            throw;
+        }
+        await DeleteBodiesQuietlyAsync(replaced.Except(record.Parts.Select(p => p.BodyId))).ConfigureAwait(false);
+    }
+
+    /// <summary>Pipes verified plaintext of a source range straight into a new envelope; memory stays bounded by the pipe.</summary>
+    private async Task<WrittenBody> ReencryptAsync(
+        string sourceBucket, ObjectRecord source, SecretBytes sourceKey, long offset, long length,
+        SecretBytes targetKey, EnvelopeBinding target, bool etagIsPlaintextMd5, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
+        using var reader = new GetObjectResult(this, source, ToInfo(sourceBucket, source), sourceKey.Clone(), offset, length, null);
+        var produce = ProduceAsync();
+        try
+        {
+            return await WriteBodyAsync(pipe.Reader, targetKey, target, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await produce.ConfigureAwait(false);
+        }
+
+        async Task ProduceAsync()
+        {
+            Exception? failure = null;
+            try
+            {
+                await Task.Yield();
+                await reader.WriteBodyAsync(pipe.Writer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                await pipe.Writer.CompleteAsync(failure).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static void ValidateKey(string key)
+    {
+        if (key.Length == 0)
+        {
+            throw S3Exception.InvalidArgument("Object key must not be empty.", "key");
+        }
+        if (Encoding.UTF8.GetByteCount(key) > EnvelopeBinding.MaxObjectKeyBytes)
+        {
+            throw new S3Exception(S3ErrorCode.KeyTooLongError, "Your key is too long");
+        }
+    }
+}
+
+/// <summary>HTTP conditional and range rules as S3 applies them (RFC 7232 order, second granularity).</summary>
+internal static class Preconditions
+{
+    public static void Evaluate(Conditions? c, string etag, DateTimeOffset lastModified, bool copySource)
+    {
+        if (c is null)
+        {
+            return;
+        }
+        var modified = new DateTimeOffset(lastModified.UtcTicks - (lastModified.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        if (c.IfMatch is not null)
+        {
+            if (!Matches(c.IfMatch, etag))
+            {
+                throw Failed();
+            }
+        }
+        else if (c.IfUnmodifiedSince is { } ius && modified > ius)
+        {
+            throw Failed();
+        }
+        if (c.IfNoneMatch is not null)
+        {
+            if (Matches(c.IfNoneMatch, etag))
+            {
+                throw copySource ? Failed() : NotModified();
+            }
+        }
+        else if (c.IfModifiedSince is { } ims && modified <= ims)
+        {
+            throw copySource ? Failed() : NotModified();
+        }
+    }
+
+    private static S3Exception Failed() => new(S3ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
+
+    private static S3Exception NotModified() => new(S3ErrorCode.NotModified, "Not Modified");
+
+    private static bool Matches(string header, string etag) =>
+        header.Split(',').Select(t => t.Trim()).Any(t => t == "*" || Unquote(t) == etag);
+
+    private static string Unquote(string tag)
+    {
+        if (tag.StartsWith("W/", StringComparison.Ordinal))
+        {
+            tag = tag[2..];
+        }
+        return tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"' ? tag[1..^1] : tag;
+    }
+
+    /// <summary>Null means "whole object" (no range, or a syntactically inverted one, which HTTP says to ignore).</summary>
+    public static ContentRange? ResolveRange(ByteRangeSpec? spec, long size)
+    {
+        if (spec is not { } r)
+        {
+            return null;
+        }
+        long first;
+        long last;
+        if (r.First is null)
+        {
+            var suffix = r.Last ?? throw Unsatisfiable(size);
+            if (suffix <= 0 || size == 0)
+            {
+                throw Unsatisfiable(size);
+            }
+            first = Math.Max(0, size - suffix);
+            last = size - 1;
+        }
+        else
+        {
+            first = r.First.Value;
+            if (r.Last is { } l && l < first)
+            {
+                return null;
+            }
+            if (first >= size)
+            {
+                throw Unsatisfiable(size);
+            }
+            last = Math.Min(r.Last ?? (size - 1), size - 1);
+        }
+        return new ContentRange(first, last, size);
+    }
+
+    private static S3Exception Unsatisfiable(long size) =>
+        new S3Exception(S3ErrorCode.InvalidRange, "The requested range is not satisfiable").With("ActualObjectSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}

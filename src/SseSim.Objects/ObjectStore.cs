@@ -1,0 +1,474 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SseSim.Core.Aws;
+using SseSim.Core.Crypto;
+using SseSim.Core.Keys;
+using SseSim.Core.Secrets;
+using SseSim.Core.Storage;
+using SseSim.Objects.Envelope;
+using SseSim.Objects.Sse;
+using SseSim.Objects.Storage;
+
+namespace SseSim.Objects;
+
+/// <summary>
+/// The S3 domain: buckets, objects and multipart uploads, every body encrypted at rest in an envelope
+/// (docs/formats/object-envelope.md). No HTTP types: the server parses headers into the request records, calls these
+/// methods with the authenticated <see cref="Caller"/> and renders results or <see cref="S3Exception"/>s.
+/// </summary>
+/// <remarks>
+/// Metadata goes through <see cref="IKeyValueStore"/> (a write is the commit point: an object becomes visible only once
+/// its durable body is referenced by a durable record); bodies go through <see cref="IObjectBodyStore"/>. The SSE-S3
+/// master key is supplied by the host (derived or unsealed from its root key) and never persisted here.
+/// </remarks>
+public sealed partial class ObjectStore : IDisposable
+{
+    public const string MetadataTableName = "s3";
+    private const string DefaultKmsKey = "alias/aws/s3";
+
+    private readonly IKeyValueStore _meta;
+    private readonly IObjectBodyStore _bodies;
+    private readonly IDataKeyService _kms;
+    private readonly SecretBytes _masterKey;
+    private readonly TimeProvider _time;
+    private readonly ObjectStoreOptions _options;
+    private readonly BucketKeyCache _bucketKeys;
+
+    // Serialises read-modify-write of metadata (overwrite, complete, delete) so replaced bodies are always found and
+    // freed; body streaming happens outside it.
+    private readonly SemaphoreSlim _metaLock = new(1, 1);
+
+    /// <param name="s3MasterKey">32-byte S3-owned master key wrapping SSE-S3 data keys; copied, the caller keeps ownership of its instance.</param>
+    public ObjectStore(
+        IKeyValueStore metadata,
+        IObjectBodyStore bodies,
+        IDataKeyService dataKeys,
+        SecretBytes s3MasterKey,
+        TimeProvider? timeProvider = null,
+        ObjectStoreOptions? options = null)
+    {
+        if (s3MasterKey.Length != 32)
+        {
+            throw new ArgumentException("the S3 master key must be 32 bytes", nameof(s3MasterKey));
+        }
+        _meta = metadata;
+        _bodies = bodies;
+        _kms = dataKeys;
+        _masterKey = s3MasterKey.Clone();
+        _time = timeProvider ?? TimeProvider.System;
+        _options = options ?? new ObjectStoreOptions();
+        SegmentLayout.ValidateSegmentSize(_options.SegmentSize);
+        _bucketKeys = new BucketKeyCache(_time, _options.BucketKeyLifetime);
+    }
+
+    /// <summary>The embedded default: metadata in the provider's "s3" table, bodies under &lt;dataDirectory&gt;/objects.</summary>
+    public static ObjectStore Create(
+        IStorageProvider storage,
+        string dataDirectory,
+        IDataKeyService dataKeys,
+        SecretBytes s3MasterKey,
+        TimeProvider? timeProvider = null,
+        ObjectStoreOptions? options = null) =>
+        new(storage.OpenTable(MetadataTableName), new FileObjectBodyStore(Path.Combine(dataDirectory, "objects")), dataKeys, s3MasterKey, timeProvider, options);
+
+    /// <summary>
+    /// Startup recovery: deletes leftovers of interrupted PUTs (temp files, bodies no record references).
+    /// Call before serving requests. Returns the number of files removed.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, value) in _meta.Scan("obj/"))
+        {
+            foreach (var p in Records.Deserialize<ObjectRecord>(value).Parts)
+            {
+                live.Add(p.BodyId);
+            }
+        }
+        foreach (var (_, value) in _meta.Scan("part/"))
+        {
+            live.Add(Records.Deserialize<PartRecord>(value).BodyId);
+        }
+        return await _bodies.CleanupAsync(live.Contains, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _bucketKeys.Dispose();
+        _masterKey.Dispose();
+        _metaLock.Dispose();
+    }
+
+    private static string ObjectArn(string bucket, string key) => $"arn:aws:s3:::{bucket}/{key}";
+
+    private static string BucketArn(string bucket) => $"arn:aws:s3:::{bucket}";
+
+    private static Caller ViaS3(Caller caller) => caller.Via($"s3.{caller.Region}.amazonaws.com");
+
+    private static async Task<T> CallKmsAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KeyServiceException e)
+        {
+            throw S3Exception.FromKeyService(e);
+        }
+    }
+
+    // ---- encryption planning -------------------------------------------------------------------------------------
+
+    private sealed class EncryptionPlan : IDisposable
+    {
+        public SseMode Mode { get; init; }
+        public string? KmsKeyId { get; init; }
+        public bool BucketKey { get; init; }
+        public Dictionary<string, string>? ClientContext { get; init; }
+        public string? ClientContextHeader { get; init; }
+        public SecretBytes? CustomerKey { get; init; }
+        public string? CustomerKeyMd5 { get; init; }
+
+        public void Dispose() => CustomerKey?.Dispose();
+    }
+
+    /// <summary>Request headers first, then the bucket default, then SSE-S3 (reference/s3.md §1.2–§1.4). Never the source object's settings.</summary>
+    private static EncryptionPlan ResolvePlan(BucketRecord bucket, SseRequest? sse)
+    {
+        var sseHeader = sse?.ServerSideEncryption;
+        if (CustomerKey.IsPresent(sse?.CustomerKey))
+        {
+            if (sseHeader is not null || sse!.KmsKeyId is not null)
+            {
+                throw S3Exception.InvalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", sseHeader);
+            }
+            if (bucket.Encryption?.BlockedEncryptionTypes?.Contains("SSE-C") == true)
+            {
+                throw new S3Exception(S3ErrorCode.AccessDenied, "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket.");
+            }
+            var key = CustomerKey.Parse(sse.CustomerKey!);
+            return new EncryptionPlan { Mode = SseMode.SseC, CustomerKey = key, CustomerKeyMd5 = sse.CustomerKey!.KeyMd5 };
+        }
+        if (sseHeader is null && (sse?.KmsKeyId is not null || sse?.EncryptionContext is not null))
+        {
+            throw S3Exception.InvalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", "x-amz-server-side-encryption-aws-kms-key-id", sse.KmsKeyId);
+        }
+        switch (sseHeader)
+        {
+            case "AES256":
+                if (sse!.KmsKeyId is not null || sse.EncryptionContext is not null)
+                {
+                    throw S3Exception.InvalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms", "x-amz-server-side-encryption", sseHeader);
+                }
+                return new EncryptionPlan { Mode = SseMode.SseS3 };
+            case "aws:kms":
+                var rule = bucket.Encryption;
+                return new EncryptionPlan
+                {
+                    Mode = SseMode.SseKms,
+                    KmsKeyId = string.IsNullOrEmpty(sse!.KmsKeyId) ? DefaultKmsKey : sse.KmsKeyId,
+                    BucketKey = sse.BucketKeyEnabled ?? (rule?.SseAlgorithm == "aws:kms" && rule.BucketKeyEnabled),
+                    ClientContext = ParseContext(sse.EncryptionContext),
+                    ClientContextHeader = sse.EncryptionContext,
+                };
+            case "aws:kms:dsse":
+                throw new S3Exception(S3ErrorCode.NotImplemented, "DSSE-KMS is not supported by this simulator.");
+            case null:
+                break;
+            default:
+                throw S3Exception.InvalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", sseHeader);
+        }
+        var defaults = bucket.Encryption;
+        if (defaults?.SseAlgorithm == "aws:kms")
+        {
+            return new EncryptionPlan
+            {
+                Mode = SseMode.SseKms,
+                KmsKeyId = defaults.KmsMasterKeyId ?? DefaultKmsKey,
+                BucketKey = sse?.BucketKeyEnabled ?? defaults.BucketKeyEnabled,
+            };
+        }
+        return new EncryptionPlan { Mode = SseMode.SseS3 };
+    }
+
+    private static Dictionary<string, string>? ParseContext(string? header)
+    {
+        if (header is null)
+        {
+            return null;
+        }
+        try
+        {
+            var json = Encoding.UTF8.GetString(Convert.FromBase64String(header));
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? throw new JsonException("null");
+        }
+        catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
+        {
+            throw S3Exception.InvalidArgument(
+                "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map",
+                "x-amz-server-side-encryption-context", header);
+        }
+    }
+
+    private static Dictionary<string, string> KmsContext(Dictionary<string, string>? client, string arn)
+    {
+        var ctx = client is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(client, StringComparer.Ordinal);
+        if (ctx.TryGetValue("aws:s3:arn", out var given) && given != arn)
+        {
+            throw S3Exception.InvalidArgument("The encryption context aws:s3:arn must be the ARN of the bucket or object.", "x-amz-server-side-encryption-context");
+        }
+        ctx["aws:s3:arn"] = arn;
+        return ctx;
+    }
+
+    // ---- data keys ----------------------------------------------------------------------------------------------
+
+    /// <summary>A fresh data key for a new object or upload, plus what metadata keeps of it.</summary>
+    private async Task<(EncryptionRecord Record, SecretBytes DataKey)> CreateDataKeyAsync(
+        Caller caller, EncryptionPlan plan, string bucket, string key, string bindingId, CancellationToken cancellationToken)
+    {
+        var binding = new EnvelopeBinding(bucket, key, bindingId, 0);
+        switch (plan.Mode)
+        {
+            case SseMode.SseS3:
+                {
+                    var dk = SecretBytes.Random(32);
+                    return (new EncryptionRecord { Mode = SseMode.SseS3, WrappedKey = SseS3KeyWrap.Wrap(_masterKey, dk, binding) }, dk);
+                }
+            case SseMode.SseC:
+                {
+                    var (salt, hmac) = CustomerKey.Seal(plan.CustomerKey!);
+                    return (new EncryptionRecord { Mode = SseMode.SseC, CustomerKeySalt = salt, CustomerKeyHmac = hmac }, plan.CustomerKey!.Clone());
+                }
+            default:
+                break;
+        }
+        var via = ViaS3(caller);
+        if (!plan.BucketKey)
+        {
+            var ctx = KmsContext(plan.ClientContext, ObjectArn(bucket, key));
+            var dataKey = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(ctx), 32, cancellationToken)).ConfigureAwait(false);
+            var record = new EncryptionRecord
+            {
+                Mode = SseMode.SseKms,
+                WrappedKey = dataKey.CiphertextBlob,
+                KmsKeyArn = dataKey.KeyArn,
+                KmsContext = ctx,
+                ClientContext = plan.ClientContextHeader,
+            };
+            return (record, dataKey.Plaintext);
+        }
+
+        var bucketCtx = KmsContext(plan.ClientContext, BucketArn(bucket));
+        var requester = caller.Identity.Arn;
+        var scope = BucketKeyCache.EncryptScope(bucket, plan.KmsKeyId!, requester, EncryptionContext.From(bucketCtx).Canonicalize());
+        if (!_bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn))
+        {
+            using var generated = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(bucketCtx), 32, cancellationToken)).ConfigureAwait(false);
+            _bucketKeys.AddGenerated(scope, BucketKeyCache.DecryptScope(requester, generated.CiphertextBlob), generated.Plaintext, generated.CiphertextBlob, generated.KeyArn);
+            bucketKey = generated.Plaintext.Clone();
+            wrapped = generated.CiphertextBlob;
+            keyArn = generated.KeyArn;
+        }
+        using (bucketKey)
+        {
+            var salt = RandomNumberGenerator.GetBytes(32);
+            var record = new EncryptionRecord
+            {
+                Mode = SseMode.SseKms,
+                WrappedKey = wrapped,
+                KmsKeyArn = keyArn,
+                KmsContext = bucketCtx,
+                ClientContext = plan.ClientContextHeader,
+                BucketKey = true,
+                BucketKeySalt = salt,
+            };
+            return (record, DeriveFromBucketKey(bucketKey, salt, binding));
+        }
+    }
+
+    // docs/formats/object-envelope.md#keys (SSE-KMS + Bucket Key row)
+    private static SecretBytes DeriveFromBucketKey(SecretBytes bucketKey, byte[] salt, EnvelopeBinding binding)
+    {
+        var dk = new SecretBytes(32);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, bucketKey.UnsafeExpose(), dk.UnsafeExposeWritable(), salt, binding.BuildInfo("SseSim/bucket-key/v1"u8, null, appendPart: false));
+        return dk;
+    }
+
+    /// <summary>Recovers an existing object's or upload's data key: one KMS Decrypt for SSE-KMS unless a Bucket Key is cached.</summary>
+    private async Task<SecretBytes> OpenDataKeyAsync(
+        Caller caller, EncryptionRecord record, string bucket, string key, string bindingId, CustomerKeyHeaders? customer, CancellationToken cancellationToken)
+    {
+        var binding = new EnvelopeBinding(bucket, key, bindingId, 0);
+        if (record.Mode != SseMode.SseC && CustomerKey.IsPresent(customer))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The encryption parameters are not applicable to this object.");
+        }
+        switch (record.Mode)
+        {
+            case SseMode.SseS3:
+                return SseS3KeyWrap.Unwrap(_masterKey, record.WrappedKey!, binding);
+            case SseMode.SseC:
+                return CheckCustomerKey(record, customer);
+            default:
+                break;
+        }
+        var via = ViaS3(caller);
+        var ctx = EncryptionContext.From(record.KmsContext);
+        if (!record.BucketKey)
+        {
+            return await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
+        }
+        var scope = BucketKeyCache.DecryptScope(caller.Identity.Arn, record.WrappedKey!);
+        if (!_bucketKeys.TryGetForDecrypt(scope, out var bucketKey))
+        {
+            bucketKey = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
+            _bucketKeys.AddDecrypted(scope, bucketKey, record.WrappedKey!, record.KmsKeyArn!);
+        }
+        using (bucketKey)
+        {
+            return DeriveFromBucketKey(bucketKey, record.BucketKeySalt!, binding);
+        }
+    }
+
+    private static SecretBytes CheckCustomerKey(EncryptionRecord record, CustomerKeyHeaders? customer)
+    {
+        if (!CustomerKey.IsPresent(customer))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
+        }
+        var key = CustomerKey.Parse(customer!);
+        if (!CustomerKey.Matches(key, record.CustomerKeySalt!, record.CustomerKeyHmac!))
+        {
+            key.Dispose();
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.");
+        }
+        return key;
+    }
+
+    private static EncryptionInfo Describe(EncryptionRecord record, CustomerKeyHeaders? customer, bool echoContext) => record.Mode switch
+    {
+        SseMode.SseS3 => new EncryptionInfo("AES256"),
+        SseMode.SseKms => new EncryptionInfo("aws:kms", record.KmsKeyArn, record.BucketKey, EncryptionContext: echoContext ? record.ClientContext : null),
+        _ => new EncryptionInfo(null, CustomerAlgorithm: "AES256", CustomerKeyMd5: customer?.KeyMd5),
+    };
+
+    // ---- body writing -------------------------------------------------------------------------------------------
+
+    private sealed record WrittenBody(string BodyId, long Size, string ETag, string? ChecksumAlgorithm, string? ChecksumValue);
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into a new durable body. Verifies Content-MD5, checksum and declared length
+    /// before committing; on any failure nothing is left behind. ETag = plaintext MD5 for SSE-S3, else the MD5 of the
+    /// stored ciphertext (reference/s3.md §1.5).
+    /// </summary>
+    private async Task<WrittenBody> WriteBodyAsync(
+        PipeReader plaintext,
+        SecretBytes dataKey,
+        EnvelopeBinding binding,
+        bool etagIsPlaintextMd5,
+        long maxSize,
+        string? contentMd5,
+        ChecksumInput? checksum,
+        long? declaredLength,
+        CancellationToken cancellationToken)
+    {
+        byte[]? expectedMd5 = null;
+        if (contentMd5 is not null)
+        {
+            expectedMd5 = new byte[16];
+            if (!Convert.TryFromBase64String(contentMd5, expectedMd5, out var n) || n != 16)
+            {
+                await plaintext.CompleteAsync().ConfigureAwait(false);
+                throw new S3Exception(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.");
+            }
+        }
+        if (declaredLength > maxSize)
+        {
+            await plaintext.CompleteAsync().ConfigureAwait(false);
+            throw new S3Exception(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size");
+        }
+        using var plainMd5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var cipherMd5 = etagIsPlaintextMd5 ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        ChecksumCalculator? sum = null;
+        try
+        {
+            sum = checksum is null ? null : new ChecksumCalculator(checksum.Algorithm);
+        }
+        catch
+        {
+            await plaintext.CompleteAsync().ConfigureAwait(false);
+            throw;
+        }
+        using (sum)
+        {
+            long seen = 0;
+            var options = new EnvelopeWriteOptions
+            {
+                SegmentSize = _options.SegmentSize,
+                PlaintextObserver = data =>
+                {
+                    seen += data.Length;
+                    if (seen > maxSize)
+                    {
+                        throw new S3Exception(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size");
+                    }
+                    plainMd5.AppendData(data);
+                    sum?.Append(data);
+                },
+                CiphertextObserver = cipherMd5 is null ? null : data => cipherMd5.AppendData(data),
+            };
+            await using var pending = await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false);
+            var result = await EnvelopeWriter.EncryptAsync(plaintext, pending.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
+            if (declaredLength.HasValue && declaredLength.Value != result.PlaintextLength)
+            {
+                throw new S3Exception("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+            }
+            var md5 = plainMd5.GetHashAndReset();
+            if (expectedMd5 is not null && !md5.AsSpan().SequenceEqual(expectedMd5))
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.");
+            }
+            var checksumValue = sum?.GetBase64();
+            if (checksum?.Value is not null && checksum.Value != checksumValue)
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest, $"The {sum!.Algorithm} you specified did not match the calculated checksum.");
+            }
+            var etag = Convert.ToHexStringLower(cipherMd5 is null ? md5 : cipherMd5.GetHashAndReset());
+            var bodyId = await pending.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue);
+        }
+    }
+
+    private async Task DeleteBodiesQuietlyAsync(IEnumerable<string> bodyIds)
+    {
+        foreach (var id in bodyIds)
+        {
+            try
+            {
+                await _bodies.DeleteAsync(id).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // An orphan is harmless: it is unreadable without metadata and RecoverAsync removes it.
+            }
+        }
+    }
+
+    private async Task<T> WithMetadataLockAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _metaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            _metaLock.Release();
+        }
+    }
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

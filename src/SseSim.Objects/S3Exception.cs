@@ -1,0 +1,117 @@
+using System.Diagnostics.CodeAnalysis;
+using SseSim.Core.Keys;
+
+namespace SseSim.Objects;
+
+/// <summary>AWS S3 error codes (botocore s3 model and AWS "Error responses" page) with their HTTP status.</summary>
+public static class S3ErrorCode
+{
+    public const string AccessDenied = "AccessDenied";
+    public const string BadDigest = "BadDigest";
+    public const string BucketAlreadyExists = "BucketAlreadyExists";
+    public const string BucketAlreadyOwnedByYou = "BucketAlreadyOwnedByYou";
+    public const string BucketNotEmpty = "BucketNotEmpty";
+    public const string EntityTooLarge = "EntityTooLarge";
+    public const string EntityTooSmall = "EntityTooSmall";
+    public const string InternalError = "InternalError";
+    public const string InvalidArgument = "InvalidArgument";
+    public const string InvalidBucketName = "InvalidBucketName";
+    public const string InvalidDigest = "InvalidDigest";
+    public const string InvalidEncryptionAlgorithmError = "InvalidEncryptionAlgorithmError";
+    public const string InvalidPart = "InvalidPart";
+    public const string InvalidPartOrder = "InvalidPartOrder";
+    public const string InvalidRange = "InvalidRange";
+    public const string InvalidRequest = "InvalidRequest";
+    public const string KeyTooLongError = "KeyTooLongError";
+    public const string MalformedPolicy = "MalformedPolicy";
+    public const string MalformedXML = "MalformedXML";
+    public const string NoSuchBucket = "NoSuchBucket";
+    public const string NoSuchBucketPolicy = "NoSuchBucketPolicy";
+    public const string NoSuchKey = "NoSuchKey";
+    public const string NoSuchUpload = "NoSuchUpload";
+    public const string NotImplemented = "NotImplemented";
+    public const string NotModified = "NotModified";
+    public const string PreconditionFailed = "PreconditionFailed";
+    public const string ServerSideEncryptionConfigurationNotFoundError = "ServerSideEncryptionConfigurationNotFoundError";
+    public const string KmsDisabled = "KMS.DisabledException";
+    public const string KmsInvalidState = "KMS.KMSInvalidStateException";
+    public const string KmsNotFound = "KMS.NotFoundException";
+
+    public static int StatusOf(string code) => code switch
+    {
+        NotModified => 304,
+        AccessDenied => 403,
+        NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or ServerSideEncryptionConfigurationNotFoundError => 404,
+        BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty => 409,
+        PreconditionFailed => 412,
+        InvalidRange => 416,
+        InternalError => 500,
+        NotImplemented => 501,
+        _ => 400,
+    };
+}
+
+/// <summary>
+/// A domain failure carrying the S3 error code and HTTP status; the HTTP layer renders it as the S3 &lt;Error&gt; XML
+/// (no body for HEAD). <see cref="S3ErrorCode.NotModified"/> (304) is raised for GET/HEAD conditionals.
+/// </summary>
+public sealed class S3Exception : Exception
+{
+    public S3Exception(string code, string message, int? statusCode = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+        StatusCode = statusCode ?? S3ErrorCode.StatusOf(code);
+    }
+
+    public string Code { get; }
+
+    public int StatusCode { get; }
+
+    /// <summary>Extra XML fields (BucketName, Key, ArgumentName, ArgumentValue, …).</summary>
+    public IDictionary<string, string> Details { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public S3Exception With(string field, string value)
+    {
+        Details[field] = value;
+        return this;
+    }
+
+    /// <summary>Maps a KMS failure the way S3 surfaces it (reference/s3.md §0.3, §1.3).</summary>
+    public static S3Exception FromKeyService(KeyServiceException e) => e.ErrorCode switch
+    {
+        "AccessDeniedException" => new S3Exception(S3ErrorCode.AccessDenied, e.Message, 403, e),
+        "DisabledException" => new S3Exception(S3ErrorCode.KmsDisabled, e.Message, 400, e),
+        "KMSInvalidStateException" => new S3Exception(S3ErrorCode.KmsInvalidState, e.Message, 400, e),
+        "NotFoundException" => new S3Exception(S3ErrorCode.KmsNotFound, e.Message, 400, e),
+        "KMSInternalException" or "DependencyTimeoutException" => new S3Exception(S3ErrorCode.InternalError, e.Message, 500, e),
+        "ThrottlingException" or "LimitExceededException" => new S3Exception("SlowDown", e.Message, 503, e),
+        _ => new S3Exception("KMS." + e.ErrorCode, e.Message, 400, e),
+    };
+
+    [DoesNotReturn]
+    internal static void Throw(string code, string message) => throw new S3Exception(code, message);
+
+    internal static S3Exception NoSuchBucket(string bucket) =>
+        new S3Exception(S3ErrorCode.NoSuchBucket, "The specified bucket does not exist").With("BucketName", bucket);
+
+    internal static S3Exception NoSuchKey(string key) =>
+        new S3Exception(S3ErrorCode.NoSuchKey, "The specified key does not exist.").With("Key", key);
+
+    internal static S3Exception NoSuchUpload(string uploadId) =>
+        new S3Exception(S3ErrorCode.NoSuchUpload, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").With("UploadId", uploadId);
+
+    internal static S3Exception InvalidArgument(string message, string? argumentName = null, string? argumentValue = null)
+    {
+        var e = new S3Exception(S3ErrorCode.InvalidArgument, message);
+        if (argumentName is not null)
+        {
+            e.With("ArgumentName", argumentName);
+        }
+        if (argumentValue is not null)
+        {
+            e.With("ArgumentValue", argumentValue);
+        }
+        return e;
+    }
+}
