@@ -105,7 +105,7 @@ public static class Decrypt
         }
         else
         {
-            if (!CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _))
+            if (!CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _) || !KeyResolver.IsKeyId(blobKeyId))
             {
                 throw KmsException.InvalidCiphertext();
             }
