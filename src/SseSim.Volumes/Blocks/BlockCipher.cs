@@ -6,13 +6,16 @@ namespace SseSim.Volumes.Blocks;
 
 /// <summary>
 /// Seals and opens 4 KiB blocks of one lineage (block-volume.md §4). Owns the derived block key; dispose
-/// zeroes it. Thread-safe: AesGcm instances are not, so one is made per call from the pinned key.
+/// zeroes it. Thread-safe: AesGcm instances are not, and building one per block costs more than the
+/// encryption, so instances are pooled.
 /// </summary>
 public sealed class BlockCipher : IDisposable
 {
     private readonly SecretBytes _blockKey;
     private readonly string _lineageId;
     private readonly IReadOnlyDictionary<uint, string> _writers;
+    private readonly System.Collections.Concurrent.ConcurrentBag<AesGcm> _pool = [];
+    private bool _disposed;
 
     /// <param name="writers">The reader's writer set: writer id → resource id (block-volume.md §4 read step 3).</param>
     public BlockCipher(SecretBytes dataKey, string lineageId, IReadOnlyDictionary<uint, string> writers)
@@ -38,9 +41,16 @@ public sealed class BlockCipher : IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(nonce, writerId);
         BinaryPrimitives.WriteUInt64BigEndian(nonce[4..], counter);
         var aad = BlockFormat.BuildAad(blockIndex, counter, _lineageId, writerResource);
-        using var gcm = new AesGcm(_blockKey.UnsafeExpose(), BlockFormat.TagSize);
-        gcm.Encrypt(nonce, plaintext, record.Slice(BlockFormat.NonceSize + BlockFormat.TagSize, BlockFormat.BlockSize),
-            record.Slice(BlockFormat.NonceSize, BlockFormat.TagSize), aad);
+        var gcm = Rent();
+        try
+        {
+            gcm.Encrypt(nonce, plaintext, record.Slice(BlockFormat.NonceSize + BlockFormat.TagSize, BlockFormat.BlockSize),
+                record.Slice(BlockFormat.NonceSize, BlockFormat.TagSize), aad);
+        }
+        finally
+        {
+            _pool.Add(gcm);
+        }
     }
 
     /// <exception cref="BlockIntegrityException">Unknown writer, bad length or failed tag.</exception>
@@ -57,7 +67,7 @@ public sealed class BlockCipher : IDisposable
         }
         var counter = BlockFormat.CounterOf(record);
         var aad = BlockFormat.BuildAad(blockIndex, counter, _lineageId, writerResource);
-        using var gcm = new AesGcm(_blockKey.UnsafeExpose(), BlockFormat.TagSize);
+        var gcm = Rent();
         try
         {
             gcm.Decrypt(record[..BlockFormat.NonceSize], record.Slice(BlockFormat.NonceSize + BlockFormat.TagSize, BlockFormat.BlockSize),
@@ -68,7 +78,26 @@ public sealed class BlockCipher : IDisposable
             CryptographicOperations.ZeroMemory(plaintext);
             throw new BlockIntegrityException($"Block {blockIndex}: authentication tag mismatch.");
         }
+        finally
+        {
+            _pool.Add(gcm);
+        }
     }
 
-    public void Dispose() => _blockKey.Dispose();
+    private AesGcm Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pool.TryTake(out var gcm) ? gcm : new AesGcm(_blockKey.UnsafeExpose(), BlockFormat.TagSize);
+    }
+
+    /// <summary>Zeroes the block key and frees the pooled AES contexts (which hold expanded key schedules).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_pool.TryTake(out var gcm))
+        {
+            gcm.Dispose();
+        }
+        _blockKey.Dispose();
+    }
 }
