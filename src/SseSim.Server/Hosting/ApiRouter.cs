@@ -3,6 +3,7 @@ using SseSim.Core.Aws;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
 using SseSim.Server.Kms;
+using SseSim.Server.S3;
 
 namespace SseSim.Server.Hosting;
 
@@ -10,7 +11,7 @@ namespace SseSim.Server.Hosting;
 /// One port, every API, routed the way a LocalStack user expects: by X-Amz-Target (KMS, CloudTrail),
 /// then by the SigV4 credential scope's service, then by path.
 /// </summary>
-public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options)
+public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3)
 {
     private const string KmsTargetPrefix = "TrentService.";
     private const string CloudTrailTargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
@@ -38,8 +39,8 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
             return;
         }
 
-        context.Response.StatusCode = 400;
-        await KmsEndpoint.WriteErrorAsync(context, "UnknownOperationException", "SseSim could not route this request to an API.");
+        // Everything else is S3 (path-style or virtual-hosted), as on LocalStack.
+        await s3.HandleAsync(context);
     }
 
     private async Task HandleJsonAsync(HttpContext context, string operation, Func<HttpContext, string, Caller, byte[], Task> handler)

@@ -22,6 +22,9 @@ public sealed class ServerOptions
     /// <summary>Optional per-volume IOPS/throughput limits modelled on EBS (off by default).</summary>
     public bool VolumeLimits { get; set; }
 
+    /// <summary>AWS rejects SSE-C over plain HTTP; SseSim allows it unless this is set (most local setups have no TLS).</summary>
+    public bool SseCRequireHttps { get; set; }
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "Port",
@@ -33,5 +36,6 @@ public sealed class ServerOptions
         ["--root-key"] = "RootKey",
         ["--kms-quotas"] = "KmsQuotas",
         ["--volume-limits"] = "VolumeLimits",
+        ["--ssec-require-https"] = "SseCRequireHttps",
     };
 }

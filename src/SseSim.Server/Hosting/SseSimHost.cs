@@ -2,9 +2,11 @@ using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
 using SseSim.Kms;
 using SseSim.Kms.Crypto;
+using SseSim.Objects;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
 using SseSim.Server.Kms;
+using SseSim.Server.S3;
 using SseSim.Storage.Faster;
 
 namespace SseSim.Server.Hosting;
@@ -44,6 +46,13 @@ public static class SseSimHost
         builder.Services.AddSingleton(sp => new KmsService(
             new KmsOptions { Region = options.Region, QuotasEnabled = options.KmsQuotas },
             sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<RootKey>(), time));
+        builder.Services.AddSingleton(sp =>
+        {
+            using var s3Master = sp.GetRequiredService<RootKey>().DeriveSubkey("s3-sse-s3-master");
+            return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
+                new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time);
+        });
+        builder.Services.AddSingleton<S3Endpoint>();
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
@@ -53,6 +62,7 @@ public static class SseSimHost
         var kms = app.Services.GetRequiredService<KmsService>();
         var identities = app.Services.GetRequiredService<IdentityRegistry>();
         KmsSeeding.ApplyAsync(kms, seed.Keys, identities.All.First().AccountId).GetAwaiter().GetResult();
+        app.Services.GetRequiredService<ObjectStore>().RecoverAsync().GetAwaiter().GetResult();
 
         // The container disposes KmsService before the storage it writes to (reverse creation order).
         var router = app.Services.GetRequiredService<ApiRouter>();

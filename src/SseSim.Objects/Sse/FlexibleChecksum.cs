@@ -1,0 +1,22 @@
+namespace SseSim.Objects.Sse;
+
+/// <summary>
+/// Public face of the domain's flexible-checksum calculator, for the HTTP layer to verify trailing checksums of
+/// aws-chunked bodies with exactly the arithmetic the domain stores.
+/// </summary>
+public sealed class FlexibleChecksum : IDisposable
+{
+    private readonly ChecksumCalculator _calculator;
+
+    /// <param name="algorithm">CRC32, CRC32C, CRC64NVME, SHA1 or SHA256 (any case); others fail with InvalidArgument.</param>
+    public FlexibleChecksum(string algorithm) => _calculator = new ChecksumCalculator(algorithm);
+
+    public string Algorithm => _calculator.Algorithm;
+
+    public void Append(ReadOnlySpan<byte> data) => _calculator.Append(data);
+
+    /// <summary>Base64 of the big-endian digest, as in x-amz-checksum-* headers.</summary>
+    public string GetBase64() => _calculator.GetBase64();
+
+    public void Dispose() => _calculator.Dispose();
+}

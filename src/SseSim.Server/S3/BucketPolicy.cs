@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// Evaluates the Deny statements of a bucket policy (SseSim has no IAM, so the bucket owner's account is always
+/// allowed and only an explicit Deny can refuse a request). Enough of the policy language for the SSE enforcement
+/// patterns of reference/s3.md §1.3: Action/NotAction and Resource/NotResource globs, Principal, and the String*,
+/// Null and Bool condition operators (with IfExists). A statement using an unsupported operator never matches.
+/// </summary>
+internal sealed class BucketPolicy
+{
+    private static readonly ConcurrentDictionary<string, BucketPolicy> Cache = new(StringComparer.Ordinal);
+    private readonly List<Statement> _denies;
+
+    private BucketPolicy(List<Statement> denies) => _denies = denies;
+
+    private sealed record Statement(
+        string? Sid,
+        List<string>? Principals,
+        List<string>? Actions,
+        List<string>? NotActions,
+        List<string>? Resources,
+        List<string>? NotResources,
+        List<(string Operator, string Key, List<string> Values)> Conditions);
+
+    public static BucketPolicy Parse(string json)
+    {
+        if (Cache.TryGetValue(json, out var cached))
+        {
+            return cached;
+        }
+        using var doc = JsonDocument.Parse(json);
+        var statements = doc.RootElement.GetProperty("Statement");
+        var denies = new List<Statement>();
+        foreach (var s in statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray() : Enumerable.Repeat(statements, 1))
+        {
+            if (!s.TryGetProperty("Effect", out var effect) || effect.GetString() != "Deny")
+            {
+                continue;
+            }
+            var conditions = new List<(string, string, List<string>)>();
+            if (s.TryGetProperty("Condition", out var condition) && condition.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var op in condition.EnumerateObject())
+                {
+                    foreach (var key in op.Value.EnumerateObject())
+                    {
+                        conditions.Add((op.Name, key.Name, Strings(key.Value) ?? []));
+                    }
+                }
+            }
+            denies.Add(new Statement(
+                s.TryGetProperty("Sid", out var sid) ? sid.GetString() : null,
+                s.TryGetProperty("Principal", out var principal) ? Principals(principal) : null,
+                Strings(s, "Action"),
+                Strings(s, "NotAction"),
+                Strings(s, "Resource"),
+                Strings(s, "NotResource"),
+                conditions));
+        }
+        var policy = new BucketPolicy(denies);
+        if (Cache.Count < 1024)
+        {
+            Cache[json] = policy;
+        }
+        return policy;
+    }
+
+    /// <summary>True when an explicit Deny applies to <paramref name="action"/> on <paramref name="resource"/> for this request context.</summary>
+    public bool Denies(string action, string resource, string principalArn, IReadOnlyDictionary<string, string> context)
+    {
+        foreach (var s in _denies)
+        {
+            if (s.Principals is { } p && !p.Any(x => x == "*" || x == principalArn || principalArn.StartsWith(x.Replace(":root", ":", StringComparison.Ordinal), StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            if (s.Actions is { } actions && !actions.Any(a => Glob(a, action, ignoreCase: true)))
+            {
+                continue;
+            }
+            if (s.NotActions is { } notActions && notActions.Any(a => Glob(a, action, ignoreCase: true)))
+            {
+                continue;
+            }
+            if (s.Resources is { } resources && !resources.Any(r => Glob(r, resource, ignoreCase: false)))
+            {
+                continue;
+            }
+            if (s.NotResources is { } notResources && notResources.Any(r => Glob(r, resource, ignoreCase: false)))
+            {
+                continue;
+            }
+            if (s.Conditions.All(c => ConditionHolds(c.Operator, c.Key, c.Values, context)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool ConditionHolds(string op, string key, List<string> expected, IReadOnlyDictionary<string, string> context)
+    {
+        var ifExists = op.EndsWith("IfExists", StringComparison.Ordinal);
+        var baseOp = ifExists ? op[..^"IfExists".Length] : op;
+        var present = context.TryGetValue(key.ToLowerInvariant(), out var actual);
+        if (baseOp == "Null")
+        {
+            var wantAbsent = expected.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase));
+            return wantAbsent ? !present : present;
+        }
+        if (!present)
+        {
+            // AWS: a missing key fails positive operators and satisfies negated ones; IfExists makes it pass.
+            return ifExists || baseOp.Contains("Not", StringComparison.Ordinal);
+        }
+        return baseOp switch
+        {
+            "StringEquals" => expected.Any(v => v == actual),
+            "StringNotEquals" => expected.All(v => v != actual),
+            "StringEqualsIgnoreCase" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+            "StringNotEqualsIgnoreCase" => expected.All(v => !v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+            "StringLike" => expected.Any(v => Glob(v, actual!, ignoreCase: false)),
+            "StringNotLike" => expected.All(v => !Glob(v, actual!, ignoreCase: false)),
+            "Bool" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+            _ => false,
+        };
+    }
+
+    private static bool Glob(string pattern, string value, bool ignoreCase)
+    {
+        if (pattern == "*")
+        {
+            return true;
+        }
+        var regex = "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
+        return Regex.IsMatch(value, regex, (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    }
+
+    private static List<string>? Strings(JsonElement statement, string name) =>
+        statement.TryGetProperty(name, out var value) ? Strings(value) : null;
+
+    private static List<string>? Strings(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => [value.GetString()!],
+        JsonValueKind.Array => value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()).ToList(),
+        JsonValueKind.True => ["true"],
+        JsonValueKind.False => ["false"],
+        JsonValueKind.Number => [value.GetRawText()],
+        _ => null,
+    };
+
+    private static List<string>? Principals(JsonElement principal) => principal.ValueKind switch
+    {
+        JsonValueKind.String => [principal.GetString()!],
+        JsonValueKind.Object when principal.TryGetProperty("AWS", out var aws) => Strings(aws),
+        _ => null,
+    };
+}

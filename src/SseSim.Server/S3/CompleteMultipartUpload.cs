@@ -1,0 +1,36 @@
+using System.Globalization;
+using SseSim.Objects;
+
+namespace SseSim.Server.S3;
+
+/// <summary>POST /bucket/key?uploadId=…: &lt;CompleteMultipartUpload&gt;&lt;Part&gt;&lt;PartNumber/&gt;&lt;ETag/&gt;… → CompleteMultipartUploadResult.</summary>
+internal static class CompleteMultipartUpload
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var customer = S3Headers.CustomerKey(call, copySource: false);
+        var body = await S3Xml.ReadAsync(call);
+        if (body is null || body.Name.LocalName != "CompleteMultipartUpload")
+        {
+            throw S3Errors.MalformedXml();
+        }
+        var parts = body.Children("Part").Select(p =>
+        {
+            var number = p.ChildValue("PartNumber");
+            var etag = p.ChildValue("ETag");
+            return number is null || etag is null || !int.TryParse(number.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? throw S3Errors.MalformedXml()
+                : new CompletedPart(n, etag.Trim());
+        }).ToList();
+        var result = await call.Store.CompleteMultipartUploadAsync(call.Caller,
+            new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts) { CustomerKey = customer }, call.Aborted);
+        S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
+        await S3Xml.WriteAsync(call.Response, "CompleteMultipartUploadResult", w =>
+        {
+            w.WriteElementString("Location", $"{call.Request.Scheme}://{call.Request.Host}/{result.Bucket}/{Uri.EscapeDataString(result.Key)}");
+            w.WriteElementString("Bucket", result.Bucket);
+            w.WriteElementString("Key", result.Key);
+            w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using SseSim.Objects;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// PUT /bucket/key with x-amz-copy-source: decrypt, re-encrypt under the target's settings (never the source's),
+/// COPY or REPLACE metadata, x-amz-copy-source-if-* preconditions → CopyObjectResult.
+/// </summary>
+internal static class CopyObject
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
+        var directive = call.Header("x-amz-metadata-directive")?.Trim().ToUpperInvariant();
+        var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)
+        {
+            MetadataDirective = directive,
+            Headers = S3Headers.ObjectHeaders(call),
+            Encryption = S3Headers.SseRequest(call),
+            SourceCustomerKey = S3Headers.CustomerKey(call, copySource: true),
+            SourceConditions = S3Headers.Conditions(call, "x-amz-copy-source-"),
+        }, call.Aborted);
+        S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
+        await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>
+        {
+            w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
+            w.WriteElementString("LastModified", S3Xml.Timestamp(result.LastModified));
+        });
+    }
+}

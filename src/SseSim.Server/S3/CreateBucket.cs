@@ -1,0 +1,22 @@
+namespace SseSim.Server.S3;
+
+/// <summary>PUT /bucket with an optional CreateBucketConfiguration/LocationConstraint body.</summary>
+internal static class CreateBucket
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var body = await S3Xml.ReadAsync(call);
+        string? region = null;
+        if (body is not null)
+        {
+            if (body.Name.LocalName != "CreateBucketConfiguration")
+            {
+                throw S3Errors.MalformedXml();
+            }
+            region = body.ChildValue("LocationConstraint") is { Length: > 0 } constraint ? constraint : null;
+        }
+        await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted);
+        call.Response.Headers.Location = "/" + call.BucketName;
+        call.Response.StatusCode = 200;
+    }
+}

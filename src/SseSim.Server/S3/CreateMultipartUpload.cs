@@ -1,0 +1,27 @@
+using SseSim.Objects;
+
+namespace SseSim.Server.S3;
+
+/// <summary>POST /bucket/key?uploads: fixes the upload's encryption (one KMS GenerateDataKey) → InitiateMultipartUploadResult.</summary>
+internal static class CreateMultipartUpload
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
+        {
+            Headers = S3Headers.ObjectHeaders(call),
+            Encryption = S3Headers.SseRequest(call),
+        }, call.Aborted);
+        S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
+        if ((call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm")) is { } algorithm)
+        {
+            call.Response.Headers["x-amz-checksum-algorithm"] = algorithm.ToUpperInvariant();
+        }
+        await S3Xml.WriteAsync(call.Response, "InitiateMultipartUploadResult", w =>
+        {
+            w.WriteElementString("Bucket", result.Bucket);
+            w.WriteElementString("Key", result.Key);
+            w.WriteElementString("UploadId", result.UploadId);
+        });
+    }
+}

@@ -1,0 +1,11 @@
+namespace SseSim.Server.S3;
+
+/// <summary>DELETE /bucket/key → 204, also for a key that does not exist.</summary>
+internal static class DeleteObject
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        await call.Store.DeleteObjectAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted);
+        call.Response.StatusCode = 204;
+    }
+}

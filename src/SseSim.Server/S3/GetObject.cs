@@ -1,0 +1,81 @@
+using SseSim.Objects;
+using SseSim.Objects.Envelope;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// GET /bucket/key: conditionals, Range / partNumber, SSE-C key, then the verified plaintext streamed to the response
+/// BodyWriter. A decryption failure after the headers are out aborts the connection (never a short 200).
+/// </summary>
+internal static class GetObject
+{
+    private static readonly (string Query, string Header)[] Overrides =
+    [
+        ("response-content-type", "Content-Type"),
+        ("response-content-language", "Content-Language"),
+        ("response-expires", "Expires"),
+        ("response-cache-control", "Cache-Control"),
+        ("response-content-disposition", "Content-Disposition"),
+        ("response-content-encoding", "Content-Encoding"),
+    ];
+
+    public static async Task HandleAsync(S3Call call)
+    {
+        using var result = await call.Store.GetObjectAsync(call.Caller, ReadRequest(call), call.Aborted);
+        WriteHeaders(call, result.Object, result.ContentLength, result.Range);
+        foreach (var (query, header) in Overrides)
+        {
+            if (call.Query(query) is { } value)
+            {
+                call.Response.Headers[header] = value;
+            }
+        }
+        await call.Response.StartAsync(call.Aborted);
+        try
+        {
+            await result.WriteBodyAsync(call.Response.BodyWriter, call.Aborted);
+            await call.Response.BodyWriter.FlushAsync(call.Aborted);
+        }
+        catch (EnvelopeException)
+        {
+            // Stored data failed authentication mid-body: the client must see a broken response, not a short one.
+            call.Http.Abort();
+        }
+    }
+
+    /// <summary>Shared by GET and HEAD.</summary>
+    public static GetObjectRequest ReadRequest(S3Call call)
+    {
+        S3Headers.RejectSseOnRead(call);
+        return new GetObjectRequest(call.BucketName, call.ObjectKey)
+        {
+            Range = S3Headers.Range(call.Header("Range")),
+            PartNumber = S3Headers.IntQuery(call, "partNumber", 1, 10000),
+            Conditions = S3Headers.Conditions(call),
+            CustomerKey = S3Headers.CustomerKey(call, copySource: false),
+        };
+    }
+
+    public static void WriteHeaders(S3Call call, ObjectInfo info, long contentLength, ContentRange? range)
+    {
+        var response = call.Response;
+        S3Headers.WriteObjectHeaders(response, info);
+        S3Headers.WriteEncryption(response, info.Encryption, includeContext: false);
+        // Full-object checksums only, and only when asked: a Range or part read would fail client validation.
+        var ranged = range is not null || call.Query("partNumber") is not null || call.Header("Range") is not null;
+        if (!ranged && string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        {
+            S3Headers.WriteChecksum(response, info.ChecksumAlgorithm, info.ChecksumValue);
+        }
+        response.ContentLength = contentLength;
+        if (range is { } r)
+        {
+            response.StatusCode = 206;
+            response.Headers.ContentRange = $"bytes {r.First}-{r.Last}/{r.Total}";
+        }
+        else
+        {
+            response.StatusCode = 200;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using SseSim.Objects;
+
+namespace SseSim.Server.S3;
+
+/// <summary>GET /bucket?uploads: prefix, key-marker, upload-id-marker, max-uploads → ListMultipartUploadsResult.</summary>
+internal static class ListMultipartUploads
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var maxUploads = Math.Min(1000, S3Headers.IntQuery(call, "max-uploads", 0, int.MaxValue) ?? 1000);
+        var prefix = call.Query("prefix");
+        var keyMarker = call.Query("key-marker");
+        var uploadIdMarker = call.Query("upload-id-marker");
+        var encode = ListObjects.Encoding(call);
+        var result = await call.Store.ListMultipartUploadsAsync(call.Caller, new ListMultipartUploadsRequest(call.BucketName)
+        {
+            Prefix = prefix,
+            KeyMarker = string.IsNullOrEmpty(keyMarker) ? null : keyMarker,
+            UploadIdMarker = string.IsNullOrEmpty(uploadIdMarker) ? null : uploadIdMarker,
+            MaxUploads = maxUploads,
+        }, call.Aborted);
+        await S3Xml.WriteAsync(call.Response, "ListMultipartUploadsResult", w =>
+        {
+            w.WriteElementString("Bucket", call.BucketName);
+            w.WriteElementString("KeyMarker", encode(keyMarker ?? ""));
+            w.WriteElementString("UploadIdMarker", uploadIdMarker ?? "");
+            w.Optional("NextKeyMarker", result.NextKeyMarker is null ? null : encode(result.NextKeyMarker));
+            w.Optional("NextUploadIdMarker", result.NextUploadIdMarker);
+            w.WriteElementString("Prefix", encode(prefix ?? ""));
+            w.WriteElementString("MaxUploads", S3Xml.Int(maxUploads));
+            w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
+            foreach (var u in result.Uploads)
+            {
+                w.WriteStartElement("Upload");
+                w.WriteElementString("Key", encode(u.Key));
+                w.WriteElementString("UploadId", u.UploadId);
+                w.Owner("Initiator", u.OwnerAccountId);
+                w.Owner("Owner", u.OwnerAccountId);
+                w.WriteElementString("StorageClass", "STANDARD");
+                w.WriteElementString("Initiated", S3Xml.Timestamp(u.Initiated));
+                w.WriteEndElement();
+            }
+        });
+    }
+}

@@ -1,0 +1,34 @@
+namespace SseSim.Server.S3;
+
+/// <summary>GET /bucket/key?uploadId=…: max-parts, part-number-marker → ListPartsResult.</summary>
+internal static class ListParts
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var maxParts = Math.Min(1000, S3Headers.IntQuery(call, "max-parts", 0, int.MaxValue) ?? 1000);
+        var marker = S3Headers.IntQuery(call, "part-number-marker", 0, int.MaxValue) ?? 0;
+        var result = await call.Store.ListPartsAsync(call.Caller, call.BucketName, call.ObjectKey, call.Query("uploadId")!, maxParts, marker, call.Aborted);
+        await S3Xml.WriteAsync(call.Response, "ListPartsResult", w =>
+        {
+            w.WriteElementString("Bucket", result.Bucket);
+            w.WriteElementString("Key", result.Key);
+            w.WriteElementString("UploadId", result.UploadId);
+            w.WriteElementString("PartNumberMarker", S3Xml.Int(marker));
+            w.Optional("NextPartNumberMarker", result.NextPartNumberMarker is { } next ? S3Xml.Int(next) : null);
+            w.WriteElementString("MaxParts", S3Xml.Int(maxParts));
+            w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
+            w.Owner("Initiator", result.OwnerAccountId);
+            w.Owner("Owner", result.OwnerAccountId);
+            w.WriteElementString("StorageClass", "STANDARD");
+            foreach (var p in result.Parts)
+            {
+                w.WriteStartElement("Part");
+                w.WriteElementString("PartNumber", S3Xml.Int(p.PartNumber));
+                w.WriteElementString("LastModified", S3Xml.Timestamp(p.LastModified));
+                w.WriteElementString("ETag", S3Xml.Quote(p.ETag));
+                w.WriteElementString("Size", S3Xml.Int(p.Size));
+                w.WriteEndElement();
+            }
+        });
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using SseSim.Objects;
+using SseSim.Objects.Sse;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// Turns the request body into the plaintext PipeReader the domain consumes, per x-amz-content-sha256
+/// (reference/s3.md §3.1, §3.3): a hex digest is verified while streaming, aws-chunked framing is stripped with every
+/// chunk signature and the trailing checksum checked. Failures surface from the reader, so the domain never commits.
+/// </summary>
+internal static class S3Body
+{
+    public const long MaxSinglePut = 5L * 1024 * 1024 * 1024;
+    public const string SignedStreaming = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+    public const string SignedStreamingTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+    public const string UnsignedStreamingTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+    public const string Unsigned = "UNSIGNED-PAYLOAD";
+    private static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
+    public static bool IsKnownPayloadHash(string value) =>
+        value is Unsigned or SignedStreaming or SignedStreamingTrailer or UnsignedStreamingTrailer
+        || (value.Length == 64 && value.All(char.IsAsciiHexDigit));
+
+    /// <returns>The decoded body, its declared decoded length, and the checksum the domain should compute (and verify when a value was sent as a header).</returns>
+    public static (PipeReader Reader, long? Length, ChecksumInput? Checksum) Open(S3Call call, long maxSize)
+    {
+        var request = call.Request;
+        var mode = call.PayloadHash;
+        var trailerName = call.Header("x-amz-trailer")?.Trim().ToLowerInvariant();
+        var checksum = HeaderChecksum(call);
+        Stream decoded;
+        long? length;
+        if (mode is SignedStreaming or SignedStreamingTrailer or UnsignedStreamingTrailer)
+        {
+            var declared = call.Header("x-amz-decoded-content-length");
+            if (declared is null || !long.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var decodedLength))
+            {
+                throw S3Errors.Error("MissingContentLength", "You must provide the Content-Length HTTP header.", 411);
+            }
+            length = decodedLength;
+            FlexibleChecksum? trailerChecksum = null;
+            if (mode != SignedStreaming && trailerName is not null)
+            {
+                if (!trailerName.StartsWith("x-amz-checksum-", StringComparison.Ordinal))
+                {
+                    throw S3Errors.InvalidArgument("The value specified in the x-amz-trailer header is not supported", "x-amz-trailer", trailerName);
+                }
+                trailerChecksum = new FlexibleChecksum(trailerName["x-amz-checksum-".Length..]);
+                checksum ??= new ChecksumInput(trailerChecksum.Algorithm);
+            }
+            decoded = new AwsChunkedStream(request.BodyReader, mode == UnsignedStreamingTrailer ? null : call.Auth,
+                trailer: mode != SignedStreaming, trailerName, trailerChecksum, maxSize);
+        }
+        else
+        {
+            length = request.ContentLength;
+            decoded = new VerifiedBodyStream(request.BodyReader, mode == Unsigned ? null : mode, maxSize);
+        }
+        if (length > maxSize)
+        {
+            decoded.Dispose();
+            throw TooLarge();
+        }
+        return (PipeReader.Create(decoded, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024)), length, checksum);
+    }
+
+    public static S3Exception TooLarge() =>
+        S3Errors.Error(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size", 400);
+
+    /// <summary>x-amz-checksum-&lt;alg&gt; with a value, else x-amz-sdk-checksum-algorithm / x-amz-checksum-algorithm (compute only).</summary>
+    private static ChecksumInput? HeaderChecksum(S3Call call)
+    {
+        ChecksumInput? found = null;
+        foreach (var algorithm in ChecksumAlgorithms)
+        {
+            if (call.Header("x-amz-checksum-" + algorithm.ToLowerInvariant()) is { } value)
+            {
+                if (found is not null)
+                {
+                    throw S3Errors.InvalidArgument("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+                }
+                found = new ChecksumInput(algorithm, value.Trim());
+            }
+        }
+        if (found is null && (call.Header("x-amz-sdk-checksum-algorithm") ?? call.Header("x-amz-checksum-algorithm")) is { } named
+            && call.Header("x-amz-trailer") is null)
+        {
+            found = new ChecksumInput(named.Trim().ToUpperInvariant());
+        }
+        return found;
+    }
+}

@@ -1,0 +1,93 @@
+namespace SseSim.Server.S3;
+
+internal enum S3Target
+{
+    Service,
+    Bucket,
+    Object,
+}
+
+/// <summary>One S3 operation: its name, the IAM action a bucket policy is checked against (null: not checked), and its handler.</summary>
+internal sealed record S3Route(string Operation, string? PolicyAction, Func<S3Call, Task> Handler);
+
+/// <summary>
+/// The explicit (method, target, subresource) → operation table. The subresource is the first recognised query
+/// parameter; an x-amz-copy-source header on a PUT turns PutObject into CopyObject and UploadPart into UploadPartCopy.
+/// </summary>
+internal static class S3Dispatch
+{
+    private const string Copy = "+copy";
+
+    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId"];
+
+    // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
+    private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
+    {
+        "acl", "versioning", "versions", "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
+        "object-lock", "retention", "legal-hold", "attributes", "ownershipControls", "publicAccessBlock", "accelerate",
+        "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
+        "policyStatus", "metadataTable", "session",
+    };
+
+    private static readonly Dictionary<(string Method, S3Target Target, string Subresource), S3Route> Table = new()
+    {
+        [("GET", S3Target.Service, "")] = new("ListBuckets", null, ListBuckets.HandleAsync),
+
+        [("PUT", S3Target.Bucket, "")] = new("CreateBucket", null, CreateBucket.HandleAsync),
+        [("HEAD", S3Target.Bucket, "")] = new("HeadBucket", "s3:ListBucket", HeadBucket.HandleAsync),
+        [("DELETE", S3Target.Bucket, "")] = new("DeleteBucket", "s3:DeleteBucket", DeleteBucket.HandleAsync),
+        [("GET", S3Target.Bucket, "location")] = new("GetBucketLocation", "s3:GetBucketLocation", GetBucketLocation.HandleAsync),
+        [("PUT", S3Target.Bucket, "encryption")] = new("PutBucketEncryption", "s3:PutEncryptionConfiguration", PutBucketEncryption.HandleAsync),
+        [("GET", S3Target.Bucket, "encryption")] = new("GetBucketEncryption", "s3:GetEncryptionConfiguration", GetBucketEncryption.HandleAsync),
+        [("DELETE", S3Target.Bucket, "encryption")] = new("DeleteBucketEncryption", "s3:PutEncryptionConfiguration", DeleteBucketEncryption.HandleAsync),
+        // The owner can always manage the policy itself (as the AWS account root can), so these are not policy-checked.
+        [("PUT", S3Target.Bucket, "policy")] = new("PutBucketPolicy", null, PutBucketPolicy.HandleAsync),
+        [("GET", S3Target.Bucket, "policy")] = new("GetBucketPolicy", null, GetBucketPolicy.HandleAsync),
+        [("DELETE", S3Target.Bucket, "policy")] = new("DeleteBucketPolicy", null, DeleteBucketPolicy.HandleAsync),
+        [("GET", S3Target.Bucket, "")] = new("ListObjects", "s3:ListBucket", ListObjects.HandleAsync),
+        [("GET", S3Target.Bucket, "list-type")] = new("ListObjectsV2", "s3:ListBucket", ListObjectsV2.HandleAsync),
+        [("GET", S3Target.Bucket, "uploads")] = new("ListMultipartUploads", "s3:ListBucketMultipartUploads", ListMultipartUploads.HandleAsync),
+        [("POST", S3Target.Bucket, "delete")] = new("DeleteObjects", null, DeleteObjects.HandleAsync),
+
+        [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
+        [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
+        [("GET", S3Target.Object, "")] = new("GetObject", "s3:GetObject", GetObject.HandleAsync),
+        [("HEAD", S3Target.Object, "")] = new("HeadObject", "s3:GetObject", HeadObject.HandleAsync),
+        [("DELETE", S3Target.Object, "")] = new("DeleteObject", "s3:DeleteObject", DeleteObject.HandleAsync),
+        [("POST", S3Target.Object, "uploads")] = new("CreateMultipartUpload", "s3:PutObject", CreateMultipartUpload.HandleAsync),
+        // Parts carry no SSE headers, so SSE conditions are enforced on CreateMultipartUpload only.
+        [("PUT", S3Target.Object, "uploadId")] = new("UploadPart", null, UploadPart.HandleAsync),
+        [("PUT", S3Target.Object, "uploadId" + Copy)] = new("UploadPartCopy", null, UploadPartCopy.HandleAsync),
+        [("POST", S3Target.Object, "uploadId")] = new("CompleteMultipartUpload", null, CompleteMultipartUpload.HandleAsync),
+        [("DELETE", S3Target.Object, "uploadId")] = new("AbortMultipartUpload", "s3:AbortMultipartUpload", AbortMultipartUpload.HandleAsync),
+        [("GET", S3Target.Object, "uploadId")] = new("ListParts", "s3:ListMultipartUploadParts", ListParts.HandleAsync),
+    };
+
+    public static S3Route Find(HttpRequest request, S3Target target)
+    {
+        var query = request.Query;
+        var subresource = "";
+        foreach (var name in target switch { S3Target.Bucket => BucketSubresources, S3Target.Object => ObjectSubresources, _ => [] })
+        {
+            if (query.ContainsKey(name))
+            {
+                subresource = name;
+                break;
+            }
+        }
+        if (subresource.Length == 0 && query.Keys.FirstOrDefault(Unsupported.Contains) is { } unsupported)
+        {
+            throw S3Errors.Error("NotImplemented", $"The '{unsupported}' subresource is not implemented by SseSim.", 501);
+        }
+        if (target == S3Target.Object && HttpMethods.IsPut(request.Method) && request.Headers.ContainsKey("x-amz-copy-source"))
+        {
+            subresource += Copy;
+        }
+        if (Table.TryGetValue((request.Method.ToUpperInvariant(), target, subresource), out var route))
+        {
+            return route;
+        }
+        throw S3Errors.Error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
+using SseSim.Core.Aws;
+using SseSim.Objects;
+using SseSim.Server.Auth;
+using SseSim.Server.Hosting;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// The S3 REST API: addressing (path-style and virtual-hosted), SigV4 (header or presigned) with S3's error codes,
+/// bucket-policy Deny checks, then the operation from <see cref="S3Dispatch"/>. S3Exceptions become the &lt;Error&gt;
+/// XML; a failure after the response started aborts the connection rather than send a short 200.
+/// </summary>
+public sealed partial class S3Endpoint(SigV4Verifier verifier, ObjectStore store, ServerOptions options)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var requestId = context.Response.Headers["x-amzn-RequestId"].ToString() is { Length: > 0 } id ? id : Guid.NewGuid().ToString();
+        context.Response.Headers["x-amz-request-id"] = requestId;
+        context.Response.Headers["x-amz-id-2"] = requestId;
+        var (bucket, key) = Address(request);
+        var resource = "/" + (bucket ?? "") + (key is null ? "" : "/" + key);
+        try
+        {
+            var target = key is not null ? S3Target.Object : bucket is not null ? S3Target.Bucket : S3Target.Service;
+            var (auth, payloadHash) = Authenticate(request);
+            var route = S3Dispatch.Find(request, target);
+            var caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+            var call = new S3Call
+            {
+                Http = context,
+                Caller = caller,
+                Auth = auth,
+                Store = store,
+                Options = options,
+                Bucket = bucket,
+                Key = key,
+                PayloadHash = payloadHash,
+            };
+            if (route.PolicyAction is { } action && bucket is not null)
+            {
+                await AuthorizeAsync(call, action);
+            }
+            await route.Handler(call);
+        }
+        catch (S3Exception e)
+        {
+            await FailAsync(context, e, resource, requestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), resource, requestId);
+        }
+    }
+
+    private static async Task FailAsync(HttpContext context, S3Exception error, string resource, string requestId)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Headers (and maybe part of the body) are out: only a broken connection tells the client the body is bad.
+            context.Abort();
+            return;
+        }
+        context.Response.Headers.Remove("Content-Length");
+        await S3Errors.WriteAsync(context, error, resource, requestId);
+    }
+
+    private (SigV4Request Auth, string PayloadHash) Authenticate(HttpRequest request)
+    {
+        var payloadHash = S3Body.Unsigned;
+        if (request.Headers.Authorization.Count > 0)
+        {
+            payloadHash = request.Headers["x-amz-content-sha256"].ToString();
+            if (payloadHash.Length == 0)
+            {
+                throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256", 400);
+            }
+            if (!S3Body.IsKnownPayloadHash(payloadHash))
+            {
+                throw S3Errors.Error("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.", 400);
+            }
+        }
+        else if (request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } presignedHash)
+        {
+            payloadHash = presignedHash;
+        }
+        var result = verifier.Verify(request, payloadHash);
+        if (result.Succeeded)
+        {
+            return (result.Request!, payloadHash);
+        }
+        var presigned = request.Headers.Authorization.Count == 0;
+        throw result.Failure switch
+        {
+            AuthFailure.MissingAuthentication => S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403),
+            AuthFailure.UnknownAccessKey => S3Errors.Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403),
+            AuthFailure.RequestExpired when presigned => S3Errors.Error(S3ErrorCode.AccessDenied, result.Message, 403),
+            AuthFailure.RequestExpired => S3Errors.Error("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403),
+            AuthFailure.PresignedExpired => S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403),
+            AuthFailure.IncompleteSignature when presigned => S3Errors.Error("AuthorizationQueryParametersError", result.Message, 400),
+            AuthFailure.IncompleteSignature => S3Errors.Error("AuthorizationHeaderMalformed", result.Message, 400),
+            _ => S3Errors.Error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403),
+        };
+    }
+
+    /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers as condition keys.</summary>
+    private static async Task AuthorizeAsync(S3Call call, string action)
+    {
+        string policyJson;
+        try
+        {
+            policyJson = await call.Store.GetBucketPolicyAsync(call.Caller, call.BucketName, call.Aborted);
+        }
+        catch (S3Exception)
+        {
+            return; // no bucket or no policy: the operation itself reports NoSuchBucket
+        }
+        var policy = BucketPolicy.Parse(policyJson);
+        var resource = call.Key is null ? $"arn:aws:s3:::{call.Bucket}" : $"arn:aws:s3:::{call.Bucket}/{call.Key}";
+        var context = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["aws:securetransport"] = call.Request.IsHttps ? "true" : "false",
+            ["aws:principalaccount"] = call.Caller.AccountId,
+            ["aws:principalarn"] = call.Caller.Identity.Arn,
+            ["aws:username"] = call.Caller.Identity.UserName,
+        };
+        if (call.Header("x-amz-server-side-encryption") is { } sse)
+        {
+            context["s3:x-amz-server-side-encryption"] = sse.Trim();
+        }
+        if (call.Header("x-amz-server-side-encryption-aws-kms-key-id") is { } keyId)
+        {
+            context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = KeyArn(keyId.Trim(), call);
+        }
+        if (call.Header("x-amz-server-side-encryption-customer-algorithm") is { } customer)
+        {
+            context["s3:x-amz-server-side-encryption-customer-algorithm"] = customer.Trim();
+        }
+        if (call.Query("prefix") is { } prefix)
+        {
+            context["s3:prefix"] = prefix;
+        }
+        if (policy.Denies(action, resource, call.Caller.Identity.Arn, context))
+        {
+            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403);
+        }
+    }
+
+    /// <summary>Policies pin keys by ARN; a bare key id in the request is read as a key of the caller's account and region.</summary>
+    private static string KeyArn(string keyId, S3Call call) =>
+        Guid.TryParse(keyId, out _) ? $"arn:aws:kms:{call.Caller.Region}:{call.Caller.AccountId}:key/{keyId}" : keyId;
+
+    /// <summary>
+    /// Bucket and key from the Host header (virtual-hosted: bucket.localhost, bucket.s3.localhost,
+    /// bucket.s3[.region].amazonaws.com) or the first path segment. The raw path is decoded once, as UTF-8.
+    /// </summary>
+    internal static (string? Bucket, string? Key) Address(HttpRequest request)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path).ToString();
+        var q = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = Uri.UnescapeDataString(q < 0 ? raw : raw[..q]);
+        if (path.StartsWith('/'))
+        {
+            path = path[1..];
+        }
+        if (VirtualHostBucket(request.Host.Host) is { } hostBucket)
+        {
+            return (hostBucket, path.Length == 0 ? null : path);
+        }
+        if (path.Length == 0)
+        {
+            return (null, null);
+        }
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return (path, null);
+        }
+        var key = path[(slash + 1)..];
+        return (path[..slash], key.Length == 0 ? null : key);
+    }
+
+    private static readonly string[] LocalSuffixes = [".s3.localhost.localstack.cloud", ".localhost.localstack.cloud", ".s3.localhost", ".localhost"];
+
+    internal static string? VirtualHostBucket(string host)
+    {
+        if (host.Length == 0 || IPAddress.TryParse(host, out _))
+        {
+            return null;
+        }
+        host = host.ToLowerInvariant();
+        foreach (var suffix in LocalSuffixes)
+        {
+            if (host.EndsWith(suffix, StringComparison.Ordinal) && host.Length > suffix.Length)
+            {
+                var bucket = host[..^suffix.Length];
+                return bucket == "s3" ? null : bucket;
+            }
+        }
+        var aws = AwsHost().Match(host);
+        return aws.Success ? aws.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"^(.+)\.s3([.-][a-z0-9-]+)?\.amazonaws\.com$", RegexOptions.CultureInvariant)]
+    private static partial Regex AwsHost();
+}

@@ -1,0 +1,287 @@
+using System.Globalization;
+using SseSim.Objects;
+
+namespace SseSim.Server.S3;
+
+/// <summary>Request headers into domain records and domain results into response headers (reference/s3.md §1.1, §1.2).</summary>
+internal static class S3Headers
+{
+    private const string Sse = "x-amz-server-side-encryption";
+    private const string KmsKeyId = "x-amz-server-side-encryption-aws-kms-key-id";
+    private const string Context = "x-amz-server-side-encryption-context";
+    private const string BucketKey = "x-amz-server-side-encryption-bucket-key-enabled";
+    private const string CustomerAlgorithm = "x-amz-server-side-encryption-customer-algorithm";
+    private const string CustomerKeyHeader = "x-amz-server-side-encryption-customer-key";
+    private const string CustomerKeyMd5 = "x-amz-server-side-encryption-customer-key-MD5";
+    private const int MaxUserMetadata = 2 * 1024;
+
+    /// <summary>PutObject, CopyObject, CreateMultipartUpload: every SSE header.</summary>
+    public static SseRequest? SseRequest(S3Call call)
+    {
+        var customer = CustomerKey(call, copySource: false);
+        var sse = call.Header(Sse);
+        var keyId = call.Header(KmsKeyId);
+        var context = call.Header(Context);
+        var bucketKey = call.Header(BucketKey);
+        if (sse is null && keyId is null && context is null && bucketKey is null && customer is null)
+        {
+            return null;
+        }
+        bool? bucketKeyEnabled = bucketKey is null ? null : bucketKey.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+        return new SseRequest
+        {
+            ServerSideEncryption = sse?.Trim(),
+            KmsKeyId = keyId?.Trim(),
+            EncryptionContext = context?.Trim(),
+            BucketKeyEnabled = bucketKeyEnabled,
+            CustomerKey = customer,
+        };
+    }
+
+    /// <summary>The three SSE-C headers (or the x-amz-copy-source-… trio); null when none is present.</summary>
+    public static CustomerKeyHeaders? CustomerKey(S3Call call, bool copySource)
+    {
+        var prefix = copySource ? "x-amz-copy-source-" : "";
+        var algorithm = call.Header(prefix + CustomerAlgorithm);
+        var key = call.Header(prefix + CustomerKeyHeader);
+        var md5 = call.Header(prefix + CustomerKeyMd5);
+        if (algorithm is null && key is null && md5 is null)
+        {
+            return null;
+        }
+        // Deliberate divergence: AWS requires TLS for SSE-C; SseSim allows plain HTTP unless SseCRequireHttps.
+        if (call.Options.SseCRequireHttps && !call.Request.IsHttps)
+        {
+            throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.", 400);
+        }
+        return new CustomerKeyHeaders(algorithm?.Trim(), key?.Trim(), md5?.Trim());
+    }
+
+    /// <summary>UploadPart / UploadPartCopy accept only SSE-C headers (botocore model; reference/s3.md §0.1).</summary>
+    public static void RejectKmsHeaders(S3Call call)
+    {
+        foreach (var name in new[] { Sse, KmsKeyId, Context, BucketKey })
+        {
+            if (call.Header(name) is not null)
+            {
+                throw S3Errors.InvalidArgument($"{name} header is not supported for this operation.", name, call.Header(name));
+            }
+        }
+    }
+
+    /// <summary>GET/HEAD must not carry SSE-S3/SSE-KMS request headers: AWS answers 400 (reference/s3.md §1.2 notes).</summary>
+    public static void RejectSseOnRead(S3Call call)
+    {
+        foreach (var name in new[] { Sse, KmsKeyId, Context, BucketKey })
+        {
+            if (call.Header(name) is { } value)
+            {
+                throw S3Errors.InvalidArgument("Encryption request headers should not be sent for GET or HEAD requests of objects stored with SSE-S3 or SSE-KMS.", name, value);
+            }
+        }
+    }
+
+    public static ObjectHeaders ObjectHeaders(S3Call call)
+    {
+        var request = call.Request;
+        Dictionary<string, string>? meta = null;
+        var size = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                meta ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                var key = name["x-amz-meta-".Length..].ToLowerInvariant();
+                var value = values.ToString();
+                meta[key] = value;
+                size += key.Length + value.Length;
+            }
+        }
+        if (size > MaxUserMetadata)
+        {
+            throw S3Errors.Error("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", 400);
+        }
+        return new ObjectHeaders
+        {
+            ContentType = call.Header("Content-Type"),
+            ContentEncoding = StripAwsChunked(call.Header("Content-Encoding")),
+            ContentDisposition = call.Header("Content-Disposition"),
+            ContentLanguage = call.Header("Content-Language"),
+            CacheControl = call.Header("Cache-Control"),
+            Expires = call.Header("Expires"),
+            UserMetadata = meta,
+        };
+    }
+
+    /// <summary>aws-chunked is transport framing, never part of the stored Content-Encoding.</summary>
+    private static string? StripAwsChunked(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var kept = value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0 && !v.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)).ToList();
+        return kept.Count == 0 ? null : string.Join(',', kept);
+    }
+
+    /// <param name="prefix">"" for GET/HEAD, "x-amz-copy-source-" for copies.</param>
+    public static Conditions? Conditions(S3Call call, string prefix = "")
+    {
+        var ifMatch = call.Header(prefix + "If-Match");
+        var ifNoneMatch = call.Header(prefix + "If-None-Match");
+        var ifModified = Date(call.Header(prefix + "If-Modified-Since"));
+        var ifUnmodified = Date(call.Header(prefix + "If-Unmodified-Since"));
+        return ifMatch is null && ifNoneMatch is null && ifModified is null && ifUnmodified is null
+            ? null
+            : new Conditions(ifMatch, ifNoneMatch, ifModified, ifUnmodified);
+    }
+
+    private static DateTimeOffset? Date(string? value) =>
+        value is not null && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
+            ? d
+            : null;
+
+    /// <summary>bytes=a-b, bytes=a-, bytes=-n; anything else (including several ranges) is ignored as HTTP allows.</summary>
+    public static ByteRangeSpec? Range(string? value)
+    {
+        if (value is null || !value.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var spec = value["bytes=".Length..].Trim();
+        var dash = spec.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0 || spec.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var first = spec[..dash].Trim();
+        var last = spec[(dash + 1)..].Trim();
+        long? a = null;
+        long? b = null;
+        if (first.Length > 0)
+        {
+            if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var f))
+            {
+                return null;
+            }
+            a = f;
+        }
+        if (last.Length > 0)
+        {
+            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var l))
+            {
+                return null;
+            }
+            b = l;
+        }
+        return a is null && b is null ? null : new ByteRangeSpec(a, b);
+    }
+
+    public static void WriteEncryption(HttpResponse response, EncryptionInfo info, bool includeContext)
+    {
+        var h = response.Headers;
+        if (info.ServerSideEncryption is { } sse)
+        {
+            h[Sse] = sse;
+        }
+        if (info.KmsKeyArn is { } arn)
+        {
+            h[KmsKeyId] = arn;
+        }
+        if (info.BucketKeyEnabled)
+        {
+            h[BucketKey] = "true";
+        }
+        if (includeContext && info.EncryptionContext is { } context)
+        {
+            h[Context] = context;
+        }
+        if (info.CustomerAlgorithm is { } algorithm)
+        {
+            h[CustomerAlgorithm] = algorithm;
+        }
+        if (info.CustomerKeyMd5 is { } md5)
+        {
+            h[CustomerKeyMd5] = md5;
+        }
+    }
+
+    public static void WriteChecksum(HttpResponse response, string? algorithm, string? value)
+    {
+        if (algorithm is not null && value is not null)
+        {
+            response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
+        }
+    }
+
+    /// <summary>Standard headers and x-amz-meta-* of a stored object.</summary>
+    public static void WriteObjectHeaders(HttpResponse response, ObjectInfo info)
+    {
+        var h = response.Headers;
+        var stored = info.Headers;
+        h.ETag = S3Xml.Quote(info.ETag);
+        h.LastModified = S3Xml.HttpDate(info.LastModified);
+        h.AcceptRanges = "bytes";
+        h.ContentType = stored.ContentType ?? "binary/octet-stream";
+        SetIf(h, "Content-Encoding", stored.ContentEncoding);
+        SetIf(h, "Content-Disposition", stored.ContentDisposition);
+        SetIf(h, "Content-Language", stored.ContentLanguage);
+        SetIf(h, "Cache-Control", stored.CacheControl);
+        SetIf(h, "Expires", stored.Expires);
+        if (stored.UserMetadata is { } meta)
+        {
+            foreach (var (name, value) in meta)
+            {
+                h["x-amz-meta-" + name] = value;
+            }
+        }
+        if (info.PartsCount is { } parts)
+        {
+            h["x-amz-mp-parts-count"] = parts.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static void SetIf(IHeaderDictionary h, string name, string? value)
+    {
+        if (value is not null)
+        {
+            h[name] = value;
+        }
+    }
+
+    /// <summary>Parses "/bucket/key[?versionId=…]" (URL-encoded, leading slash optional) of x-amz-copy-source.</summary>
+    public static (string Bucket, string Key) CopySource(S3Call call)
+    {
+        var raw = call.Header("x-amz-copy-source") ?? throw S3Errors.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source");
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            raw = raw[..query];
+        }
+        var decoded = Uri.UnescapeDataString(raw);
+        if (decoded.StartsWith('/'))
+        {
+            decoded = decoded[1..];
+        }
+        var slash = decoded.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == decoded.Length - 1)
+        {
+            throw S3Errors.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", raw);
+        }
+        return (decoded[..slash], decoded[(slash + 1)..]);
+    }
+
+    public static int? IntQuery(S3Call call, string name, int min, int max)
+    {
+        var text = call.Query(name);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw S3Errors.InvalidArgument($"Provided {name} not an integer or within integer range", name, text);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace SseSim.Server.S3;
+
+/// <summary>XML in and out: response documents in the S3 namespace, bounded request bodies read into XDocument.</summary>
+internal static class S3Xml
+{
+    public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+    private const int MaxRequestXml = 4 * 1024 * 1024;
+
+    public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        {
+            w.WriteStartDocument();
+            w.WriteStartElement(root, Namespace);
+            body(w);
+            w.WriteEndElement();
+            w.WriteEndDocument();
+        }
+        response.StatusCode = status;
+        response.ContentType = "application/xml";
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    /// <summary>Writes an element only when there is a value (optional members are omitted, as S3 does).</summary>
+    public static void Optional(this XmlWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteElementString(name, value);
+        }
+    }
+
+    public static void Owner(this XmlWriter w, string element, string accountId)
+    {
+        w.WriteStartElement(element);
+        w.WriteElementString("ID", CanonicalId(accountId));
+        w.WriteElementString("DisplayName", accountId);
+        w.WriteEndElement();
+    }
+
+    /// <summary>S3 canonical user ids are 64 hex digits; derive a stable one per account.</summary>
+    public static string CanonicalId(string accountId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sseSim-canonical:" + accountId)));
+
+    public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Quote(string etag) => "\"" + etag + "\"";
+
+    /// <summary>Reads the (decoded, verified) request body as XML; an empty body gives null.</summary>
+    public static async Task<XElement?> ReadAsync(S3Call call)
+    {
+        var (reader, _, _) = S3Body.Open(call, MaxRequestXml);
+        using var buffer = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(call.Aborted);
+                try
+                {
+                    foreach (var segment in result.Buffer)
+                    {
+                        if (buffer.Length + segment.Length > MaxRequestXml)
+                        {
+                            throw S3Errors.Error("MaxMessageLengthExceeded", "Your request was too big.", 400);
+                        }
+                        buffer.Write(segment.Span);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(result.Buffer.End);
+                }
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            buffer.Position = 0;
+            return XDocument.Load(buffer, LoadOptions.None).Root;
+        }
+        catch (XmlException)
+        {
+            throw S3Errors.MalformedXml();
+        }
+    }
+
+    /// <summary>Child elements by local name, ignoring the namespace (clients differ in whether they send one).</summary>
+    public static IEnumerable<XElement> Children(this XElement e, string localName) => e.Elements().Where(c => c.Name.LocalName == localName);
+
+    public static XElement? Child(this XElement e, string localName) => e.Children(localName).FirstOrDefault();
+
+    public static string? ChildValue(this XElement e, string localName) => e.Child(localName)?.Value;
+}
