@@ -1,0 +1,27 @@
+namespace SseSim.Kms.Operations;
+
+public sealed record PutKeyPolicyRequest
+{
+    public string? KeyId { get; init; }
+    public string? PolicyName { get; init; }
+    public string? Policy { get; init; }
+    public bool? BypassPolicyLockoutSafetyCheck { get; init; }
+}
+
+public sealed record PutKeyPolicyResponse;
+
+public static class PutKeyPolicy
+{
+    public static async ValueTask<PutKeyPolicyResponse> ExecuteAsync(KmsCall call, PutKeyPolicyRequest request)
+    {
+        var policy = Validate.Required(request.Policy, "policy");
+        KeyPolicyNames.Check(request.PolicyName);
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        KeyPolicyNames.RequireSameAccount(call, key);
+        // AWS managed key policies already refuse kms:PutKeyPolicy (AccessDenied above); this guards edited stores.
+        KmsCall.RequireCustomerManaged(key);
+        call.Kms.Authorizer.ValidatePolicy(policy, call.Caller, request.BypassPolicyLockoutSafetyCheck == true, key);
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => k with { Policy = policy }, call.CancellationToken);
+        return new PutKeyPolicyResponse();
+    }
+}

@@ -1,0 +1,91 @@
+using SseSim.Kms.Authorization;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record RetireGrantRequest
+{
+    public string? GrantToken { get; init; }
+    public string? KeyId { get; init; }
+    public string? GrantId { get; init; }
+    public bool? DryRun { get; init; }
+}
+
+public sealed record RetireGrantResponse;
+
+public static class RetireGrant
+{
+    /// <summary>
+    /// Identify the grant by token, or by key and grant id. Allowed for the retiring principal, the grantee when the
+    /// grant includes RetireGrant, the issuing account, and principals the key policy allows kms:RetireGrant;
+    /// an explicit Deny in the key policy still wins.
+    /// </summary>
+    public static async ValueTask<RetireGrantResponse> ExecuteAsync(KmsCall call, RetireGrantRequest request)
+    {
+        var kms = call.Kms;
+        KmsGrant grant;
+        if (request.GrantToken is not null)
+        {
+            Validate.Length(request.GrantToken, "grantToken", 1, 8192);
+            if (!GrantTokens.TryRead(request.GrantToken, out var tokenGrantId, out _))
+            {
+                throw GrantTokens.Invalid();
+            }
+            grant = kms.Authorizer.ReadToken(request.GrantToken) ?? throw GrantNotFound(tokenGrantId);
+        }
+        else
+        {
+            if (request.KeyId is null || request.GrantId is null)
+            {
+                throw KmsException.Validation("Either a grant token or both a key ID and a grant ID are required.");
+            }
+            Validate.Length(request.GrantId, "grantId", 1, 128);
+            var owner = await kms.Resolver.ResolveAsync(call.Caller, request.KeyId, KeyIdForms.KeyOnly, call.CancellationToken);
+            call.Touch(owner);
+            grant = kms.Store.FindGrant(request.GrantId) is { } g && g.KeyId == owner.KeyId ? g : throw GrantNotFound(request.GrantId);
+        }
+
+        var key = kms.Store.FindKey(grant.KeyId) ?? throw GrantNotFound(grant.GrantId);
+        call.Touch(key);
+        var r = new AuthorizationRequest(call.Caller, call.ViaService, "kms:RetireGrant", key, null);
+        var policy = kms.Authorizer.EvaluatePolicy(r);
+        if (policy == PolicyDecision.Deny)
+        {
+            throw KmsException.AccessDenied($"User: {r.PrincipalArn} is not authorized to perform: kms:RetireGrant on resource: {key.Arn} with an explicit deny in a resource-based policy");
+        }
+        var allowed = policy == PolicyDecision.Allow
+            || KeyAuthorizer.PrincipalMatches(grant.RetiringPrincipal, r)
+            || (grant.Operations.Contains("RetireGrant") && KeyAuthorizer.PrincipalMatches(grant.GranteePrincipal, r))
+            || KeyAuthorizer.PrincipalMatches(grant.IssuingAccount, r);
+        if (!allowed)
+        {
+            throw KeyAuthorizer.NotAllowed(r.PrincipalArn, "kms:RetireGrant", key);
+        }
+        if (request.DryRun == true)
+        {
+            throw KmsException.DryRun();
+        }
+        await Delete(call, grant);
+        return new RetireGrantResponse();
+    }
+
+    internal static KmsException GrantNotFound(string grantId) => KmsException.NotFound($"Grant ID {grantId} not found");
+
+    internal static async ValueTask Delete(KmsCall call, KmsGrant grant)
+    {
+        var store = call.Kms.Store;
+        await store.WriteLock.WaitAsync(call.CancellationToken);
+        try
+        {
+            if (store.FindGrant(grant.GrantId) is { } current)
+            {
+                await store.DeleteGrantAsync(current, call.CancellationToken);
+            }
+            call.Kms.Authorizer.GrantRemoved(grant);
+        }
+        finally
+        {
+            store.WriteLock.Release();
+        }
+    }
+}
