@@ -36,12 +36,16 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Refills continuously at <c>rate</c> per second with a one-second burst, like AWS's per-second quota.</summary>
+    /// <summary>
+    /// Refills continuously at <c>rate</c> per second with a one-second burst, like AWS's per-second quota.
+    /// The burst is at least one request so fractional rates (0.5/s) still admit a call every 1/rate seconds.
+    /// </summary>
     private sealed class TokenBucket(double ratePerSecond, TimeProvider time)
     {
         private readonly Lock _lock = new();
         private readonly double _rate = ratePerSecond;
-        private double _tokens = ratePerSecond;
+        private readonly double _capacity = Math.Max(1, ratePerSecond);
+        private double _tokens = Math.Max(1, ratePerSecond);
         private long _last = time.GetTimestamp();
 
         public bool TryTake()
@@ -51,7 +55,7 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
                 var now = time.GetTimestamp();
                 var elapsed = time.GetElapsedTime(_last, now).TotalSeconds;
                 _last = now;
-                _tokens = Math.Min(_rate, _tokens + (elapsed * _rate));
+                _tokens = Math.Min(_capacity, _tokens + (elapsed * _rate));
                 if (_tokens < 1)
                 {
                     return false;

@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
 
 namespace SseSim.Kms.Audit;
@@ -16,7 +21,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private static readonly HashSet<string> Redacted = new(StringComparer.OrdinalIgnoreCase)
     {
         "plaintext", "ciphertextBlob", "grantTokens", "grantToken", "message", "signature", "mac", "encryptedKeyMaterial",
-        "importToken", "policy", "publicKey", "privateKeyPlaintext", "recipient",
+        "importToken", "publicKey", "privateKeyPlaintext", "recipient",
     };
 
     private static readonly HashSet<string> ReadOnlyOperations =
@@ -31,7 +36,29 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitSecrets } },
     };
+
+    /// <summary>
+    /// Second line of defence behind <see cref="Redacted"/>: binary members (plaintext, blobs, key material) and
+    /// secret holders are never serialized, at any depth, whatever a request type calls them.
+    /// </summary>
+    private static void OmitSecrets(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+        foreach (var property in info.Properties)
+        {
+            var t = property.PropertyType;
+            if (t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) || t == typeof(Memory<byte>) || t == typeof(ReadOnlyMemory<byte>?)
+                || t == typeof(Memory<byte>?) || t == typeof(SecretBytes) || Redacted.Contains(property.Name))
+            {
+                property.ShouldSerialize = static (_, _) => false;
+            }
+        }
+    }
 
     private const int MemoryWindow = 200_000;
 
@@ -39,7 +66,9 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _region;
     private readonly Channel<PendingEvent> _queue = Channel.CreateBounded<PendingEvent>(new BoundedChannelOptions(100_000) { SingleReader = true });
-    private readonly LinkedList<AuditEvent> _recent = new();
+    // Oldest first; each event carries a sequence number that LookupEvents' NextToken points at.
+    private readonly List<(long Seq, AuditEvent Event)> _recent = [];
+    private long _nextSeq;
     private readonly Lock _recentLock = new();
     private readonly Task _writer;
 
@@ -76,12 +105,116 @@ public sealed class AuditTrail : IAsyncDisposable
         await done.Task;
     }
 
+    /// <summary>Events still held in memory, newest first.</summary>
     public IReadOnlyList<AuditEvent> Recent()
     {
         lock (_recentLock)
         {
-            return _recent.ToArray();
+            var result = new AuditEvent[_recent.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = _recent[_recent.Count - 1 - i].Event;
+            }
+            return result;
         }
+    }
+
+    public static readonly IReadOnlyList<string> LookupAttributeKeys =
+        ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
+
+    /// <summary>
+    /// CloudTrail LookupEvents over the retained events: at most one attribute filter, an inclusive time range,
+    /// newest first, <paramref name="maxResults"/> 1-50 (default 50), and an opaque NextToken bound to the query.
+    /// </summary>
+    public (IReadOnlyList<AuditEvent> Events, string? NextToken) LookupEvents(LookupAttribute? attribute, DateTimeOffset? startTime,
+        DateTimeOffset? endTime, int? maxResults = null, string? nextToken = null)
+    {
+        var limit = maxResults ?? 50;
+        if (limit is < 1 or > 50)
+        {
+            throw new CloudTrailException("InvalidMaxResultsException", "Value for MaxResults is invalid. It must be between 1 and 50.");
+        }
+        if (attribute is not null)
+        {
+            if (!LookupAttributeKeys.Contains(attribute.AttributeKey))
+            {
+                throw new CloudTrailException("InvalidLookupAttributesException", $"Invalid attribute key: {attribute.AttributeKey}.");
+            }
+            if (string.IsNullOrEmpty(attribute.AttributeValue) || attribute.AttributeValue.Length > 2000)
+            {
+                throw new CloudTrailException("InvalidLookupAttributesException", "The attribute value must be between 1 and 2000 characters.");
+            }
+        }
+        if (startTime is { } s && endTime is { } e && s > e)
+        {
+            throw new CloudTrailException("InvalidTimeRangeException", "Start time must be before end time.");
+        }
+        var queryHash = QueryHash(attribute, startTime, endTime);
+        var before = long.MaxValue;
+        if (nextToken is not null)
+        {
+            before = ReadToken(nextToken, queryHash);
+        }
+
+        var page = new List<AuditEvent>(limit);
+        long lastSeq = 0;
+        var more = false;
+        lock (_recentLock)
+        {
+            for (var i = _recent.Count - 1; i >= 0; i--)
+            {
+                var (seq, ev) = _recent[i];
+                if (seq >= before || (startTime is { } from && ev.EventTime < from) || (endTime is { } to && ev.EventTime > to) || !Matches(ev, attribute))
+                {
+                    continue;
+                }
+                if (page.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+                page.Add(ev);
+                lastSeq = seq;
+            }
+        }
+        return (page, more ? Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"1:{lastSeq}:{queryHash}"))) : null);
+    }
+
+    private static bool Matches(AuditEvent e, LookupAttribute? a) => a is null || a.AttributeKey switch
+    {
+        "EventId" => e.EventId == a.AttributeValue,
+        "EventName" => e.EventName == a.AttributeValue,
+        "ReadOnly" => string.Equals(e.ReadOnly ? "true" : "false", a.AttributeValue, StringComparison.OrdinalIgnoreCase),
+        "Username" => e.Username == a.AttributeValue,
+        "ResourceType" => e.ResourceArns.Count > 0 && a.AttributeValue == AuditEvent.KeyResourceType,
+        "ResourceName" => e.ResourceArns.Contains(a.AttributeValue),
+        "EventSource" => e.EventSource == a.AttributeValue,
+        "AccessKeyId" => e.AccessKeyId == a.AttributeValue,
+        _ => false,
+    };
+
+    private static string QueryHash(LookupAttribute? a, DateTimeOffset? start, DateTimeOffset? end)
+    {
+        var text = FormattableString.Invariant($"{a?.AttributeKey}\n{a?.AttributeValue}\n{start?.UtcTicks}\n{end?.UtcTicks}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
+    }
+
+    private static long ReadToken(string token, string queryHash)
+    {
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(token)).Split(':');
+            if (parts.Length == 3 && parts[0] == "1" && parts[2] == queryHash
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            {
+                return seq;
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the CloudTrail error below.
+        }
+        throw new CloudTrailException("InvalidNextTokenException", "Invalid NextToken: it is not valid for this query.");
     }
 
     private async Task WriteLoopAsync()
@@ -125,10 +258,11 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         lock (_recentLock)
         {
-            _recent.AddFirst(e);
-            if (_recent.Count > MemoryWindow)
+            _recent.Add((_nextSeq++, e));
+            // Trim in chunks so the copy cost is amortized.
+            if (_recent.Count > MemoryWindow + (MemoryWindow / 10))
             {
-                _recent.RemoveLast();
+                _recent.RemoveRange(0, _recent.Count - MemoryWindow);
             }
         }
     }
@@ -169,7 +303,7 @@ public sealed class AuditTrail : IAsyncDisposable
         var resources = new JsonArray();
         for (var i = 0; i < p.ResourceArns.Length; i++)
         {
-            resources.Add(new JsonObject { ["accountId"] = p.ResourceAccounts[i], ["type"] = "AWS::KMS::Key", ["ARN"] = p.ResourceArns[i] });
+            resources.Add(new JsonObject { ["accountId"] = p.ResourceAccounts[i], ["type"] = AuditEvent.KeyResourceType, ["ARN"] = p.ResourceArns[i] });
         }
 
         var e = new JsonObject
@@ -212,6 +346,8 @@ public sealed class AuditTrail : IAsyncDisposable
 public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset EventTime, bool ReadOnly, string? Username,
     string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, string Json)
 {
+    public const string KeyResourceType = "AWS::KMS::Key";
+
     public static AuditEvent Parse(byte[] json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -232,4 +368,13 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
             root.TryGetProperty("errorCode", out var ec) ? ec.GetString() : null,
             System.Text.Encoding.UTF8.GetString(json));
     }
+}
+
+/// <summary>One LookupEvents filter (CloudTrail LookupAttribute).</summary>
+public sealed record LookupAttribute(string AttributeKey, string AttributeValue);
+
+/// <summary>A CloudTrail client error: <see cref="ErrorType"/> is the AWS __type (e.g. InvalidNextTokenException).</summary>
+public sealed class CloudTrailException(string errorType, string message) : Exception(message)
+{
+    public string ErrorType { get; } = errorType;
 }
