@@ -66,10 +66,11 @@ public sealed partial class VolumeService : IAsyncDisposable
         foreach (var (key, value) in _kv.Scan("ebs/snap/"))
         {
             var s = Json.Decode<SnapshotRecord>(value);
-            if (s.State == "pending" && s.DirectWriterId == 0)
+            if (s.State == "pending")
             {
+                // Copy tasks and direct-API sessions (with their keys) live in memory only.
                 s.State = "error";
-                s.StateMessage = "The server stopped while the snapshot was being copied.";
+                s.StateMessage = "The server stopped while the snapshot was pending.";
                 batch.Add(new KvMutation(key, Json.Encode(s)));
             }
         }
