@@ -1,0 +1,71 @@
+namespace SseSim.Storage.Faster;
+
+/// <summary>Sizing and timing for the FasterLog-backed tables and append logs.</summary>
+public sealed record FasterLogOptions
+{
+    /// <summary>
+    /// Log page size (2^n bytes). A log entry must fit in one page, so records larger than a quarter page are
+    /// split into fragments (see GroupCommitLog); record size is therefore limited only by memory, not by this.
+    /// </summary>
+    public int PageSizeBits { get; init; } = 20;
+
+    /// <summary>In-memory part of the log (2^n bytes); FASTER needs at least two pages.</summary>
+    public int MemorySizeBits { get; init; } = 22;
+
+    /// <summary>Size of each segment file (2^n bytes): the granularity at which truncation frees disk space.</summary>
+    public int SegmentSizeBits { get; init; } = 24;
+
+    /// <summary>
+    /// Extra wait before each commit so more writers join it. Zero by default: writes arriving while a commit is
+    /// in flight already share the next one, and a timer wait costs more than it gathers (measured on a 2-core VM:
+    /// 1 ms delay gave 10 ms per sequential put and 1.7k puts/s for 8 writers; no delay 1.8 ms and 3.9k puts/s).
+    /// </summary>
+    public TimeSpan GroupCommitDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>A table compacts (snapshot + truncate) once its log spans more than this many bytes.</summary>
+    public long CompactionThresholdBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// fsync the log and commit directories after each commit. FASTER writes with O_SYNC but never fsyncs
+    /// directories, and every commit creates a new commit file, so without this a power loss (not a process
+    /// crash) could lose the newest commit file's directory entry.
+    /// </summary>
+    public bool SyncDirectoriesOnCommit { get; init; } = true;
+
+    internal void Validate()
+    {
+        if (PageSizeBits is < 12 or > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PageSizeBits), PageSizeBits, "Expected 12..30.");
+        }
+        if (MemorySizeBits < PageSizeBits + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MemorySizeBits), MemorySizeBits, "Must hold at least two pages.");
+        }
+        if (SegmentSizeBits < PageSizeBits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentSizeBits), SegmentSizeBits, "Must be at least one page.");
+        }
+        if (CompactionThresholdBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionThresholdBytes));
+        }
+    }
+}
+
+/// <summary>Sizing for <see cref="FasterBlockStore"/>. FASTER's own defaults (16 GiB of log memory) are sized for servers.</summary>
+public sealed record FasterBlockStoreOptions
+{
+    /// <summary>Hash index size in bytes (64 bytes per bucket of 8 entries); overflow buckets are added beyond that.</summary>
+    public long IndexSizeBytes { get; init; } = 1L << 24;
+
+    /// <summary>In-memory part of the hybrid log; older records are read back from disk.</summary>
+    public long MemorySizeBytes { get; init; } = 1L << 28;
+
+    public long PageSizeBytes { get; init; } = 1L << 22;
+
+    public long SegmentSizeBytes { get; init; } = 1L << 28;
+
+    /// <summary>fsync the store's directories after each checkpoint (see <see cref="FasterLogOptions.SyncDirectoriesOnCommit"/>).</summary>
+    public bool SyncDirectoriesOnFlush { get; init; } = true;
+}

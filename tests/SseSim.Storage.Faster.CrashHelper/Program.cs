@@ -1,0 +1,68 @@
+using SseSim.Core.Storage;
+using SseSim.Storage.Faster;
+using SseSim.Storage.Faster.CrashHelper;
+
+// Child process for the kill -9 tests: writes until killed and prints "ACK <id> END" only after the write is
+// acknowledged as durable. Ids carry <tag> so successive runs over one directory write distinct keys.
+if (args.Length != 3)
+{
+    Console.Error.WriteLine("usage: <table|log|block> <dataDir> <tag>");
+    return 2;
+}
+var (mode, dataDir, tag) = (args[0], args[1], args[2]);
+const int Writers = 4;
+var output = TextWriter.Synchronized(Console.Out);
+
+switch (mode)
+{
+    case "table":
+        {
+            var table = new FasterStorageProvider(dataDir).OpenTable("t");
+            await RunWritersAsync(async (w, i) =>
+            {
+                var key = $"{tag}/w{w}/k{i:D8}";
+                // Two keys per batch: after the crash both must be present or neither.
+                await table.ApplyAsync([new KvMutation(key, CrashPayload.For(key, 100)), new KvMutation(key + "/twin", CrashPayload.For(key, 3000))]);
+                return key;
+            });
+            break;
+        }
+    case "log":
+        {
+            var log = new FasterStorageProvider(dataDir).OpenLog("l");
+            await RunWritersAsync(async (w, i) =>
+            {
+                var id = $"{tag}/w{w}/r{i:D8}";
+                await log.AppendAsync(CrashPayload.Record(id, 200));
+                return id;
+            });
+            break;
+        }
+    case "block":
+        {
+            var store = new FasterBlockStore(dataDir, CrashPayload.BlockStoreOptions);
+            await RunWritersAsync(async (w, i) =>
+            {
+                var volume = $"vol-{tag}-{w}";
+                store.Write(volume, i, CrashPayload.For($"{volume}/{i}", 4096));
+                await store.FlushAsync();
+                return $"{volume} {i}";
+            });
+            break;
+        }
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}");
+        return 2;
+}
+return 0;
+
+Task RunWritersAsync(Func<int, int, Task<string>> write) =>
+    Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+    {
+        for (var i = 0; ; i++)
+        {
+            var id = await write(w, i);
+            // END marks a complete line: the kill can cut a line short.
+            output.WriteLine($"ACK {id} END");
+        }
+    })));
