@@ -31,6 +31,7 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
     private readonly ConditionalWeakTable<string, KeyPolicyDocument> _policies = new();
     // keyId → (grantId → grant). Built lazily from the store, then kept current by GrantAdded/GrantRemoved.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, KmsGrant>> _grants = new(StringComparer.Ordinal);
+    private volatile CachedPolicy? _lastPolicy;
 
     /// <summary>Operations whose requests carry an encryption context: the only ones grant constraints restrict.</summary>
     private static readonly HashSet<string> ContextOperations = new(StringComparer.Ordinal)
@@ -116,18 +117,31 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
     /// <summary>The key policy alone (no grants): for decisions AWS bases on the policy only.</summary>
     public PolicyDecision EvaluatePolicy(in AuthorizationRequest request) => PolicyFor(request.Key!).Evaluate(request);
 
-    public KeyPolicyDocument PolicyFor(KmsKey key) => _policies.GetValue(key.Policy, static policy =>
+    public KeyPolicyDocument PolicyFor(KmsKey key)
     {
-        try
+        // Hot keys hit the one-entry cache (a reference compare); the weak table holds every other parsed policy.
+        var last = _lastPolicy;
+        if (last is not null && ReferenceEquals(last.Text, key.Policy))
         {
-            return KeyPolicyDocument.Parse(policy);
+            return last.Document;
         }
-        catch (KmsException)
+        var document = _policies.GetValue(key.Policy, static policy =>
         {
-            // Policies are validated before they are stored; one that no longer parses allows nothing.
-            return KeyPolicyDocument.Empty;
-        }
-    });
+            try
+            {
+                return KeyPolicyDocument.Parse(policy);
+            }
+            catch (KmsException)
+            {
+                // Policies are validated before they are stored; one that no longer parses allows nothing.
+                return KeyPolicyDocument.Empty;
+            }
+        });
+        _lastPolicy = new CachedPolicy(key.Policy, document);
+        return document;
+    }
+
+    private sealed record CachedPolicy(string Text, KeyPolicyDocument Document);
 
     /// <summary>At most 10 tokens, each one we issued; a token for a grant that has since gone is ignored, as AWS ignores stale tokens.</summary>
     public void ValidateGrantTokens(IReadOnlyList<string>? grantTokens)
