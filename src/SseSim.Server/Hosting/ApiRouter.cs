@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using SseSim.Core.Aws;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
+using SseSim.Server.Ebs;
+using SseSim.Server.Ec2;
 using SseSim.Server.Kms;
 using SseSim.Server.S3;
 
@@ -11,7 +13,7 @@ namespace SseSim.Server.Hosting;
 /// One port, every API, routed the way a LocalStack user expects: by X-Amz-Target (KMS, CloudTrail),
 /// then by the SigV4 credential scope's service, then by path.
 /// </summary>
-public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3)
+public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3, Ec2Endpoint ec2, EbsEndpoint ebs)
 {
     private const string KmsTargetPrefix = "TrentService.";
     private const string CloudTrailTargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
@@ -23,7 +25,7 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         if (request.Path.Equals("/_ssesim/health", StringComparison.Ordinal))
         {
-            await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail" } });
+            await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail", "s3", "ec2", "ebs" } });
             return;
         }
 
@@ -36,6 +38,17 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
         if (target.StartsWith(CloudTrailTargetPrefix, StringComparison.Ordinal))
         {
             await HandleJsonAsync(context, target[CloudTrailTargetPrefix.Length..], cloudTrail.HandleAsync);
+            return;
+        }
+
+        if (Ec2Endpoint.Matches(request))
+        {
+            await ec2.HandleAsync(context);
+            return;
+        }
+        if (EbsEndpoint.Matches(request))
+        {
+            await ebs.HandleAsync(context);
             return;
         }
 

@@ -5,9 +5,14 @@ using SseSim.Kms.Crypto;
 using SseSim.Objects;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
+using SseSim.Server.Ebs;
+using SseSim.Server.Ec2;
 using SseSim.Server.Kms;
 using SseSim.Server.S3;
 using SseSim.Storage.Faster;
+using SseSim.Volumes;
+using SseSim.Volumes.Direct;
+using SseSim.Volumes.Snapshots;
 
 namespace SseSim.Server.Hosting;
 
@@ -53,6 +58,21 @@ public static class SseSimHost
                 new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time);
         });
         builder.Services.AddSingleton<S3Endpoint>();
+        builder.Services.AddSingleton(_ => new FasterBlockStore(Path.Combine(options.DataDir, "blocks")));
+        builder.Services.AddSingleton(_ => new SnapshotBlocks(new FasterBlockStore(Path.Combine(options.DataDir, "snapshots"))));
+        builder.Services.AddSingleton(sp => new VolumeService(
+            sp.GetRequiredService<IStorageProvider>().OpenTable("ebs"),
+            sp.GetRequiredService<FasterBlockStore>(),
+            new BlockStoreSnapshotStore(sp.GetRequiredService<SnapshotBlocks>().Store),
+            new KmsDataKeyService(sp.GetRequiredService<KmsService>()),
+            time,
+            new VolumeServiceOptions { EnforceVolumeLimits = options.VolumeLimits }));
+        builder.Services.AddSingleton(sp => new EbsDirectService(sp.GetRequiredService<VolumeService>()));
+        builder.Services.AddSingleton(sp => new NbdHost(new Nbd.NbdServer(
+            new System.Net.IPEndPoint(System.Net.IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host), options.NbdPort),
+            sp.GetRequiredService<VolumeService>().Exports)));
+        builder.Services.AddSingleton<Ec2Endpoint>();
+        builder.Services.AddSingleton<EbsEndpoint>();
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
@@ -63,10 +83,31 @@ public static class SseSimHost
         var identities = app.Services.GetRequiredService<IdentityRegistry>();
         KmsSeeding.ApplyAsync(kms, seed.Keys, identities.All.First().AccountId).GetAwaiter().GetResult();
         app.Services.GetRequiredService<ObjectStore>().RecoverAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<VolumeService>().LoadAsync().GetAwaiter().GetResult();
+        var nbd = app.Services.GetRequiredService<NbdHost>();
+        app.Lifetime.ApplicationStarted.Register(() => nbd.Server.StartAsync().GetAwaiter().GetResult());
+        // Detaching every volume zeroes the keys held for attachments before the process goes.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VolumeService>().StopAsync().GetAwaiter().GetResult());
 
         // The container disposes KmsService before the storage it writes to (reverse creation order).
         var router = app.Services.GetRequiredService<ApiRouter>();
         app.Run(router.HandleAsync);
         return app;
     }
+}
+
+/// <summary>Owns the NBD listener so the container stops it before the volumes and block store go.</summary>
+public sealed class NbdHost(Nbd.NbdServer server) : IAsyncDisposable
+{
+    public Nbd.NbdServer Server { get; } = server;
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>The snapshot block store, a second FASTER block store kept apart from live volume blocks.</summary>
+public sealed class SnapshotBlocks(FasterBlockStore store) : IAsyncDisposable
+{
+    public FasterBlockStore Store { get; } = store;
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SseSim.Core.Aws;
+using SseSim.Server.Auth;
+using SseSim.Server.Hosting;
+using SseSim.Volumes;
+using SseSim.Volumes.Direct;
+
+namespace SseSim.Server.Ebs;
+
+/// <summary>
+/// The EBS direct APIs (REST JSON, signing name "ebs") under /snapshots. Routes are an explicit table of
+/// (method, path pattern) → handler; errors carry x-amzn-ErrorType and {"Message", "Reason"}.
+/// </summary>
+public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, ServerOptions options)
+{
+    private const int MaxBody = 1 << 20; // one 512 KiB block plus headroom
+
+    private sealed record RouteEntry(string Method, string[] Segments, Func<EbsCall, Task> Handler);
+
+    private static readonly RouteEntry[] Routes =
+    [
+        new("POST", ["snapshots"], StartSnapshot.HandleAsync),
+        new("PUT", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], PutSnapshotBlock.HandleAsync),
+        new("POST", ["snapshots", "completion", "{snapshotId}"], CompleteSnapshot.HandleAsync),
+        new("GET", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], GetSnapshotBlock.HandleAsync),
+        new("GET", ["snapshots", "{snapshotId}", "blocks"], ListSnapshotBlocks.HandleAsync),
+        new("GET", ["snapshots", "{secondSnapshotId}", "changedblocks"], ListChangedBlocks.HandleAsync),
+    ];
+
+    /// <summary>EBS direct requests are signed for service "ebs" and live under /snapshots.</summary>
+    public static bool Matches(HttpRequest request) =>
+        request.Path.StartsWithSegments("/snapshots", StringComparison.Ordinal) && SigV4Verifier.ScopeService(request) == "ebs";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var segments = (request.Path.Value ?? "").Trim('/').Split('/');
+        Dictionary<string, string>? values = null;
+        RouteEntry? route = null;
+        foreach (var candidate in Routes)
+        {
+            if (candidate.Method == request.Method && TryMatch(candidate.Segments, segments, out values))
+            {
+                route = candidate;
+                break;
+            }
+        }
+        if (route is null)
+        {
+            await WriteErrorAsync(context, "ValidationException", 400, null, $"No EBS direct API operation matches {request.Method} {request.Path}.");
+            return;
+        }
+
+        var body = await ReadBodyAsync(request, context.RequestAborted);
+        if (body is null)
+        {
+            await WriteErrorAsync(context, "ValidationException", 400, "INVALID_BLOCK", "Request body too large.");
+            return;
+        }
+        // PutSnapshotBlock is signed with an unsigned body (authtype v4-unsigned-body).
+        var payload = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } claimed ? claimed : SigV4Verifier.Hex(SHA256.HashData(body));
+        if (payload != "UNSIGNED-PAYLOAD" && payload != SigV4Verifier.Hex(SHA256.HashData(body)))
+        {
+            await WriteErrorAsync(context, "ValidationException", 400, null, "The provided x-amz-content-sha256 does not match the body.");
+            return;
+        }
+        var auth = verifier.Verify(request, payload);
+        if (!auth.Succeeded)
+        {
+            var (type, status) = auth.Failure switch
+            {
+                AuthFailure.UnknownAccessKey => ("UnrecognizedClientException", 403),
+                AuthFailure.MissingAuthentication => ("MissingAuthenticationTokenException", 403),
+                AuthFailure.IncompleteSignature => ("IncompleteSignatureException", 403),
+                _ => ("InvalidSignatureException", 403),
+            };
+            await WriteErrorAsync(context, type, status, null, auth.Message);
+            return;
+        }
+        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+        try
+        {
+            await route.Handler(new EbsCall(context, caller, ebs, values!, body));
+        }
+        catch (EbsApiException e)
+        {
+            await WriteErrorAsync(context, e.ErrorType, e.HttpStatus, e.Reason, e.Message);
+        }
+        catch (Ec2Exception e)
+        {
+            var notFound = e.Code.EndsWith(".NotFound", StringComparison.Ordinal);
+            await WriteErrorAsync(context, notFound ? "ResourceNotFoundException" : "ValidationException", notFound ? 404 : 400, null, e.Message);
+        }
+        catch (JsonException)
+        {
+            await WriteErrorAsync(context, "ValidationException", 400, null, "The request body is not valid JSON.");
+        }
+    }
+
+    private static bool TryMatch(string[] pattern, string[] segments, out Dictionary<string, string> values)
+    {
+        values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (pattern.Length != segments.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i].StartsWith('{'))
+            {
+                values[pattern[i][1..^1]] = Uri.UnescapeDataString(segments[i]);
+            }
+            else if (pattern[i] != segments[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, string type, int status, string? reason, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        var body = new Dictionary<string, string> { ["Message"] = message };
+        if (reason is not null)
+        {
+            body["Reason"] = reason;
+        }
+        await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Security;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.WebUtilities;
+using SseSim.Core.Aws;
+using SseSim.Server.Auth;
+using SseSim.Server.Hosting;
+using SseSim.Volumes;
+
+namespace SseSim.Server.Ec2;
+
+/// <summary>
+/// The EC2 Query API: <c>Action=...</c> form requests, XML responses, and EC2's error shape
+/// (<c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;&lt;Code&gt;</c>). Dispatch is an explicit table.
+/// </summary>
+public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, ServerOptions options)
+{
+    private const int MaxForm = 1 << 20;
+
+    private static readonly Dictionary<string, Func<Ec2Call, Task<string>>> Actions = new(StringComparer.Ordinal)
+    {
+        ["CreateVolume"] = CreateVolume.HandleAsync,
+        ["DescribeVolumes"] = DescribeVolumes.HandleAsync,
+        ["DeleteVolume"] = DeleteVolume.HandleAsync,
+        ["AttachVolume"] = AttachVolume.HandleAsync,
+        ["DetachVolume"] = DetachVolume.HandleAsync,
+        ["ModifyVolume"] = ModifyVolume.HandleAsync,
+        ["CreateSnapshot"] = CreateSnapshot.HandleAsync,
+        ["DescribeSnapshots"] = DescribeSnapshots.HandleAsync,
+        ["DeleteSnapshot"] = DeleteSnapshot.HandleAsync,
+        ["CopySnapshot"] = CopySnapshot.HandleAsync,
+        ["EnableEbsEncryptionByDefault"] = EnableEbsEncryptionByDefault.HandleAsync,
+        ["DisableEbsEncryptionByDefault"] = DisableEbsEncryptionByDefault.HandleAsync,
+        ["GetEbsEncryptionByDefault"] = GetEbsEncryptionByDefault.HandleAsync,
+        ["GetEbsDefaultKmsKeyId"] = GetEbsDefaultKmsKeyId.HandleAsync,
+        ["ModifyEbsDefaultKmsKeyId"] = ModifyEbsDefaultKmsKeyId.HandleAsync,
+        ["ResetEbsDefaultKmsKeyId"] = ResetEbsDefaultKmsKeyId.HandleAsync,
+        ["RunInstances"] = RunInstances.HandleAsync,
+        ["DescribeInstances"] = DescribeInstances.HandleAsync,
+        ["TerminateInstances"] = TerminateInstances.HandleAsync,
+    };
+
+    /// <summary>True when the request is an EC2 Query call (form body or query string with Action=).</summary>
+    public static bool Matches(HttpRequest request) =>
+        (request.HasFormContentType && SigV4Verifier.ScopeService(request) is null or "ec2") || (request.Query.ContainsKey("Action") && request.Query.ContainsKey("Version"));
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var request = context.Request;
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            if (buffer.Length > MaxForm)
+            {
+                await WriteErrorAsync(context, "InvalidParameterValue", "Request too large.", 400, requestId);
+                return;
+            }
+            body = buffer.ToArray();
+        }
+
+        var auth = verifier.Verify(request, SigV4Verifier.Hex(SHA256.HashData(body)));
+        if (!auth.Succeeded)
+        {
+            var (code, status) = auth.Failure switch
+            {
+                AuthFailure.MissingAuthentication => ("MissingAuthenticationToken", 401),
+                AuthFailure.IncompleteSignature => ("IncompleteSignature", 400),
+                AuthFailure.UnknownAccessKey => ("AuthFailure", 401),
+                AuthFailure.RequestExpired or AuthFailure.PresignedExpired => ("RequestExpired", 400),
+                _ => ("SignatureDoesNotMatch", 403),
+            };
+            var message = auth.Failure == AuthFailure.UnknownAccessKey ? "AWS was not able to validate the provided access credentials" : auth.Message;
+            await WriteErrorAsync(context, code, message, status, requestId);
+            return;
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in request.Query)
+        {
+            parameters[k] = v.ToString();
+        }
+        if (body.Length > 0)
+        {
+            foreach (var (k, v) in QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)))
+            {
+                parameters[k] = v.ToString();
+            }
+        }
+        var action = parameters.GetValueOrDefault("Action") ?? "";
+        if (!Actions.TryGetValue(action, out var handler))
+        {
+            await WriteErrorAsync(context, "InvalidAction", $"The action {action} is not valid for this web service.", 400, requestId);
+            return;
+        }
+
+        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+        var call = new Ec2Call(caller, new Ec2Request(parameters), volumes, action, requestId, context.RequestAborted);
+        string xml;
+        try
+        {
+            xml = await handler(call);
+        }
+        catch (Ec2Exception e)
+        {
+            await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : 400, requestId);
+            return;
+        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/xml;charset=UTF-8";
+        await context.Response.WriteAsync(xml, context.RequestAborted);
+    }
+
+    public static async Task WriteErrorAsync(HttpContext context, string code, string message, int status, string requestId)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml;charset=UTF-8";
+        await context.Response.WriteAsync(
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{SecurityElement.Escape(code)}</Code><Message>{SecurityElement.Escape(message)}</Message></Error></Errors><RequestID>{requestId}</RequestID></Response>");
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Xml;
+using SseSim.Volumes;
+
+namespace SseSim.Server.Ec2;
+
+/// <summary>Writes EC2 Query responses: the ec2 protocol's locationName members, lists as &lt;item&gt;.</summary>
+public sealed class Ec2Xml : IDisposable
+{
+    public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    private readonly StringWriter _text = new(CultureInfo.InvariantCulture);
+    private readonly XmlWriter _xml;
+
+    public Ec2Xml(string action, string requestId)
+    {
+        _xml = XmlWriter.Create(_text, new XmlWriterSettings { OmitXmlDeclaration = false, Indent = false });
+        _xml.WriteStartDocument();
+        _xml.WriteStartElement(action + "Response", Namespace);
+        Element("requestId", requestId);
+    }
+
+    public Ec2Xml Element(string name, string? value)
+    {
+        if (value is not null)
+        {
+            _xml.WriteElementString(name, Namespace, value);
+        }
+        return this;
+    }
+
+    public Ec2Xml Element(string name, int? value) => Element(name, value?.ToString(CultureInfo.InvariantCulture));
+
+    public Ec2Xml Element(string name, bool value) => Element(name, value ? "true" : "false");
+
+    public Ec2Xml Element(string name, DateTimeOffset? value) =>
+        Element(name, value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+
+    public Ec2Xml Start(string name)
+    {
+        _xml.WriteStartElement(name, Namespace);
+        return this;
+    }
+
+    public Ec2Xml End()
+    {
+        _xml.WriteEndElement();
+        return this;
+    }
+
+    public Ec2Xml Items<T>(string setName, IEnumerable<T> items, Action<Ec2Xml, T> write)
+    {
+        Start(setName);
+        foreach (var item in items)
+        {
+            Start("item");
+            write(this, item);
+            End();
+        }
+        return End();
+    }
+
+    public Ec2Xml TagSet(IReadOnlyList<Tag> tags) =>
+        tags.Count == 0 ? this : Items("tagSet", tags, (x, t) => x.Element("key", t.Key).Element("value", t.Value));
+
+    public Ec2Xml Attachment(VolumeAttachmentInfo a) => Element("volumeId", a.VolumeId)
+        .Element("instanceId", a.InstanceId)
+        .Element("device", a.Device)
+        .Element("status", a.State)
+        .Element("attachTime", a.AttachTime)
+        .Element("deleteOnTermination", a.DeleteOnTermination);
+
+    /// <summary>The Volume shape's members, as CreateVolume and DescribeVolumes return them.</summary>
+    public Ec2Xml Volume(VolumeInfo v) => Items("attachmentSet", v.Attachments, (x, a) => x.Attachment(a))
+        .Element("availabilityZone", v.AvailabilityZone)
+        .Element("createTime", v.CreateTime)
+        .Element("encrypted", v.Encrypted)
+        .Element("kmsKeyId", v.KmsKeyId)
+        .Element("size", v.Size)
+        .Element("snapshotId", v.SnapshotId ?? "")
+        .Element("status", v.State)
+        .Element("volumeId", v.VolumeId)
+        .Element("iops", v.Iops)
+        .TagSet(v.Tags)
+        .Element("volumeType", v.VolumeType)
+        .Element("multiAttachEnabled", false)
+        .Element("throughput", v.Throughput);
+
+    /// <summary>The Snapshot shape's members.</summary>
+    public Ec2Xml Snapshot(SnapshotInfo s) => Element("snapshotId", s.SnapshotId)
+        .Element("volumeId", s.VolumeId)
+        .Element("status", s.State)
+        .Element("statusMessage", s.StateMessage)
+        .Element("startTime", s.StartTime)
+        .Element("completionTime", s.CompletionTime)
+        .Element("progress", s.Progress)
+        .Element("ownerId", s.OwnerId)
+        .Element("volumeSize", s.VolumeSize)
+        .Element("description", s.Description ?? "")
+        .Element("encrypted", s.Encrypted)
+        .Element("kmsKeyId", s.KmsKeyId)
+        .Element("dataEncryptionKeyId", s.DataEncryptionKeyId)
+        .Element("storageTier", "standard")
+        .TagSet(s.Tags);
+
+    public Ec2Xml Instance(InstanceInfo i) => Element("instanceId", i.InstanceId)
+        .Element("imageId", "ami-00000000000000000")
+        .Start("instanceState").Element("code", StateCode(i.State)).Element("name", i.State).End()
+        .Element("instanceType", i.InstanceType)
+        .Element("launchTime", i.LaunchTime)
+        .Start("placement").Element("availabilityZone", i.AvailabilityZone).Element("tenancy", "default").End()
+        .Element("rootDeviceType", "ebs")
+        .Items("blockDeviceMapping", i.BlockDevices, (x, a) => x.Element("deviceName", a.Device)
+            .Start("ebs").Element("volumeId", a.VolumeId).Element("status", a.State).Element("attachTime", a.AttachTime).Element("deleteOnTermination", a.DeleteOnTermination).End())
+        .TagSet(i.Tags);
+
+    /// <summary>EC2's numeric instance state codes.</summary>
+    public static int StateCode(string state) => state switch
+    {
+        "pending" => 0,
+        "running" => 16,
+        "shutting-down" => 32,
+        "terminated" => 48,
+        "stopping" => 64,
+        "stopped" => 80,
+        _ => 0,
+    };
+
+    public override string ToString()
+    {
+        _xml.WriteEndElement();
+        _xml.WriteEndDocument();
+        _xml.Flush();
+        return _text.ToString();
+    }
+
+    public void Dispose()
+    {
+        _xml.Dispose();
+        _text.Dispose();
+    }
+}
