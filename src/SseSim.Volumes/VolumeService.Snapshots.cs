@@ -118,6 +118,7 @@ public sealed partial class VolumeService
             {
                 runtime.Pending.Remove(pending);
             }
+            pending.Copied.TrySetResult();
             await _snapshots.FlushAsync();
             await _gate.WaitAsync();
             try
@@ -148,6 +149,7 @@ public sealed partial class VolumeService
             {
                 runtime.Pending.Remove(pending);
             }
+            pending.Copied.TrySetResult();
             snapshot.State = "error";
             snapshot.StateMessage = e.Message;
             await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot));
@@ -171,13 +173,6 @@ public sealed partial class VolumeService
         }
     }
 
-    private List<Task> PendingSnapshotTasks(string volumeId)
-    {
-        lock (_snapshotTasks)
-        {
-            return [.. _snapshotTasks.Where(kv => _kv.TryGet(Keys.Snapshot(kv.Key), out var b) && Json.Decode<SnapshotRecord>(b).VolumeId == volumeId).Select(kv => kv.Value)];
-        }
-    }
 
     public IReadOnlyList<SnapshotInfo> DescribeSnapshots(Caller caller, IReadOnlyList<string>? snapshotIds = null, Filters? filters = null)
     {

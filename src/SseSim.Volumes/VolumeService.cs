@@ -324,12 +324,18 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     private async Task DeleteVolumeDataAsync(VolumeRecord volume, CancellationToken cancellationToken)
     {
-        // A snapshot still copying from this volume needs its blocks: let it finish first.
-        foreach (var task in PendingSnapshotTasks(volume.VolumeId))
-        {
-            await task;
-        }
+        // A snapshot still copying from this volume needs its blocks. Wait for the copy only: the
+        // snapshot's commit needs _gate, which the caller holds.
         var runtime = Runtime(volume);
+        PendingCopy[] copying;
+        lock (runtime.Gate)
+        {
+            copying = [.. runtime.Pending];
+        }
+        foreach (var copy in copying)
+        {
+            await copy.Copied.Task;
+        }
         foreach (var index in runtime.Map.Snapshot())
         {
             _blocks.Delete(volume.VolumeId, index);

@@ -221,3 +221,37 @@ public sealed class SnapshotTests : IAsyncLifetime
         Assert.Equal(volume.VolumeId, Assert.Single(_h.Service.DescribeSnapshots(Caller, filters: new Filters { ["volume-id"] = [volume.VolumeId] })).VolumeId);
     }
 }
+
+public sealed class SnapshotRaceTests
+{
+    [Fact]
+    public async Task Deleting_a_volume_while_its_snapshot_copies_keeps_the_snapshot_whole()
+    {
+        await using var h = new Harness();
+        var (volume, _) = await h.CreateAttachedAsync();
+        var export = h.Export(volume.VolumeId);
+        for (var i = 0; i < 3000; i++)
+        {
+            await export.WriteAsync(i * 4096L, Enumerable.Repeat((byte)0x77, 4096).ToArray(), false, default);
+        }
+        await h.Service.DetachVolumeAsync(Harness.Caller, volume.VolumeId);
+        var snapshot = await h.Service.CreateSnapshotAsync(Harness.Caller, volume.VolumeId);
+        await h.Service.DeleteVolumeAsync(Harness.Caller, volume.VolumeId).WaitAsync(TimeSpan.FromSeconds(30));
+        await h.Service.WaitForSnapshotAsync(snapshot.SnapshotId).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("completed", Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, [snapshot.SnapshotId])).State);
+        var (restored, _) = await h.CreateAttachedAsync(snapshotId: snapshot.SnapshotId);
+        var back = new byte[3000 * 4096];
+        await h.Export(restored.VolumeId).ReadAsync(0, back, default);
+        Assert.All(back, b => Assert.Equal(0x77, b));
+    }
+
+    [Fact]
+    public async Task Restart_marks_pending_snapshots_as_error()
+    {
+        await using var h = new Harness();
+        var direct = new Direct.EbsDirectService(h.Service);
+        var s = await direct.StartSnapshotAsync(Harness.Caller, new Direct.StartSnapshotRequest { VolumeSize = 1, Encrypted = true });
+        await h.RestartAsync();
+        Assert.Equal("error", Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, [s.SnapshotId])).State);
+    }
+}

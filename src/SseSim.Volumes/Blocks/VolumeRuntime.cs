@@ -40,4 +40,7 @@ internal sealed class PendingCopy(HashSet<long> remaining, Action<long, byte[]?>
     public HashSet<long> Remaining => remaining;
 
     public Action<long, byte[]?> Process => process;
+
+    /// <summary>Completes once every captured block is copied (before the snapshot's metadata is committed).</summary>
+    public TaskCompletionSource Copied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
