@@ -34,32 +34,57 @@ internal sealed class AllocationMap
         }
     }
 
-    public async ValueTask EnsureAsync(long blockIndex, CancellationToken cancellationToken = default)
+    public ValueTask EnsureAsync(long blockIndex, CancellationToken cancellationToken = default) => EnsureRangeAsync(blockIndex, 1, cancellationToken);
+
+    /// <summary>Marks <paramref name="count"/> blocks from <paramref name="first"/> with one durable batch, so a large first write costs one metadata commit.</summary>
+    public async ValueTask EnsureRangeAsync(long first, long count, CancellationToken cancellationToken = default)
     {
-        if (Contains(blockIndex))
+        if (AllSet(first, count))
         {
             return;
         }
         await _persist.WaitAsync(cancellationToken);
         try
         {
-            var chunkIndex = blockIndex / BlocksPerChunk;
-            byte[] updated;
+            var updated = new Dictionary<long, byte[]>();
             lock (_lock)
             {
-                updated = _chunks.TryGetValue(chunkIndex, out var c) ? (byte[])c.Clone() : new byte[BlocksPerChunk / 8];
+                for (var i = first; i < first + count; i++)
+                {
+                    var chunkIndex = i / BlocksPerChunk;
+                    if (!updated.TryGetValue(chunkIndex, out var bits))
+                    {
+                        bits = _chunks.TryGetValue(chunkIndex, out var c) ? (byte[])c.Clone() : new byte[BlocksPerChunk / 8];
+                        updated[chunkIndex] = bits;
+                    }
+                    bits[(int)(i % BlocksPerChunk) / 8] |= (byte)(1 << (int)(i % 8));
+                }
             }
-            updated[(int)(blockIndex % BlocksPerChunk) / 8] |= (byte)(1 << (int)(blockIndex % 8));
-            await _kv.PutAsync($"{_prefix}{chunkIndex:x8}", updated, cancellationToken);
+            await _kv.ApplyAsync([.. updated.Select(u => new KvMutation($"{_prefix}{u.Key:x8}", u.Value))], cancellationToken);
             lock (_lock)
             {
-                _chunks[chunkIndex] = updated;
+                foreach (var (chunkIndex, bits) in updated)
+                {
+                    _chunks[chunkIndex] = bits;
+                }
             }
         }
         finally
         {
             _persist.Release();
         }
+    }
+
+    private bool AllSet(long first, long count)
+    {
+        for (var i = first; i < first + count; i++)
+        {
+            if (!Contains(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public List<long> Snapshot()

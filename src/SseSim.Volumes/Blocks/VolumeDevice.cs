@@ -62,6 +62,7 @@ internal sealed class VolumeDevice : INbdExport
             await _limiter.AcquireAsync(destination.Length, cancellationToken);
         }
         var block = new byte[BlockFormat.BlockSize];
+        var record = new byte[BlockFormat.EncryptedRecordSize];
         var done = 0;
         while (done < destination.Length)
         {
@@ -72,7 +73,7 @@ internal sealed class VolumeDevice : INbdExport
             lock (_runtime.Gate)
             {
                 ThrowIfClosed();
-                ReadBlockLocked(index, block);
+                ReadBlockLocked(index, block, record);
             }
             block.AsSpan(within, take).CopyTo(destination.Span[done..]);
             done += take;
@@ -86,7 +87,15 @@ internal sealed class VolumeDevice : INbdExport
         {
             await _limiter.AcquireAsync(source.Length, cancellationToken);
         }
+        if (source.IsEmpty)
+        {
+            return;
+        }
         var block = new byte[BlockFormat.BlockSize];
+        var record = new byte[BlockFormat.EncryptedRecordSize];
+        // Durable bookkeeping first (allocation bits, nonce reservation), then the records (block-volume.md §3, §6).
+        var firstIndex = offset / BlockFormat.BlockSize;
+        await _runtime.Map.EnsureRangeAsync(firstIndex, ((offset + source.Length - 1) / BlockFormat.BlockSize) - firstIndex + 1, cancellationToken);
         var done = 0;
         while (done < source.Length)
         {
@@ -94,18 +103,16 @@ internal sealed class VolumeDevice : INbdExport
             var index = position / BlockFormat.BlockSize;
             var within = (int)(position % BlockFormat.BlockSize);
             var take = Math.Min(BlockFormat.BlockSize - within, source.Length - done);
-            // Durable bookkeeping first (allocation bit, nonce reservation), then the record (block-volume.md §3, §6).
-            await _runtime.Map.EnsureAsync(index, cancellationToken);
             var counter = _nonces is null ? 0 : await _nonces.NextAsync(cancellationToken);
             lock (_runtime.Gate)
             {
                 ThrowIfClosed();
                 if (take < BlockFormat.BlockSize)
                 {
-                    ReadBlockLocked(index, block);
+                    ReadBlockLocked(index, block, record);
                 }
                 source.Span.Slice(done, take).CopyTo(block.AsSpan(within));
-                WriteBlockLocked(index, block, counter);
+                WriteBlockLocked(index, block, counter, record);
             }
             done += take;
         }
@@ -165,13 +172,12 @@ internal sealed class VolumeDevice : INbdExport
         lock (_runtime.Gate)
         {
             ThrowIfClosed();
-            WriteBlockLocked(index, new byte[BlockFormat.BlockSize], counter);
+            WriteBlockLocked(index, new byte[BlockFormat.BlockSize], counter, new byte[BlockFormat.EncryptedRecordSize]);
         }
     }
 
-    private void ReadBlockLocked(long index, Span<byte> plaintext)
+    private void ReadBlockLocked(long index, Span<byte> plaintext, byte[] record)
     {
-        var record = new byte[BlockFormat.EncryptedRecordSize];
         int length;
         if (!_blocks.TryRead(Name, index, record, out length))
         {
@@ -200,15 +206,17 @@ internal sealed class VolumeDevice : INbdExport
         }
     }
 
-    private void WriteBlockLocked(long index, ReadOnlySpan<byte> plaintext, ulong counter)
+    private void WriteBlockLocked(long index, ReadOnlySpan<byte> plaintext, ulong counter, byte[] record)
     {
-        _runtime.CopyOnWriteLocked(index, ReadOwnRecord);
+        if (_runtime.Pending.Count > 0)
+        {
+            _runtime.CopyOnWriteLocked(index, ReadOwnRecord);
+        }
         if (_cipher is null)
         {
             _blocks.Write(Name, index, plaintext);
             return;
         }
-        var record = new byte[BlockFormat.EncryptedRecordSize];
         _cipher.Seal(index, _writerId, counter, plaintext, record);
         _blocks.Write(Name, index, record);
     }
