@@ -52,3 +52,22 @@ public sealed class VolumeLimiterTests
         await blocked.WaitAsync(TimeSpan.FromSeconds(5));
     }
 }
+
+public sealed class TagTests
+{
+    [Fact]
+    public async Task Create_and_delete_tags_across_resource_types()
+    {
+        await using var h = new Harness();
+        var (volume, instance) = await h.CreateAttachedAsync();
+        var snapshot = await h.Service.CreateSnapshotAsync(Harness.Caller, volume.VolumeId);
+        await h.Service.WaitForSnapshotAsync(snapshot.SnapshotId);
+        await h.Service.CreateTagsAsync(Harness.Caller, [volume.VolumeId, snapshot.SnapshotId, instance], [new Tag("team", "a"), new Tag("env", "dev")]);
+        Assert.Equal(volume.VolumeId, Assert.Single(h.Service.DescribeVolumes(Harness.Caller, filters: new Filters { ["tag:team"] = ["a"] })).VolumeId);
+        Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, filters: new Filters { ["tag:env"] = ["dev"] }));
+        Assert.Single(h.Service.DescribeInstances(Harness.Caller, filters: new Filters { ["tag:team"] = ["a"] }));
+        await h.Service.DeleteTagsAsync(Harness.Caller, [volume.VolumeId], [("team", null), ("env", "other")]);
+        Assert.Equal([new Tag("env", "dev")], Assert.Single(h.Service.DescribeVolumes(Harness.Caller)).Tags);
+        Assert.Equal("InvalidVolume.NotFound", (await Assert.ThrowsAsync<Ec2Exception>(() => h.Service.CreateTagsAsync(Harness.Caller, ["vol-00000000000000000"], [new Tag("a", "b")]))).Code);
+    }
+}
