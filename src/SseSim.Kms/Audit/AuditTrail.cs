@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -89,7 +90,14 @@ public sealed class AuditTrail : IAsyncDisposable
     public void Record(KmsCall call, object request, KmsException? error)
     {
         var keys = call.TouchedKeys;
-        var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), keys.Select(k => k.Arn).ToArray(), keys.Select(k => k.AccountId).ToArray(), call.Context);
+        var arns = keys.Count == 0 ? [] : new string[keys.Count];
+        var accounts = keys.Count == 0 ? [] : new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            arns[i] = keys[i].Arn;
+            accounts[i] = keys[i].AccountId;
+        }
+        var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context);
         if (!_queue.Writer.TryWrite(pending))
         {
             // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
@@ -127,7 +135,7 @@ public sealed class AuditTrail : IAsyncDisposable
     /// newest first, <paramref name="maxResults"/> 1-50 (default 50), and an opaque NextToken bound to the query.
     /// </summary>
     public (IReadOnlyList<AuditEvent> Events, string? NextToken) LookupEvents(LookupAttribute? attribute, DateTimeOffset? startTime,
-        DateTimeOffset? endTime, int? maxResults = null, string? nextToken = null)
+        DateTimeOffset? endTime, int? maxResults = null, string? nextToken = null, string? accountId = null)
     {
         var limit = maxResults ?? 50;
         if (limit is < 1 or > 50)
@@ -164,7 +172,8 @@ public sealed class AuditTrail : IAsyncDisposable
             for (var i = _recent.Count - 1; i >= 0; i--)
             {
                 var (seq, ev) = _recent[i];
-                if (seq >= before || (startTime is { } from && ev.EventTime < from) || (endTime is { } to && ev.EventTime > to) || !Matches(ev, attribute))
+                if (seq >= before || (startTime is { } from && ev.EventTime < from) || (endTime is { } to && ev.EventTime > to) || !Matches(ev, attribute)
+                    || (accountId is not null && ev.RecipientAccountId != accountId))
                 {
                     continue;
                 }
@@ -220,37 +229,36 @@ public sealed class AuditTrail : IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<byte[]>();
+        var appends = new List<Task>();
+        var flushes = new List<TaskCompletionSource>();
         while (await reader.WaitToReadAsync())
         {
-            var flushes = new List<TaskCompletionSource>();
-            while (batch.Count < 1024 && reader.TryRead(out var pending))
+            while (appends.Count < 4096 && reader.TryRead(out var pending))
             {
                 if (pending.Call is null)
                 {
                     flushes.Add((TaskCompletionSource)pending.Request);
                     continue;
                 }
-                var json = Build(pending);
-                batch.Add(json);
-                Remember(AuditEvent.Parse(json));
+                var e = Build(pending);
+                Remember(e);
+                // Started together, the appends share the log's group commits instead of one commit each.
+                appends.Add(_log.AppendAsync(Encoding.UTF8.GetBytes(e.Json)).AsTask());
             }
             try
             {
-                foreach (var record in batch)
-                {
-                    await _log.AppendAsync(record);
-                }
+                await Task.WhenAll(appends);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
                 // The log is closing; nothing else to do with the events.
             }
-            batch.Clear();
+            appends.Clear();
             foreach (var f in flushes)
             {
                 f.TrySetResult();
             }
+            flushes.Clear();
         }
     }
 
@@ -267,72 +275,114 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
-    private byte[] Build(PendingEvent p)
+    private AuditEvent Build(PendingEvent p)
     {
         var call = p.Call;
         var identity = call.Caller.Identity;
-        var userIdentity = new JsonObject
-        {
-            ["type"] = identity.UserName == "root" ? "Root" : "IAMUser",
-            ["principalId"] = identity.AccessKeyId,
-            ["arn"] = identity.Arn,
-            ["accountId"] = identity.AccountId,
-            ["accessKeyId"] = identity.AccessKeyId,
-            ["userName"] = identity.UserName,
-        };
         var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
-        if (via is not null)
+        var eventId = Guid.NewGuid().ToString();
+        var readOnly = ReadOnlyOperations.Contains(call.Operation);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            userIdentity["invokedBy"] = via;
+            w.WriteStartObject();
+            w.WriteString("eventVersion", "1.08");
+            w.WriteStartObject("userIdentity");
+            w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
+            w.WriteString("principalId", identity.AccessKeyId);
+            w.WriteString("arn", identity.Arn);
+            w.WriteString("accountId", identity.AccountId);
+            w.WriteString("accessKeyId", identity.AccessKeyId);
+            w.WriteString("userName", identity.UserName);
+            if (via is not null)
+            {
+                w.WriteString("invokedBy", via);
+            }
+            w.WriteEndObject();
+            w.WriteString("eventTime", p.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventSource", "kms.amazonaws.com");
+            w.WriteString("eventName", call.Operation);
+            w.WriteString("awsRegion", _region);
+            w.WriteString("sourceIPAddress", via ?? call.Caller.SourceIp ?? "127.0.0.1");
+            w.WriteString("userAgent", via ?? call.Caller.UserAgent ?? "");
+            if (p.Error is not null)
+            {
+                w.WriteString("errorCode", p.Error.ErrorType);
+                w.WriteString("errorMessage", p.Error.Message);
+            }
+            w.WritePropertyName("requestParameters");
+            WriteParameters(w, p);
+            w.WriteNull("responseElements");
+            w.WriteString("requestID", Guid.NewGuid().ToString());
+            w.WriteString("eventID", eventId);
+            w.WriteBoolean("readOnly", readOnly);
+            w.WriteStartArray("resources");
+            for (var i = 0; i < p.ResourceArns.Length; i++)
+            {
+                w.WriteStartObject();
+                w.WriteString("accountId", p.ResourceAccounts[i]);
+                w.WriteString("type", AuditEvent.KeyResourceType);
+                w.WriteString("ARN", p.ResourceArns[i]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("eventType", "AwsApiCall");
+            w.WriteBoolean("managementEvent", true);
+            w.WriteString("recipientAccountId", call.Caller.AccountId);
+            w.WriteString("eventCategory", "Management");
+            w.WriteEndObject();
         }
+        return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
+            p.ResourceArns, p.Error?.ErrorType, Encoding.UTF8.GetString(buffer.WrittenSpan))
+        { RecipientAccountId = call.Caller.AccountId };
+    }
 
-        var parameters = JsonSerializer.SerializeToNode(p.Request, p.Request.GetType(), CamelCase) as JsonObject ?? [];
-        foreach (var name in parameters.Select(kv => kv.Key).Where(Redacted.Contains).ToList())
+    /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, Decrypt's algorithm).</summary>
+    private static void WriteParameters(Utf8JsonWriter w, PendingEvent p)
+    {
+        var request = JsonSerializer.SerializeToUtf8Bytes(p.Request, p.Request.GetType(), CamelCase);
+        var extra = new List<(string Name, Action<Utf8JsonWriter> Write)>();
+        if (p.Context is { Count: > 0 } ctx && request.AsSpan().IndexOf("\"encryptionContext\""u8) < 0)
         {
-            parameters.Remove(name);
+            extra.Add(("encryptionContext", x =>
+            {
+                x.WriteStartObject();
+                foreach (var (k, v) in ctx)
+                {
+                    x.WriteString(k, v);
+                }
+                x.WriteEndObject();
+            }
+            ));
         }
-        if (p.Context is { Count: > 0 } ctx && !parameters.ContainsKey("encryptionContext"))
+        if (p.Call.Operation == "Decrypt" && request.AsSpan().IndexOf("\"encryptionAlgorithm\""u8) < 0)
         {
-            parameters["encryptionContext"] = new JsonObject(ctx.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+            extra.Add(("encryptionAlgorithm", x => x.WriteStringValue("SYMMETRIC_DEFAULT")));
         }
-        if (call.Operation == "Decrypt" && !parameters.ContainsKey("encryptionAlgorithm"))
+        if (extra.Count == 0)
         {
-            parameters["encryptionAlgorithm"] = "SYMMETRIC_DEFAULT";
+            if (request.Length <= 2)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                w.WriteRawValue(request, skipInputValidation: true);
+            }
+            return;
         }
-
-        var resources = new JsonArray();
-        for (var i = 0; i < p.ResourceArns.Length; i++)
+        using var doc = JsonDocument.Parse(request);
+        w.WriteStartObject();
+        foreach (var property in doc.RootElement.EnumerateObject())
         {
-            resources.Add(new JsonObject { ["accountId"] = p.ResourceAccounts[i], ["type"] = AuditEvent.KeyResourceType, ["ARN"] = p.ResourceArns[i] });
+            property.WriteTo(w);
         }
-
-        var e = new JsonObject
+        foreach (var (name, write) in extra)
         {
-            ["eventVersion"] = "1.08",
-            ["userIdentity"] = userIdentity,
-            ["eventTime"] = p.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            ["eventSource"] = "kms.amazonaws.com",
-            ["eventName"] = call.Operation,
-            ["awsRegion"] = _region,
-            ["sourceIPAddress"] = via ?? call.Caller.SourceIp ?? "127.0.0.1",
-            ["userAgent"] = via ?? call.Caller.UserAgent ?? "",
-        };
-        if (p.Error is not null)
-        {
-            e["errorCode"] = p.Error.ErrorType;
-            e["errorMessage"] = p.Error.Message;
+            w.WritePropertyName(name);
+            write(w);
         }
-        e["requestParameters"] = parameters.Count == 0 ? null : parameters;
-        e["responseElements"] = null;
-        e["requestID"] = Guid.NewGuid().ToString();
-        e["eventID"] = Guid.NewGuid().ToString();
-        e["readOnly"] = ReadOnlyOperations.Contains(call.Operation);
-        e["resources"] = resources;
-        e["eventType"] = "AwsApiCall";
-        e["managementEvent"] = true;
-        e["recipientAccountId"] = call.Caller.AccountId;
-        e["eventCategory"] = "Management";
-        return JsonSerializer.SerializeToUtf8Bytes(e);
+        w.WriteEndObject();
     }
 
     public async ValueTask DisposeAsync()
@@ -347,6 +397,9 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
     string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, string Json)
 {
     public const string KeyResourceType = "AWS::KMS::Key";
+
+    /// <summary>The account whose trail holds the event (CloudTrail recipientAccountId).</summary>
+    public string? RecipientAccountId { get; init; }
 
     public static AuditEvent Parse(byte[] json)
     {
@@ -366,7 +419,10 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
             root.GetProperty("eventSource").GetString()!,
             arns,
             root.TryGetProperty("errorCode", out var ec) ? ec.GetString() : null,
-            System.Text.Encoding.UTF8.GetString(json));
+            System.Text.Encoding.UTF8.GetString(json))
+        {
+            RecipientAccountId = root.TryGetProperty("recipientAccountId", out var ra) ? ra.GetString() : null,
+        };
     }
 }
 
