@@ -7,5 +7,9 @@ if (args.Length > 0 && args[0] == "kms-http")
 {
     return await KmsHttpLoad.RunAsync(args.Skip(1).ToArray());
 }
+if (args.Length > 0 && args[0] == "kms-loop")
+{
+    return await KmsInProcessLoop.RunAsync(args.Skip(1).ToArray());
+}
 BenchmarkSwitcher.FromAssembly(typeof(KmsBenchmarks).Assembly).Run(args);
 return 0;

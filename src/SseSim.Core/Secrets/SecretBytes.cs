@@ -36,7 +36,7 @@ public sealed class SecretBytes : IDisposable, IEquatable<SecretBytes>
     public static SecretBytes Random(int length)
     {
         var s = new SecretBytes(length);
-        RandomNumberGenerator.Fill(s._buffer);
+        Crypto.RandomPool.Fill(s._buffer);
         return s;
     }
 

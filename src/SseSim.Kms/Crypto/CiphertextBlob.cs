@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using SseSim.Core.Crypto;
@@ -13,7 +14,7 @@ public static class CiphertextBlob
     public const int MaterialIdLength = 32;
     public const int NonceLength = 16;
     public const int TagLength = 16;
-    private static readonly byte[] InfoPrefix = "sseSim-kms-blob-v1"u8.ToArray();
+    private static readonly byte[] Label = "sseSim-kms-blob-v1"u8.ToArray();
     private static readonly byte[] ZeroIv = new byte[12];
 
     public static int Overhead(int keyIdLength) => 2 + keyIdLength + MaterialIdLength + NonceLength + TagLength;
@@ -29,7 +30,7 @@ public static class CiphertextBlob
         Encoding.ASCII.GetBytes(keyId, blob.AsSpan(2, idLength));
         Convert.FromHexString(materialId, blob.AsSpan(2 + idLength, MaterialIdLength), out _, out _);
         var nonce = blob.AsSpan(2 + idLength + MaterialIdLength, NonceLength);
-        RandomNumberGenerator.Fill(nonce);
+        RandomPool.Fill(nonce);
 
         Span<byte> messageKey = stackalloc byte[32];
         try
@@ -116,16 +117,21 @@ public static class CiphertextBlob
         }
     }
 
-    // docs/formats/kms-ciphertext-blob.md#keys: info = prefix ‖ keyId ‖ 0x00 ‖ materialId (raw).
+    // docs/formats/kms-ciphertext-blob.md#keys: NIST SP 800-108 counter-mode KDF with HMAC-SHA256, one block:
+    // K = HMAC(backing key, [1]_32 ‖ label ‖ 0x00 ‖ nonce ‖ keyIdLength ‖ keyId ‖ materialId ‖ [256]_32).
     private static void DeriveMessageKey(SecretBytes backingKey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> lengthIdAndMaterial, Span<byte> output)
     {
-        Span<byte> info = stackalloc byte[InfoPrefix.Length + lengthIdAndMaterial.Length + 1];
-        InfoPrefix.CopyTo(info);
-        var idLength = lengthIdAndMaterial[0];
-        lengthIdAndMaterial.Slice(1, idLength).CopyTo(info[InfoPrefix.Length..]);
-        info[InfoPrefix.Length + idLength] = 0;
-        lengthIdAndMaterial[(1 + idLength)..].CopyTo(info[(InfoPrefix.Length + idLength + 1)..]);
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, backingKey.UnsafeExpose(), output, nonce, info[..(InfoPrefix.Length + lengthIdAndMaterial.Length)]);
+        Span<byte> input = stackalloc byte[4 + Label.Length + 1 + NonceLength + lengthIdAndMaterial.Length + 4];
+        BinaryPrimitives.WriteUInt32BigEndian(input, 1);
+        Label.CopyTo(input[4..]);
+        var offset = 4 + Label.Length;
+        input[offset++] = 0;
+        nonce.CopyTo(input[offset..]);
+        offset += NonceLength;
+        lengthIdAndMaterial.CopyTo(input[offset..]);
+        offset += lengthIdAndMaterial.Length;
+        BinaryPrimitives.WriteUInt32BigEndian(input[offset..], 256);
+        HMACSHA256.HashData(backingKey.UnsafeExpose(), input, output);
     }
 
     private static ReadOnlySpan<byte> BuildAad(ReadOnlySpan<byte> header, EncryptionContext context, out byte[] rented)

@@ -16,7 +16,8 @@ namespace SseSim.Volumes.Direct;
 /// </summary>
 public sealed class EbsDirectService(VolumeService volumes)
 {
-    internal const string EbsService = "ebs.amazonaws.com";
+    // EBS direct APIs reach KMS as EC2 does (kms:ViaService ec2.<region>.amazonaws.com), so the aws/ebs key works.
+    internal const string EbsService = "ec2.amazonaws.com";
     private const int MaxVolumeSizeGiB = 65536;
 
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);

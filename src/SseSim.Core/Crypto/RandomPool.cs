@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+
+namespace SseSim.Core.Crypto;
+
+/// <summary>
+/// Random bytes from the OS CSPRNG, fetched 4 KiB at a time per thread: each RandomNumberGenerator call costs
+/// microseconds, which dominated GenerateDataKey. The buffer is pinned and every byte handed out is zeroed, so
+/// future keys never sit in movable memory and past ones are not kept.
+/// </summary>
+public static class RandomPool
+{
+    private const int BufferSize = 4096;
+
+    [ThreadStatic]
+    private static byte[]? t_buffer;
+
+    [ThreadStatic]
+    private static int t_offset;
+
+    public static void Fill(Span<byte> destination)
+    {
+        if (destination.Length > BufferSize / 4)
+        {
+            RandomNumberGenerator.Fill(destination);
+            return;
+        }
+        var buffer = t_buffer;
+        if (buffer is null)
+        {
+            buffer = t_buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
+            t_offset = BufferSize;
+        }
+        if (BufferSize - t_offset < destination.Length)
+        {
+            RandomNumberGenerator.Fill(buffer);
+            t_offset = 0;
+        }
+        var source = buffer.AsSpan(t_offset, destination.Length);
+        source.CopyTo(destination);
+        CryptographicOperations.ZeroMemory(source);
+        t_offset += destination.Length;
+    }
+}
