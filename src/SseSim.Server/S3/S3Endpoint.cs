@@ -13,7 +13,7 @@ namespace SseSim.Server.S3;
 /// bucket-policy Deny checks, then the operation from <see cref="S3Dispatch"/>. S3Exceptions become the &lt;Error&gt;
 /// XML; a failure after the response started aborts the connection rather than send a short 200.
 /// </summary>
-public sealed partial class S3Endpoint(SigV4Verifier verifier, ObjectStore store, ServerOptions options)
+public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,6 +71,10 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, ObjectStore store
     private (SigV4Request Auth, string PayloadHash) Authenticate(HttpRequest request)
     {
         var payloadHash = S3Body.Unsigned;
+        if (SigV2Presigned.Applies(request))
+        {
+            return (SigV2Presigned.Verify(request, identities, time, options.Region, VirtualHostBucket(request.Host.Host)), payloadHash);
+        }
         if (request.Headers.Authorization.Count > 0)
         {
             payloadHash = request.Headers["x-amz-content-sha256"].ToString();

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using SseSim.Objects;
+using SseSim.Server.Auth;
+
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// Legacy SigV2 query authentication (AWSAccessKeyId, Expires, Signature), which boto3's generate_presigned_url still
+/// produces for S3 unless signature_version is set. Per the AWS "Signing and authenticating REST requests" (v2) page:
+/// base64 HMAC-SHA1 over verb, Content-MD5, Content-Type, Expires, x-amz-* headers and the canonical resource.
+/// </summary>
+internal static class SigV2Presigned
+{
+    // botocore HmacV1Auth.QSAOfInterest: the query parameters that are part of the canonical resource.
+    private static readonly HashSet<string> SignedSubresources = new(StringComparer.Ordinal)
+    {
+        "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber", "policy", "requestPayment",
+        "torrent", "versioning", "versionId", "versions", "website", "uploads", "uploadId", "response-content-type",
+        "response-content-language", "response-expires", "response-cache-control", "response-content-disposition",
+        "response-content-encoding", "delete", "lifecycle", "tagging", "restore", "storageClass", "notification",
+        "replication", "analytics", "metrics", "inventory", "select", "select-type", "object-lock",
+    };
+
+    public static bool Applies(HttpRequest request) =>
+        request.Headers.Authorization.Count == 0 && request.Query.ContainsKey("AWSAccessKeyId") && request.Query.ContainsKey("Signature");
+
+    public static SigV4Request Verify(HttpRequest request, IdentityRegistry identities, TimeProvider time, string region, string? virtualHostBucket)
+    {
+        var q = request.Query;
+        var identity = identities.Find(q["AWSAccessKeyId"].ToString())
+            ?? throw S3Errors.Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+        var expiresText = q["Expires"].ToString();
+        if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        {
+            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", 403);
+        }
+        if (time.GetUtcNow().ToUnixTimeSeconds() > expires)
+        {
+            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403);
+        }
+
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString).ToString();
+        var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
+        var resource = new StringBuilder(virtualHostBucket is null ? "" : "/" + virtualHostBucket);
+        resource.Append(queryStart < 0 ? raw : raw[..queryStart]);
+        var subresources = q.Keys.Where(SignedSubresources.Contains).Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < subresources.Count; i++)
+        {
+            resource.Append(i == 0 ? '?' : '&').Append(subresources[i]);
+            if (q[subresources[i]].ToString() is { Length: > 0 } value)
+            {
+                resource.Append('=').Append(value);
+            }
+        }
+        var amzHeaders = request.Headers
+            .Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+            .Select(h => (Name: h.Key.ToLowerInvariant(), Value: string.Join(',', h.Value.Select(v => v?.Trim()))))
+            .OrderBy(h => h.Name, StringComparer.Ordinal)
+            .Select(h => h.Name + ":" + h.Value + "\n");
+        var stringToSign = $"{request.Method}\n{request.Headers["Content-MD5"]}\n{request.Headers.ContentType}\n{expiresText}\n{string.Concat(amzHeaders)}{resource}";
+        var expected = HMACSHA1.HashData(Encoding.UTF8.GetBytes(identity.SecretAccessKey), Encoding.UTF8.GetBytes(stringToSign));
+        var provided = new byte[20];
+        if (!Convert.TryFromBase64String(q["Signature"].ToString(), provided, out var n) || n != 20 || !CryptographicOperations.FixedTimeEquals(expected, provided))
+        {
+            throw S3Errors.Error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);
+        }
+        return new SigV4Request(identity, "", region, "s3", "", q["Signature"].ToString(), "", Presigned: true);
+    }
+}

@@ -1,0 +1,65 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class CopyObjectTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Copy_reencrypts_with_target_settings_and_replaces_metadata()
+    {
+        var bucket = await server.NewBucketAsync();
+        var keyId = await server.NewKmsKeyAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "src dir/ü", ContentBody = "payload", Metadata = { ["m"] = "1" } });
+
+        var copy = await s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket,
+            SourceKey = "src dir/ü",
+            DestinationBucket = bucket,
+            DestinationKey = "dst",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = keyId,
+        });
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, copy.ServerSideEncryptionMethod);
+        var head = await s3.GetObjectMetadataAsync(bucket, "dst");
+        Assert.Equal("1", head.Metadata["m"]);
+        Assert.EndsWith(keyId, head.ServerSideEncryptionKeyManagementServiceKeyId, StringComparison.Ordinal);
+
+        await s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket,
+            SourceKey = "dst",
+            DestinationBucket = bucket,
+            DestinationKey = "dst2",
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            Metadata = { ["m"] = "2" },
+        });
+        var replaced = await s3.GetObjectMetadataAsync(bucket, "dst2");
+        Assert.Equal("2", replaced.Metadata["m"]);
+        Assert.Equal(ServerSideEncryptionMethod.AES256, replaced.ServerSideEncryptionMethod);
+        using var get = await s3.GetObjectAsync(bucket, "dst2");
+        Assert.Equal("payload", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Copy_source_preconditions_fail_with_412_and_copy_to_itself_is_InvalidRequest()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "s", ContentBody = "x" });
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket,
+            SourceKey = "s",
+            DestinationBucket = bucket,
+            DestinationKey = "d",
+            ETagToMatch = "\"different\"",
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.PreconditionFailed, e.StatusCode);
+        var self = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(bucket, "s", bucket, "s"));
+        Assert.Equal("InvalidRequest", self.ErrorCode);
+    }
+}

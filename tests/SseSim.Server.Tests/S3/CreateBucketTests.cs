@@ -1,0 +1,41 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class CreateBucketTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Create_head_location_list_and_delete()
+    {
+        using var s3 = server.S3();
+        var plain = S3Clients.NewBucketName();
+        var european = S3Clients.NewBucketName();
+        await s3.PutBucketAsync(plain);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = european, BucketRegionName = "eu-central-1" });
+        Assert.Equal(S3Region.USEast1, (await s3.GetBucketLocationAsync(plain)).Location);
+        Assert.Equal("eu-central-1", (await s3.GetBucketLocationAsync(european)).Location.Value);
+        var listed = await s3.ListBucketsAsync();
+        Assert.Contains(listed.Buckets, b => b.BucketName == plain);
+
+        var again = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutBucketAsync(plain));
+        Assert.Equal("BucketAlreadyOwnedByYou", again.ErrorCode);
+
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = plain, Key = "k", ContentBody = "x" });
+        var notEmpty = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.DeleteBucketAsync(plain));
+        Assert.Equal("BucketNotEmpty", notEmpty.ErrorCode);
+        await s3.DeleteObjectAsync(plain, "k");
+        await s3.DeleteBucketAsync(plain);
+        var head = await RawS3.SendAsync(server, HttpMethod.Head, "/" + plain);
+        Assert.Equal(404, (int)head.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invalid_bucket_name_is_rejected()
+    {
+        using var s3 = server.S3();
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync("ab"));
+        Assert.Equal("InvalidBucketName", e.ErrorCode);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class HeadObjectTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Head_reports_size_etag_metadata_and_no_body_on_404()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "12345", Metadata = { ["a"] = "b" } });
+        var head = await s3.GetObjectMetadataAsync(bucket, "k");
+        Assert.Equal(5, head.ContentLength);
+        Assert.Equal(put.ETag, head.ETag);
+        Assert.Equal("b", head.Metadata["a"]);
+
+        var missing = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/missing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Empty(await missing.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Checksum_is_returned_only_in_checksum_mode_and_never_for_ranges()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "c", ContentBody = "checksummed", ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+        var plain = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/c");
+        Assert.False(plain.Headers.Contains("x-amz-checksum-crc32"));
+        var enabled = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/c", extraHeaders: new() { ["x-amz-checksum-mode"] = "ENABLED" });
+        Assert.True(enabled.Headers.Contains("x-amz-checksum-crc32"));
+        var ranged = await RawS3.SendAsync(server, HttpMethod.Get, $"/{bucket}/c", extraHeaders: new() { ["x-amz-checksum-mode"] = "ENABLED", ["range"] = "bytes=0-3" });
+        Assert.Equal(HttpStatusCode.PartialContent, ranged.StatusCode);
+        Assert.False(ranged.Headers.Contains("x-amz-checksum-crc32"));
+    }
+
+    [Fact]
+    public async Task Head_of_SSE_KMS_object_with_sse_header_is_400()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS });
+        var head = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/k", extraHeaders: new() { ["x-amz-server-side-encryption"] = "aws:kms" });
+        Assert.Equal(HttpStatusCode.BadRequest, head.StatusCode);
+        var ok = await s3.GetObjectMetadataAsync(bucket, "k");
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, ok.ServerSideEncryptionMethod);
+        Assert.Contains(":alias/aws/s3", ok.ServerSideEncryptionKeyManagementServiceKeyId.Replace("key/", "alias/aws/s3-", StringComparison.Ordinal) + ":alias/aws/s3", StringComparison.Ordinal);
+        Assert.StartsWith("arn:aws:kms:us-east-1:000000000000:key/", ok.ServerSideEncryptionKeyManagementServiceKeyId, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class PutBucketEncryptionTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Default_KMS_rule_applies_to_puts_and_can_be_read_and_deleted()
+    {
+        var bucket = await server.NewBucketAsync();
+        var keyId = await server.NewKmsKeyAsync();
+        using var s3 = server.S3();
+        Assert.Equal(ServerSideEncryptionMethod.AES256,
+            (await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket })).ServerSideEncryptionConfiguration.ServerSideEncryptionRules[0].ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm);
+
+        await s3.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
+        {
+            BucketName = bucket,
+            ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
+            {
+                ServerSideEncryptionRules =
+                [
+                    new ServerSideEncryptionRule
+                    {
+                        ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AWSKMS, ServerSideEncryptionKeyManagementServiceKeyId = keyId },
+                        BucketKeyEnabled = true,
+                    },
+                ],
+            },
+        });
+        var rule = (await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket })).ServerSideEncryptionConfiguration.ServerSideEncryptionRules[0];
+        Assert.Equal(keyId, rule.ServerSideEncryptionByDefault.ServerSideEncryptionKeyManagementServiceKeyId);
+        Assert.True(rule.BucketKeyEnabled);
+
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x" });
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, put.ServerSideEncryptionMethod);
+        Assert.True(put.BucketKeyEnabled);
+
+        await s3.DeleteBucketEncryptionAsync(new DeleteBucketEncryptionRequest { BucketName = bucket });
+        var after = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k2", ContentBody = "x" });
+        Assert.Equal(ServerSideEncryptionMethod.AES256, after.ServerSideEncryptionMethod);
+    }
+
+    /// <summary>AWS: Bucket Keys cut S3→KMS calls by up to 99%; counted here from the KMS audit via CloudTrail LookupEvents.</summary>
+    [Fact]
+    public async Task Bucket_key_reduces_KMS_calls_by_at_least_99_percent()
+    {
+        if (!AwsCli.Available)
+        {
+            return;
+        }
+        using var s3 = server.S3();
+        var keyId = await server.NewKmsKeyAsync();
+        const int Objects = 100;
+        var withKey = await server.NewBucketAsync("bk");
+        var without = await server.NewBucketAsync("nobk");
+        foreach (var (bucket, bucketKey) in new[] { (withKey, true), (without, false) })
+        {
+            for (var i = 0; i < Objects; i++)
+            {
+                await s3.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = "o" + i,
+                    ContentBody = "x",
+                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+                    ServerSideEncryptionKeyManagementServiceKeyId = keyId,
+                    BucketKeyEnabled = bucketKey,
+                });
+                using var get = await s3.GetObjectAsync(bucket, "o" + i);
+                await get.ResponseStream.CopyToAsync(Stream.Null);
+            }
+        }
+        await Task.Delay(300); // audit events are written by a background writer
+        var withCalls = await CountKmsEventsAsync(withKey);
+        var withoutCalls = await CountKmsEventsAsync(without);
+        Assert.Equal(2 * Objects, withoutCalls);
+        Assert.InRange(withCalls, 1, 2);
+        Assert.True(1.0 - ((double)withCalls / withoutCalls) >= 0.99, $"{withCalls} vs {withoutCalls}");
+    }
+
+    private async Task<int> CountKmsEventsAsync(string bucket)
+    {
+        var count = 0;
+        foreach (var name in new[] { "GenerateDataKey", "Decrypt" })
+        {
+            var (code, stdout, stderr) = await AwsCli.RunAsync(server.Endpoint, Path.GetTempPath(), "cloudtrail", "lookup-events",
+                "--lookup-attributes", $"AttributeKey=EventName,AttributeValue={name}", "--output", "json");
+            Assert.True(code == 0, stderr);
+            foreach (var e in JsonDocument.Parse(stdout).RootElement.GetProperty("Events").EnumerateArray())
+            {
+                var detail = JsonDocument.Parse(e.GetProperty("CloudTrailEvent").GetString()!).RootElement;
+                var context = detail.GetProperty("requestParameters").GetProperty("encryptionContext").GetProperty("aws:s3:arn").GetString()!;
+                Assert.Equal("s3.amazonaws.com", detail.GetProperty("userIdentity").GetProperty("invokedBy").GetString());
+                if (context == $"arn:aws:s3:::{bucket}" || context.StartsWith($"arn:aws:s3:::{bucket}/", StringComparison.Ordinal))
+                {
+                    count++;
+                }
+            }
+        }
+        Debug.WriteLine($"{bucket}: {count}");
+        return count;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class PutBucketPolicyTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Deny_PutObject_without_SSE_KMS_is_enforced()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var policy = $$$$"""
+        {"Version":"2012-10-17","Statement":[{"Sid":"RequireKms","Effect":"Deny","Principal":"*","Action":"s3:PutObject",
+          "Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+          "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]}
+        """;
+        await s3.PutBucketPolicyAsync(bucket, policy);
+        Assert.Contains("RequireKms", (await s3.GetBucketPolicyAsync(bucket)).Policy, StringComparison.Ordinal);
+
+        var plain = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x" }));
+        Assert.Equal("AccessDenied", plain.ErrorCode);
+        Assert.Equal(HttpStatusCode.Forbidden, plain.StatusCode);
+        var sseS3 = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "k",
+            ContentBody = "x",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+        }));
+        Assert.Equal("AccessDenied", sseS3.ErrorCode);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS });
+        // Multipart: the condition applies to CreateMultipartUpload.
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "mp" }));
+
+        await s3.DeleteBucketPolicyAsync(bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k2", ContentBody = "x" });
+    }
+
+    [Fact]
+    public async Task Deny_unless_a_specific_key_and_Null_condition()
+    {
+        var bucket = await server.NewBucketAsync();
+        var allowedKey = await server.NewKmsKeyAsync();
+        var otherKey = await server.NewKmsKeyAsync();
+        using var s3 = server.S3();
+        var policy = $$$$"""
+        {"Version":"2012-10-17","Statement":[
+          {"Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+           "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"arn:aws:kms:us-east-1:000000000000:key/{{{{allowedKey}}}}"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+           "Condition":{"Null":{"s3:x-amz-server-side-encryption":"true"}}}]}
+        """;
+        await s3.PutBucketPolicyAsync(bucket, policy);
+        PutObjectRequest Put(string? key) => new()
+        {
+            BucketName = bucket,
+            Key = "k",
+            ContentBody = "x",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = key,
+        };
+        var wrong = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(Put(otherKey)));
+        Assert.Equal("AccessDenied", wrong.ErrorCode);
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(Put(null)));
+        await s3.PutObjectAsync(Put(allowedKey));
+        await s3.PutObjectAsync(Put($"arn:aws:kms:us-east-1:000000000000:key/{allowedKey}"));
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "n", ContentBody = "x" }));
+    }
+
+    [Fact]
+    public async Task Malformed_policy_is_rejected()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var response = await RawS3.SendAsync(server, HttpMethod.Put, $"/{bucket}?policy", "not json"u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<Code>MalformedPolicy</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var missing = await RawS3.SendAsync(server, HttpMethod.Get, $"/{bucket}?policy");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("<Code>NoSuchBucketPolicy</Code>", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

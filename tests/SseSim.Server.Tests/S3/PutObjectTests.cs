@@ -1,0 +1,146 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class PutObjectTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Sdk_default_signed_chunked_upload_round_trips_and_reports_SSE_S3()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var data = S3Clients.RandomBytes(300_000);
+        var put = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "a b/ü?x+y",
+            InputStream = new MemoryStream(data),
+            ContentType = "text/plain",
+            Metadata = { ["colour"] = "blue" },
+        });
+        Assert.Equal(ServerSideEncryptionMethod.AES256, put.ServerSideEncryptionMethod);
+        Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"", put.ETag);
+
+        using var get = await s3.GetObjectAsync(bucket, "a b/ü?x+y");
+        using var read = new MemoryStream();
+        await get.ResponseStream.CopyToAsync(read);
+        Assert.Equal(data, read.ToArray());
+        Assert.Equal("text/plain", get.Headers.ContentType);
+        Assert.Equal("blue", get.Metadata["colour"]);
+    }
+
+    [Fact]
+    public async Task SSE_KMS_with_key_created_through_KMS_returns_full_arn_and_non_md5_etag()
+    {
+        var bucket = await server.NewBucketAsync();
+        var keyId = await server.NewKmsKeyAsync();
+        using var s3 = server.S3();
+        var data = S3Clients.RandomBytes(100_000);
+        var put = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "kms",
+            InputStream = new MemoryStream(data),
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = keyId,
+        });
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, put.ServerSideEncryptionMethod);
+        Assert.Equal($"arn:aws:kms:us-east-1:000000000000:key/{keyId}", put.ServerSideEncryptionKeyManagementServiceKeyId);
+        Assert.NotEqual("\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"", put.ETag);
+
+        using var get = await s3.GetObjectAsync(bucket, "kms");
+        using var read = new MemoryStream();
+        await get.ResponseStream.CopyToAsync(read);
+        Assert.Equal(data, read.ToArray());
+        Assert.Equal(put.ServerSideEncryptionKeyManagementServiceKeyId, get.ServerSideEncryptionKeyManagementServiceKeyId);
+    }
+
+    [Fact]
+    public async Task SSE_C_round_trip_and_wrong_key_is_403()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var put = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "ssec",
+            ContentBody = "customer secret",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
+        });
+        Assert.Equal(ServerSideEncryptionCustomerMethod.AES256, put.ServerSideEncryptionCustomerMethod);
+
+        using var get = await s3.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = bucket,
+            Key = "ssec",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
+        });
+        Assert.Equal("customer secret", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+
+        var wrong = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = bucket,
+            Key = "ssec",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "ssec"));
+        Assert.Equal("InvalidRequest", missing.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Checksum_header_is_validated_BadDigest()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "bad",
+            ContentBody = "hello",
+            ChecksumSHA256 = Convert.ToBase64String(SHA256.HashData("other"u8)),
+        }));
+        Assert.Equal("BadDigest", e.ErrorCode);
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "bad"));
+    }
+
+    [Fact]
+    public async Task Missing_bucket_is_NoSuchBucket_xml()
+    {
+        using var s3 = server.S3();
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = "no-such-bucket-here", Key = "k", ContentBody = "x" }));
+        Assert.Equal("NoSuchBucket", e.ErrorCode);
+        Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Single_put_above_5_GiB_is_EntityTooLarge()
+    {
+        var bucket = await server.NewBucketAsync();
+        var response = await RawS3.SendAsync(server, HttpMethod.Put, $"/{bucket}/huge", content: "tiny"u8.ToArray(),
+            extraHeaders: new() { ["x-amz-decoded-content-length"] = (6L * 1024 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            payloadHash: "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("<Code>EntityTooLarge</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Body_not_matching_signed_sha256_is_rejected_and_not_stored()
+    {
+        var bucket = await server.NewBucketAsync();
+        var response = await RawS3.SendAsync(server, HttpMethod.Put, $"/{bucket}/tampered", content: "actual body"u8.ToArray(),
+            payloadHash: Convert.ToHexStringLower(SHA256.HashData("signed body"u8)));
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("<Code>XAmzContentSHA256Mismatch</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var head = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/tampered");
+        Assert.Equal(404, (int)head.StatusCode);
+    }
+}
