@@ -11,14 +11,23 @@ namespace SseSim.Server.Tests.S3;
 public static class RawS3
 {
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(5) };
 
     public static Task<HttpResponseMessage> SendAsync(ServerFixture server, HttpMethod method, string pathAndQuery, byte[]? content = null,
-        Dictionary<string, string>? extraHeaders = null, string? payloadHash = null, string secret = "test", string? host = null)
+        Dictionary<string, string>? extraHeaders = null, string? payloadHash = null, string secret = "test", string? host = null, bool completeHeadersOnly = false)
     {
         content ??= [];
         payloadHash ??= Hex(SHA256.HashData(content));
         var (request, _, _) = Sign(server, method, pathAndQuery, content, extraHeaders, payloadHash, secret, host);
+        return Http.SendAsync(request, completeHeadersOnly ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+    }
+
+    /// <summary>An UNSIGNED-PAYLOAD PUT streaming <paramref name="body"/> (nothing buffered on the client side).</summary>
+    public static Task<HttpResponseMessage> SendStreamAsync(ServerFixture server, string path, Stream body, long length)
+    {
+        var (request, _, _) = Sign(server, HttpMethod.Put, path, null, null, "UNSIGNED-PAYLOAD", "test", null);
+        request.Content = new StreamContent(body, 1 << 20);
+        request.Content.Headers.ContentLength = length;
         return Http.SendAsync(request);
     }
 
