@@ -12,10 +12,10 @@ public static class RandomPool
     private const int BufferSize = 4096;
 
     [ThreadStatic]
-    private static byte[]? t_buffer;
+    private static byte[]? _buffer;
 
     [ThreadStatic]
-    private static int t_offset;
+    private static int _offset;
 
     public static void Fill(Span<byte> destination)
     {
@@ -24,20 +24,20 @@ public static class RandomPool
             RandomNumberGenerator.Fill(destination);
             return;
         }
-        var buffer = t_buffer;
+        var buffer = _buffer;
         if (buffer is null)
         {
-            buffer = t_buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
-            t_offset = BufferSize;
+            buffer = _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
+            _offset = BufferSize;
         }
-        if (BufferSize - t_offset < destination.Length)
+        if (BufferSize - _offset < destination.Length)
         {
             RandomNumberGenerator.Fill(buffer);
-            t_offset = 0;
+            _offset = 0;
         }
-        var source = buffer.AsSpan(t_offset, destination.Length);
+        var source = buffer.AsSpan(_offset, destination.Length);
         source.CopyTo(destination);
         CryptographicOperations.ZeroMemory(source);
-        t_offset += destination.Length;
+        _offset += destination.Length;
     }
 }

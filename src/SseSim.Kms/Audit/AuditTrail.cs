@@ -66,7 +66,11 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly IAppendLog _log;
     private readonly TimeProvider _time;
     private readonly string _region;
-    private readonly Channel<PendingEvent> _queue = Channel.CreateBounded<PendingEvent>(new BoundedChannelOptions(100_000) { SingleReader = true });
+    // Unbounded channels are lock-free for one reader; the bound is enforced with a counter instead, because a
+    // bounded channel takes a lock on every write and the writer thread contended with every KMS call.
+    private const int MaxPending = 100_000;
+    private readonly Channel<PendingEvent> _queue = Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private int _pending;
     // Oldest first; each event carries a sequence number that LookupEvents' NextToken points at.
     private readonly List<(long Seq, AuditEvent Event)> _recent = [];
     private long _nextSeq;
@@ -98,10 +102,16 @@ public sealed class AuditTrail : IAsyncDisposable
             accounts[i] = keys[i].AccountId;
         }
         var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context);
+        // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _pending) >= MaxPending)
+        {
+            spinner.SpinOnce();
+        }
+        Interlocked.Increment(ref _pending);
         if (!_queue.Writer.TryWrite(pending))
         {
-            // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
-            _queue.Writer.WriteAsync(pending).AsTask().GetAwaiter().GetResult();
+            Interlocked.Decrement(ref _pending);
         }
     }
 
@@ -240,10 +250,11 @@ public sealed class AuditTrail : IAsyncDisposable
                     flushes.Add((TaskCompletionSource)pending.Request);
                     continue;
                 }
+                Interlocked.Decrement(ref _pending);
                 var e = Build(pending);
                 Remember(e);
                 // Started together, the appends share the log's group commits instead of one commit each.
-                appends.Add(_log.AppendAsync(Encoding.UTF8.GetBytes(e.Json)).AsTask());
+                appends.Add(_log.AppendAsync(e.Utf8Json).AsTask());
             }
             try
             {
@@ -280,7 +291,7 @@ public sealed class AuditTrail : IAsyncDisposable
         var call = p.Call;
         var identity = call.Caller.Identity;
         var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
-        var eventId = Guid.NewGuid().ToString();
+        var eventId = NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -299,7 +310,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 w.WriteString("invokedBy", via);
             }
             w.WriteEndObject();
-            w.WriteString("eventTime", p.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventTime", EventTime(p.Time));
             w.WriteString("eventSource", "kms.amazonaws.com");
             w.WriteString("eventName", call.Operation);
             w.WriteString("awsRegion", _region);
@@ -313,7 +324,7 @@ public sealed class AuditTrail : IAsyncDisposable
             w.WritePropertyName("requestParameters");
             WriteParameters(w, p);
             w.WriteNull("responseElements");
-            w.WriteString("requestID", Guid.NewGuid().ToString());
+            w.WriteString("requestID", NewId());
             w.WriteString("eventID", eventId);
             w.WriteBoolean("readOnly", readOnly);
             w.WriteStartArray("resources");
@@ -333,14 +344,39 @@ public sealed class AuditTrail : IAsyncDisposable
             w.WriteEndObject();
         }
         return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
-            p.ResourceArns, p.Error?.ErrorType, Encoding.UTF8.GetString(buffer.WrittenSpan))
+            p.ResourceArns, p.Error?.ErrorType, buffer.WrittenSpan.ToArray())
         { RecipientAccountId = call.Caller.AccountId };
+    }
+
+    /// <summary>A random (version 4) UUID from the pooled CSPRNG; Guid.NewGuid costs a system call each time.</summary>
+    private static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Core.Crypto.RandomPool.Fill(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString();
+    }
+
+    private long _timeSecond = -1;
+    private string _timeText = "";
+
+    /// <summary>Events in the same second share one formatted timestamp (only the writer thread calls this).</summary>
+    private string EventTime(DateTimeOffset time)
+    {
+        var second = time.ToUnixTimeSeconds();
+        if (second != _timeSecond)
+        {
+            _timeText = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            _timeSecond = second;
+        }
+        return _timeText;
     }
 
     /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, Decrypt's algorithm).</summary>
     private static void WriteParameters(Utf8JsonWriter w, PendingEvent p)
     {
-        var request = JsonSerializer.SerializeToUtf8Bytes(p.Request, p.Request.GetType(), CamelCase);
+        var request = JsonSerializer.SerializeToUtf8Bytes(p.Request, CamelCase.GetTypeInfo(p.Request.GetType()));
         var extra = new List<(string Name, Action<Utf8JsonWriter> Write)>();
         if (p.Context is { Count: > 0 } ctx && request.AsSpan().IndexOf("\"encryptionContext\""u8) < 0)
         {
@@ -394,8 +430,11 @@ public sealed class AuditTrail : IAsyncDisposable
 
 /// <summary>A stored event with the fields LookupEvents filters on, plus the full CloudTrail JSON.</summary>
 public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset EventTime, bool ReadOnly, string? Username,
-    string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, string Json)
+    string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, byte[] Utf8Json)
 {
+    /// <summary>The CloudTrail event JSON; kept as UTF-8 and decoded only when someone reads it.</summary>
+    public string Json => Encoding.UTF8.GetString(Utf8Json);
+
     public const string KeyResourceType = "AWS::KMS::Key";
 
     /// <summary>The account whose trail holds the event (CloudTrail recipientAccountId).</summary>
@@ -419,7 +458,7 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
             root.GetProperty("eventSource").GetString()!,
             arns,
             root.TryGetProperty("errorCode", out var ec) ? ec.GetString() : null,
-            System.Text.Encoding.UTF8.GetString(json))
+            json)
         {
             RecipientAccountId = root.TryGetProperty("recipientAccountId", out var ra) ? ra.GetString() : null,
         };
