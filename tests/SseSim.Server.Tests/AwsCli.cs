@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace SseSim.Server.Tests;
+
+/// <summary>Runs the real <c>aws</c> CLI against the server, as a user would.</summary>
+public static class AwsCli
+{
+    public static bool Available => Which("aws") is not null;
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string endpoint, string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        psi.ArgumentList.Add("--endpoint-url");
+        psi.ArgumentList.Add(endpoint);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["AWS_ACCESS_KEY_ID"] = "test";
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
+        psi.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
+        psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    private static string? Which(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,65 @@
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SseSim.Server.Hosting;
+
+namespace SseSim.Server.Tests;
+
+/// <summary>The real server, in-process on an ephemeral loopback port with its own data dir.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "sseSim-tests-" + Guid.NewGuid().ToString("N"));
+    public string Endpoint { get; private set; } = "";
+    public int NbdPort { get; private set; }
+    public string[] ExtraArgs { get; init; } = [];
+
+    public async Task InitializeAsync() => await StartAsync();
+
+    public async Task StartAsync()
+    {
+        _app = SseSimHost.Build(["--port", "0", "--nbd-port", "0", "--data-dir", DataDir, .. ExtraArgs]);
+        await _app.StartAsync();
+        NbdPort = _app.Services.GetRequiredService<NbdHost>().Server.LocalEndPoint.Port;
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        Endpoint = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public AmazonKeyManagementServiceClient Kms(string accessKey = "test", string secretKey = "test") =>
+        new(new BasicAWSCredentials(accessKey, secretKey), new AmazonKeyManagementServiceConfig
+        {
+            ServiceURL = Endpoint,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        });
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
