@@ -25,7 +25,7 @@ public sealed partial class ObjectStore
             WrittenBody body;
             using (dataKey)
             {
-                body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0),
+                body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption,
                     plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
             }
             var record = new ObjectRecord
@@ -142,7 +142,7 @@ public sealed partial class ObjectStore
         using (dataKey)
         {
             body = await ReencryptAsync(request.SourceBucket, source, sourceKey, 0, source.Size, dataKey,
-                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), plan.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
+                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
         }
         var now = _time.GetUtcNow();
         var record = new ObjectRecord
@@ -318,14 +318,14 @@ public sealed partial class ObjectStore
     /// <summary>Pipes verified plaintext of a source range straight into a new envelope; memory stays bounded by the pipe.</summary>
     private async Task<WrittenBody> ReencryptAsync(
         string sourceBucket, ObjectRecord source, SecretBytes sourceKey, long offset, long length,
-        SecretBytes targetKey, EnvelopeBinding target, bool etagIsPlaintextMd5, CancellationToken cancellationToken)
+        SecretBytes targetKey, EnvelopeBinding target, EncryptionRecord targetEncryption, bool etagIsPlaintextMd5, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
         using var reader = new GetObjectResult(this, source, ToInfo(sourceBucket, source), sourceKey.Clone(), offset, length, null);
         var produce = ProduceAsync();
         try
         {
-            return await WriteBodyAsync(pipe.Reader, targetKey, target, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, cancellationToken).ConfigureAwait(false);
+            return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

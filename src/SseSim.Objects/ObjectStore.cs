@@ -26,6 +26,9 @@ namespace SseSim.Objects;
 public sealed partial class ObjectStore : IDisposable
 {
     public const string MetadataTableName = "s3";
+
+    /// <summary>Table keys of object records start with this ("obj/&lt;bucket&gt;/&lt;key&gt;"); a shared remote index mirrors them.</summary>
+    public const string ObjectRecordPrefix = "obj/";
     private const string DefaultKmsKey = "alias/aws/s3";
 
     private readonly IKeyValueStore _meta;
@@ -368,6 +371,7 @@ public sealed partial class ObjectStore : IDisposable
         PipeReader plaintext,
         SecretBytes dataKey,
         EnvelopeBinding binding,
+        EncryptionRecord encryption,
         bool etagIsPlaintextMd5,
         long maxSize,
         string? contentMd5,
@@ -421,6 +425,7 @@ public sealed partial class ObjectStore : IDisposable
                 CiphertextObserver = cipherMd5 is null ? null : data => cipherMd5.AppendData(data),
             };
             await using var pending = await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false);
+            pending.Describe(BodyMetadata.For(encryption, binding));
             var result = await EnvelopeWriter.EncryptAsync(plaintext, pending.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
             if (declaredLength.HasValue && declaredLength.Value != result.PlaintextLength)
             {

@@ -28,6 +28,14 @@ public interface IPendingBody : IAsyncDisposable
     /// <summary>Write-only sink for the body.</summary>
     Stream Content { get; }
 
+    /// <summary>
+    /// Crypto metadata of the body (wrapped key, mode, binding; <see cref="BodyMetadata"/>), given before the first
+    /// write so a remote backend can store it beside the body. The file store ignores it: its metadata table has it.
+    /// </summary>
+    void Describe(IReadOnlyDictionary<string, string> metadata)
+    {
+    }
+
     /// <summary>Makes the body durable and returns its id; after this returns the body survives a crash.</summary>
     ValueTask<string> CommitAsync(CancellationToken cancellationToken = default);
 }
