@@ -25,6 +25,8 @@ public static class ExternalTool
         var missing = names.Where(n => Find(n) is null).ToArray();
         if (missing.Length > 0)
         {
+            // CI installs the clients, so a missing one there is a failure, never a silent pass.
+            Assert.True(Environment.GetEnvironmentVariable("CI") is null, $"{string.Join(", ", missing)} not installed; .ci/run installs qemu-utils and libnbd-bin");
             output.WriteLine($"SKIPPED: {string.Join(", ", missing)} not installed (apt-get install -y qemu-utils libnbd-bin).");
             return true;
         }

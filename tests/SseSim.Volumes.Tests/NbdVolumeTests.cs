@@ -30,6 +30,8 @@ public sealed class NbdVolumeTests(ITestOutputHelper output) : IAsyncLifetime
         var missing = tools.Where(t => !File.Exists($"/usr/bin/{t}")).ToArray();
         if (missing.Length > 0)
         {
+            // CI installs the clients, so a missing one there is a failure, never a silent pass.
+            Assert.True(Environment.GetEnvironmentVariable("CI") is null, $"{string.Join(", ", missing)} not installed; .ci/run installs qemu-utils and libnbd-bin");
             output.WriteLine($"SKIPPED: {string.Join(", ", missing)} not installed (apt-get install -y qemu-utils libnbd-bin).");
         }
         return missing.Length > 0;
