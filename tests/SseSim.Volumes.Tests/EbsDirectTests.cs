@@ -35,7 +35,8 @@ public sealed class EbsDirectTests : IAsyncLifetime
         Assert.Equal("sse-kms", started.SseType);
         Assert.Equal(keyArn, started.KmsKeyArn);
         Assert.Equal(started.SnapshotId, _h.Kms.Log.Single(l => l.Op == "GenerateDataKeyWithoutPlaintext").Context!["aws:ebs:id"]);
-        Assert.Equal("ebs.amazonaws.com", _h.Kms.Log.Single(l => l.Op == "Decrypt").Caller.ViaService);
+        // EBS calls KMS as EC2 (kms:ViaService ec2.<region>.amazonaws.com), which the aws/ebs key policy allows.
+        Assert.Equal("ec2.amazonaws.com", _h.Kms.Log.Single(l => l.Op == "Decrypt").Caller.ViaService);
 
         var a = Data(1);
         var b = Data(2);
