@@ -19,6 +19,11 @@ public sealed class ServerOptions
     /// <summary>Set false to lift KMS request quotas for load tests.</summary>
     public bool KmsQuotas { get; set; } = true;
 
+    /// <summary>KMS cryptographic request quotas per account per second (AWS defaults).</summary>
+    public double KmsSymmetricRequestsPerSecond { get; set; } = 10_000;
+    public double KmsRsaRequestsPerSecond { get; set; } = 500;
+    public double KmsEccRequestsPerSecond { get; set; } = 300;
+
     /// <summary>Optional per-volume IOPS/throughput limits modelled on EBS (off by default).</summary>
     public bool VolumeLimits { get; set; }
 
@@ -35,6 +40,9 @@ public sealed class ServerOptions
         ["--region"] = "Region",
         ["--root-key"] = "RootKey",
         ["--kms-quotas"] = "KmsQuotas",
+        ["--kms-symmetric-rps"] = "KmsSymmetricRequestsPerSecond",
+        ["--kms-rsa-rps"] = "KmsRsaRequestsPerSecond",
+        ["--kms-ecc-rps"] = "KmsEccRequestsPerSecond",
         ["--volume-limits"] = "VolumeLimits",
         ["--ssec-require-https"] = "SseCRequireHttps",
     };

@@ -49,7 +49,14 @@ public static class SseSimHost
             ? new RootKey(SecretBytes.TakeFrom(Convert.FromBase64String(supplied)))
             : RootKey.LoadOrCreate(options.DataDir));
         builder.Services.AddSingleton(sp => new KmsService(
-            new KmsOptions { Region = options.Region, QuotasEnabled = options.KmsQuotas },
+            new KmsOptions
+            {
+                Region = options.Region,
+                QuotasEnabled = options.KmsQuotas,
+                SymmetricRequestsPerSecond = options.KmsSymmetricRequestsPerSecond,
+                RsaRequestsPerSecond = options.KmsRsaRequestsPerSecond,
+                EccRequestsPerSecond = options.KmsEccRequestsPerSecond,
+            },
             sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<RootKey>(), time));
         builder.Services.AddSingleton(sp =>
         {
