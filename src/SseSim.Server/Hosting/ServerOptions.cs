@@ -30,6 +30,14 @@ public sealed class ServerOptions
     /// <summary>AWS rejects SSE-C over plain HTTP; SseSim allows it unless this is set (most local setups have no TLS).</summary>
     public bool SseCRequireHttps { get; set; }
 
+    /// <summary>Where object bodies live: "embedded" (files under the data dir) or "s3" (a shared remote bucket; ObjectBackendOptions.cs).</summary>
+    public string ObjectBackend { get; set; } = "embedded";
+    public string? ObjectBackendEndpoint { get; set; }
+    public string? ObjectBackendBucket { get; set; }
+    public string? ObjectBackendAccessKey { get; set; }
+    public string? ObjectBackendSecretKey { get; set; }
+    public string ObjectBackendRegion { get; set; } = "us-east-1";
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "Port",
@@ -45,5 +53,11 @@ public sealed class ServerOptions
         ["--kms-ecc-rps"] = "KmsEccRequestsPerSecond",
         ["--volume-limits"] = "VolumeLimits",
         ["--ssec-require-https"] = "SseCRequireHttps",
+        ["--object-backend"] = "ObjectBackend",
+        ["--object-backend-endpoint"] = "ObjectBackendEndpoint",
+        ["--object-backend-bucket"] = "ObjectBackendBucket",
+        ["--object-backend-access-key"] = "ObjectBackendAccessKey",
+        ["--object-backend-secret-key"] = "ObjectBackendSecretKey",
+        ["--object-backend-region"] = "ObjectBackendRegion",
     };
 }

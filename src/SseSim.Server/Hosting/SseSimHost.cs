@@ -61,6 +61,11 @@ public static class SseSimHost
         builder.Services.AddSingleton(sp =>
         {
             using var s3Master = sp.GetRequiredService<RootKey>().DeriveSubkey("s3-sse-s3-master");
+            if (ObjectBackendOptions.Remote(options) is { } remote)
+            {
+                return Objects.Remote.RemoteObjectBackend.CreateAsync(sp.GetRequiredService<IStorageProvider>(), remote,
+                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time).GetAwaiter().GetResult();
+            }
             return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
                 new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time);
         });
