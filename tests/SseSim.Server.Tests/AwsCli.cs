@@ -16,16 +16,22 @@ public static class AwsCli
         {
             psi.ArgumentList.Add(a);
         }
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "test";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
-        psi.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-        psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        UseTestCredentials(psi);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The default test/test identity, and no user config that could point elsewhere (aws CLI, boto3).</summary>
+    public static void UseTestCredentials(ProcessStartInfo psi)
+    {
+        psi.Environment["AWS_ACCESS_KEY_ID"] = "test";
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
+        psi.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
+        psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
     }
 
     private static string? Which(string name) =>

@@ -68,11 +68,7 @@ public static class S3Clients
                 psi.ArgumentList.Add(a);
             }
             psi.Environment["SSESIM_ENDPOINT"] = server.Endpoint;
-            psi.Environment["AWS_ACCESS_KEY_ID"] = "test";
-            psi.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
-            psi.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
-            psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-            psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+            AwsCli.UseTestCredentials(psi);
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
