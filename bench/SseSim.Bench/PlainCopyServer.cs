@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SseSim.Bench;
+
+/// <summary>
+/// The baseline for S3 throughput: Kestrel on loopback that streams a PUT body to a temp file (same FileStream
+/// settings and fsync-then-rename as SseSim's body store) and streams it back on GET. No auth, no crypto, no
+/// metadata: what a copy to disk and back costs on this machine.
+/// </summary>
+public sealed class PlainCopyServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dir;
+
+    private PlainCopyServer(WebApplication app, string dir)
+    {
+        _app = app;
+        _dir = dir;
+    }
+
+    public string Endpoint => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<PlainCopyServer> StartAsync()
+    {
+        var dir = Directory.CreateTempSubdirectory("sseSim-bench-plain-").FullName;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        app.Run(context => HandleAsync(context, dir));
+        await app.StartAsync();
+        return new PlainCopyServer(app, dir);
+    }
+
+    private static async Task HandleAsync(HttpContext context, string dir)
+    {
+        // One flat file per path; the name only has to be unique and safe.
+        var name = Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(context.Request.Path.Value ?? "/"));
+        var path = Path.Combine(dir, name.Length > 200 ? name[^200..] : name);
+        if (HttpMethods.IsPut(context.Request.Method))
+        {
+            var temp = path + ".tmp";
+            await using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 64 * 1024 }))
+            {
+                await context.Request.Body.CopyToAsync(file, context.RequestAborted);
+                await file.FlushAsync(context.RequestAborted);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            context.Response.StatusCode = 200;
+            return;
+        }
+        if (HttpMethods.IsGet(context.Request.Method) && File.Exists(path))
+        {
+            await using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read | FileShare.Delete, Options = FileOptions.Asynchronous, BufferSize = 0 });
+            context.Response.ContentLength = file.Length;
+            await file.CopyToAsync(context.Response.Body, 64 * 1024, context.RequestAborted);
+            return;
+        }
+        // Bucket creation and anything else the shared client sends.
+        context.Response.StatusCode = HttpMethods.IsGet(context.Request.Method) ? 404 : 200;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
