@@ -286,6 +286,10 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HasContextMember = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     private AuditEvent Build(PendingEvent p)
     {
         var call = p.Call;
@@ -293,8 +297,11 @@ public sealed class AuditTrail : IAsyncDisposable
         var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
         var eventId = NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        // One buffer and writer, reused: only the writer thread builds events.
+        var buffer = _buffer;
+        buffer.ResetWrittenCount();
+        var w = _json;
+        w.Reset(buffer);
         {
             w.WriteStartObject();
             w.WriteString("eventVersion", "1.08");
@@ -342,6 +349,7 @@ public sealed class AuditTrail : IAsyncDisposable
             w.WriteString("recipientAccountId", call.Caller.AccountId);
             w.WriteString("eventCategory", "Management");
             w.WriteEndObject();
+            w.Flush();
         }
         return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
             p.ResourceArns, p.Error?.ErrorType, buffer.WrittenSpan.ToArray())
@@ -376,7 +384,16 @@ public sealed class AuditTrail : IAsyncDisposable
     /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, Decrypt's algorithm).</summary>
     private static void WriteParameters(Utf8JsonWriter w, PendingEvent p)
     {
-        var request = JsonSerializer.SerializeToUtf8Bytes(p.Request, CamelCase.GetTypeInfo(p.Request.GetType()));
+        var typeInfo = CamelCase.GetTypeInfo(p.Request.GetType());
+        var needsAlgorithm = p.Request is Operations.DecryptRequest { EncryptionAlgorithm: null };
+        var needsContext = p.Context is { Count: > 0 } && !HasContextMember.GetOrAdd(typeInfo.Type, _ => typeInfo.Properties.Any(x => x.Name == "encryptionContext"));
+        // Fast path for the hot operations: a request that carries its own context serializes straight into the event.
+        if (!needsAlgorithm && !needsContext && p.Context is { Count: > 0 })
+        {
+            JsonSerializer.Serialize(w, p.Request, typeInfo);
+            return;
+        }
+        var request = JsonSerializer.SerializeToUtf8Bytes(p.Request, typeInfo);
         var extra = new List<(string Name, Action<Utf8JsonWriter> Write)>();
         if (p.Context is { Count: > 0 } ctx && request.AsSpan().IndexOf("\"encryptionContext\""u8) < 0)
         {
@@ -425,6 +442,7 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer;
+        await _json.DisposeAsync();
     }
 }
 
