@@ -24,12 +24,19 @@ public sealed class S3Client : IDisposable
 
     public async Task<string> CreateKmsKeyAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint + "/") { Content = new StringContent("{}", Encoding.UTF8) };
-        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
-        request.Headers.Add("X-Amz-Target", "TrentService.CreateKey");
-        SigV4.Default.Sign(request, "kms", SigV4.Sha256Hex("{}"u8));
-        var text = await SendAsync(request, "CreateKey");
+        var text = await KmsAsync("CreateKey", "{}");
         return JsonDocument.Parse(text).RootElement.GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+    }
+
+    /// <summary>A KMS JSON call (same port: both SseSim and moto_server route on the signature's service).</summary>
+    public async Task<string> KmsAsync(string operation, string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint + "/") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", "TrentService." + operation);
+        SigV4.Default.Sign(request, "kms", SigV4.Sha256Hex(body));
+        return await SendAsync(request, operation);
     }
 
     public async Task CreateBucketAsync(string bucket)
