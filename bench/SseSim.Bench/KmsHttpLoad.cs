@@ -37,6 +37,11 @@ public static class KmsHttpLoad
             Console.WriteLine("moto_server not found; no comparison");
             return 0;
         }
+        // Drain moto's request log, or it blocks once the pipe fills.
+        moto.OutputDataReceived += (_, _) => { };
+        moto.ErrorDataReceived += (_, _) => { };
+        moto.BeginOutputReadLine();
+        moto.BeginErrorReadLine();
         try
         {
             await WaitForPortAsync(motoPort);

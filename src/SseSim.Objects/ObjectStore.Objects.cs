@@ -295,14 +295,19 @@ public sealed partial class ObjectStore
         List<string> replaced;
         try
         {
-            replaced = await WithMetadataLockAsync(async () =>
+            var durable = Task.CompletedTask;
+            replaced = await WithMetadataLockAsync(() =>
             {
                 LoadBucket(bucket);
                 var key = Records.ObjectKey(bucket, record.Key);
                 var old = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList() : [];
-                await _meta.ApplyAsync([new KvMutation(key, Records.Serialize(record)), .. extra], cancellationToken).ConfigureAwait(false);
-                return old;
+                // The store applies the batch in memory before its first await (IKeyValueStore contract), so the
+                // read-modify-write is ordered by the lock while the wait for durability happens outside it:
+                // concurrent PUTs then share one group commit instead of queueing one fsync each.
+                durable = _meta.ApplyAsync([new KvMutation(key, Records.Serialize(record)), .. extra], cancellationToken).AsTask();
+                return Task.FromResult(old);
             }, cancellationToken).ConfigureAwait(false);
+            await durable.ConfigureAwait(false);
         }
         catch
         {

@@ -11,7 +11,11 @@ public interface IKeyValueStore : IAsyncDisposable
 {
     bool TryGet(string key, out byte[] value);
 
-    /// <summary>Applies the batch atomically (all or nothing after a crash) and returns once it is durable.</summary>
+    /// <summary>
+    /// Applies the batch atomically (all or nothing after a crash) and returns once it is durable. Embedded stores
+    /// apply the batch in memory before the first await, so callers may order writes under a lock and wait for
+    /// durability outside it.
+    /// </summary>
     ValueTask ApplyAsync(IReadOnlyList<KvMutation> batch, CancellationToken cancellationToken = default);
 
     /// <summary>Entries whose key starts with <paramref name="prefix"/>, in ordinal key order, starting after <paramref name="after"/> when given.</summary>
