@@ -33,12 +33,20 @@ public sealed class AuditTrail : IAsyncDisposable
         "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport",
     ];
 
-    private static readonly JsonSerializerOptions CamelCase = new()
+    private static readonly JsonSerializerOptions CamelCase = CreateCamelCase();
+
+    // Read-only options cache their type metadata; mutable ones rebuild it on every GetTypeInfo call.
+    private static JsonSerializerOptions CreateCamelCase()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitSecrets } },
-    };
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitSecrets } },
+        };
+        options.MakeReadOnly();
+        return options;
+    }
 
     /// <summary>
     /// Second line of defence behind <see cref="Redacted"/>: binary members (plaintext, blobs, key material) and
