@@ -4,9 +4,8 @@ using System.Globalization;
 namespace SseSim.Bench;
 
 /// <summary>
-/// <c>kms-gdk-http [seconds] [connections]</c>: signed GenerateDataKey over HTTP, SseSim vs moto_server, same client,
-/// same run. The same measurement as <c>kms-http</c>, but moto's request log is drained (kms-http redirects moto's
-/// output without reading it, so moto blocks once the pipe fills, after some hundreds of requests).
+/// <c>kms-http [seconds] [connections]</c> (alias <c>kms-gdk-http</c>): signed GenerateDataKey over HTTP, SseSim vs
+/// moto_server, same client, same run; moto's request log is drained so it never blocks on a full pipe.
 /// </summary>
 public static class KmsGdkHttpLoad
 {

@@ -2,8 +2,7 @@ using BenchmarkDotNet.Running;
 using SseSim.Bench;
 
 // Load modes (loopback only, bounded in count and time), run with `dotnet run -c Release --project bench/SseSim.Bench -- MODE ...`:
-//   kms-http [seconds] [connections]          SseSim vs moto_server GenerateDataKey over HTTP
-//   kms-gdk-http [seconds] [connections]      the same, with moto's output drained (kms-http can stall moto)
+//   kms-http [seconds] [connections]          SseSim vs moto_server GenerateDataKey over HTTP (alias: kms-gdk-http)
 //   kms-loop [seconds]                        quick single-thread in-process GenerateDataKey loop
 //   s3-http [count64MiB] [seconds4KiB] [clients]  S3 SSE-KMS PUT/GET vs plain-copy baseline and vs moto_server
 //   ebs-nbd [rounds] [count4KiB] [depth] [only]  encrypted vs unencrypted volume over NBD with qemu-img bench
@@ -11,7 +10,6 @@ using SseSim.Bench;
 switch (args.FirstOrDefault())
 {
     case "kms-http":
-        return await KmsHttpLoad.RunAsync(args.Skip(1).ToArray());
     case "kms-gdk-http":
         return await KmsGdkHttpLoad.RunAsync(args.Skip(1).ToArray());
     case "kms-loop":
