@@ -1,0 +1,81 @@
+using System.Net;
+
+namespace SseSim.Nbd.Tests;
+
+public sealed class NbdClientTests : IAsyncLifetime
+{
+    private const string Name = "vol-0fedcba987654321f";
+    private readonly MemoryExportProvider _provider = new();
+    private readonly MemoryExport _export = new(Name, 4 * 1024 * 1024);
+    private NbdServer _server = null!;
+
+    private int Port => _server.LocalEndPoint.Port;
+
+    public async Task InitializeAsync()
+    {
+        _provider.Exports[Name] = _export;
+        _server = new NbdServer(new IPEndPoint(IPAddress.Loopback, 0), _provider);
+        await _server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _export.Dispose();
+    }
+
+    [Fact]
+    public async Task Go_reports_size_and_flags_then_write_flush_read_round_trip()
+    {
+        await using var client = await NbdClient.ConnectAsync("127.0.0.1", Port, Name);
+        Assert.Equal(4 * 1024 * 1024, client.Size);
+        Assert.False(client.IsReadOnly);
+
+        var data = new byte[8192];
+        Random.Shared.NextBytes(data);
+        await client.WriteAsync(12288, data, fua: true);
+        await client.FlushAsync();
+        Assert.Equal(data, _export.Data.AsSpan(12288, 8192).ToArray());
+        Assert.Equal(1, _export.Flushes);
+        Assert.Equal(1, _export.FuaWrites);
+
+        var back = new byte[8192];
+        await client.ReadAsync(12288, back);
+        Assert.Equal(data, back);
+    }
+
+    [Fact]
+    public async Task Many_requests_in_flight_complete_with_their_own_data()
+    {
+        for (var i = 0; i < 64; i++)
+        {
+            _export.Data.AsSpan(i * 4096, 4096).Fill((byte)i);
+        }
+        await using var client = await NbdClient.ConnectAsync("127.0.0.1", Port, Name);
+        var buffers = Enumerable.Range(0, 64).Select(_ => new byte[4096]).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(i => client.ReadAsync(i * 4096L, buffers[i])));
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.All(buffers[i], b => Assert.Equal((byte)i, b));
+        }
+    }
+
+    [Fact]
+    public async Task Server_errors_surface_as_NbdException_and_the_connection_stays_usable()
+    {
+        _export.BadOffset = 8192;
+        await using var client = await NbdClient.ConnectAsync("127.0.0.1", Port, Name);
+        var e = await Assert.ThrowsAsync<NbdException>(() => client.ReadAsync(8192, new byte[4096]));
+        Assert.Equal(NbdError.Eio, e.Error);
+        var beyond = await Assert.ThrowsAsync<NbdException>(() => client.WriteAsync(client.Size, new byte[4096]));
+        Assert.Equal(NbdError.Enospc, beyond.Error);
+        await client.ReadAsync(0, new byte[4096]);
+    }
+
+    [Fact]
+    public async Task Unknown_export_is_refused_during_the_handshake()
+    {
+        var e = await Assert.ThrowsAsync<NbdException>(() => NbdClient.ConnectAsync("127.0.0.1", Port, "vol-nope"));
+        Assert.Contains("vol-nope", e.Message);
+    }
+}
