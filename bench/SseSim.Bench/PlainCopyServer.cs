@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace SseSim.Bench;
 
 /// <summary>
-/// The baseline for S3 throughput: Kestrel on loopback that streams a PUT body to a temp file (same FileStream
-/// settings and fsync-then-rename as SseSim's body store) and streams it back on GET. No auth, no crypto, no
-/// metadata: what a copy to disk and back costs on this machine.
+/// The baseline for S3 throughput (`ssesim bench --sse none` against it): Kestrel on loopback that streams a PUT body
+/// to a temp file (same FileStream settings and fsync-then-rename as SseSim's body store) and streams it back on GET.
+/// No auth, no crypto, no metadata: what a copy to disk and back costs on this machine.
 /// </summary>
 public sealed class PlainCopyServer : IAsyncDisposable
 {
@@ -26,13 +26,13 @@ public sealed class PlainCopyServer : IAsyncDisposable
 
     public string Endpoint => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    public static async Task<PlainCopyServer> StartAsync()
+    public static async Task<PlainCopyServer> StartAsync(int port = 0)
     {
         var dir = Directory.CreateTempSubdirectory("sseSim-bench-plain-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Listen(System.Net.IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

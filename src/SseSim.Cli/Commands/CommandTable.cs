@@ -5,6 +5,7 @@ public static class CommandTable
 {
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
+        new BenchCommand(),
     ];
 
     public static ICliCommand? Find(string name) =>

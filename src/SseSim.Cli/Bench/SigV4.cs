@@ -3,20 +3,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SseSim.Bench;
+namespace SseSim.Cli.Bench;
 
 /// <summary>
-/// Minimal SigV4 header signing for the load generators (S3 path-style, EC2 Query, KMS JSON). Signs host, x-amz-date,
-/// x-amz-content-sha256, content-type and every x-amz-* header already on the request. Kept in the bench so every
-/// endpoint (SseSim, moto) sees exactly the same client code and no SDK cost is mixed into the figures.
+/// Minimal SigV4 header signing for the one call no SDK package in the build covers (CloudTrail LookupEvents). Signs host, x-amz-date, x-amz-content-sha256, content-type and every x-amz-* header
+/// already on the request.
 /// </summary>
 public sealed class SigV4(string accessKey, string secretKey, string region)
 {
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
 
     private readonly ConcurrentDictionary<(string Date, string Service), byte[]> _keys = new();
-
-    public static SigV4 Default { get; } = new("test", "test", "us-east-1");
 
     public static string Sha256Hex(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
@@ -47,7 +44,7 @@ public sealed class SigV4(string accessKey, string secretKey, string region)
         {
             canonicalHeaders.Append(k).Append(':').Append(v).Append('\n');
         }
-        // The bench only uses plain ASCII paths, already in canonical (encoded) form, and no query strings.
+        // Callers only use plain ASCII paths, already in canonical (encoded) form, and no query strings.
         var canonical = $"{request.Method.Method}\n{uri.AbsolutePath}\n{uri.Query.TrimStart('?')}\n{canonicalHeaders}\n{signedHeaders}\n{payloadHash}";
         var date = amzDate[..8];
         var scope = $"{date}/{region}/{service}/aws4_request";
