@@ -45,24 +45,38 @@ public sealed class KmsService : IAsyncDisposable
         where TRequest : class
     {
         var call = new KmsCall(this, caller, operation, cancellationToken);
+        TResponse response;
         try
         {
             await PurgeExpiredKeysAsync(cancellationToken);
-            var response = await handler(call, request);
-            Audit.Record(call, request, null);
-            return response;
+            response = await handler(call, request);
         }
         catch (KmsException e)
         {
-            Audit.Record(call, request, e);
+            _ = Audit.Record(call, request, e);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var fault = new KmsException("KMSInternalException", "An internal error occurred.");
-            Audit.Record(call, request, fault);
+            _ = Audit.Record(call, request, fault);
             throw new KmsException(fault.ErrorType, fault.Message);
         }
+        // A mutation is acknowledged only once its audit event is durable too, so after a crash every acknowledged
+        // change has its event.
+        var audited = Audit.Record(call, request, null);
+        if (!audited.IsCompleted)
+        {
+            try
+            {
+                await audited;
+            }
+            catch (IOException)
+            {
+                throw new KmsException("KMSInternalException", "An internal error occurred.");
+            }
+        }
+        return response;
     }
 
     private long _nextPurgeCheckTicks;

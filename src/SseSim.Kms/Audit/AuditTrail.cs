@@ -97,9 +97,18 @@ public sealed class AuditTrail : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    private sealed record PendingEvent(KmsCall Call, object Request, KmsException? Error, DateTimeOffset Time, string[] ResourceArns, string[] ResourceAccounts, Core.Crypto.EncryptionContext? Context);
+    private sealed record PendingEvent(KmsCall Call, object Request, KmsException? Error, DateTimeOffset Time, string[] ResourceArns, string[] ResourceAccounts, Core.Crypto.EncryptionContext? Context)
+    {
+        /// <summary>Set for successful mutations: completes once the event is durable.</summary>
+        public TaskCompletionSource? Durable { get; init; }
+    }
 
-    public void Record(KmsCall call, object request, KmsException? error)
+    /// <summary>
+    /// Records the event. For a successful mutating call the returned task completes once the event is durable, so
+    /// the caller can hold its acknowledgement until then (an acknowledged mutation always has its event after a
+    /// crash); other events are written in the background and the task is already complete.
+    /// </summary>
+    public Task Record(KmsCall call, object request, KmsException? error)
     {
         var keys = call.TouchedKeys;
         var arns = keys.Count == 0 ? [] : new string[keys.Count];
@@ -109,7 +118,10 @@ public sealed class AuditTrail : IAsyncDisposable
             arns[i] = keys[i].Arn;
             accounts[i] = keys[i].AccountId;
         }
-        var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context);
+        var durable = error is null && !ReadOnlyOperations.Contains(call.Operation)
+            ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+            : null;
+        var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { Durable = durable };
         // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) >= MaxPending)
@@ -120,7 +132,9 @@ public sealed class AuditTrail : IAsyncDisposable
         if (!_queue.Writer.TryWrite(pending))
         {
             Interlocked.Decrement(ref _pending);
+            durable?.TrySetException(new ObjectDisposedException(nameof(AuditTrail)));
         }
+        return durable?.Task ?? Task.CompletedTask;
     }
 
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>
@@ -249,6 +263,7 @@ public sealed class AuditTrail : IAsyncDisposable
         var reader = _queue.Reader;
         var appends = new List<Task>();
         var flushes = new List<TaskCompletionSource>();
+        var durable = new List<TaskCompletionSource>();
         while (await reader.WaitToReadAsync())
         {
             while (appends.Count < 4096 && reader.TryRead(out var pending))
@@ -263,15 +278,34 @@ public sealed class AuditTrail : IAsyncDisposable
                 Remember(e);
                 // Started together, the appends share the log's group commits instead of one commit each.
                 appends.Add(_log.AppendAsync(e.Utf8Json).AsTask());
+                if (pending.Durable is not null)
+                {
+                    durable.Add(pending.Durable);
+                }
             }
+            Exception? failure = null;
             try
             {
                 await Task.WhenAll(appends);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (Exception e)
             {
-                // The log is closing; nothing else to do with the events.
+                // A failed append (storage fault, closing log) fails the mutations waiting on it; the loop goes on,
+                // so the audit recovers when the storage does.
+                failure = e;
             }
+            foreach (var d in durable)
+            {
+                if (failure is null)
+                {
+                    d.TrySetResult();
+                }
+                else
+                {
+                    d.TrySetException(new IOException("The audit event could not be made durable.", failure));
+                }
+            }
+            durable.Clear();
             appends.Clear();
             foreach (var f in flushes)
             {
