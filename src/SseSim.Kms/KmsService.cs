@@ -27,6 +27,12 @@ public sealed class KmsService : IAsyncDisposable
         Authorizer = new KeyAuthorizer(Store, time);
         Quotas = new RequestQuotas(options, time);
         Audit = new AuditTrail(storage.OpenLog("audit"), time, options.Region);
+        var outbox = Store.OutboxEvents();
+        if (outbox.Count > 0)
+        {
+            Audit.RecoverOutboxAsync(outbox.Select(e => e.Value)).GetAwaiter().GetResult();
+            Store.ClearOutboxAsync(outbox.Select(e => e.Key)).AsTask().GetAwaiter().GetResult();
+        }
     }
 
     public KmsOptions Options { get; }
@@ -46,25 +52,41 @@ public sealed class KmsService : IAsyncDisposable
     {
         var call = new KmsCall(this, caller, operation, cancellationToken);
         TResponse response;
+        string? eventId = null;
+        var wrote = false;
         try
         {
             await PurgeExpiredKeysAsync(cancellationToken);
+            if (!AuditTrail.IsReadOnly(operation))
+            {
+                // Flows into the handler's store writes only (AsyncLocal changes made here end with this method).
+                eventId = AuditTrail.NewEventId();
+                KmsStore.PendingAuditEvent.Value = () =>
+                {
+                    wrote = true;
+                    return (eventId, Audit.BuildOutboxEvent(call, request, eventId));
+                };
+            }
             response = await handler(call, request);
         }
         catch (KmsException e)
         {
-            _ = Audit.Record(call, request, e);
+            RecordFailure(call, request, e, wrote ? eventId : null);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var fault = new KmsException("KMSInternalException", "An internal error occurred.");
-            _ = Audit.Record(call, request, fault);
+            RecordFailure(call, request, fault, wrote ? eventId : null);
             throw new KmsException(fault.ErrorType, fault.Message);
         }
+        finally
+        {
+            KmsStore.PendingAuditEvent.Value = null;
+        }
         // A mutation is acknowledged only once its audit event is durable too, so after a crash every acknowledged
-        // change has its event.
-        var audited = Audit.Record(call, request, null);
+        // change has its event (and the outbox copy covers a crash between the change and the event).
+        var audited = Audit.Record(call, request, null, eventId);
         if (!audited.IsCompleted)
         {
             try
@@ -76,7 +98,21 @@ public sealed class KmsService : IAsyncDisposable
                 throw new KmsException("KMSInternalException", "An internal error occurred.");
             }
         }
+        if (wrote)
+        {
+            Store.SettleOutbox(eventId!);
+        }
         return response;
+    }
+
+    /// <summary>A call that failed after a write logs its failure under the outbox event's id, which then supersedes it.</summary>
+    private void RecordFailure(KmsCall call, object request, KmsException error, string? outboxEventId)
+    {
+        _ = Audit.Record(call, request, error, outboxEventId);
+        if (outboxEventId is not null)
+        {
+            Store.SettleOutbox(outboxEventId);
+        }
     }
 
     private long _nextPurgeCheckTicks;

@@ -14,6 +14,7 @@ public sealed class KmsStore
     private const string KeyPrefix = "key/";
     private const string AliasPrefix = "alias/";
     private const string GrantPrefix = "grant/";
+    private const string OutboxPrefix = "audit-outbox/";
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private readonly IKeyValueStore _table;
@@ -21,6 +22,14 @@ public sealed class KmsStore
     // Alias names are unique per account and region: "<account>/<alias name>".
     private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KmsGrant> _grants = new(StringComparer.Ordinal);
+    // Outbox entries whose event is now in the audit log: deleted by the next write's batch, not by a write of their own.
+    private readonly ConcurrentQueue<string> _settledOutbox = new();
+
+    /// <summary>
+    /// Set by <see cref="KmsService"/> for the duration of a mutating call: builds the call's audit event, which every
+    /// write of the call adds to its batch (the audit outbox), so the change and its event commit atomically.
+    /// </summary>
+    internal static readonly AsyncLocal<Func<(string EventId, byte[] Json)>?> PendingAuditEvent = new();
 
     public KmsStore(IKeyValueStore table)
     {
@@ -62,33 +71,33 @@ public sealed class KmsStore
 
     public async ValueTask PutKeyAsync(KmsKey key, CancellationToken cancellationToken = default)
     {
-        await _table.PutAsync(KeyPrefix + key.KeyId, JsonSerializer.SerializeToUtf8Bytes(key, Json), cancellationToken);
+        await WriteAsync([new(KeyPrefix + key.KeyId, JsonSerializer.SerializeToUtf8Bytes(key, Json))], cancellationToken);
         _keys[key.KeyId] = key;
     }
 
     public async ValueTask PutAliasAsync(KmsAlias alias, CancellationToken cancellationToken = default)
     {
         var id = AliasKey(alias.AccountId, alias.AliasName);
-        await _table.PutAsync(AliasPrefix + id, JsonSerializer.SerializeToUtf8Bytes(alias, Json), cancellationToken);
+        await WriteAsync([new(AliasPrefix + id, JsonSerializer.SerializeToUtf8Bytes(alias, Json))], cancellationToken);
         _aliases[id] = alias;
     }
 
     public async ValueTask DeleteAliasAsync(KmsAlias alias, CancellationToken cancellationToken = default)
     {
         var id = AliasKey(alias.AccountId, alias.AliasName);
-        await _table.DeleteAsync(AliasPrefix + id, cancellationToken);
+        await WriteAsync([new(AliasPrefix + id, null)], cancellationToken);
         _aliases.TryRemove(id, out _);
     }
 
     public async ValueTask PutGrantAsync(KmsGrant grant, CancellationToken cancellationToken = default)
     {
-        await _table.PutAsync(GrantPrefix + grant.GrantId, JsonSerializer.SerializeToUtf8Bytes(grant, Json), cancellationToken);
+        await WriteAsync([new(GrantPrefix + grant.GrantId, JsonSerializer.SerializeToUtf8Bytes(grant, Json))], cancellationToken);
         _grants[grant.GrantId] = grant;
     }
 
     public async ValueTask DeleteGrantAsync(KmsGrant grant, CancellationToken cancellationToken = default)
     {
-        await _table.DeleteAsync(GrantPrefix + grant.GrantId, cancellationToken);
+        await WriteAsync([new(GrantPrefix + grant.GrantId, null)], cancellationToken);
         _grants.TryRemove(grant.GrantId, out _);
     }
 
@@ -100,7 +109,7 @@ public sealed class KmsStore
         var batch = new List<KvMutation> { new(KeyPrefix + key.KeyId, null) };
         batch.AddRange(aliases.Select(a => new KvMutation(AliasPrefix + AliasKey(a.AccountId, a.AliasName), null)));
         batch.AddRange(grants.Select(g => new KvMutation(GrantPrefix + g.GrantId, null)));
-        await _table.ApplyAsync(batch, cancellationToken);
+        await WriteAsync(batch, cancellationToken);
         _keys.TryRemove(key.KeyId, out _);
         foreach (var a in aliases)
         {
@@ -110,6 +119,29 @@ public sealed class KmsStore
         {
             _grants.TryRemove(g.GrantId, out _);
         }
+    }
+
+    /// <summary>Audit events of calls whose change committed; non-empty at startup only if a crash cut a call short.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> OutboxEvents() => _table.Scan(OutboxPrefix);
+
+    /// <summary>The event is in the audit log now; its outbox entry goes with the next write.</summary>
+    public void SettleOutbox(string eventId) => _settledOutbox.Enqueue(eventId);
+
+    public ValueTask ClearOutboxAsync(IEnumerable<string> entryKeys, CancellationToken cancellationToken = default) =>
+        _table.ApplyAsync([.. entryKeys.Select(k => new KvMutation(k, null))], cancellationToken);
+
+    private ValueTask WriteAsync(List<KvMutation> batch, CancellationToken cancellationToken)
+    {
+        while (_settledOutbox.TryDequeue(out var settled))
+        {
+            batch.Add(new KvMutation(OutboxPrefix + settled, null));
+        }
+        if (PendingAuditEvent.Value is { } build)
+        {
+            var (eventId, json) = build();
+            batch.Add(new KvMutation(OutboxPrefix + eventId, json));
+        }
+        return _table.ApplyAsync(batch, cancellationToken);
     }
 
     private static string AliasKey(string accountId, string aliasName) => accountId + "/" + aliasName;

@@ -101,6 +101,47 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         /// <summary>Set for successful mutations: completes once the event is durable.</summary>
         public TaskCompletionSource? Durable { get; init; }
+
+        /// <summary>Fixed up front for mutations, so the copy in the KMS table's outbox and the logged event are one event.</summary>
+        public string? EventId { get; init; }
+    }
+
+    /// <summary>True for operations that change nothing (CloudTrail readOnly).</summary>
+    public static bool IsReadOnly(string operation) => ReadOnlyOperations.Contains(operation);
+
+    public static string NewEventId() => NewId();
+
+    /// <summary>
+    /// The success event of a mutating call as it stands now, built on the caller's thread. The KMS store writes it in
+    /// the same atomic batch as the change (an outbox), so a crash cannot leave a change without its event.
+    /// </summary>
+    public byte[] BuildOutboxEvent(KmsCall call, object request, string eventId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using var writer = new Utf8JsonWriter(buffer, JsonWriterSettings);
+        return Build(Pending(call, request, null, eventId), buffer, writer, cachedTime: false).Utf8Json;
+    }
+
+    /// <summary>
+    /// Startup: outbox events (from the KMS table) whose call crashed before its logged event was durable are appended
+    /// now; the ones already in the log are skipped.
+    /// </summary>
+    public async Task RecoverOutboxAsync(IEnumerable<byte[]> outboxEvents)
+    {
+        HashSet<string> known;
+        lock (_recentLock)
+        {
+            known = _recent.Select(r => r.Event.EventId).ToHashSet(StringComparer.Ordinal);
+        }
+        foreach (var json in outboxEvents)
+        {
+            var e = AuditEvent.Parse(json);
+            if (known.Add(e.EventId))
+            {
+                Remember(e);
+                await _log.AppendAsync(json);
+            }
+        }
     }
 
     /// <summary>
@@ -108,20 +149,12 @@ public sealed class AuditTrail : IAsyncDisposable
     /// the caller can hold its acknowledgement until then (an acknowledged mutation always has its event after a
     /// crash); other events are written in the background and the task is already complete.
     /// </summary>
-    public Task Record(KmsCall call, object request, KmsException? error)
+    public Task Record(KmsCall call, object request, KmsException? error, string? eventId = null)
     {
-        var keys = call.TouchedKeys;
-        var arns = keys.Count == 0 ? [] : new string[keys.Count];
-        var accounts = keys.Count == 0 ? [] : new string[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            arns[i] = keys[i].Arn;
-            accounts[i] = keys[i].AccountId;
-        }
         var durable = error is null && !ReadOnlyOperations.Contains(call.Operation)
             ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
             : null;
-        var pending = new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { Durable = durable };
+        var pending = Pending(call, request, error, eventId) with { Durable = durable };
         // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) >= MaxPending)
@@ -135,6 +168,19 @@ public sealed class AuditTrail : IAsyncDisposable
             durable?.TrySetException(new ObjectDisposedException(nameof(AuditTrail)));
         }
         return durable?.Task ?? Task.CompletedTask;
+    }
+
+    private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId)
+    {
+        var keys = call.TouchedKeys;
+        var arns = keys.Count == 0 ? [] : new string[keys.Count];
+        var accounts = keys.Count == 0 ? [] : new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            arns[i] = keys[i].Arn;
+            accounts[i] = keys[i].AccountId;
+        }
+        return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId };
     }
 
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>
@@ -274,7 +320,7 @@ public sealed class AuditTrail : IAsyncDisposable
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = Build(pending);
+                var e = Build(pending, _buffer, _json, cachedTime: true);
                 Remember(e);
                 // Started together, the appends share the log's group commits instead of one commit each.
                 appends.Add(_log.AppendAsync(e.Utf8Json).AsTask());
@@ -330,19 +376,18 @@ public sealed class AuditTrail : IAsyncDisposable
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HasContextMember = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonWriterOptions JsonWriterSettings = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly Utf8JsonWriter _json = new(Stream.Null, JsonWriterSettings);
 
-    private AuditEvent Build(PendingEvent p)
+    /// <param name="cachedTime">Only the writer thread may use the per-second timestamp cache.</param>
+    private AuditEvent Build(PendingEvent p, ArrayBufferWriter<byte> buffer, Utf8JsonWriter w, bool cachedTime)
     {
         var call = p.Call;
         var identity = call.Caller.Identity;
         var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
-        var eventId = NewId();
+        var eventId = p.EventId ?? NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
-        // One buffer and writer, reused: only the writer thread builds events.
-        var buffer = _buffer;
         buffer.ResetWrittenCount();
-        var w = _json;
         w.Reset(buffer);
         {
             w.WriteStartObject();
@@ -359,7 +404,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 w.WriteString("invokedBy", via);
             }
             w.WriteEndObject();
-            w.WriteString("eventTime", EventTime(p.Time));
+            w.WriteString("eventTime", cachedTime ? EventTime(p.Time) : FormatTime(p.Time));
             w.WriteString("eventSource", "kms.amazonaws.com");
             w.WriteString("eventName", call.Operation);
             w.WriteString("awsRegion", _region);
@@ -408,6 +453,8 @@ public sealed class AuditTrail : IAsyncDisposable
         return new Guid(bytes).ToString();
     }
 
+    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private long _timeSecond = -1;
     private string _timeText = "";
 
@@ -417,7 +464,7 @@ public sealed class AuditTrail : IAsyncDisposable
         var second = time.ToUnixTimeSeconds();
         if (second != _timeSecond)
         {
-            _timeText = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            _timeText = FormatTime(time);
             _timeSecond = second;
         }
         return _timeText;

@@ -81,8 +81,9 @@ public static class CreateKey
             Tags = request.Tags?.Select(t => new KmsTag(t.TagKey, t.TagValue)).ToList() ?? [],
             Materials = origin == Origins.External ? [] : [call.Kms.Vault.Generate(keyId, spec)],
         };
-        await call.Kms.Store.PutKeyAsync(key, call.CancellationToken);
+        // Touched first: the audit event written with the key (the outbox) names it as its resource.
         call.Touch(key);
+        await call.Kms.Store.PutKeyAsync(key, call.CancellationToken);
         return new CreateKeyResponse(KeyMetadata.From(key));
     }
 }

@@ -16,7 +16,7 @@ namespace SseSim.Server.Tests.Durability;
 /// The crash harness: the real server binary under concurrent load from real clients (AWSSDK.S3 PUTs and multipart
 /// uploads, AWSSDK.KeyManagementService mutations, an NBD writer that FLUSHes), killed with SIGKILL at a random moment,
 /// restarted on the same data dir, and checked, many times over. <c>SSESIM_CRASH_CYCLES</c> sets the number of
-/// cycles (default 8) and <c>SSESIM_CRASH_SEED</c> replays a schedule; the seed is printed.
+/// cycles (default 6) and <c>SSESIM_CRASH_SEED</c> replays a schedule; the seed is printed.
 /// </summary>
 public sealed class CrashCycleTests(ITestOutputHelper output)
 {
@@ -27,7 +27,7 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
     [Fact]
     public async Task Acknowledged_state_survives_repeated_kill_9_under_concurrent_load()
     {
-        var cycles = int.TryParse(Environment.GetEnvironmentVariable("SSESIM_CRASH_CYCLES"), out var c) && c > 0 ? c : 8;
+        var cycles = int.TryParse(Environment.GetEnvironmentVariable("SSESIM_CRASH_CYCLES"), out var c) && c > 0 ? c : 6;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("SSESIM_CRASH_SEED"), out var s) ? s : Random.Shared.Next();
         output.WriteLine($"crash harness: SSESIM_CRASH_SEED={seed}, {cycles} cycles");
         var rng = new Random(seed);
