@@ -94,6 +94,7 @@ public sealed partial class ObjectStore : IDisposable
         {
             live.Add(Records.Deserialize<PartRecord>(value).BodyId);
         }
+        live.UnionWith(SystemBlobBodies());
         return await _bodies.CleanupAsync(live.Contains, cancellationToken).ConfigureAwait(false);
     }
 

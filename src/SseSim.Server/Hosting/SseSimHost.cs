@@ -71,11 +71,10 @@ public static class SseSimHost
         });
         builder.Services.AddSingleton<S3Endpoint>();
         builder.Services.AddSingleton(_ => new FasterBlockStore(Path.Combine(options.DataDir, "blocks")));
-        builder.Services.AddSingleton(_ => new SnapshotBlocks(new FasterBlockStore(Path.Combine(options.DataDir, "snapshots"))));
         builder.Services.AddSingleton(sp => new VolumeService(
             sp.GetRequiredService<IStorageProvider>().OpenTable("ebs"),
             sp.GetRequiredService<FasterBlockStore>(),
-            new BlockStoreSnapshotStore(sp.GetRequiredService<SnapshotBlocks>().Store),
+            new ObjectStoreSnapshotBlocks(sp.GetRequiredService<ObjectStore>()),
             new KmsDataKeyService(sp.GetRequiredService<KmsService>()),
             time,
             new VolumeServiceOptions { EnforceVolumeLimits = options.VolumeLimits }));
@@ -114,12 +113,4 @@ public sealed class NbdHost(Nbd.NbdServer server) : IAsyncDisposable
     public Nbd.NbdServer Server { get; } = server;
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
-}
-
-/// <summary>The snapshot block store, a second FASTER block store kept apart from live volume blocks.</summary>
-public sealed class SnapshotBlocks(FasterBlockStore store) : IAsyncDisposable
-{
-    public FasterBlockStore Store { get; } = store;
-
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
 }
