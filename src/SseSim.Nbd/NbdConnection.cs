@@ -10,21 +10,24 @@ namespace SseSim.Nbd;
 /// <summary>One client: handshake, then requests served in order with simple replies.</summary>
 internal sealed class NbdConnection
 {
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
     private readonly INbdExportProvider _exports;
     private readonly CancellationTokenSource _cts;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _noZeroes;
 
     public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping)
+        : this(new NetworkStream(socket, ownsSocket: true), exports, serverStopping) => _socket = socket;
+
+    /// <summary>Serves a connection over any duplex stream (the fuzz harness drives the protocol in memory).</summary>
+    internal NbdConnection(Stream stream, INbdExportProvider exports, CancellationToken serverStopping)
     {
-        _socket = socket;
         _exports = exports;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         // Small segments: the reader buffers at most one request (≤ 32 MiB payload) beyond what is consumed.
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -38,7 +41,7 @@ internal sealed class NbdConnection
         try
         {
             _cts.Cancel();
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket?.Shutdown(SocketShutdown.Both);
         }
         catch (Exception e) when (e is ObjectDisposedException or SocketException)
         {
@@ -245,8 +248,11 @@ internal sealed class NbdConnection
                     {
                         if (length > MaxPayload)
                         {
-                            // Cannot skip an oversized payload without buffering it: drop the client.
-                            return;
+                            // proto.md lets the server refuse an oversized request without disconnecting: the payload
+                            // is read through a bounded buffer and dropped, then the request fails with EINVAL.
+                            await SkipAsync(length, ct);
+                            await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
+                            break;
                         }
                         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
                         try
@@ -334,6 +340,21 @@ internal sealed class NbdConnection
             _writer.Write(data.Span);
         }
         await _writer.FlushAsync(ct);
+    }
+
+    private async ValueTask SkipAsync(long count, CancellationToken ct)
+    {
+        while (count > 0)
+        {
+            var read = await _reader.ReadAsync(ct);
+            var take = Math.Min(read.Buffer.Length, count);
+            _reader.AdvanceTo(read.Buffer.GetPosition(take));
+            count -= take;
+            if (count > 0 && read.IsCompleted)
+            {
+                throw new EndOfStreamException("NBD client closed the connection mid-message.");
+            }
+        }
     }
 
     private async ValueTask<byte[]> ReadExactAsync(int count, CancellationToken ct)

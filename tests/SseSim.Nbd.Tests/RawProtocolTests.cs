@@ -152,6 +152,21 @@ public sealed class RawProtocolTests : IAsyncLifetime
         Assert.Equal(0, await _stream.ReadAsync(new byte[1]));
     }
 
+    /// <summary>
+    /// Requests over the 32 MiB maximum payload fail with EINVAL and the connection keeps working: a write's payload is
+    /// read through a bounded buffer and dropped (proto.md: EOVERFLOW only for reads with NBD_CMD_FLAG_DF).
+    /// </summary>
+    [Fact]
+    public async Task Requests_over_32_MiB_get_EINVAL_and_the_connection_survives()
+    {
+        await GoAsync();
+        const uint Over = (32 * 1024 * 1024) + 4096;
+        Assert.Equal(22u, (await RequestAsync(0, 0, Over)).Error);
+        Assert.Equal(22u, (await RequestAsync(1, 0, Over, new byte[Over])).Error);
+        Assert.Equal(0u, (await RequestAsync(1, 0, 4, [5, 6, 7, 8])).Error);
+        Assert.Equal(new byte[] { 5, 6, 7, 8 }, (await RequestAsync(0, 0, 4, expectData: true)).Data);
+    }
+
     [Fact]
     public async Task Oversized_option_drops_the_client()
     {

@@ -44,6 +44,7 @@ public sealed class RootKey : IDisposable
             }
             File.Move(temp, path);
         }
+        CheckPermissions(path);
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length != 32)
         {
@@ -51,6 +52,26 @@ public sealed class RootKey : IDisposable
             throw new InvalidOperationException($"{path} is not a 32-byte root key.");
         }
         return new RootKey(SecretBytes.TakeFrom(bytes));
+    }
+
+    /// <summary>
+    /// Refuses a root key file that group or others can read or write, as ssh refuses a private key: whoever reads it
+    /// can unseal every KMS key (docs/security.md#key-material).
+    /// </summary>
+    public static void CheckPermissions(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        const UnixFileMode Loose = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & Loose) != 0)
+        {
+            throw new InvalidOperationException(
+                $"{path} is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the root key must be owner-only: chmod 600 {path}");
+        }
     }
 
     public byte[] Seal(ReadOnlySpan<byte> material, string keyId, string materialId)

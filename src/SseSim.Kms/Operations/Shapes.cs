@@ -129,8 +129,14 @@ public static class Validate
             return;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in tags)
+        for (var i = 0; i < tags.Count; i++)
         {
+            var t = tags[i];
+            // Both members are required by the model; JSON can still leave them out (found by the KmsRequest fuzz target).
+            if (t is null || t.TagKey is null || t.TagValue is null)
+            {
+                throw KmsException.ConstraintViolation("null", $"tags.{i + 1}.member.{(t?.TagKey is null ? "tagKey" : "tagValue")}", "not be null");
+            }
             Length(t.TagKey, "tags.member.tagKey", 1, 128);
             Length(t.TagValue, "tags.member.tagValue", 0, 256);
             if (t.TagKey.StartsWith("aws:", StringComparison.Ordinal))

@@ -1,6 +1,5 @@
 using System.Security;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.WebUtilities;
 using SseSim.Core.Aws;
 using SseSim.Server.Auth;
 using SseSim.Server.Hosting;
@@ -47,16 +46,11 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
     {
         var requestId = Guid.NewGuid().ToString();
         var request = context.Request;
-        byte[] body;
-        using (var buffer = new MemoryStream())
+        var body = await ReadBoundedAsync(request, context.RequestAborted);
+        if (body is null)
         {
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            if (buffer.Length > MaxForm)
-            {
-                await WriteErrorAsync(context, "InvalidParameterValue", "Request too large.", 400, requestId);
-                return;
-            }
-            body = buffer.ToArray();
+            await WriteErrorAsync(context, "InvalidParameterValue", "Request too large.", 400, requestId);
+            return;
         }
 
         var auth = verifier.Verify(request, SigV4Verifier.Hex(SHA256.HashData(body)));
@@ -75,18 +69,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
             return;
         }
 
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in request.Query)
-        {
-            parameters[k] = v.ToString();
-        }
-        if (body.Length > 0)
-        {
-            foreach (var (k, v) in QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)))
-            {
-                parameters[k] = v.ToString();
-            }
-        }
+        var parameters = Ec2Request.ParseParameters(request.Query, body);
         var action = parameters.GetValueOrDefault("Action") ?? "";
         if (!Actions.TryGetValue(action, out var handler))
         {
@@ -109,6 +92,27 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);
+    }
+
+    /// <summary>The whole body, or null once it passes MaxForm (read no further: a hostile client cannot make us buffer more).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxForm)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxForm)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     public static async Task WriteErrorAsync(HttpContext context, string code, string message, int status, string requestId)

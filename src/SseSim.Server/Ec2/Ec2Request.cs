@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using SseSim.Volumes;
 
 namespace SseSim.Server.Ec2;
@@ -7,6 +9,24 @@ namespace SseSim.Server.Ec2;
 public sealed class Ec2Request(IReadOnlyDictionary<string, string> parameters)
 {
     public IReadOnlyDictionary<string, string> Parameters { get; } = parameters;
+
+    /// <summary>The query string's parameters, then the form body's (which win), as EC2 merges them.</summary>
+    public static Dictionary<string, string> ParseParameters(IEnumerable<KeyValuePair<string, StringValues>> query, byte[] body)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in query)
+        {
+            parameters[k] = v.ToString();
+        }
+        if (body.Length > 0)
+        {
+            foreach (var (k, v) in QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body)))
+            {
+                parameters[k] = v.ToString();
+            }
+        }
+        return parameters;
+    }
 
     public string? String(string name) => Parameters.TryGetValue(name, out var v) ? v : null;
 

@@ -26,12 +26,28 @@ public static class KmsJson
     /// <summary>Timestamps are epoch seconds as JSON numbers, possibly fractional.</summary>
     private sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
     {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        // Any malformed or out-of-range timestamp is a JsonException, so the endpoint answers SerializationException
+        // (a FormatException or ArgumentOutOfRangeException here was a 500; found by the KMS structural fuzz test).
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            JsonTokenType.Number => DateTimeOffset.FromUnixTimeMilliseconds((long)(reader.GetDouble() * 1000)),
-            JsonTokenType.String => DateTimeOffset.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-            _ => throw new JsonException("Expected a timestamp."),
-        };
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Number:
+                    var seconds = reader.GetDouble();
+                    if (double.IsFinite(seconds) && seconds * 1000 is >= -62135596800000 and <= 253402300799000)
+                    {
+                        return DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+                    }
+                    break;
+                case JsonTokenType.String:
+                    if (DateTimeOffset.TryParse(reader.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                    {
+                        return parsed;
+                    }
+                    break;
+            }
+            throw new JsonException("Expected a timestamp.");
+        }
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteNumberValue(Math.Round(value.ToUnixTimeMilliseconds() / 1000.0, 3));

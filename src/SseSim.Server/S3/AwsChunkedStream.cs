@@ -211,6 +211,11 @@ internal sealed class AwsChunkedStream : ReadOnlyPipeStream
                 else
                 {
                     _trailerLines.Append(name).Append(':').Append(value).Append('\n');
+                    if (_trailerLines.Length > MaxLine)
+                    {
+                        // Each line is bounded; so is their number, or a client could grow this buffer forever.
+                        throw Malformed();
+                    }
                     if (name == _trailerName)
                     {
                         _trailerValue = value;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Xml.Linq;
 using SseSim.Objects;
 
 namespace SseSim.Server.S3;
@@ -9,19 +10,7 @@ internal static class CompleteMultipartUpload
     public static async Task HandleAsync(S3Call call)
     {
         var customer = S3Headers.CustomerKey(call, copySource: false);
-        var body = await S3Xml.ReadAsync(call);
-        if (body is null || body.Name.LocalName != "CompleteMultipartUpload")
-        {
-            throw S3Errors.MalformedXml();
-        }
-        var parts = body.Children("Part").Select(p =>
-        {
-            var number = p.ChildValue("PartNumber");
-            var etag = p.ChildValue("ETag");
-            return number is null || etag is null || !int.TryParse(number.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                ? throw S3Errors.MalformedXml()
-                : new CompletedPart(n, etag.Trim());
-        }).ToList();
+        var parts = ParseParts(await S3Xml.ReadAsync(call));
         var result = await call.Store.CompleteMultipartUploadAsync(call.Caller,
             new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts) { CustomerKey = customer }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
@@ -32,5 +21,22 @@ internal static class CompleteMultipartUpload
             w.WriteElementString("Key", result.Key);
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
         });
+    }
+
+    /// <summary>The &lt;Part&gt; list of the request body; anything else is MalformedXML.</summary>
+    public static List<CompletedPart> ParseParts(XElement? body)
+    {
+        if (body is null || body.Name.LocalName != "CompleteMultipartUpload")
+        {
+            throw S3Errors.MalformedXml();
+        }
+        return body.Children("Part").Select(p =>
+        {
+            var number = p.ChildValue("PartNumber");
+            var etag = p.ChildValue("ETag");
+            return number is null || etag is null || !int.TryParse(number.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? throw S3Errors.MalformedXml()
+                : new CompletedPart(n, etag.Trim());
+        }).ToList();
     }
 }

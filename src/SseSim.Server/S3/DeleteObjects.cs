@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace SseSim.Server.S3;
 
 /// <summary>POST /bucket?delete: &lt;Delete&gt;&lt;Quiet/&gt;&lt;Object&gt;&lt;Key/&gt;… → DeleteResult (Quiet lists errors only).</summary>
@@ -5,17 +7,7 @@ internal static class DeleteObjects
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var body = await S3Xml.ReadAsync(call);
-        if (body is null || body.Name.LocalName != "Delete")
-        {
-            throw S3Errors.MalformedXml();
-        }
-        var quiet = body.ChildValue("Quiet")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
-        var keys = body.Children("Object").Select(o => o.ChildValue("Key") ?? throw S3Errors.MalformedXml()).ToList();
-        if (keys.Count == 0)
-        {
-            throw S3Errors.MalformedXml();
-        }
+        var (quiet, keys) = Parse(await S3Xml.ReadAsync(call));
         var results = await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, keys, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
@@ -38,5 +30,21 @@ internal static class DeleteObjects
                 w.WriteEndElement();
             }
         });
+    }
+
+    /// <summary>Quiet and the object keys of a &lt;Delete&gt; body; anything else is MalformedXML.</summary>
+    public static (bool Quiet, List<string> Keys) Parse(XElement? body)
+    {
+        if (body is null || body.Name.LocalName != "Delete")
+        {
+            throw S3Errors.MalformedXml();
+        }
+        var quiet = body.ChildValue("Quiet")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
+        var keys = body.Children("Object").Select(o => o.ChildValue("Key") ?? throw S3Errors.MalformedXml()).ToList();
+        if (keys.Count == 0)
+        {
+            throw S3Errors.MalformedXml();
+        }
+        return (quiet, keys);
     }
 }

@@ -29,6 +29,14 @@ internal static class PutBucketPolicy
             await reader.CompleteAsync();
         }
         var json = text.ToString();
+        Validate(json);
+        await call.Store.PutBucketPolicyAsync(call.Caller, call.BucketName, json, call.Aborted);
+        call.Response.StatusCode = 204;
+    }
+
+    /// <summary>Parses the policy as enforcement will; any grammar problem is MalformedPolicy.</summary>
+    public static void Validate(string json)
+    {
         try
         {
             BucketPolicy.Parse(json);
@@ -37,7 +45,5 @@ internal static class PutBucketPolicy
         {
             throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and contain a Statement.", 400, e);
         }
-        await call.Store.PutBucketPolicyAsync(call.Caller, call.BucketName, json, call.Aborted);
-        call.Response.StatusCode = 204;
     }
 }

@@ -94,14 +94,21 @@ internal static class S3Xml
         {
             await reader.CompleteAsync();
         }
-        if (buffer.Length == 0)
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    /// <summary>Parses a request document (DTDs prohibited); empty gives null, anything not well-formed MalformedXML.</summary>
+    public static XElement? Parse(ReadOnlyMemory<byte> body)
+    {
+        if (body.Length == 0)
         {
             return null;
         }
         try
         {
-            buffer.Position = 0;
-            return XDocument.Load(buffer, LoadOptions.None).Root;
+            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            return XDocument.Load(reader, LoadOptions.None).Root;
         }
         catch (XmlException)
         {
