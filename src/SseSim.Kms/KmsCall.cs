@@ -20,6 +20,9 @@ public sealed class KmsCall(KmsService kms, Caller caller, string operation, Can
     public DateTimeOffset Now => Kms.Time.GetUtcNow();
     public IReadOnlyList<KmsKey> TouchedKeys => _keys;
 
+    /// <summary>The CloudTrail eventID recorded for this call, once it has finished.</summary>
+    public string? AuditEventId { get; internal set; }
+
     /// <summary>The encryption context of the request, for the audit's requestParameters and policy conditions.</summary>
     public EncryptionContext? Context { get; set; }
 

@@ -1,7 +1,12 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using SseSim.Core.Aws;
 using SseSim.Core.Crypto;
 using SseSim.Core.Keys;
 using SseSim.Core.Secrets;
+using SseSim.Core.Tracing;
+using SseSim.Kms.Crypto;
 using SseSim.Kms.Model;
 using SseSim.Kms.Operations;
 
@@ -17,14 +22,14 @@ public sealed class KmsDataKeyService(KmsService kms) : IDataKeyService
     public async Task<string> ResolveKeyArnAsync(Caller caller, string keyId, CancellationToken cancellationToken = default)
     {
         // Services resolve keys with DescribeKey, which also creates alias/aws/* keys on first use.
-        var response = await Run(caller, "DescribeKey", new DescribeKeyRequest { KeyId = keyId }, DescribeKey.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "DescribeKey", new DescribeKeyRequest { KeyId = keyId }, DescribeKey.ExecuteAsync, null, r => (r.KeyMetadata.Arn, null), cancellationToken);
         return response.KeyMetadata.Arn!;
     }
 
     public async Task<DataKey> GenerateDataKeyAsync(Caller caller, string keyId, EncryptionContext context, int numberOfBytes = 32, CancellationToken cancellationToken = default)
     {
         var request = new GenerateDataKeyRequest { KeyId = keyId, EncryptionContext = context, NumberOfBytes = numberOfBytes };
-        var response = await Run(caller, "GenerateDataKey", request, GenerateDataKey.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "GenerateDataKey", request, GenerateDataKey.ExecuteAsync, context, r => (r.KeyId, r.CiphertextBlob), cancellationToken);
         return new DataKey(response.Plaintext, response.CiphertextBlob, response.KeyId);
     }
 
@@ -32,7 +37,7 @@ public sealed class KmsDataKeyService(KmsService kms) : IDataKeyService
         int numberOfBytes = 32, CancellationToken cancellationToken = default)
     {
         var request = new GenerateDataKeyWithoutPlaintextRequest { KeyId = keyId, EncryptionContext = context, NumberOfBytes = numberOfBytes };
-        var response = await Run(caller, "GenerateDataKeyWithoutPlaintext", request, GenerateDataKeyWithoutPlaintext.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "GenerateDataKeyWithoutPlaintext", request, GenerateDataKeyWithoutPlaintext.ExecuteAsync, context, r => (r.KeyId, r.CiphertextBlob), cancellationToken);
         return (response.CiphertextBlob, response.KeyId);
     }
 
@@ -40,7 +45,7 @@ public sealed class KmsDataKeyService(KmsService kms) : IDataKeyService
         IReadOnlyList<string>? grantTokens = null, CancellationToken cancellationToken = default)
     {
         var request = new DecryptRequest { CiphertextBlob = ciphertextBlob, EncryptionContext = context, KeyId = keyId, GrantTokens = grantTokens };
-        var response = await Run(caller, "Decrypt", request, Decrypt.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "Decrypt", request, Decrypt.ExecuteAsync, context, r => (r.KeyId, ciphertextBlob), cancellationToken);
         return response.Plaintext;
     }
 
@@ -54,7 +59,7 @@ public sealed class KmsDataKeyService(KmsService kms) : IDataKeyService
             DestinationKeyId = destinationKeyId,
             DestinationEncryptionContext = destinationContext,
         };
-        var response = await Run(caller, "ReEncrypt", request, ReEncrypt.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "ReEncrypt", request, ReEncrypt.ExecuteAsync, destinationContext, r => (r.KeyId, r.CiphertextBlob), cancellationToken);
         return (response.CiphertextBlob, response.KeyId);
     }
 
@@ -70,26 +75,78 @@ public sealed class KmsDataKeyService(KmsService kms) : IDataKeyService
             Constraints = encryptionContextSubset is null ? null
                 : new GrantConstraints { EncryptionContextSubset = new Dictionary<string, string>(encryptionContextSubset, StringComparer.Ordinal) },
         };
-        var response = await Run(caller, "CreateGrant", request, CreateGrant.ExecuteAsync, cancellationToken);
+        var response = await Run(caller, "CreateGrant", request, CreateGrant.ExecuteAsync,
+            encryptionContextSubset is null ? null : EncryptionContext.From(encryptionContextSubset), _ => (keyId, null), cancellationToken,
+            $"grantee {granteePrincipal}, operations {string.Join(",", operations)}");
         return (response.GrantId, response.GrantToken);
     }
 
     public async Task RetireGrantAsync(Caller caller, string keyId, string grantId, CancellationToken cancellationToken = default)
     {
-        await Run(caller, "RetireGrant", new RetireGrantRequest { KeyId = keyId, GrantId = grantId }, RetireGrant.ExecuteAsync, cancellationToken);
+        await Run(caller, "RetireGrant", new RetireGrantRequest { KeyId = keyId, GrantId = grantId }, RetireGrant.ExecuteAsync, null, _ => (keyId, null), cancellationToken,
+            $"grant {grantId}");
     }
 
+    /// <summary>
+    /// Runs the operation and, when a trace is active, records one step citing the audit event: the key ARN, the
+    /// encryption context and the key-material version named in the wrapped key's header. Never the key bytes.
+    /// </summary>
     private async Task<TResponse> Run<TRequest, TResponse>(Caller caller, string operation, TRequest request,
-        Func<KmsCall, TRequest, ValueTask<TResponse>> handler, CancellationToken cancellationToken)
+        Func<KmsCall, TRequest, ValueTask<TResponse>> handler, EncryptionContext? context, Func<TResponse, (string? KeyArn, byte[]? Blob)> describe,
+        CancellationToken cancellationToken, string? note = null)
         where TRequest : class
     {
+        var trace = Tracer.Current;
+        var call = new KmsCall(kms, caller, operation, cancellationToken);
+        var started = trace is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
-            return await kms.InvokeAsync(caller, operation, request, handler, cancellationToken);
+            var response = await kms.InvokeAsync(call, request, handler);
+            if (trace is not null)
+            {
+                var (keyArn, blob) = describe(response);
+                RecordStep(trace, call, operation, context, keyArn, blob, started, null, note);
+            }
+            return response;
         }
         catch (KmsException e)
         {
+            if (trace is not null)
+            {
+                RecordStep(trace, call, operation, context, call.TouchedKeys.Count > 0 ? call.TouchedKeys[0].Arn : null, null, started, e.ErrorType, note);
+            }
             throw new KeyServiceException(e.ErrorType, e.Message);
         }
+    }
+
+    private static void RecordStep(FlowTrace trace, KmsCall call, string operation, EncryptionContext? context, string? keyArn, byte[]? blob,
+        long started, string? error, string? note)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["operation"] = operation };
+        if (keyArn is not null)
+        {
+            fields["keyArn"] = keyArn;
+        }
+        if (context is { Count: > 0 })
+        {
+            fields["encryptionContext"] = JsonSerializer.Serialize(context.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        }
+        if (blob is not null && CiphertextBlob.TryParseHeader(blob, out _, out var materialId))
+        {
+            fields["keyMaterialId"] = materialId;
+            fields["wrappedKeyBytes"] = blob.Length.ToString(CultureInfo.InvariantCulture);
+        }
+        if (call.ViaService is { } via)
+        {
+            fields["viaService"] = via;
+        }
+        if (error is not null)
+        {
+            fields["errorCode"] = error;
+        }
+        var detail = error is null
+            ? $"KMS {operation}{(keyArn is null ? "" : " with " + keyArn)}{(note is null ? "" : "; " + note)}"
+            : $"KMS {operation} refused: {error}";
+        trace.Add("kms:" + operation, detail, call.AuditEventId, Stopwatch.GetElapsedTime(started), fields);
     }
 }

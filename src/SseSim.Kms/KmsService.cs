@@ -51,6 +51,15 @@ public sealed class KmsService : IAsyncDisposable
         where TRequest : class
     {
         var call = new KmsCall(this, caller, operation, cancellationToken);
+        return await InvokeAsync(call, request, handler);
+    }
+
+    /// <summary>Runs <paramref name="call"/>; afterwards <see cref="KmsCall.AuditEventId"/> names its audit event, success or failure.</summary>
+    public async Task<TResponse> InvokeAsync<TRequest, TResponse>(KmsCall call, TRequest request, Func<KmsCall, TRequest, ValueTask<TResponse>> handler)
+        where TRequest : class
+    {
+        var operation = call.Operation;
+        var cancellationToken = call.CancellationToken;
         TResponse response;
         string? eventId = null;
         var wrote = false;
@@ -86,6 +95,9 @@ public sealed class KmsService : IAsyncDisposable
         }
         // A mutation is acknowledged only once its audit event is durable too, so after a crash every acknowledged
         // change has its event (and the outbox copy covers a crash between the change and the event).
+        // The id is fixed here, not in the background writer, so S3 and EBS traces can cite the event.
+        eventId ??= AuditTrail.NewEventId();
+        call.AuditEventId = eventId;
         var audited = Audit.Record(call, request, null, eventId);
         if (!audited.IsCompleted)
         {
@@ -108,7 +120,8 @@ public sealed class KmsService : IAsyncDisposable
     /// <summary>A call that failed after a write logs its failure under the outbox event's id, which then supersedes it.</summary>
     private void RecordFailure(KmsCall call, object request, KmsException error, string? outboxEventId)
     {
-        _ = Audit.Record(call, request, error, outboxEventId);
+        call.AuditEventId = outboxEventId ?? AuditTrail.NewEventId();
+        _ = Audit.Record(call, request, error, call.AuditEventId);
         if (outboxEventId is not null)
         {
             Store.SettleOutbox(outboxEventId);

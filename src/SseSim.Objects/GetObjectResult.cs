@@ -50,6 +50,7 @@ public sealed class GetObjectResult : IDisposable
         var remaining = ContentLength;
         long partStart = 0;
         long written = 0;
+        long segments = 0;
         foreach (var part in _record.Parts)
         {
             var partEnd = partStart + part.Size;
@@ -59,6 +60,7 @@ public sealed class GetObjectResult : IDisposable
             {
                 var offsetInPart = Math.Max(0, start - partStart);
                 var length = Math.Min(part.Size - offsetInPart, remaining);
+                segments += SegmentLayout.MapRange(part.Size, offsetInPart, length, _store.SegmentSize).SegmentCount;
                 var binding = new EnvelopeBinding(Object.Bucket, _record.Key, _record.InstanceId, _record.Multipart ? part.PartNumber : 0);
                 var body = await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
@@ -81,11 +83,16 @@ public sealed class GetObjectResult : IDisposable
                 break;
             }
         }
+        ObjectTrace.Segments("decrypt", written, segments, _store.SegmentSize);
         return written;
     }
 
     public void Dispose()
     {
+        if (!_disposed)
+        {
+            ObjectTrace.KeyZeroed();
+        }
         _disposed = true;
         _dataKey.Dispose();
     }

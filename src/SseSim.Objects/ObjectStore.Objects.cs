@@ -19,6 +19,7 @@ public sealed partial class ObjectStore
         {
             var bucket = LoadBucket(request.Bucket);
             ValidateKey(request.Key);
+            ObjectTrace.Request(caller, "PutObject", request.Bucket, request.Key);
             using var plan = ResolvePlan(bucket, request.Encryption);
             var instanceId = NewId();
             var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, instanceId, cancellationToken).ConfigureAwait(false);
@@ -28,6 +29,7 @@ public sealed partial class ObjectStore
                 body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption,
                     plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
             }
+            ObjectTrace.KeyZeroed();
             var record = new ObjectRecord
             {
                 Key = request.Key,
@@ -43,6 +45,7 @@ public sealed partial class ObjectStore
                 Owner = caller.AccountId,
             };
             await CommitObjectAsync(request.Bucket, record, [], cancellationToken).ConfigureAwait(false);
+            ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
             return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue);
         }
         finally
@@ -55,6 +58,7 @@ public sealed partial class ObjectStore
     public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
         var (record, info, offset, length, range) = Prepare(request);
+        ObjectTrace.Request(caller, "GetObject", request.Bucket, request.Key);
         var dataKey = await OpenDataKeyAsync(caller, record.Encryption, request.Bucket, record.Key, record.InstanceId, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         return new GetObjectResult(this, record, info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, dataKey, offset, length, range);
     }

@@ -239,6 +239,7 @@ public sealed partial class ObjectStore : IDisposable
             case SseMode.SseS3:
                 {
                     var dk = SecretBytes.Random(32);
+                    ObjectTrace.KeyInMemory(new EncryptionRecord { Mode = SseMode.SseS3 });
                     return (new EncryptionRecord { Mode = SseMode.SseS3, WrappedKey = SseS3KeyWrap.Wrap(_masterKey, dk, binding) }, dk);
                 }
             case SseMode.SseC:
@@ -262,13 +263,19 @@ public sealed partial class ObjectStore : IDisposable
                 KmsContext = ctx,
                 ClientContext = plan.ClientContextHeader,
             };
+            ObjectTrace.KeyInMemory(record);
             return (record, dataKey.Plaintext);
         }
 
         var bucketCtx = KmsContext(plan.ClientContext, BucketArn(bucket));
         var requester = caller.Identity.Arn;
         var scope = BucketKeyCache.EncryptScope(bucket, plan.KmsKeyId!, requester, EncryptionContext.From(bucketCtx).Canonicalize());
-        if (!_bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn))
+        if (_bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn))
+        {
+            ObjectTrace.Step("bucket-key:cache-hit", "S3 Bucket Key found in the front end's cache: KMS GenerateDataKey skipped",
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["keyArn"] = keyArn });
+        }
+        else
         {
             using var generated = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(bucketCtx), 32, cancellationToken)).ConfigureAwait(false);
             _bucketKeys.AddGenerated(scope, BucketKeyCache.DecryptScope(requester, generated.CiphertextBlob), generated.Plaintext, generated.CiphertextBlob, generated.KeyArn);
@@ -289,6 +296,7 @@ public sealed partial class ObjectStore : IDisposable
                 BucketKey = true,
                 BucketKeySalt = salt,
             };
+            ObjectTrace.KeyInMemory(record);
             return (record, DeriveFromBucketKey(bucketKey, salt, binding));
         }
     }
@@ -313,8 +321,10 @@ public sealed partial class ObjectStore : IDisposable
         switch (record.Mode)
         {
             case SseMode.SseS3:
+                ObjectTrace.KeyInMemory(record);
                 return SseS3KeyWrap.Unwrap(_masterKey, record.WrappedKey!, binding);
             case SseMode.SseC:
+                ObjectTrace.KeyInMemory(record);
                 return CheckCustomerKey(record, customer);
             default:
                 break;
@@ -323,16 +333,24 @@ public sealed partial class ObjectStore : IDisposable
         var ctx = EncryptionContext.From(record.KmsContext);
         if (!record.BucketKey)
         {
-            return await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
+            var plain = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
+            ObjectTrace.KeyInMemory(record);
+            return plain;
         }
         var scope = BucketKeyCache.DecryptScope(caller.Identity.Arn, record.WrappedKey!);
-        if (!_bucketKeys.TryGetForDecrypt(scope, out var bucketKey))
+        if (_bucketKeys.TryGetForDecrypt(scope, out var bucketKey))
+        {
+            ObjectTrace.Step("bucket-key:cache-hit", "S3 Bucket Key found in the front end's cache: KMS Decrypt skipped",
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["keyArn"] = record.KmsKeyArn! });
+        }
+        else
         {
             bucketKey = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
             _bucketKeys.AddDecrypted(scope, bucketKey, record.WrappedKey!, record.KmsKeyArn!);
         }
         using (bucketKey)
         {
+            ObjectTrace.KeyInMemory(record);
             return DeriveFromBucketKey(bucketKey, record.BucketKeySalt!, binding);
         }
     }
@@ -445,6 +463,7 @@ public sealed partial class ObjectStore : IDisposable
             }
             var etag = Convert.ToHexStringLower(cipherMd5 is null ? md5! : cipherMd5.GetHashAndReset());
             var bodyId = await pending.CommitAsync(cancellationToken).ConfigureAwait(false);
+            ObjectTrace.Segments("encrypt", result.PlaintextLength, SegmentLayout.SegmentCount(result.PlaintextLength, _options.SegmentSize), _options.SegmentSize);
             return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue);
         }
     }

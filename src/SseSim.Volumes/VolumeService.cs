@@ -4,6 +4,7 @@ using SseSim.Core.Crypto;
 using SseSim.Core.Keys;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
+using SseSim.Core.Tracing;
 using SseSim.Nbd;
 using SseSim.Volumes.Blocks;
 using SseSim.Volumes.Snapshots;
@@ -192,6 +193,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             }
 
             var volumeId = AwsIds.New("vol");
+            TraceRequest(caller, "CreateVolume", volumeId, encrypted ? ", encrypted" : ", unencrypted");
             var via = caller.Via(Ec2Service);
             string? keyArn = null;
             byte[]? wrapped = null;
@@ -264,6 +266,9 @@ public sealed partial class VolumeService : IAsyncDisposable
                 mutations.Add(new KvMutation(Keys.VolumeBase(volumeId), (LoadManifest(baseSnapshotId) ?? new Manifest()).Encode()));
             }
             await _kv.ApplyAsync(mutations, cancellationToken);
+            Tracer.Current?.Add("ebs:created", encrypted
+                ? "only the wrapped data key is stored with the volume; no plaintext key exists until attach"
+                : "unencrypted volume: no data key");
             return ToInfo(volume) with { State = "creating" };
         }
         finally
@@ -417,6 +422,7 @@ public sealed partial class VolumeService : IAsyncDisposable
                 throw Ec2Exception.InvalidParameter($"Invalid value '{device}' for unixDevice. Attachment point {device} is already in use");
             }
 
+            TraceRequest(caller, "AttachVolume", volumeId, $" to {instanceId} at {device}");
             var via = caller.Via(Ec2Service);
             string? grantId = null;
             SecretBytes? dataKey = null;
@@ -463,6 +469,9 @@ public sealed partial class VolumeService : IAsyncDisposable
                 throw;
             }
             runtime.Device = opened;
+            Tracer.Current?.Add(dataKey is null ? "nbd:export" : "key:in-memory", dataKey is null
+                ? $"NBD export '{volumeId}' opened (unencrypted volume)"
+                : $"256-bit volume data key held in memory while attached; NBD export '{volumeId}' opened, blocks sealed with AES-256-GCM");
             return new VolumeAttachmentInfo(volumeId, instanceId, device, "attaching", now, false);
         }
         finally
@@ -493,6 +502,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             }
             // Force only changes how a guest would see it; here both paths drop connections and zero the key.
             _ = force;
+            TraceRequest(caller, "DetachVolume", volumeId, $" from {volume.Attachment.InstanceId}");
             return await DetachLockedAsync(caller, volume, cancellationToken);
         }
         finally
@@ -507,8 +517,10 @@ public sealed partial class VolumeService : IAsyncDisposable
         var runtime = Runtime(volume);
         if (runtime.Device is { } opened)
         {
+            var hadKey = opened.DataKey is not null;
             opened.Close();
             runtime.Device = null;
+            Tracer.Current?.Add(hadKey ? "key:zeroed" : "nbd:closed", hadKey ? "NBD export closed; volume data key zeroed in memory" : "NBD export closed");
         }
         await _blocks.FlushAsync(cancellationToken);
         if (attachment.GrantId is not null)

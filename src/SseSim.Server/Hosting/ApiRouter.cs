@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SseSim.Core.Aws;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
+using SseSim.Server.Dashboard;
 using SseSim.Server.Ebs;
 using SseSim.Server.Ec2;
 using SseSim.Server.Kms;
@@ -13,7 +14,8 @@ namespace SseSim.Server.Hosting;
 /// One port, every API, routed the way a LocalStack user expects: by X-Amz-Target (KMS, CloudTrail),
 /// then by the SigV4 credential scope's service, then by path.
 /// </summary>
-public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3, Ec2Endpoint ec2, EbsEndpoint ebs)
+public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3, Ec2Endpoint ec2, EbsEndpoint ebs,
+    DashboardEndpoint dashboard)
 {
     private const string KmsTargetPrefix = "TrentService.";
     private const string CloudTrailTargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
@@ -26,6 +28,11 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
         if (request.Path.Equals("/_ssesim/health", StringComparison.Ordinal))
         {
             await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail", "s3", "ec2", "ebs" } });
+            return;
+        }
+        if (DashboardEndpoint.Matches(request.Path))
+        {
+            await dashboard.HandleAsync(context);
             return;
         }
 
@@ -43,17 +50,17 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
 
         if (Ec2Endpoint.Matches(request))
         {
-            await ec2.HandleAsync(context);
+            await dashboard.TracedAsync(context, ec2.HandleAsync);
             return;
         }
         if (EbsEndpoint.Matches(request))
         {
-            await ebs.HandleAsync(context);
+            await dashboard.TracedAsync(context, ebs.HandleAsync);
             return;
         }
 
         // Everything else is S3 (path-style or virtual-hosted), as on LocalStack.
-        await s3.HandleAsync(context);
+        await dashboard.TracedAsync(context, s3.HandleAsync);
     }
 
     private async Task HandleJsonAsync(HttpContext context, string operation, Func<HttpContext, string, Caller, byte[], Task> handler)

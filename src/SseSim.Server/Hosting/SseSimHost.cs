@@ -87,6 +87,10 @@ public static class SseSimHost
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
+        builder.Services.AddSingleton(new SseSim.Core.Tracing.TraceRecorder(time));
+        builder.Services.AddSingleton<Dashboard.DashboardAuth>();
+        builder.Services.AddSingleton<Dashboard.DashboardApi>();
+        builder.Services.AddSingleton<Dashboard.DashboardEndpoint>();
         builder.Services.AddSingleton<ApiRouter>();
 
         var app = builder.Build();
