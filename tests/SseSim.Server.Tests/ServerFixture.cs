@@ -16,6 +16,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public int NbdPort { get; private set; }
     public string[] ExtraArgs { get; init; } = [];
 
+    /// <summary>The running server's services, for tests that look behind the wire (never to change state).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync() => await StartAsync();
 
     public async Task StartAsync()
@@ -24,7 +27,7 @@ public sealed class ServerFixture : IAsyncLifetime
         await _app.StartAsync();
         NbdPort = _app.Services.GetRequiredService<NbdHost>().Server.LocalEndPoint.Port;
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        Endpoint = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        Endpoint = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
     }
 
     public async Task RestartAsync()
