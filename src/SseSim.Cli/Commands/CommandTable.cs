@@ -6,6 +6,7 @@ public static class CommandTable
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         new BenchCommand(),
+        new ExplainCommand(),
     ];
 
     public static ICliCommand? Find(string name) =>

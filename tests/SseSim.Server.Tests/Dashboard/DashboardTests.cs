@@ -6,9 +6,9 @@ using Amazon.S3.Model;
 using SseSim.Core.Aws;
 using SseSim.Core.Crypto;
 using SseSim.Kms;
-using ObjectStore = SseSim.Objects.ObjectStore;
 using SseSim.Server.Auth;
 using SseSim.Server.Tests.S3;
+using ObjectStore = SseSim.Objects.ObjectStore;
 
 namespace SseSim.Server.Tests.Dashboard;
 

@@ -6,6 +6,8 @@
   let lang = localStorage.getItem("ssesim.lang") === "ko" ? "ko" : "en";
   let activeTab = "keys";
   let auditTimer = null;
+  // SVG diagrams hold translated text; after a language switch they are drawn again.
+  const redraw = new Map();
 
   const t = (k) => (strings[lang] && strings[lang][k]) || strings.en[k] || k;
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -65,6 +67,7 @@
   }
 
   async function showKey(k) {
+    redraw.set("key", () => showKey(k));
     const box = $("#key-detail");
     box.replaceChildren(el("h3", { class: "mono" }, k.arn),
       fields([["col.type", i18n("type." + k.type)], ["col.spec", k.spec], ["col.usage", k.usage], ["col.state", k.state],
@@ -146,6 +149,7 @@
   }
 
   async function showObject(bucket, key) {
+    redraw.delete("object");
     const d = await get("objects/" + encodeURIComponent(bucket) + "/" + key.split("/").map(encodeURIComponent).join("/"));
     const box = $("#object-detail");
     if (!d) { box.replaceChildren(); return; }
@@ -162,6 +166,7 @@
   }
 
   async function showObjectFlow(bucket, key) {
+    redraw.set("object", () => showObjectFlow(bucket, key));
     const flow = await get("objects/" + encodeURIComponent(bucket) + "/" + key.split("/").map(encodeURIComponent).join("/") + "/flow");
     const target = $("#object-flow");
     if (!flow) { target.replaceChildren(i18n("o.noFlow", "p")); return; }
@@ -182,6 +187,7 @@
   }
 
   async function showVolumeFlow(volumeId) {
+    redraw.set("volume", () => showVolumeFlow(volumeId));
     const data = await get("volumes/" + encodeURIComponent(volumeId) + "/flow");
     const target = $("#volume-detail");
     if (!data) { target.replaceChildren(el("h3", { class: "mono" }, volumeId), i18n("o.noFlow", "p")); return; }
@@ -295,6 +301,7 @@
       lang = lang === "en" ? "ko" : "en";
       localStorage.setItem("ssesim.lang", lang);
       applyLanguage();
+      for (const again of redraw.values()) again().catch(console.error);
     });
     const form = $("#audit-filter");
     form.addEventListener("input", () => loadAudit().catch(console.error));
