@@ -6,6 +6,7 @@ using SseSim.Bench;
 // End-to-end figures come from `ssesim bench` (bench/run-e2e.sh runs every comparison). This project holds the
 // BenchmarkDotNet microbenchmarks (`-- --filter '*'`) and the plain-copy baseline server the e2e script starts:
 //   plain-copy-server [port]   Kestrel on 127.0.0.1:port (0: ephemeral, printed) until SIGTERM or Ctrl-C
+//   alloc [--write FILE]       bytes allocated per operation of every benchmark (the allocation budgets)
 if (args.FirstOrDefault() == "plain-copy-server")
 {
     var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
@@ -24,6 +25,10 @@ if (args.FirstOrDefault() == "plain-copy-server")
     });
     await stop.Task;
     return 0;
+}
+if (args.FirstOrDefault() == "alloc")
+{
+    return AllocationCases.Run(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(KmsBenchmarks).Assembly).Run(args);
 return 0;

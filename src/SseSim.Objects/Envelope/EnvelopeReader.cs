@@ -137,15 +137,30 @@ public static class EnvelopeReader
         return length;
     }
 
-    private static async ValueTask ReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Called once per segment: not an async method itself, so a read that completes synchronously allocates no state
+    /// machine in any build configuration (the steady-state per-segment allocation budget is 0 bytes).
+    /// </summary>
+    private static ValueTask ReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        try
+        var read = stream.ReadExactlyAsync(buffer, cancellationToken);
+        if (read.IsCompletedSuccessfully)
         {
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            read.GetAwaiter().GetResult();
+            return ValueTask.CompletedTask;
         }
-        catch (EndOfStreamException)
+        return AwaitReadAsync(read);
+
+        static async ValueTask AwaitReadAsync(ValueTask read)
         {
-            throw new EnvelopeException(EnvelopeErrorKind.Truncated, "envelope ended early");
+            try
+            {
+                await read.ConfigureAwait(false);
+            }
+            catch (EndOfStreamException)
+            {
+                throw new EnvelopeException(EnvelopeErrorKind.Truncated, "envelope ended early");
+            }
         }
     }
 }
