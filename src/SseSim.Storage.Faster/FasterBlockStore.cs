@@ -76,6 +76,10 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 _store.Recover();
             }
+            if (_options.SyncDirectoriesOnFlush)
+            {
+                DirectorySync.SyncTree(_directory);
+            }
         }
         catch
         {

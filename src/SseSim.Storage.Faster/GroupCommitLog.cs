@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using FASTER.core;
+using SseSim.Core.Storage;
 
 namespace SseSim.Storage.Faster;
 
@@ -89,6 +90,11 @@ internal sealed class GroupCommitLog : IAsyncDisposable
             _log?.Dispose();
             _device.Dispose();
             throw;
+        }
+        if (options.SyncDirectoriesOnCommit)
+        {
+            // Files FASTER created while opening (the first segment) get durable names before any commit relies on them.
+            DirectorySync.SyncTree(_directory);
         }
         _durableUntil = _log.CommittedUntilAddress;
         _committer = Task.Run(CommitLoopAsync);

@@ -14,11 +14,18 @@ public sealed class ServerProcess : IAsyncDisposable
     public int NbdPort { get; } = FreePort();
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
+    /// <summary>A command the server runs under (e.g. strace and its options); empty: run it directly.</summary>
+    public string[] Launcher { get; init; } = [];
+
+    /// <summary>The started process (the launcher's, when there is one).</summary>
+    public int? ProcessId => _process?.Id;
+
     public async Task StartAsync()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "SseSim.Server.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nbd-port", NbdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDir })
+        var command = new List<string>(Launcher) { "dotnet" };
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat([dll, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nbd-port", NbdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDir]))
         {
             psi.ArgumentList.Add(a);
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SseSim.Core.Secrets;
+using SseSim.Core.Storage;
 
 namespace SseSim.Kms.Crypto;
 
@@ -26,7 +27,7 @@ public sealed class RootKey : IDisposable
     /// <summary>Loads the root key from the data dir, creating it (owner-only permissions) on first start.</summary>
     public static RootKey LoadOrCreate(string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
+        DirectorySync.CreateDurable(dataDir);
         var path = Path.Combine(dataDir, FileName);
         if (!File.Exists(path))
         {
@@ -42,7 +43,8 @@ public sealed class RootKey : IDisposable
                 fs.Write(fresh.UnsafeExpose());
                 fs.Flush(flushToDisk: true);
             }
-            File.Move(temp, path);
+            // Without the directory fsync a power loss could keep sealed keys but lose the key that opens them.
+            DirectorySync.MoveDurable(temp, path);
         }
         CheckPermissions(path);
         var bytes = File.ReadAllBytes(path);

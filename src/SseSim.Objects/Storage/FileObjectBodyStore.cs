@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using SseSim.Core.Storage;
 
 namespace SseSim.Objects.Storage;
 
@@ -19,8 +19,8 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
         var root = Path.GetFullPath(dataDirectory);
         _bodies = Path.Combine(root, "bodies");
         _temp = Path.Combine(root, "tmp");
-        Directory.CreateDirectory(_bodies);
-        Directory.CreateDirectory(_temp);
+        DirectorySync.CreateDurable(_bodies);
+        DirectorySync.CreateDurable(_temp);
     }
 
     public ValueTask<IPendingBody> CreateAsync(CancellationToken cancellationToken = default)
@@ -115,10 +115,9 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
             var final = owner.PathOf(id);
-            var dir = Path.GetDirectoryName(final)!;
-            Directory.CreateDirectory(dir);
-            File.Move(tempPath, final);
-            DirectorySync.Fsync(dir);
+            // The fan-out directory may be new too: its entry in bodies/ must be durable before the body's is useful.
+            DirectorySync.CreateDurable(Path.GetDirectoryName(final)!);
+            DirectorySync.MoveDurable(tempPath, final);
             _committed = true;
             return id;
         }
@@ -132,38 +131,4 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
             }
         }
     }
-}
-
-/// <summary>fsync of a directory so a rename survives power loss; .NET has no managed API for it.</summary>
-internal static partial class DirectorySync
-{
-    public static void Fsync(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // NTFS journals renames; there is no directory handle fsync.
-        }
-        var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            return;
-        }
-        try
-        {
-            _ = FsyncNative(fd);
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync")]
-    private static partial int FsyncNative(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

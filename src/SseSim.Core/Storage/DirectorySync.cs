@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace SseSim.Storage.Faster;
+namespace SseSim.Core.Storage;
 
 /// <summary>
-/// Directory fsync. FASTER makes file contents durable (O_SYNC writes) but never fsyncs a directory, so the
-/// entry of a newly created segment, commit or checkpoint file can be lost on power failure (ebs.md 4.4).
+/// Directory fsync. Syncing a file makes its contents durable, not its name: after a power loss (not a process
+/// crash) a new file, a rename or a new directory is there only if its parent directory was fsynced afterwards.
+/// FASTER writes with O_SYNC but never fsyncs a directory, and .NET has no managed API for it (ebs.md 4.4).
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     /// <summary>Creates <paramref name="path"/> (and missing parents) and makes the new entries durable.</summary>
     public static void CreateDurable(string path)
@@ -67,6 +68,13 @@ internal static partial class DirectorySync
         {
             _ = Close(fd);
         }
+    }
+
+    /// <summary>Renames <paramref name="source"/> to <paramref name="destination"/> and makes the new name durable.</summary>
+    public static void MoveDurable(string source, string destination, bool overwrite = false)
+    {
+        File.Move(source, destination, overwrite);
+        Sync(Path.GetDirectoryName(Path.GetFullPath(destination))!);
     }
 
     /// <summary>fsyncs every directory below <paramref name="root"/> (children first), then root itself.</summary>
