@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End-to-end comparisons with `ssesim bench`, each ratio measured in one run on this machine:
+#   SseSim (Release, its own process, fresh data dir, KMS quotas off), the plain-copy baseline
+#   (bench/SseSim.Bench plain-copy-server) and moto_server, all on loopback.
+# Usage: bench/run-e2e.sh [seconds per timed run, default 10] [output dir, default bench/e2e-out]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+OUT=${2:-bench/e2e-out}
+rm -rf "$OUT"; mkdir -p "$OUT"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+
+for p in src/SseSim.Server src/SseSim.Cli bench/SseSim.Bench; do dotnet build -c Release -v q "$p" >/dev/null; done
+SSESIM="dotnet src/SseSim.Cli/bin/Release/net10.0/ssesim.dll"
+port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
+
+PIDS=()
+DATA=$(mktemp -d /tmp/ssesim-e2e-XXXXXX)
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+SP=$(port); NP=$(port); PP=$(port); MP=$(port)
+dotnet src/SseSim.Server/bin/Release/net10.0/SseSim.Server.dll --port "$SP" --nbd-port "$NP" --data-dir "$DATA/sse" \
+    --kms-quotas false >"$OUT/ssesim.log" 2>&1 &
+SSE_PID=$!; PIDS+=("$SSE_PID")
+dotnet bench/SseSim.Bench/bin/Release/net10.0/SseSim.Bench.dll plain-copy-server "$PP" >"$OUT/plain.log" 2>&1 &
+PIDS+=($!)
+moto_server -H 127.0.0.1 -p "$MP" >"$OUT/moto.log" 2>&1 &
+PIDS+=($!)
+SSE=http://127.0.0.1:$SP PLAIN=http://127.0.0.1:$PP MOTO=http://127.0.0.1:$MP
+wait_http "$SSE/_ssesim/health"; wait_http "$PLAIN/"; wait_http "$MOTO/"
+
+run() { # name, then ssesim bench options
+    local name=$1; shift
+    echo "== $name: ssesim bench $*" >&2
+    $SSESIM bench --quiet --out "$OUT/$name" "$@" >/dev/null
+}
+big="--workload s3-put --size 64MiB --keys 4 --concurrency 1 --count 6"
+run put64-sse --endpoint-url "$SSE" --sse kms $big --server-pid "$SSE_PID"
+run put64-plain --endpoint-url "$PLAIN" --sse none $big
+run get64-sse --endpoint-url "$SSE" --sse kms --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12 --server-pid "$SSE_PID"
+run get64-plain --endpoint-url "$PLAIN" --sse none --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12
+small="--workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --duration ${SECS}s"
+run small-sse --endpoint-url "$SSE" --sse kms $small --server-pid "$SSE_PID"
+run small-moto --endpoint-url "$MOTO" --sse kms $small
+gdk="--workload kms-gdk --concurrency 16 --duration ${SECS}s"
+run gdk-sse --endpoint-url "$SSE" $gdk --server-pid "$SSE_PID"
+run gdk-moto --endpoint-url "$MOTO" $gdk
+run bucketkey --endpoint-url "$SSE" --sse kms-bucket-key --workload s3-put --size 4KiB --keys 1000 --count 1000 --concurrency 8
+
+EP="--endpoint-url $SSE"
+INSTANCE=$(aws $EP ec2 run-instances --image-id ami-12345678 --count 1 --query 'Instances[0].InstanceId' --output text)
+ENC=$(aws $EP ec2 create-volume --availability-zone us-east-1a --size 2 --encrypted --query VolumeId --output text)
+RAW=$(aws $EP ec2 create-volume --availability-zone us-east-1a --size 2 --no-encrypted --query VolumeId --output text)
+aws $EP ec2 attach-volume --volume-id "$ENC" --instance-id "$INSTANCE" --device /dev/sdf >/dev/null
+aws $EP ec2 attach-volume --volume-id "$RAW" --instance-id "$INSTANCE" --device /dev/sdg >/dev/null
+nbd="--workload nbd --nbd-port $NP --block-size 4KiB --queue-depth 16 --pattern random --nbd-op write --duration ${SECS}s"
+run nbd-enc $nbd --export "$ENC" --server-pid "$SSE_PID"
+run nbd-raw $nbd --export "$RAW" --server-pid "$SSE_PID"
+
+python3 - "$OUT" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+r = lambda n: json.load(open(os.path.join(out, n, "report.json")))
+def row(what, a, b, key, target, ge=True):
+    ra, rb = r(a), r(b)
+    va, vb = ra[key], rb[key]
+    ratio = va / vb if vb else float("nan")
+    ok = ratio >= target if ge else ratio <= target
+    unit = "MiB/s" if key == "miBPerSecond" else "ops/s"
+    err = ra["errors"] + rb["errors"]
+    print(f"| {what} | {va:,.1f} vs {vb:,.1f} {unit} | **{ratio:.2f}x** | >= {target}x | {'yes' if ok else 'no'} | {err} |")
+print("| What | SseSim vs baseline | Ratio | Target | Met | Errors |")
+print("|---|---|---|---|---|---|")
+row("SSE-KMS 64 MiB PUT vs plain copy", "put64-sse", "put64-plain", "miBPerSecond", 0.70)
+row("SSE-KMS 64 MiB GET vs plain copy", "get64-sse", "get64-plain", "miBPerSecond", 0.70)
+row("4 KiB SSE-KMS PUT+GET (50/50, 16 clients) vs moto_server", "small-sse", "small-moto", "opsPerSecond", 50)
+row("KMS GenerateDataKey over HTTP (16 clients) vs moto_server", "gdk-sse", "gdk-moto", "opsPerSecond", 80)
+bk = r("bucketkey")
+calls = bk.get("kmsCalls", {}).get("calls")
+print(f"| KMS calls per 1,000 PUTs with a bucket key | {calls} calls for {bk['successes']} PUTs | {calls} | <= 10 | {'yes' if calls is not None and calls <= 10 and bk['successes'] == 1000 else 'no'} | {bk['errors']} |")
+row("Encrypted NBD 4 KiB random write IOPS (depth 16) vs unencrypted", "nbd-enc", "nbd-raw", "opsPerSecond", 0.70)
+for n in ["put64-sse", "get64-sse", "small-sse", "gdk-sse", "nbd-enc"]:
+    s = r(n).get("server")
+    if s: print(f"server during {n}: {s.get('cpuPercent')} % CPU, RSS {s.get('rssBytes', 0)/1048576:.0f} MiB (peak {s.get('peakRssBytes', 0)/1048576:.0f}) from {s['source']}")
+print("machine:", bk["machine"])
+PY
