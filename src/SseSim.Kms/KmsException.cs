@@ -7,6 +7,9 @@ public sealed class KmsException(string errorType, string message) : Exception(m
 {
     public string ErrorType { get; } = errorType;
 
+    /// <summary>True when fault injection raised it (metrics tell injected throttles from quota throttles).</summary>
+    public bool Injected { get; init; }
+
     public bool IsServerFault => ErrorType is "KMSInternalException" or "DependencyTimeoutException" or "KeyUnavailableException";
 
     [DoesNotReturn]

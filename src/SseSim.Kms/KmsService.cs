@@ -4,18 +4,22 @@ using SseSim.Core.Storage;
 using SseSim.Kms.Audit;
 using SseSim.Kms.Authorization;
 using SseSim.Kms.Crypto;
+using SseSim.Kms.Faults;
 using SseSim.Kms.Model;
+using SseSim.Kms.Operations;
 
 namespace SseSim.Kms;
 
 /// <summary>
 /// The embedded KMS. Every operation goes through <see cref="InvokeAsync{TRequest,TResponse}"/>, which applies
 /// deletion-window purges, runs the handler with a <see cref="KmsCall"/> (resolution, key state, authorization
-/// and quotas), and writes one audit event whether the call succeeds or fails.
+/// and quotas), and writes one audit event whether the call succeeds or fails. Injected faults (<see cref="Faults"/>)
+/// strike before the handler, inside the audited region.
 /// </summary>
 public sealed class KmsService : IAsyncDisposable
 {
-    public KmsService(KmsOptions options, IStorageProvider storage, RootKey rootKey, TimeProvider time)
+    public KmsService(KmsOptions options, IStorageProvider storage, RootKey rootKey, TimeProvider time,
+        System.Diagnostics.Metrics.IMeterFactory? meters = null, Func<double>? faultRandom = null)
     {
         Options = options;
         Time = time;
@@ -33,6 +37,8 @@ public sealed class KmsService : IAsyncDisposable
             Audit.RecoverOutboxAsync(outbox.Select(e => e.Value)).GetAwaiter().GetResult();
             Store.ClearOutboxAsync(outbox.Select(e => e.Key)).AsTask().GetAwaiter().GetResult();
         }
+        Faults = new KmsFaults(time, faultRandom);
+        Metrics = new KmsMetrics(meters);
     }
 
     public KmsOptions Options { get; }
@@ -45,6 +51,8 @@ public sealed class KmsService : IAsyncDisposable
     public KeyAuthorizer Authorizer { get; }
     public RequestQuotas Quotas { get; }
     public AuditTrail Audit { get; }
+    public KmsFaults Faults { get; }
+    public KmsMetrics Metrics { get; }
 
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(Caller caller, string operation, TRequest request,
         Func<KmsCall, TRequest, ValueTask<TResponse>> handler, CancellationToken cancellationToken = default)
@@ -66,6 +74,7 @@ public sealed class KmsService : IAsyncDisposable
         try
         {
             await PurgeExpiredKeysAsync(cancellationToken);
+            await Faults.ApplyAsync(operation, cancellationToken);
             if (!AuditTrail.IsReadOnly(operation))
             {
                 // Flows into the handler's store writes only (AsyncLocal changes made here end with this method).
@@ -107,13 +116,17 @@ public sealed class KmsService : IAsyncDisposable
             }
             catch (IOException)
             {
-                throw new KmsException("KMSInternalException", "An internal error occurred.");
+                var fault = new KmsException("KMSInternalException", "An internal error occurred.");
+                Metrics.RecordCall(operation, caller, fault);
+                throw fault;
             }
         }
         if (wrote)
         {
             Store.SettleOutbox(eventId!);
         }
+        Metrics.RecordCall(operation, caller, null);
+        RecordBytes(operation, request, response);
         return response;
     }
 
@@ -122,9 +135,22 @@ public sealed class KmsService : IAsyncDisposable
     {
         call.AuditEventId = outboxEventId ?? AuditTrail.NewEventId();
         _ = Audit.Record(call, request, error, call.AuditEventId);
+        Metrics.RecordCall(call.Operation, call.Caller, error);
         if (outboxEventId is not null)
         {
             Store.SettleOutbox(outboxEventId);
+        }
+    }
+
+    private void RecordBytes<TRequest, TResponse>(string operation, TRequest request, TResponse response)
+    {
+        if (request is EncryptRequest { Plaintext: { } plaintext })
+        {
+            Metrics.RecordEncrypted(operation, plaintext.Length);
+        }
+        else if (response is DecryptResponse decrypted)
+        {
+            Metrics.RecordDecrypted(operation, decrypted.Plaintext.Length);
         }
     }
 
@@ -232,5 +258,6 @@ public sealed class KmsService : IAsyncDisposable
     {
         await Audit.DisposeAsync();
         Vault.Dispose();
+        Metrics.Dispose();
     }
 }

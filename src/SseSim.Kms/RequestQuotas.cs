@@ -5,11 +5,38 @@ namespace SseSim.Kms;
 
 /// <summary>
 /// Token buckets per account and quota class with AWS's default rates (Developer Guide requests-per-second.md):
-/// one shared bucket for symmetric and HMAC cryptographic operations, one for RSA, one for ECC.
+/// one shared bucket for symmetric and HMAC cryptographic operations, one for RSA, one for ECC. The rates start from
+/// <see cref="KmsOptions"/> and can be lowered or raised at run time (<see cref="Set"/>, fault injection).
 /// </summary>
 public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(string Account, string Class), TokenBucket> _buckets = new();
+    public const string ThrottlingMessage = "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.";
+
+    private ConcurrentDictionary<(string Account, string Class), TokenBucket> _buckets = new();
+    private QuotaSettings _current = QuotaSettings.From(options);
+
+    /// <summary>The rates given at start (options), what <see cref="Reset"/> returns to.</summary>
+    public QuotaSettings Configured { get; } = QuotaSettings.From(options);
+
+    public QuotaSettings Current => Volatile.Read(ref _current);
+
+    /// <summary>Installs new rates; buckets start full at the new rates. Throws ArgumentException for a rate not above 0.</summary>
+    public void Set(QuotaSettings settings)
+    {
+        Validate(settings);
+        Volatile.Write(ref _current, settings);
+        Volatile.Write(ref _buckets, new ConcurrentDictionary<(string Account, string Class), TokenBucket>());
+    }
+
+    public void Reset() => Set(Configured);
+
+    public static void Validate(QuotaSettings settings)
+    {
+        if (!(settings.SymmetricRequestsPerSecond > 0 && settings.RsaRequestsPerSecond > 0 && settings.EccRequestsPerSecond > 0))
+        {
+            throw new ArgumentException("Request quotas must be above 0 requests per second.");
+        }
+    }
 
     private static readonly HashSet<string> CryptographicOperations =
     [
@@ -19,20 +46,21 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
 
     public void Charge(string accountId, string operation, KmsKey? key)
     {
-        if (!options.QuotasEnabled || !CryptographicOperations.Contains(operation))
+        var settings = Current;
+        if (!settings.Enabled || !CryptographicOperations.Contains(operation))
         {
             return;
         }
         var (quotaClass, rate) = (key?.SpecInfo.Family) switch
         {
-            KeySpecInfo.Rsa => ("RSA", options.RsaRequestsPerSecond),
-            KeySpecInfo.Ecc => ("ECC", options.EccRequestsPerSecond),
-            _ => ("Symmetric", options.SymmetricRequestsPerSecond),
+            KeySpecInfo.Rsa => ("RSA", settings.RsaRequestsPerSecond),
+            KeySpecInfo.Ecc => ("ECC", settings.EccRequestsPerSecond),
+            _ => ("Symmetric", settings.SymmetricRequestsPerSecond),
         };
-        var bucket = _buckets.GetOrAdd((accountId, quotaClass), static (_, arg) => new TokenBucket(arg.rate, arg.time), (rate, time));
+        var bucket = Volatile.Read(ref _buckets).GetOrAdd((accountId, quotaClass), static (_, arg) => new TokenBucket(arg.rate, arg.time), (rate, time));
         if (!bucket.TryTake())
         {
-            throw new KmsException("ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.");
+            throw new KmsException("ThrottlingException", ThrottlingMessage);
         }
     }
 
@@ -65,4 +93,11 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
             }
         }
     }
+}
+
+/// <summary>Cryptographic request quotas per account per second, and whether they are enforced at all.</summary>
+public sealed record QuotaSettings(bool Enabled, double SymmetricRequestsPerSecond, double RsaRequestsPerSecond, double EccRequestsPerSecond)
+{
+    public static QuotaSettings From(KmsOptions options) =>
+        new(options.QuotasEnabled, options.SymmetricRequestsPerSecond, options.RsaRequestsPerSecond, options.EccRequestsPerSecond);
 }

@@ -23,6 +23,9 @@ public sealed class ObjectStoreOptions
 
     /// <summary>AWS blocks SSE-C on new buckets since April 2026; off by default so SSE-C test suites run unchanged.</summary>
     public bool BlockSseCOnNewBuckets { get; init; }
+
+    /// <summary>Where the S3 instruments are created; null measures nothing.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? Meters { get; init; }
 }
 
 public sealed record BucketInfo(string Name, DateTimeOffset CreationDate, string Region, string OwnerAccountId);

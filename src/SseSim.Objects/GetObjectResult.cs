@@ -69,6 +69,7 @@ public sealed class GetObjectResult : IDisposable
                         ? await EnvelopeReader.DecryptRangeAsync(body, _dataKey, binding, offsetInPart, length, pipe, part.Size, cancellationToken).ConfigureAwait(false)
                         : await EnvelopeReader.DecryptRangeAsync(body, _dataKey, binding, offsetInPart, length, stream!, part.Size, cancellationToken).ConfigureAwait(false);
                     written += n;
+                    _store.Metrics.RecordDecrypted(n);
                     if (n < length)
                     {
                         return written;

@@ -64,7 +64,10 @@ public sealed partial class ObjectStore : IDisposable
         _options = options ?? new ObjectStoreOptions();
         SegmentLayout.ValidateSegmentSize(_options.SegmentSize);
         _bucketKeys = new BucketKeyCache(_time, _options.BucketKeyLifetime);
+        Metrics = new ObjectMetrics(_options.Meters, () => _bucketKeys.Count);
     }
+
+    internal ObjectMetrics Metrics { get; }
 
     /// <summary>The embedded default: metadata in the provider's "s3" table, bodies under &lt;dataDirectory&gt;/objects.</summary>
     public static ObjectStore Create(
@@ -270,7 +273,9 @@ public sealed partial class ObjectStore : IDisposable
         var bucketCtx = KmsContext(plan.ClientContext, BucketArn(bucket));
         var requester = caller.Identity.Arn;
         var scope = BucketKeyCache.EncryptScope(bucket, plan.KmsKeyId!, requester, EncryptionContext.From(bucketCtx).Canonicalize());
-        if (_bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn))
+        var cached = _bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn);
+        Metrics.RecordBucketKey("encrypt", cached);
+        if (cached)
         {
             ObjectTrace.Step("bucket-key:cache-hit", "S3 Bucket Key found in the front end's cache: KMS GenerateDataKey skipped",
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["keyArn"] = keyArn });
@@ -338,7 +343,9 @@ public sealed partial class ObjectStore : IDisposable
             return plain;
         }
         var scope = BucketKeyCache.DecryptScope(caller.Identity.Arn, record.WrappedKey!);
-        if (_bucketKeys.TryGetForDecrypt(scope, out var bucketKey))
+        var cached = _bucketKeys.TryGetForDecrypt(scope, out var bucketKey);
+        Metrics.RecordBucketKey("decrypt", cached);
+        if (cached)
         {
             ObjectTrace.Step("bucket-key:cache-hit", "S3 Bucket Key found in the front end's cache: KMS Decrypt skipped",
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["keyArn"] = record.KmsKeyArn! });
@@ -447,6 +454,7 @@ public sealed partial class ObjectStore : IDisposable
             await using var pending = await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false);
             pending.Describe(BodyMetadata.For(encryption, binding));
             var result = await EnvelopeWriter.EncryptAsync(plaintext, pending.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
+            Metrics.RecordEncrypted(result.PlaintextLength);
             if (declaredLength.HasValue && declaredLength.Value != result.PlaintextLength)
             {
                 throw new S3Exception("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");

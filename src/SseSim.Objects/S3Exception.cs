@@ -84,8 +84,10 @@ public sealed class S3Exception : Exception
         "DisabledException" => new S3Exception(S3ErrorCode.KmsDisabled, e.Message, 400, e),
         "KMSInvalidStateException" => new S3Exception(S3ErrorCode.KmsInvalidState, e.Message, 400, e),
         "NotFoundException" => new S3Exception(S3ErrorCode.KmsNotFound, e.Message, 400, e),
-        "KMSInternalException" or "DependencyTimeoutException" => new S3Exception(S3ErrorCode.InternalError, e.Message, 500, e),
-        "ThrottlingException" or "LimitExceededException" => new S3Exception("SlowDown", e.Message, 503, e),
+        // KMS server faults and throttling reach the S3 client in S3's own words, so SDKs retry them as S3 errors.
+        "KMSInternalException" or "DependencyTimeoutException" or "KeyUnavailableException" =>
+            new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e),
+        "ThrottlingException" or "LimitExceededException" => new S3Exception("SlowDown", "Please reduce your request rate.", 503, e),
         _ => new S3Exception("KMS." + e.ErrorCode, e.Message, 400, e),
     };
 

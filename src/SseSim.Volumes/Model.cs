@@ -78,4 +78,10 @@ public sealed class VolumeServiceOptions
 
     /// <summary>How long an EBS direct API block token stays valid (AWS: 7 days).</summary>
     public TimeSpan BlockTokenLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Added latency on every NBD read and write (fault injection), changeable at run time.</summary>
+    public Core.Faults.IoLatencyFault? IoLatency { get; init; }
+
+    /// <summary>Where the volume instruments are created; null measures nothing.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? Meters { get; init; }
 }

@@ -42,7 +42,10 @@ public sealed partial class VolumeService : IAsyncDisposable
         _time = time;
         _options = options ?? new VolumeServiceOptions();
         Exports = new VolumeExportProvider(this);
+        Metrics = new VolumeMetrics(_options.Meters, () => AttachedVolumeIds().Count, ResidentKeyCount);
     }
+
+    public VolumeMetrics Metrics { get; }
 
     /// <summary>Attached volumes, by volume id, for <see cref="NbdServer"/>.</summary>
     public INbdExportProvider Exports { get; }
@@ -455,7 +458,11 @@ public sealed partial class VolumeService : IAsyncDisposable
             }
             var runtime = Runtime(volume);
             var limiter = _options.EnforceVolumeLimits ? CreateLimiter(volume) : null;
-            var opened = new VolumeDevice(runtime, (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter);
+            var opened = new VolumeDevice(runtime, (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter)
+            {
+                IoLatency = _options.IoLatency,
+                Metrics = Metrics,
+            };
             var now = _time.GetUtcNow();
             volume.Attachment = new AttachmentRecord { InstanceId = instanceId, Device = device, State = "attached", AttachTime = now, GrantId = grantId };
             volume.State = "in-use";
@@ -717,6 +724,14 @@ public sealed partial class VolumeService : IAsyncDisposable
         lock (_runtimeLock)
         {
             return [.. _runtimes.Values.Where(r => r.Device is { IsClosed: false }).Select(r => r.VolumeId)];
+        }
+    }
+
+    private int ResidentKeyCount()
+    {
+        lock (_runtimeLock)
+        {
+            return _runtimes.Values.Count(r => r.Device is { IsClosed: false, DataKey: not null });
         }
     }
 

@@ -14,6 +14,18 @@ internal sealed class BucketKeyCache(TimeProvider time, TimeSpan lifetime) : IDi
     private readonly Dictionary<string, Entry> _forDecrypt = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    /// <summary>Plaintext bucket keys held (both lookups), for the resident-keys gauge.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _forEncrypt.Count + _forDecrypt.Count;
+            }
+        }
+    }
+
     public static string EncryptScope(string bucket, string kmsKeyId, string requester, byte[] canonicalContext) =>
         string.Join('\n', bucket, kmsKeyId, requester, Convert.ToHexString(SHA256.HashData(canonicalContext)));
 

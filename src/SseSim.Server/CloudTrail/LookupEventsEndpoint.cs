@@ -17,6 +17,7 @@ public sealed class LookupEventsEndpoint(KmsService kms)
             await KmsEndpoint.WriteErrorAsync(context, "UnsupportedOperationException", $"{operation} is not supported by SseSim; only LookupEvents is.");
             return;
         }
+        Metrics.RequestMetrics.Tag(context, "cloudtrail", operation);
         try
         {
             var request = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body) as JsonObject ?? [];

@@ -16,16 +16,16 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
 {
     private const int MaxBody = 1 << 20; // one 512 KiB block plus headroom
 
-    private sealed record RouteEntry(string Method, string[] Segments, Func<EbsCall, Task> Handler);
+    private sealed record RouteEntry(string Operation, string Method, string[] Segments, Func<EbsCall, Task> Handler);
 
     private static readonly RouteEntry[] Routes =
     [
-        new("POST", ["snapshots"], StartSnapshot.HandleAsync),
-        new("PUT", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], PutSnapshotBlock.HandleAsync),
-        new("POST", ["snapshots", "completion", "{snapshotId}"], CompleteSnapshot.HandleAsync),
-        new("GET", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], GetSnapshotBlock.HandleAsync),
-        new("GET", ["snapshots", "{snapshotId}", "blocks"], ListSnapshotBlocks.HandleAsync),
-        new("GET", ["snapshots", "{secondSnapshotId}", "changedblocks"], ListChangedBlocks.HandleAsync),
+        new("StartSnapshot", "POST", ["snapshots"], StartSnapshot.HandleAsync),
+        new("PutSnapshotBlock", "PUT", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], PutSnapshotBlock.HandleAsync),
+        new("CompleteSnapshot", "POST", ["snapshots", "completion", "{snapshotId}"], CompleteSnapshot.HandleAsync),
+        new("GetSnapshotBlock", "GET", ["snapshots", "{snapshotId}", "blocks", "{blockIndex}"], GetSnapshotBlock.HandleAsync),
+        new("ListSnapshotBlocks", "GET", ["snapshots", "{snapshotId}", "blocks"], ListSnapshotBlocks.HandleAsync),
+        new("ListChangedBlocks", "GET", ["snapshots", "{secondSnapshotId}", "changedblocks"], ListChangedBlocks.HandleAsync),
     ];
 
     /// <summary>EBS direct requests are signed for service "ebs" and live under /snapshots.</summary>
@@ -52,6 +52,7 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
             return;
         }
 
+        Metrics.RequestMetrics.Tag(context, "ebs", route.Operation);
         var body = await ReadBodyAsync(request, context.RequestAborted);
         if (body is null)
         {

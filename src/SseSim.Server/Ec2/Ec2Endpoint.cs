@@ -76,6 +76,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
             await WriteErrorAsync(context, "InvalidAction", $"The action {action} is not valid for this web service.", 400, requestId);
             return;
         }
+        Metrics.RequestMetrics.Tag(context, "ec2", action);
 
         var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
         var call = new Ec2Call(caller, new Ec2Request(parameters), volumes, action, requestId, context.RequestAborted);

@@ -25,6 +25,11 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
     {
         var request = context.Request;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        if (Admin.FaultsEndpoint.Matches(request))
+        {
+            await context.RequestServices.GetRequiredService<Admin.FaultsEndpoint>().HandleAsync(context);
+            return;
+        }
         if (request.Path.Equals("/_ssesim/health", StringComparison.Ordinal))
         {
             await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail", "s3", "ec2", "ebs" } });

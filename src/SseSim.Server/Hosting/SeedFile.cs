@@ -10,7 +10,8 @@ public sealed record SeedFile
     public IReadOnlyList<SeedIdentity> Identities { get; init; } = [];
     public IReadOnlyList<SeedKey> Keys { get; init; } = [];
 
-    public sealed record SeedIdentity(string AccessKeyId, string SecretAccessKey, string AccountId, string? UserName)
+    /// <param name="Admin">May call the admin API under /_ssesim/api/ (fault injection).</param>
+    public sealed record SeedIdentity(string AccessKeyId, string SecretAccessKey, string AccountId, string? UserName, bool Admin = false)
     {
         public Identity ToIdentity() => new(AccessKeyId, SecretAccessKey, AccountId, UserName ?? "root");
 

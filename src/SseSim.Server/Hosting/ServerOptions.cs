@@ -38,6 +38,12 @@ public sealed class ServerOptions
     public string? ObjectBackendSecretKey { get; set; }
     public string ObjectBackendRegion { get; set; } = "us-east-1";
 
+    /// <summary>An access key allowed to call the admin API (/_ssesim/api/faults) besides seed identities marked "admin".</summary>
+    public string? AdminAccessKey { get; set; }
+
+    /// <summary>Serve /metrics to any client, not only loopback ones (e.g. a Prometheus in another container).</summary>
+    public bool MetricsAnyClient { get; set; }
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "Port",
@@ -59,5 +65,7 @@ public sealed class ServerOptions
         ["--object-backend-access-key"] = "ObjectBackendAccessKey",
         ["--object-backend-secret-key"] = "ObjectBackendSecretKey",
         ["--object-backend-region"] = "ObjectBackendRegion",
+        ["--admin-access-key"] = "AdminAccessKey",
+        ["--metrics-any-client"] = "MetricsAnyClient",
     };
 }

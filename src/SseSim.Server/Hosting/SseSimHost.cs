@@ -1,13 +1,17 @@
+using System.Diagnostics.Metrics;
+using SseSim.Core.Faults;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
 using SseSim.Kms;
 using SseSim.Kms.Crypto;
 using SseSim.Objects;
+using SseSim.Server.Admin;
 using SseSim.Server.Auth;
 using SseSim.Server.CloudTrail;
 using SseSim.Server.Ebs;
 using SseSim.Server.Ec2;
 using SseSim.Server.Kms;
+using SseSim.Server.Metrics;
 using SseSim.Server.S3;
 using SseSim.Storage.Faster;
 using SseSim.Volumes;
@@ -43,7 +47,10 @@ public static class SseSimHost
         var time = TimeProvider.System;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(new IdentityRegistry(seed.Identities.Select(i => i.ToIdentity())));
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton(new IdentityRegistry(seed.Identities.Select(i => i.ToIdentity()),
+            seed.Identities.Where(i => i.Admin).Select(i => i.AccessKeyId).Concat(options.AdminAccessKey is { Length: > 0 } a ? [a] : [])));
+        builder.Services.AddSingleton(new IoLatencyFault(time));
         builder.Services.AddSingleton<IStorageProvider>(_ => new FasterStorageProvider(Path.Combine(options.DataDir, "store")));
         builder.Services.AddSingleton(_ => options.RootKey is { Length: > 0 } supplied
             ? new RootKey(SecretBytes.TakeFrom(Convert.FromBase64String(supplied)))
@@ -57,17 +64,18 @@ public static class SseSimHost
                 RsaRequestsPerSecond = options.KmsRsaRequestsPerSecond,
                 EccRequestsPerSecond = options.KmsEccRequestsPerSecond,
             },
-            sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<RootKey>(), time));
+            sp.GetRequiredService<IStorageProvider>(), sp.GetRequiredService<RootKey>(), time, sp.GetRequiredService<IMeterFactory>()));
         builder.Services.AddSingleton(sp =>
         {
             using var s3Master = sp.GetRequiredService<RootKey>().DeriveSubkey("s3-sse-s3-master");
+            var storeOptions = new ObjectStoreOptions { Meters = sp.GetRequiredService<IMeterFactory>() };
             if (ObjectBackendOptions.Remote(options) is { } remote)
             {
                 return Objects.Remote.RemoteObjectBackend.CreateAsync(sp.GetRequiredService<IStorageProvider>(), remote,
-                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time).GetAwaiter().GetResult();
+                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions).GetAwaiter().GetResult();
             }
             return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
-                new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time);
+                new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
         });
         builder.Services.AddSingleton<S3Endpoint>();
         builder.Services.AddSingleton(_ => new FasterBlockStore(Path.Combine(options.DataDir, "blocks")));
@@ -77,7 +85,12 @@ public static class SseSimHost
             new ObjectStoreSnapshotBlocks(sp.GetRequiredService<ObjectStore>()),
             new KmsDataKeyService(sp.GetRequiredService<KmsService>()),
             time,
-            new VolumeServiceOptions { EnforceVolumeLimits = options.VolumeLimits }));
+            new VolumeServiceOptions
+            {
+                EnforceVolumeLimits = options.VolumeLimits,
+                IoLatency = sp.GetRequiredService<IoLatencyFault>(),
+                Meters = sp.GetRequiredService<IMeterFactory>(),
+            }));
         builder.Services.AddSingleton(sp => new EbsDirectService(sp.GetRequiredService<VolumeService>()));
         builder.Services.AddSingleton(sp => new NbdHost(new Nbd.NbdServer(
             new System.Net.IPEndPoint(System.Net.IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host), options.NbdPort),
@@ -92,6 +105,10 @@ public static class SseSimHost
         builder.Services.AddSingleton<Dashboard.DashboardApi>();
         builder.Services.AddSingleton<Dashboard.DashboardEndpoint>();
         builder.Services.AddSingleton<ApiRouter>();
+        builder.Services.AddSingleton<FaultControl>();
+        builder.Services.AddSingleton<FaultsEndpoint>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<PrometheusExport>();
 
         var app = builder.Build();
         var kms = app.Services.GetRequiredService<KmsService>();
@@ -106,6 +123,17 @@ public static class SseSimHost
 
         // The container disposes KmsService before the storage it writes to (reverse creation order).
         var router = app.Services.GetRequiredService<ApiRouter>();
+        var requestMetrics = app.Services.GetRequiredService<RequestMetrics>();
+        var prometheus = app.Services.GetRequiredService<PrometheusExport>();
+        app.Use(async (context, next) =>
+        {
+            if (PrometheusExport.Matches(context.Request))
+            {
+                await prometheus.HandleAsync(context, options.MetricsAnyClient);
+                return;
+            }
+            await requestMetrics.MeasureAsync(context, next);
+        });
         app.Run(router.HandleAsync);
         return app;
     }

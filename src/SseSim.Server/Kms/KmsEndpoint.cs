@@ -45,6 +45,7 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
                 unsupported ? $"{operation} is not supported by SseSim (custom key stores and multi-Region keys are not simulated)." : $"Unknown operation {operation}");
             return;
         }
+        Metrics.RequestMetrics.Tag(context, "kms", operation);
         object? response = null;
         try
         {

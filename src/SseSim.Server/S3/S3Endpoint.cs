@@ -28,6 +28,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             var target = key is not null ? S3Target.Object : bucket is not null ? S3Target.Bucket : S3Target.Service;
             var (auth, payloadHash) = Authenticate(request);
             var route = S3Dispatch.Find(request, target);
+            Metrics.RequestMetrics.Tag(context, "s3", route.Operation);
             var caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
             var call = new S3Call
             {

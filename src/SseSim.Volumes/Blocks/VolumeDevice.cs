@@ -41,6 +41,10 @@ internal sealed class VolumeDevice : INbdExport
 
     public string Name => _runtime.VolumeId;
 
+    public Core.Faults.IoLatencyFault? IoLatency { get; init; }
+
+    public VolumeMetrics? Metrics { get; init; }
+
     public long Size { get; set; }
 
     public bool IsReadOnly => false;
@@ -61,6 +65,10 @@ internal sealed class VolumeDevice : INbdExport
         {
             await _limiter.AcquireAsync(destination.Length, cancellationToken);
         }
+        if (IoLatency is not null)
+        {
+            await IoLatency.ApplyAsync(cancellationToken);
+        }
         var block = new byte[BlockFormat.BlockSize];
         var record = new byte[BlockFormat.EncryptedRecordSize];
         var done = 0;
@@ -79,6 +87,10 @@ internal sealed class VolumeDevice : INbdExport
             done += take;
         }
         CryptographicOperations.ZeroMemory(block);
+        if (_cipher is not null)
+        {
+            Metrics?.RecordDecrypted(destination.Length);
+        }
     }
 
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, bool fua, CancellationToken cancellationToken)
@@ -86,6 +98,10 @@ internal sealed class VolumeDevice : INbdExport
         if (_limiter is not null)
         {
             await _limiter.AcquireAsync(source.Length, cancellationToken);
+        }
+        if (IoLatency is not null)
+        {
+            await IoLatency.ApplyAsync(cancellationToken);
         }
         if (source.IsEmpty)
         {
@@ -117,6 +133,10 @@ internal sealed class VolumeDevice : INbdExport
             done += take;
         }
         CryptographicOperations.ZeroMemory(block);
+        if (_cipher is not null)
+        {
+            Metrics?.RecordEncrypted(source.Length);
+        }
         if (fua)
         {
             await _blocks.FlushAsync(cancellationToken);
