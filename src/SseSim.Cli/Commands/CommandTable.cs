@@ -7,6 +7,7 @@ public static class CommandTable
     [
         new BenchCommand(),
         new ExplainCommand(),
+        new FaultsCommand(),
     ];
 
     public static ICliCommand? Find(string name) =>
