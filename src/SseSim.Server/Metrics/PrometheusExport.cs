@@ -29,6 +29,9 @@ public sealed class PrometheusExport : IDisposable
         // The standard process_* families (CPU seconds, resident memory, GC), which `ssesim bench` reads too.
         DotNetStats.Register(Registry);
         _factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        // prometheus-net names it process_working_set_bytes; Prometheus's convention (and its other clients) say resident.
+        var rss = _factory.CreateGauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+        Registry.AddBeforeCollectCallback(() => rss.Set(Environment.WorkingSet));
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Meter.Name.StartsWith("SseSim.", StringComparison.Ordinal))
