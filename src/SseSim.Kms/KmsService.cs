@@ -117,7 +117,7 @@ public sealed class KmsService : IAsyncDisposable
             catch (IOException)
             {
                 var fault = new KmsException("KMSInternalException", "An internal error occurred.");
-                Metrics.RecordCall(operation, caller, fault);
+                Metrics.RecordCall(operation, call.Caller, fault);
                 throw fault;
             }
         }
@@ -125,7 +125,7 @@ public sealed class KmsService : IAsyncDisposable
         {
             Store.SettleOutbox(eventId!);
         }
-        Metrics.RecordCall(operation, caller, null);
+        Metrics.RecordCall(operation, call.Caller, null);
         RecordBytes(operation, request, response);
         return response;
     }
