@@ -99,7 +99,7 @@ public static class SeedCorpus
         return Encoding.UTF8.GetBytes(text + $"authorization: AWS4-HMAC-SHA256 Credential={FuzzFixtures.Identity.AccessKeyId}/{FuzzFixtures.Date}/{FuzzFixtures.Region}/{service}/aws4_request, SignedHeaders={signedHeaders}, Signature={signature}\n");
     }
 
-    private static byte[] Presigned(string requestLine, int expires)
+    internal static byte[] Presigned(string requestLine, int expires)
     {
         var credential = Uri.EscapeDataString($"{FuzzFixtures.Identity.AccessKeyId}/{FuzzFixtures.Date}/{FuzzFixtures.Region}/s3/aws4_request");
         var line = $"{requestLine}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={credential}&X-Amz-Date={FuzzFixtures.AmzDate}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host";

@@ -31,11 +31,11 @@ public sealed partial class ObjectStore
     }
 
     public Task<BucketInfo> HeadBucketAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ToInfo(LoadBucket(bucket)));
+        Task.FromResult(ToInfo(LoadBucket(bucket, caller)));
 
     /// <summary>Region for GetBucketLocation (the HTTP layer renders us-east-1 as an empty LocationConstraint).</summary>
     public Task<string> GetBucketLocationAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        Task.FromResult(LoadBucket(bucket).Region);
+        Task.FromResult(LoadBucket(bucket, caller).Region);
 
     /// <summary>Buckets owned by the caller's account, by name.</summary>
     public Task<IReadOnlyList<BucketInfo>> ListBucketsAsync(Caller caller, CancellationToken cancellationToken = default)
@@ -53,7 +53,7 @@ public sealed partial class ObjectStore
     {
         var orphanBodies = await WithMetadataLockAsync(async () =>
         {
-            LoadBucket(bucket);
+            LoadBucket(bucket, caller);
             if (_meta.Scan(Records.ObjectPrefix(bucket), limit: 1).Count > 0)
             {
                 throw new S3Exception(S3ErrorCode.BucketNotEmpty, "The bucket you tried to delete is not empty").With("BucketName", bucket);
@@ -95,13 +95,13 @@ public sealed partial class ObjectStore
         }
         // "NONE" unblocks everything, so it is stored as no list.
         var stored = rule.BlockedEncryptionTypes?.Contains("SSE-C") == true ? rule with { BlockedEncryptionTypes = ["SSE-C"] } : rule with { BlockedEncryptionTypes = null };
-        await UpdateBucketAsync(bucket, b => b.Encryption = stored, cancellationToken).ConfigureAwait(false);
+        await UpdateBucketAsync(caller, bucket, b => b.Encryption = stored, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The bucket's rule, or the implicit AES256 rule every bucket has had since 2023 (reference/s3.md §1.4).</summary>
     public Task<BucketEncryptionRule> GetBucketEncryptionAsync(Caller caller, string bucket, CancellationToken cancellationToken = default)
     {
-        var b = LoadBucket(bucket);
+        var b = LoadBucket(bucket, caller);
         if (b.Encryption is null && _options.ReportMissingBucketEncryption)
         {
             throw new S3Exception(S3ErrorCode.ServerSideEncryptionConfigurationNotFoundError, "The server side encryption configuration was not found").With("BucketName", bucket);
@@ -110,7 +110,7 @@ public sealed partial class ObjectStore
     }
 
     public Task DeleteBucketEncryptionAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        UpdateBucketAsync(bucket, b => b.Encryption = null, cancellationToken);
+        UpdateBucketAsync(caller, bucket, b => b.Encryption = null, cancellationToken);
 
     /// <summary>Stores the policy JSON (syntax-checked only; evaluation is not implemented yet).</summary>
     public Task PutBucketPolicyAsync(Caller caller, string bucket, string policyJson, CancellationToken cancellationToken = default)
@@ -127,20 +127,20 @@ public sealed partial class ObjectStore
         {
             throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'", 400, e);
         }
-        return UpdateBucketAsync(bucket, b => b.Policy = policyJson, cancellationToken);
+        return UpdateBucketAsync(caller, bucket, b => b.Policy = policyJson, cancellationToken);
     }
 
     public Task<string> GetBucketPolicyAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        Task.FromResult(LoadBucket(bucket).Policy
+        Task.FromResult(LoadBucket(bucket, caller).Policy
             ?? throw new S3Exception(S3ErrorCode.NoSuchBucketPolicy, "The bucket policy does not exist").With("BucketName", bucket));
 
     public Task DeleteBucketPolicyAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        UpdateBucketAsync(bucket, b => b.Policy = null, cancellationToken);
+        UpdateBucketAsync(caller, bucket, b => b.Policy = null, cancellationToken);
 
-    private Task UpdateBucketAsync(string bucket, Action<BucketRecord> change, CancellationToken cancellationToken) =>
+    private Task UpdateBucketAsync(Caller caller, string bucket, Action<BucketRecord> change, CancellationToken cancellationToken) =>
         WithMetadataLockAsync(async () =>
         {
-            var record = LoadBucket(bucket);
+            var record = LoadBucket(bucket, caller);
             change(record);
             await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
             return true;
@@ -157,8 +157,16 @@ public sealed partial class ObjectStore
         return false;
     }
 
-    private BucketRecord LoadBucket(string bucket) =>
-        TryLoadBucket(bucket, out var record) ? record : throw S3Exception.NoSuchBucket(bucket);
+    /// <summary>
+    /// The bucket, if the caller's account owns it. There is no IAM and no ACL or policy Allow, so another account's
+    /// request is AccessDenied, as S3 answers a principal without a grant (docs/security.md#cross-account).
+    /// </summary>
+    /// <param name="caller">Null only for re-checks inside a commit whose public entry point already checked the owner.</param>
+    private BucketRecord LoadBucket(string bucket, Caller? caller)
+    {
+        var record = TryLoadBucket(bucket, out var found) ? found : throw S3Exception.NoSuchBucket(bucket);
+        return caller is null || record.Owner == caller.AccountId ? record : throw new S3Exception(S3ErrorCode.AccessDenied, "Access Denied");
+    }
 
     private static BucketInfo ToInfo(BucketRecord b) => new(b.Name, b.Created, b.Region, b.Owner);
 

@@ -13,7 +13,7 @@ public sealed partial class ObjectStore
     /// <summary>Fixes the upload's data key now (one KMS GenerateDataKey for SSE-KMS); parts derive per-part content keys from it.</summary>
     public async Task<CreateMultipartUploadResult> CreateMultipartUploadAsync(Caller caller, CreateMultipartUploadRequest request, CancellationToken cancellationToken = default)
     {
-        var bucket = LoadBucket(request.Bucket);
+        var bucket = LoadBucket(request.Bucket, caller);
         ValidateKey(request.Key);
         using var plan = ResolvePlan(bucket, request.Encryption);
         var uploadId = NewId();
@@ -38,7 +38,7 @@ public sealed partial class ObjectStore
     {
         try
         {
-            var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+            var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
             ValidatePartNumber(request.PartNumber);
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
@@ -55,9 +55,9 @@ public sealed partial class ObjectStore
     /// <summary>Copies (a range of) an existing object into a part, decrypting and re-encrypting under the upload's key.</summary>
     public async Task<UploadPartCopyResult> UploadPartCopyAsync(Caller caller, UploadPartCopyRequest request, CancellationToken cancellationToken = default)
     {
-        var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+        var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
         ValidatePartNumber(request.PartNumber);
-        var source = LoadObject(request.SourceBucket, request.SourceKey);
+        var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         long offset = 0;
         var length = source.Size;
@@ -90,7 +90,7 @@ public sealed partial class ObjectStore
         List<string> replaced = [];
         await WithMetadataLockAsync(async () =>
         {
-            var upload = LoadUpload(request.Bucket, request.Key, request.UploadId);
+            var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
             var stored = _meta.Scan(Records.PartPrefix(request.UploadId))
                 .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
                 .ToDictionary(p => p.PartNumber);
@@ -157,7 +157,7 @@ public sealed partial class ObjectStore
     {
         var bodies = await WithMetadataLockAsync(async () =>
         {
-            LoadUpload(bucket, key, uploadId);
+            LoadUpload(caller, bucket, key, uploadId);
             var parts = _meta.Scan(Records.PartPrefix(uploadId)).ToList();
             var batch = parts.Select(kv => new KvMutation(kv.Key, null)).Append(new KvMutation(Records.UploadKey(bucket, uploadId), null)).ToList();
             await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public sealed partial class ObjectStore
 
     public Task<ListPartsResult> ListPartsAsync(Caller caller, string bucket, string key, string uploadId, int maxParts = 1000, int partNumberMarker = 0, CancellationToken cancellationToken = default)
     {
-        var upload = LoadUpload(bucket, key, uploadId);
+        var upload = LoadUpload(caller, bucket, key, uploadId);
         var all = _meta.Scan(Records.PartPrefix(uploadId))
             .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
             .Where(p => p.PartNumber > partNumberMarker)
@@ -181,7 +181,7 @@ public sealed partial class ObjectStore
     /// <summary>In-progress uploads ordered by key, then initiation time.</summary>
     public Task<ListMultipartUploadsResult> ListMultipartUploadsAsync(Caller caller, ListMultipartUploadsRequest request, CancellationToken cancellationToken = default)
     {
-        LoadBucket(request.Bucket);
+        LoadBucket(request.Bucket, caller);
         var prefix = request.Prefix ?? "";
         var ordered = _meta.Scan(Records.UploadPrefix(request.Bucket))
             .Select(kv => Records.Deserialize<UploadRecord>(kv.Value))
@@ -212,9 +212,9 @@ public sealed partial class ObjectStore
         return Task.FromResult(new ListMultipartUploadsResult(result, truncated, truncated ? result[^1].Key : null, truncated ? result[^1].UploadId : null));
     }
 
-    private UploadRecord LoadUpload(string bucket, string key, string uploadId)
+    private UploadRecord LoadUpload(Caller? caller, string bucket, string key, string uploadId)
     {
-        LoadBucket(bucket);
+        LoadBucket(bucket, caller);
         if (!_meta.TryGet(Records.UploadKey(bucket, uploadId), out var bytes))
         {
             throw S3Exception.NoSuchUpload(uploadId);
@@ -260,7 +260,7 @@ public sealed partial class ObjectStore
             await WithMetadataLockAsync(async () =>
             {
                 // The upload may have been completed or aborted while this part streamed.
-                LoadUpload(upload.Bucket, upload.Key, upload.UploadId);
+                LoadUpload(null, upload.Bucket, upload.Key, upload.UploadId);
                 var partKey = Records.PartKey(upload.UploadId, partNumber);
                 if (_meta.TryGet(partKey, out var old))
                 {

@@ -17,7 +17,7 @@ public sealed partial class ObjectStore
     {
         try
         {
-            var bucket = LoadBucket(request.Bucket);
+            var bucket = LoadBucket(request.Bucket, caller);
             ValidateKey(request.Key);
             ObjectTrace.Request(caller, "PutObject", request.Bucket, request.Key);
             using var plan = ResolvePlan(bucket, request.Encryption);
@@ -57,7 +57,7 @@ public sealed partial class ObjectStore
     /// <summary>Conditionals (304/412), range (416), SSE-C key check (400/403) and one KMS Decrypt happen here, before any body byte.</summary>
     public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
-        var (record, info, offset, length, range) = Prepare(request);
+        var (record, info, offset, length, range) = Prepare(caller, request);
         ObjectTrace.Request(caller, "GetObject", request.Bucket, request.Key);
         var dataKey = await OpenDataKeyAsync(caller, record.Encryption, request.Bucket, record.Key, record.InstanceId, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         return new GetObjectResult(this, record, info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, dataKey, offset, length, range);
@@ -66,7 +66,7 @@ public sealed partial class ObjectStore
     /// <summary>Like GET without the body; needs no KMS call, but an SSE-C object still requires the right key.</summary>
     public Task<HeadObjectResult> HeadObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
-        var (record, info, _, length, range) = Prepare(request);
+        var (record, info, _, length, range) = Prepare(caller, request);
         if (record.Encryption.Mode == SseMode.SseC)
         {
             CheckCustomerKey(record.Encryption, request.CustomerKey).Dispose();
@@ -83,7 +83,7 @@ public sealed partial class ObjectStore
     {
         var bodies = await WithMetadataLockAsync(async () =>
         {
-            LoadBucket(bucket);
+            LoadBucket(bucket, caller);
             if (!_meta.TryGet(Records.ObjectKey(bucket, key), out var bytes))
             {
                 return new List<string>();
@@ -97,7 +97,7 @@ public sealed partial class ObjectStore
     /// <summary>Multi-object delete; per-key outcomes in request order (quiet mode is the HTTP layer's filter).</summary>
     public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        LoadBucket(bucket);
+        LoadBucket(bucket, caller);
         if (keys.Count > 1000)
         {
             throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
@@ -124,14 +124,14 @@ public sealed partial class ObjectStore
     /// </summary>
     public async Task<CopyObjectResult> CopyObjectAsync(Caller caller, CopyObjectRequest request, CancellationToken cancellationToken = default)
     {
-        var bucket = LoadBucket(request.Bucket);
+        var bucket = LoadBucket(request.Bucket, caller);
         ValidateKey(request.Key);
         var directive = request.MetadataDirective ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
         {
             throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
         }
-        var source = LoadObject(request.SourceBucket, request.SourceKey);
+        var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
         if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption)
@@ -167,7 +167,7 @@ public sealed partial class ObjectStore
 
     public Task<ListObjectsResult> ListObjectsAsync(Caller caller, ListObjectsRequest request, CancellationToken cancellationToken = default)
     {
-        LoadBucket(request.Bucket);
+        LoadBucket(request.Bucket, caller);
         if (request.MaxKeys < 0)
         {
             throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
@@ -246,9 +246,9 @@ public sealed partial class ObjectStore
 
     internal ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) => _bodies.OpenReadAsync(bodyId, cancellationToken);
 
-    private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(GetObjectRequest request)
+    private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request)
     {
-        var record = LoadObject(request.Bucket, request.Key);
+        var record = LoadObject(caller, request.Bucket, request.Key);
         Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false);
         var info = ToInfo(request.Bucket, record);
         if (request.PartNumber is { } partNumber)
@@ -273,9 +273,9 @@ public sealed partial class ObjectStore
             : (record, info, 0, record.Size, null);
     }
 
-    private ObjectRecord LoadObject(string bucket, string key)
+    private ObjectRecord LoadObject(Caller caller, string bucket, string key)
     {
-        LoadBucket(bucket);
+        LoadBucket(bucket, caller);
         return _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes)
             ? Records.Deserialize<ObjectRecord>(bytes)
             : throw S3Exception.NoSuchKey(key);
@@ -302,7 +302,7 @@ public sealed partial class ObjectStore
             var durable = Task.CompletedTask;
             replaced = await WithMetadataLockAsync(() =>
             {
-                LoadBucket(bucket);
+                LoadBucket(bucket, null);
                 var key = Records.ObjectKey(bucket, record.Key);
                 var old = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList() : [];
                 // The store applies the batch in memory before its first await (IKeyValueStore contract), so the

@@ -251,7 +251,7 @@ public sealed class AuditTrail : IAsyncDisposable
             {
                 var (seq, ev) = _recent[i];
                 if (seq >= before || (startTime is { } from && ev.EventTime < from) || (endTime is { } to && ev.EventTime > to) || !Matches(ev, attribute)
-                    || (accountId is not null && ev.RecipientAccountId != accountId))
+                    || (accountId is not null && !ev.IsVisibleTo(accountId)))
                 {
                     continue;
                 }
@@ -546,6 +546,28 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
 
     /// <summary>The account whose trail holds the event (CloudTrail recipientAccountId).</summary>
     public string? RecipientAccountId { get; init; }
+
+    /// <summary>
+    /// The caller's account sees its own calls; the owner of a key sees every call on it, allowed or refused, as AWS
+    /// logs a cross-account KMS call in both trails (docs/security.md#cross-account).
+    /// </summary>
+    public bool IsVisibleTo(string accountId)
+    {
+        if (RecipientAccountId == accountId)
+        {
+            return true;
+        }
+        foreach (var arn in ResourceArns)
+        {
+            // arn:aws:kms:REGION:ACCOUNT:key/ID
+            var parts = arn.Split(':', 6);
+            if (parts.Length == 6 && parts[4] == accountId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public static AuditEvent Parse(byte[] json)
     {

@@ -41,7 +41,8 @@ internal static class DeleteObjects
         }
         var quiet = body.ChildValue("Quiet")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
         var keys = body.Children("Object").Select(o => o.ChildValue("Key") ?? throw S3Errors.MalformedXml()).ToList();
-        if (keys.Count == 0)
+        // S3 takes at most 1,000 keys per request and answers MalformedXML beyond that.
+        if (keys.Count is 0 or > 1000)
         {
             throw S3Errors.MalformedXml();
         }

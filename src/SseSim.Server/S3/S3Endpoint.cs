@@ -25,6 +25,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         var resource = "/" + (bucket ?? "") + (key is null ? "" : "/" + key);
         try
         {
+            CheckHeaderSection(request);
             var target = key is not null ? S3Target.Object : bucket is not null ? S3Target.Bucket : S3Target.Service;
             var (auth, payloadHash) = Authenticate(request);
             var route = S3Dispatch.Find(request, target);
@@ -54,6 +55,25 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), resource, requestId);
+        }
+    }
+
+    /// <summary>S3 caps a request's header section at 8 KB ("The PUT request header is limited to 8 KB in size").</summary>
+    internal const int MaxHeaderSection = 8 * 1024;
+
+    private static void CheckHeaderSection(HttpRequest request)
+    {
+        var size = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                size += name.Length + (value?.Length ?? 0) + 4; // "name: value\r\n"
+            }
+        }
+        if (size > MaxHeaderSection)
+        {
+            throw S3Errors.Error("RequestHeaderSectionTooLarge", "Your request header section exceeds the maximum allowed size.", 400);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using SseSim.Objects;
 
 namespace SseSim.Server.S3;
 
@@ -62,7 +64,15 @@ internal static class S3Xml
     /// <summary>Reads the (decoded, verified) request body as XML; an empty body gives null.</summary>
     public static async Task<XElement?> ReadAsync(S3Call call)
     {
-        var (reader, _, _) = S3Body.Open(call, MaxRequestXml);
+        PipeReader reader;
+        try
+        {
+            (reader, _, _) = S3Body.Open(call, MaxRequestXml);
+        }
+        catch (S3Exception e) when (e.Code == S3ErrorCode.EntityTooLarge)
+        {
+            throw TooBig();
+        }
         using var buffer = new MemoryStream();
         try
         {
@@ -75,7 +85,7 @@ internal static class S3Xml
                     {
                         if (buffer.Length + segment.Length > MaxRequestXml)
                         {
-                            throw S3Errors.Error("MaxMessageLengthExceeded", "Your request was too big.", 400);
+                            throw TooBig();
                         }
                         buffer.Write(segment.Span);
                     }
@@ -96,6 +106,8 @@ internal static class S3Xml
         }
         return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
+
+    private static S3Exception TooBig() => S3Errors.Error("MaxMessageLengthExceeded", "Your request was too big.", 400);
 
     /// <summary>Parses a request document (DTDs prohibited); empty gives null, anything not well-formed MalformedXML.</summary>
     public static XElement? Parse(ReadOnlyMemory<byte> body)

@@ -14,7 +14,7 @@ public static class SignedJson
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
 
     public static async Task<(int Status, JsonElement Body)> PostAsync(string endpoint, string service, string target, string json,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string accessKey = "test", string secretKey = "test")
     {
         var uri = new Uri(endpoint + "/");
         var body = Encoding.UTF8.GetBytes(json);
@@ -26,7 +26,7 @@ public static class SignedJson
         const string SignedHeaders = "content-type;host;x-amz-date;x-amz-target";
         var canonical = $"POST\n/\n\n{canonicalHeaders}\n{SignedHeaders}\n{payloadHash}";
         var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var key = Encoding.UTF8.GetBytes("AWS4test");
+        var key = Encoding.UTF8.GetBytes("AWS4" + secretKey);
         foreach (var part in new[] { amzDate[..8], "us-east-1", service, "aws4_request" })
         {
             key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
@@ -37,7 +37,7 @@ public static class SignedJson
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential=test/{scope}, SignedHeaders={SignedHeaders}, Signature={signature}");
+            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={SignedHeaders}, Signature={signature}");
         using var response = await Http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);

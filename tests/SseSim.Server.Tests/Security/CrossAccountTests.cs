@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using SseSim.Server.Tests.Durability;
+using SseSim.Server.Tests.S3;
+
+namespace SseSim.Server.Tests.Security;
+
+/// <summary>
+/// Two accounts from a seed file: Bob (444455556666) cannot use Alice's (111122223333) KMS key, objects or volumes
+/// without an explicit grant; Alice sees Bob's refused KMS calls on her key in her own LookupEvents.
+/// </summary>
+public sealed class CrossAccountTests : IAsyncLifetime
+{
+    private const string Alice = "AKIAALICE";
+    private const string Bob = "AKIABOB";
+    private readonly string _seed = Path.Combine(Path.GetTempPath(), "sseSim-xacct-" + Guid.NewGuid().ToString("N") + ".json");
+    private ServerFixture _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(_seed, JsonSerializer.Serialize(new
+        {
+            identities = new[]
+            {
+                new { accessKeyId = Alice, secretAccessKey = "alice-secret", accountId = "111122223333", userName = "alice" },
+                new { accessKeyId = Bob, secretAccessKey = "bob-secret", accountId = "444455556666", userName = "bob" },
+            },
+        }));
+        _server = new ServerFixture { ExtraArgs = ["--seed", _seed] };
+        await _server.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        File.Delete(_seed);
+    }
+
+    [Fact]
+    public async Task Kms_key_of_another_account_is_refused_audited_for_the_owner_and_allowed_once_the_policy_says_so()
+    {
+        using var alice = _server.Kms(Alice, "alice-secret");
+        using var bob = _server.Kms(Bob, "bob-secret");
+        var key = (await alice.CreateKeyAsync(new CreateKeyRequest { Description = "alice's" })).KeyMetadata;
+
+        var denied = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(
+            () => bob.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = new MemoryStream([1, 2, 3]) }));
+        Assert.Equal("AccessDeniedException", denied.ErrorCode);
+        Assert.Contains("444455556666", denied.Message, StringComparison.Ordinal);
+        Assert.Equal("AccessDeniedException", (await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(
+            () => bob.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key.Arn, KeySpec = DataKeySpec.AES_256 }))).ErrorCode);
+
+        // The refusal is in Alice's trail (her key), with Bob as the caller and AccessDenied as the error.
+        var refusal = await FindEventAsync(Alice, "alice-secret", "Encrypt", e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
+        Assert.Equal("AccessDeniedException", refusal.GetProperty("errorCode").GetString());
+        // Bob's trail has it too; Alice's own events stay out of Bob's.
+        await FindEventAsync(Bob, "bob-secret", "Encrypt", e => e.TryGetProperty("errorCode", out var code) && code.GetString() == "AccessDeniedException");
+        var (_, bobsView) = await LookupAsync(Bob, "bob-secret", "CreateKey");
+        Assert.Empty(bobsView.GetProperty("Events").EnumerateArray());
+
+        var policy = JsonSerializer.Deserialize<JsonElement>((await alice.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = key.KeyId, PolicyName = "default" })).Policy);
+        var statements = policy.GetProperty("Statement").EnumerateArray().Select(s => (object)s).ToList();
+        statements.Add(new { Sid = "bob", Effect = "Allow", Principal = new { AWS = "arn:aws:iam::444455556666:root" }, Action = new[] { "kms:Encrypt", "kms:Decrypt" }, Resource = "*" });
+        await alice.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key.KeyId, PolicyName = "default", Policy = JsonSerializer.Serialize(new { Version = "2012-10-17", Statement = statements }) });
+        var ciphertext = await bob.EncryptAsync(new EncryptRequest { KeyId = key.Arn, Plaintext = new MemoryStream([1, 2, 3]) });
+        var plain = await bob.DecryptAsync(new DecryptRequest { CiphertextBlob = ciphertext.CiphertextBlob });
+        Assert.Equal(new byte[] { 1, 2, 3 }, plain.Plaintext.ToArray());
+        // Still nothing beyond the grant: GenerateDataKey was not allowed.
+        Assert.Equal("AccessDeniedException", (await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(
+            () => bob.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key.Arn, KeySpec = DataKeySpec.AES_256 }))).ErrorCode);
+    }
+
+    [Fact]
+    public async Task Objects_of_another_account_are_AccessDenied()
+    {
+        using var alice = _server.S3(Alice, "alice-secret");
+        using var bob = _server.S3(Bob, "bob-secret");
+        var bucket = S3Clients.NewBucketName("xacct");
+        await alice.PutBucketAsync(bucket);
+        await alice.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = "secret.txt", ContentBody = "alice only", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 });
+
+        foreach (var attempt in new Func<Task>[]
+        {
+            () => bob.GetObjectAsync(bucket, "secret.txt"),
+            () => bob.GetObjectMetadataAsync(bucket, "secret.txt"),
+            () => bob.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }),
+            () => bob.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = "planted.txt", ContentBody = "x" }),
+            () => bob.DeleteObjectAsync(bucket, "secret.txt"),
+            () => bob.CopyObjectAsync(bucket, "secret.txt", bucket, "copy.txt"),
+            () => bob.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }),
+        })
+        {
+            var e = await Assert.ThrowsAsync<AmazonS3Exception>(attempt);
+            Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        }
+        Assert.DoesNotContain((await bob.ListBucketsAsync()).Buckets ?? [], b => b.BucketName == bucket);
+        using var still = await alice.GetObjectAsync(bucket, "secret.txt");
+        using var reader = new StreamReader(still.ResponseStream);
+        Assert.Equal("alice only", await reader.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Volumes_of_another_account_are_invisible()
+    {
+        using var alice = Ec2(Alice, "alice-secret");
+        using var bob = Ec2(Bob, "bob-secret");
+        var volume = (await alice.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true })).Volume.VolumeId;
+        var instance = (await bob.RunInstancesAsync(new RunInstancesRequest { ImageId = "ami-12345678", MinCount = 1, MaxCount = 1 })).Reservation.Instances[0].InstanceId;
+
+        Assert.DoesNotContain((await bob.DescribeVolumesAsync(new DescribeVolumesRequest())).Volumes ?? [], v => v.VolumeId == volume);
+        var describe = await Assert.ThrowsAsync<AmazonEC2Exception>(() => bob.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volume] }));
+        Assert.Equal("InvalidVolume.NotFound", describe.ErrorCode);
+        var attach = await Assert.ThrowsAsync<AmazonEC2Exception>(() => bob.AttachVolumeAsync(new AttachVolumeRequest { VolumeId = volume, InstanceId = instance, Device = "/dev/sdf" }));
+        Assert.Equal("InvalidVolume.NotFound", attach.ErrorCode);
+        var snapshot = await Assert.ThrowsAsync<AmazonEC2Exception>(() => bob.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume }));
+        Assert.Equal("InvalidVolume.NotFound", snapshot.ErrorCode);
+        Assert.Equal(volume, (await alice.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volume] })).Volumes[0].VolumeId);
+    }
+
+    private AmazonEC2Client Ec2(string accessKey, string secret) =>
+        new(new BasicAWSCredentials(accessKey, secret), new AmazonEC2Config { ServiceURL = _server.Endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+
+    private async Task<(int Status, JsonElement Body)> LookupAsync(string accessKey, string secret, string eventName) =>
+        await SignedJson.PostAsync(_server.Endpoint, "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+            JsonSerializer.Serialize(new { LookupAttributes = new[] { new { AttributeKey = "EventName", AttributeValue = eventName } }, MaxResults = 50 }),
+            accessKey: accessKey, secretKey: secret);
+
+    /// <summary>Audit events are written just after the call returns; poll briefly for the one wanted.</summary>
+    private async Task<JsonElement> FindEventAsync(string accessKey, string secret, string eventName, Func<JsonElement, bool> match)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var (status, body) = await LookupAsync(accessKey, secret, eventName);
+            Assert.Equal(200, status);
+            foreach (var e in body.GetProperty("Events").EnumerateArray())
+            {
+                var detail = JsonDocument.Parse(e.GetProperty("CloudTrailEvent").GetString()!).RootElement;
+                if (match(detail))
+                {
+                    return detail.Clone();
+                }
+            }
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"no matching {eventName} event visible to {accessKey}");
+    }
+}
