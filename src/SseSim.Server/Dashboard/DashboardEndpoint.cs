@@ -13,6 +13,7 @@ public sealed class DashboardEndpoint(DashboardApi api, DashboardAuth auth, Trac
     public const string Prefix = "/_ssesim";
     public const string TraceRequestHeader = "x-ssesim-trace";
     public const string TraceIdHeader = "x-ssesim-trace-id";
+    public const string TraceStepsHeader = "x-ssesim-trace-steps";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -42,6 +43,13 @@ public sealed class DashboardEndpoint(DashboardApi api, DashboardAuth auth, Trac
         if (requested)
         {
             context.Response.Headers[TraceIdHeader] = trace.Id;
+            // The steps recorded by the time the headers go out: all of a PUT's; a GET's up to the key in memory
+            // (its body is decrypted after the headers). The full list is at /_ssesim/api/traces/{id}.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[TraceStepsHeader] = StepsHeader(trace);
+                return Task.CompletedTask;
+            });
         }
         try
         {
@@ -56,6 +64,11 @@ public sealed class DashboardEndpoint(DashboardApi api, DashboardAuth auth, Trac
             traces.Complete(trace);
         }
     }
+
+    /// <summary>"name[;event=ID][;ms=N]" per step, comma-separated; ASCII only (contexts stay in the JSON).</summary>
+    public static string StepsHeader(FlowTrace trace) => string.Join(',', trace.Steps.Select(s =>
+        s.Name + (s.KmsEventId is null ? "" : ";event=" + s.KmsEventId)
+        + (s.DurationMs is { } ms ? ";ms=" + ms.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "")));
 
     public async Task HandleAsync(HttpContext context)
     {

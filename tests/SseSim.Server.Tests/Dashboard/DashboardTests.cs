@@ -109,7 +109,13 @@ public sealed class DashboardTests(ServerFixture server) : IClassFixture<ServerF
 
         var trace = await GetJsonAsync("traces/" + id);
         Assert.Equal(["s3:PutObject", "kms:GenerateDataKey", "key:in-memory", "envelope:encrypt", "key:zeroed", "s3:committed"], StepNames(trace));
-        Assert.False(string.IsNullOrEmpty(Step(trace, "kms:GenerateDataKey").GetProperty("kmsEventId").GetString()));
+        var eventId = Step(trace, "kms:GenerateDataKey").GetProperty("kmsEventId").GetString();
+        Assert.False(string.IsNullOrEmpty(eventId));
+
+        // The same steps come back in a response header, each KMS step with its audit event id.
+        var steps = response.Headers.GetValues("x-ssesim-trace-steps").Single().Split(',');
+        Assert.Equal(StepNames(trace), steps.Select(s => s.Split(';')[0]));
+        Assert.StartsWith($"kms:GenerateDataKey;event={eventId};ms=", steps[1], StringComparison.Ordinal);
 
         using var untraced = await RawS3.SendAsync(server, HttpMethod.Get, $"/{bucket}/traced");
         Assert.False(untraced.Headers.Contains("x-ssesim-trace-id"));
