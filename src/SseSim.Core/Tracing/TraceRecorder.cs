@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 namespace SseSim.Core.Tracing;
 
 /// <summary>
-/// Bounded in-memory store of traces: every requested trace by id, and the last few flows of each subject
-/// (object or volume), so "how was this decrypted?" works for any object without the client having asked.
+/// Bounded in-memory store of traces: every requested trace by id, and the last flow of each operation on each
+/// subject (object or volume), so "how was this decrypted?" works for any object without the client having asked.
 /// Oldest entries are dropped first; nothing is persisted.
 /// </summary>
-public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int maxSubjects = 10_000, int flowsPerSubject = 8)
+public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int maxSubjects = 4096, int flowsPerSubject = 8)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FlowTrace> _byId = new(StringComparer.Ordinal);
@@ -55,6 +55,8 @@ public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int m
                         _bySubject.Remove(_subjectOrder.Dequeue());
                     }
                 }
+                // One flow per operation: a volume keeps its CreateVolume beside the latest attach and detach.
+                flows.RemoveAll(f => f.Operation == trace.Operation);
                 flows.Add(trace);
                 if (flows.Count > flowsPerSubject)
                 {

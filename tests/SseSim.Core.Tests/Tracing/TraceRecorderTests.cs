@@ -98,6 +98,22 @@ public sealed class TraceRecorderTests
     }
 
     [Fact]
+    public void A_subject_keeps_the_latest_flow_of_each_operation()
+    {
+        var recorder = new TraceRecorder(_time);
+        var traces = new List<FlowTrace>();
+        foreach (var op in new[] { "CreateVolume", "AttachVolume", "DetachVolume", "AttachVolume", "DetachVolume", "AttachVolume" })
+        {
+            var t = recorder.Begin(requested: false);
+            t.About("vol-1", op, null);
+            t.Add("step", op);
+            recorder.Complete(t);
+            traces.Add(t);
+        }
+        Assert.Equal([traces[0], traces[4], traces[5]], recorder.Flows("vol-1"));
+    }
+
+    [Fact]
     public void Recording_with_no_active_trace_is_a_no_op()
     {
         Tracer.Use(null);
