@@ -83,6 +83,15 @@ public sealed class DashboardBrowserTests(ServerFixture server, ITestOutputHelpe
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should hold the rendered page");
         log.WriteLine("screenshot: " + screenshot);
 
+        // The key's hierarchy hangs the object under its key-material version; the audit filters by bucket.
+        await page.Locator("button.tab[data-tab=keys]").ClickAsync();
+        await page.Locator($"[data-testid=key-row][data-key-arn=\"{keyArn}\"]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=hierarchy]")).ToContainTextAsync($"object: s3://{bucket}/{key}");
+        await page.Locator("button.tab[data-tab=audit]").ClickAsync();
+        await page.Locator("#audit-filter input[name=bucket]").FillAsync(bucket);
+        await Assertions.Expect(page.Locator("[data-testid=audit-row]").Filter(new LocatorFilterOptions { HasText = "GenerateDataKey" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=audit-row]").Filter(new LocatorFilterOptions { HasText = "Decrypt" })).ToHaveCountAsync(1);
+
         Assert.Empty(problems);
     }
 }
