@@ -323,7 +323,18 @@ public sealed class AuditTrail : IAsyncDisposable
                 var e = Build(pending, _buffer, _json, cachedTime: true);
                 Remember(e);
                 // Started together, the appends share the log's group commits instead of one commit each.
-                appends.Add(_log.AppendAsync(e.Utf8Json).AsTask());
+                Task append;
+                try
+                {
+                    append = _log.AppendAsync(e.Utf8Json).AsTask();
+                }
+                catch (Exception ex)
+                {
+                    // A store that fails synchronously (a faulted log, a full disk) must not end this loop: every
+                    // later mutation would wait for its event forever.
+                    append = Task.FromException(ex);
+                }
+                appends.Add(append);
                 if (pending.Durable is not null)
                 {
                     durable.Add(pending.Durable);

@@ -57,7 +57,12 @@ public static class SseSimHost
         builder.Services.AddSingleton(new IdentityRegistry(seed.Identities.Select(i => i.ToIdentity()),
             seed.Identities.Where(i => i.Admin).Select(i => i.AccessKeyId).Concat(options.AdminAccessKey is { Length: > 0 } a ? [a] : [])));
         builder.Services.AddSingleton(new IoLatencyFault(time));
-        builder.Services.AddSingleton<IStorageProvider>(_ => new FasterStorageProvider(Path.Combine(options.DataDir, "store")));
+        builder.Services.AddSingleton<IStorageProvider>(sp =>
+        {
+            IStorageProvider faster = new FasterStorageProvider(Path.Combine(options.DataDir, "store"));
+            // Fault-injection tests register a StorageFaults switch through the configure hook.
+            return sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults ? new Core.Storage.Faults.FaultyStorageProvider(faster, faults) : faster;
+        });
         builder.Services.AddSingleton(_ => options.RootKey is { Length: > 0 } supplied
             ? new RootKey(SecretBytes.TakeFrom(Convert.FromBase64String(supplied)))
             : RootKey.LoadOrCreate(options.DataDir));

@@ -87,19 +87,23 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
         output.WriteLine($"survived {cycles} kill -9 cycles with zero loss (seed {seed})");
     }
 
-    internal static AmazonS3Client S3(ServerProcess server) =>
+    internal static AmazonS3Client S3(ServerProcess server) => S3(server.Endpoint);
+
+    internal static AmazonS3Client S3(string endpoint) =>
         new(new BasicAWSCredentials("test", "test"), new AmazonS3Config
         {
-            ServiceURL = server.Endpoint,
+            ServiceURL = endpoint,
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 0,
         });
 
-    internal static AmazonKeyManagementServiceClient Kms(ServerProcess server) =>
+    internal static AmazonKeyManagementServiceClient Kms(ServerProcess server) => Kms(server.Endpoint);
+
+    internal static AmazonKeyManagementServiceClient Kms(string endpoint) =>
         new(new BasicAWSCredentials("test", "test"), new AmazonKeyManagementServiceConfig
         {
-            ServiceURL = server.Endpoint,
+            ServiceURL = endpoint,
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 0,
         });
