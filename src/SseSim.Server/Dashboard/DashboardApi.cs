@@ -12,8 +12,11 @@ namespace SseSim.Server.Dashboard;
 /// The dashboard's read-only views, as plain objects serialized to JSON. Keys are described by ARN, material id and
 /// wrapped size; no plaintext key and no wrapped key bytes leave the server here.
 /// </summary>
-public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeService volumes, TraceRecorder traces)
+public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeService volumes, TraceRecorder traces, Admin.FaultControl faults)
 {
+    /// <summary>The fault-injection settings in force, read-only (changing them needs the signed admin endpoint).</summary>
+    public object FaultSettings() => faults.Describe();
+
     public object Keys()
     {
         var (issued, unwrapped) = DataKeyCounts();

@@ -128,6 +128,8 @@ public sealed class DashboardEndpoint(DashboardApi api, DashboardAuth auth, Trac
             ["keys", var id, "hierarchy"] => api.Hierarchy(Uri.UnescapeDataString(id)),
             ["buckets"] => api.Buckets(),
             ["volumes"] => api.Volumes(),
+            // The signed admin endpoint owns /_ssesim/api/faults; the page reads the same settings here.
+            ["fault-settings"] => api.FaultSettings(),
             ["volumes", var id, "flow"] => api.VolumeFlow(id),
             ["audit"] => api.Audit(query["key"], query["bucket"], query["volume"], query["identity"],
                 int.TryParse(query["limit"], out var limit) ? Math.Clamp(limit, 1, 1000) : 200),

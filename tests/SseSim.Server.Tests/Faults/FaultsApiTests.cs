@@ -46,6 +46,29 @@ public sealed class FaultsApiTests : IClassFixture<ServerFixture>, IAsyncLifetim
         Assert.False(doc.RootElement.TryGetProperty("volumes", out _));
     }
 
+    [Fact]
+    public async Task The_dashboard_shows_the_settings_read_only()
+    {
+        await _server.SetFaultsAsync("""
+            {"kms": {"errors": [{"operation": "Decrypt", "rate": 0.25, "errorCode": "KMSInternalException"}]}, "volumes": {"latencyMs": 3}}
+            """);
+        using var http = new HttpClient();
+        var url = _server.Endpoint + "/_ssesim/api/fault-settings";
+
+        var shown = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(url)).RootElement;
+        var error = shown.GetProperty("kms").GetProperty("errors")[0];
+        Assert.Equal("Decrypt", error.GetProperty("operation").GetString());
+        Assert.Equal(0.25, error.GetProperty("rate").GetDouble());
+        Assert.Equal("KMSInternalException", error.GetProperty("errorCode").GetString());
+        Assert.Equal(3, shown.GetProperty("volumes").GetProperty("latencyMs").GetDouble());
+
+        // The dashboard cannot change them: only the signed admin endpoint can.
+        using var put = await http.PutAsync(url, new StringContent("""{"volumes": {"latencyMs": 50}}"""));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        var (_, after) = await _server.FaultsAsync(HttpMethod.Get);
+        Assert.Equal(3, after.RootElement.GetProperty("volumes").GetProperty("latencyMs").GetDouble());
+    }
+
     [Theory]
     [InlineData("""{"kms": {"errors": [{"rate": 0.1, "errorCode": "AccessDeniedException"}]}}""")]
     [InlineData("""{"kms": {"errors": [{"rate": 2, "errorCode": "ThrottlingException"}]}}""")]

@@ -284,7 +284,23 @@
 
   // ---- Tabs ----
 
-  const loaders = { keys: loadKeys, objects: loadObjects, volumes: loadVolumes, audit: loadAudit };
+  // ---- Fault injection (read-only) ----
+
+  async function loadFaults() {
+    const f = await get("fault-settings");
+    const items = [];
+    const kms = f.kms || {};
+    for (const l of kms.latency || []) items.push(["fault.kmsLatency", l.operation || "*", `${l.latencyMs} ms ± ${l.jitterMs || 0} ms`]);
+    for (const e of kms.errors || []) items.push(["fault.kmsErrors", e.operation || "*", `${Math.round(e.rate * 1000) / 10} % ${e.errorCode}`]);
+    if (kms.outage) items.push(["fault.kmsOutage", "*", `${kms.outage.start} → ${kms.outage.end} ${kms.outage.errorCode || ""}`]);
+    const q = f.quotas || {};
+    items.push(["fault.quotas", q.enabled ? t("yes") : t("no"), `symmetric ${q.symmetricRps}/s, RSA ${q.rsaRps}/s, ECC ${q.eccRps}/s`]);
+    if (f.volumes) items.push(["fault.volumeLatency", "*", `${f.volumes.latencyMs} ms ± ${f.volumes.jitterMs || 0} ms`]);
+    rows($("#faults-table tbody"), items, ([name, scope, setting]) =>
+      el("tr", { "data-testid": "fault-row" }, el("td", { "data-i18n": name }, t(name)), el("td", { class: "mono" }, scope), el("td", { class: "mono" }, setting)));
+  }
+
+  const loaders = { keys: loadKeys, objects: loadObjects, volumes: loadVolumes, audit: loadAudit, faults: loadFaults };
 
   function show(tab) {
     activeTab = tab;

@@ -27,6 +27,10 @@ window.SSESIM_STRINGS = {
     "s.request": "request", "s.cacheHit": "Bucket Key cache hit: KMS skipped", "s.inMemory": "plaintext data key held in memory",
     "s.zeroed": "key zeroed", "s.encrypt": "segments sealed", "s.decrypt": "segments verified and decrypted", "s.committed": "metadata committed",
     "s.created": "wrapped key stored", "s.event": "event",
+    "tab.faults": "Fault injection", "col.fault": "Fault", "col.scope": "Scope", "col.setting": "Setting",
+    "faults.how": "Set with `ssesim faults set ...` or a signed PUT to /_ssesim/api/faults by an admin identity.",
+    "fault.kmsLatency": "KMS added latency", "fault.kmsErrors": "KMS error rate", "fault.kmsOutage": "KMS outage window",
+    "fault.quotas": "KMS request quotas enforced", "fault.volumeLatency": "Volume I/O added latency",
     "root": "Root (domain) key", "dependents": "wrapped data keys", "noObjects": "No objects.", "noBuckets": "No buckets yet.",
   },
   ko: {
@@ -56,6 +60,10 @@ window.SSESIM_STRINGS = {
     "s.request": "요청", "s.cacheHit": "버킷 키 캐시 적중: KMS 호출 생략", "s.inMemory": "평문 데이터 키를 메모리에 보관",
     "s.zeroed": "키를 0으로 지움", "s.encrypt": "세그먼트 암호화", "s.decrypt": "세그먼트 검증 및 복호화", "s.committed": "메타데이터 커밋",
     "s.created": "래핑된 키 저장", "s.event": "이벤트",
+    "tab.faults": "장애 주입", "col.fault": "장애", "col.scope": "범위", "col.setting": "설정",
+    "faults.how": "`ssesim faults set ...` 또는 관리자 자격 증명으로 서명한 /_ssesim/api/faults PUT 요청으로 설정합니다.",
+    "fault.kmsLatency": "KMS 추가 지연", "fault.kmsErrors": "KMS 오류 비율", "fault.kmsOutage": "KMS 장애 구간",
+    "fault.quotas": "KMS 요청 할당량 적용", "fault.volumeLatency": "볼륨 I/O 추가 지연",
     "root": "루트(도메인) 키", "dependents": "래핑된 데이터 키", "noObjects": "객체가 없습니다.", "noBuckets": "아직 버킷이 없습니다.",
   },
 };
