@@ -126,6 +126,12 @@ internal static class S3Xml
         {
             throw S3Errors.MalformedXml();
         }
+        catch (ArgumentException)
+        {
+            // XmlReader throws ArgumentOutOfRangeException on some damaged XML declarations (found by the fuzzer);
+            // it is still the client's malformed body, not a server fault.
+            throw S3Errors.MalformedXml();
+        }
     }
 
     /// <summary>Child elements by local name, ignoring the namespace (clients differ in whether they send one).</summary>
