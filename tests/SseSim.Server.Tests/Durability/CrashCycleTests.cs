@@ -7,6 +7,7 @@ using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using SseSim.Nbd;
 using Xunit.Abstractions;
 using Ec2Model = Amazon.EC2.Model;
 
@@ -255,7 +256,7 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
 
         public Task NbdWorkerAsync(Random rng) => RunAsync(async token =>
         {
-            await using var nbd = await RawNbdClient.ConnectAsync(server.NbdPort, volume, token);
+            await using var nbd = await NbdClient.ConnectAsync("127.0.0.1", server.NbdPort, volume, token);
             while (true)
             {
                 var written = new List<(int Block, long Generation)>();
@@ -263,7 +264,7 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
                 {
                     var block = rng.Next(VolumeBlocks);
                     var generation = ledger.NextGeneration(block);
-                    await nbd.WriteAsync((long)block * CrashLedger.BlockSize, CrashLedger.BlockContent(block, generation), token);
+                    await nbd.WriteAsync((long)block * CrashLedger.BlockSize, CrashLedger.BlockContent(block, generation), cancellationToken: token);
                     written.Add((block, generation));
                 }
                 await nbd.FlushAsync(token);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.S3.Model;
+using SseSim.Nbd;
 using Ec2Model = Amazon.EC2.Model;
 
 namespace SseSim.Server.Tests.Durability;
@@ -188,9 +189,10 @@ internal sealed class CrashVerifier(ServerProcess server, CrashLedger ledger, Ra
             Assert.True(state == Amazon.EC2.VolumeState.Available, $"{where}: volume is {state} after restart");
             await ec2.AttachVolumeAsync(new Ec2Model.AttachVolumeRequest { VolumeId = volume, InstanceId = instance, Device = "/dev/sdf" });
         }
-        await using (var nbd = await RawNbdClient.ConnectAsync(server.NbdPort, volume, CancellationToken.None))
+        await using (var nbd = await NbdClient.ConnectAsync("127.0.0.1", server.NbdPort, volume, CancellationToken.None))
         {
-            var all = await nbd.ReadAsync(0, 256 * CrashLedger.BlockSize, CancellationToken.None);
+            var all = new byte[256 * CrashLedger.BlockSize];
+            await nbd.ReadAsync(0, all);
             foreach (var (block, entry) in ledger.Blocks)
             {
                 var data = all.AsSpan(block * CrashLedger.BlockSize, CrashLedger.BlockSize);

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService.Model;
 using Amazon.S3.Model;
+using SseSim.Nbd;
 using SseSim.Server.Tests.Ec2;
 using Ec2Model = Amazon.EC2.Model;
 
@@ -99,9 +100,9 @@ public sealed class DirectoryFsyncTests
             .Reservation.Instances[0].InstanceId;
         var volume = (await ec2.CreateVolumeAsync(new Ec2Model.CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true })).Volume.VolumeId;
         await ec2.AttachVolumeAsync(new Ec2Model.AttachVolumeRequest { VolumeId = volume, InstanceId = instance, Device = "/dev/sdf" });
-        await using (var nbd = await RawNbdClient.ConnectAsync(server.NbdPort, volume, CancellationToken.None))
+        await using (var nbd = await NbdClient.ConnectAsync("127.0.0.1", server.NbdPort, volume, CancellationToken.None))
         {
-            await nbd.WriteAsync(0, CrashLedger.BlockContent(0, 1), CancellationToken.None);
+            await nbd.WriteAsync(0, CrashLedger.BlockContent(0, 1));
             await nbd.FlushAsync(CancellationToken.None);
         }
         var snapshot = (await ec2.CreateSnapshotAsync(new Ec2Model.CreateSnapshotRequest { VolumeId = volume })).Snapshot.SnapshotId;
