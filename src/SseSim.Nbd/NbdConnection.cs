@@ -7,7 +7,7 @@ using static SseSim.Nbd.NbdProtocol;
 
 namespace SseSim.Nbd;
 
-/// <summary>One client: handshake, then requests served in order with simple replies.</summary>
+/// <summary>One client: handshake, then requests served concurrently with simple replies, matched by handle.</summary>
 internal sealed class NbdConnection
 {
     private readonly Socket? _socket;
@@ -17,6 +17,14 @@ internal sealed class NbdConnection
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int MaxInFlightRequests = 16;
+    private const uint BudgetUnit = 1024 * 1024;
+    private const int MaxInFlightBytes = 64 * 1024 * 1024;
+
+    private readonly SemaphoreSlim _replyLock = new(1, 1);
+    private readonly SemaphoreSlim _slots = new(MaxInFlightRequests, MaxInFlightRequests);
+    private readonly SemaphoreSlim _budget = new((int)(MaxInFlightBytes / BudgetUnit), (int)(MaxInFlightBytes / BudgetUnit));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _inFlight = new();
     private bool _noZeroes;
 
     public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping)
@@ -224,6 +232,24 @@ internal sealed class NbdConnection
 
     private async Task TransmitAsync(INbdExport export, CancellationToken ct)
     {
+        try
+        {
+            await ReceiveRequestsAsync(export, ct);
+        }
+        finally
+        {
+            // Replies of requests still running go out (or fail on the dropped socket) before the writer completes.
+            await Task.WhenAll(_inFlight.Keys);
+        }
+    }
+
+    /// <summary>
+    /// Reads requests in order and runs each on its own task, so a queue depth above one keeps both cores busy;
+    /// replies go out as requests finish, matched by handle (proto.md allows out-of-order replies). In-flight
+    /// work is bounded by <see cref="MaxInFlightRequests"/> and <see cref="MaxInFlightBytes"/>.
+    /// </summary>
+    private async Task ReceiveRequestsAsync(INbdExport export, CancellationToken ct)
+    {
         while (true)
         {
             var request = await ReadExactAsync(28, ct);
@@ -254,20 +280,27 @@ internal sealed class NbdConnection
                             await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
                             break;
                         }
+                        var units = await AcquireAsync(length, ct);
                         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
                         try
                         {
                             await ReadExactIntoAsync(buffer.AsMemory(0, (int)length), ct);
+                        }
+                        catch
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            _budget.Release(units);
+                            _slots.Release();
+                            throw;
+                        }
+                        Start(units, buffer, async () =>
+                        {
                             var error = badFlags ? NbdError.Einval
                                 : export.IsReadOnly ? NbdError.Eperm
                                 : !inBounds ? NbdError.Enospc
                                 : await RunAsync(() => export.WriteAsync((long)offset, buffer.AsMemory(0, (int)length), fua, ct));
                             await SimpleReplyAsync(error, handle, default, ct);
-                        }
-                        finally
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                        }
+                        });
                         break;
                     }
                 case CmdRead:
@@ -277,23 +310,22 @@ internal sealed class NbdConnection
                             await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
                             break;
                         }
+                        var units = await AcquireAsync(length, ct);
                         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-                        try
+                        Start(units, buffer, async () =>
                         {
                             var error = await RunAsync(() => export.ReadAsync((long)offset, buffer.AsMemory(0, (int)length), ct));
                             await SimpleReplyAsync(error, handle, error == 0 ? buffer.AsMemory(0, (int)length) : default, ct);
-                        }
-                        finally
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                        }
+                        });
                         break;
                     }
                 case CmdFlush:
-                    await SimpleReplyAsync(badFlags ? NbdError.Einval : await RunAsync(() => export.FlushAsync(ct)), handle, default, ct);
+                    Start(await AcquireAsync(0, ct), null, async () =>
+                        await SimpleReplyAsync(badFlags ? NbdError.Einval : await RunAsync(() => export.FlushAsync(ct)), handle, default, ct));
                     break;
                 case CmdTrim:
                 case CmdWriteZeroes:
+                    Start(await AcquireAsync(0, ct), null, async () =>
                     {
                         var error = badFlags ? NbdError.Einval
                             : export.IsReadOnly ? NbdError.Eperm
@@ -302,13 +334,69 @@ internal sealed class NbdConnection
                                 ? export.TrimAsync((long)offset, length, fua, ct)
                                 : export.WriteZeroesAsync((long)offset, length, fua, ct));
                         await SimpleReplyAsync(error, handle, default, ct);
-                        break;
-                    }
+                    });
+                    break;
                 default:
                     await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
                     break;
             }
         }
+    }
+
+    /// <summary>Takes one request slot and the payload's share of the byte budget, in 1 MiB units.</summary>
+    private async ValueTask<int> AcquireAsync(uint length, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        var units = (int)((length + BudgetUnit - 1) / BudgetUnit);
+        var taken = 0;
+        try
+        {
+            // Only this loop acquires, so taking units one by one cannot deadlock against another taker.
+            for (; taken < units; taken++)
+            {
+                await _budget.WaitAsync(ct);
+            }
+        }
+        catch
+        {
+            if (taken > 0)
+            {
+                _budget.Release(taken);
+            }
+            _slots.Release();
+            throw;
+        }
+        return units;
+    }
+
+    private void Start(int units, byte[]? buffer, Func<Task> serve)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await serve();
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The reply could not be sent: the connection is going away, and the receive loop ends with it.
+                Abort();
+            }
+            finally
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                if (units > 0)
+                {
+                    _budget.Release(units);
+                }
+                _slots.Release();
+            }
+        });
+        _inFlight.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
 
     private static async ValueTask<uint> RunAsync(Func<ValueTask> operation)
@@ -330,6 +418,20 @@ internal sealed class NbdConnection
 
     private async ValueTask SimpleReplyAsync(uint error, ulong handle, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        await _replyLock.WaitAsync(ct);
+        try
+        {
+            WriteSimpleReply(error, handle, data.Span);
+            await _writer.FlushAsync(ct);
+        }
+        finally
+        {
+            _replyLock.Release();
+        }
+    }
+
+    private void WriteSimpleReply(uint error, ulong handle, ReadOnlySpan<byte> data)
+    {
         var header = _writer.GetSpan(16);
         BinaryPrimitives.WriteUInt32BigEndian(header, SimpleReplyMagic);
         BinaryPrimitives.WriteUInt32BigEndian(header[4..], error);
@@ -337,9 +439,8 @@ internal sealed class NbdConnection
         _writer.Advance(16);
         if (!data.IsEmpty)
         {
-            _writer.Write(data.Span);
+            _writer.Write(data);
         }
-        await _writer.FlushAsync(ct);
     }
 
     private async ValueTask SkipAsync(long count, CancellationToken ct)

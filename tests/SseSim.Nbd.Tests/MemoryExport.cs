@@ -17,14 +17,20 @@ internal sealed class MemoryExport(string name, long size) : INbdExport, IDispos
 
     public byte[] Data => _data;
 
-    public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    /// <summary>When set, reads at offset 0 wait for it (a slow request the server must not queue others behind).</summary>
+    public Task? HoldReadsAtZero { get; set; }
+
+    public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
+        if (offset == 0 && HoldReadsAtZero is not null)
+        {
+            await HoldReadsAtZero.WaitAsync(cancellationToken);
+        }
         if (BadOffset >= 0 && offset < BadOffset + 4096 && offset + destination.Length > BadOffset)
         {
             throw new IOException("tag mismatch");
         }
         _data.AsSpan((int)offset, destination.Length).CopyTo(destination.Span);
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> source, bool fua, CancellationToken cancellationToken)

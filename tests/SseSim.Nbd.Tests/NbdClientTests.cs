@@ -45,6 +45,30 @@ public sealed class NbdClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slow_request_does_not_hold_back_later_ones_on_the_same_connection()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _export.HoldReadsAtZero = release.Task;
+        _export.Data.AsSpan(0, 4096).Fill(0x5a);
+        await using var client = await NbdClient.ConnectAsync("127.0.0.1", Port, Name);
+        var slow = new byte[4096];
+        var slowRead = client.ReadAsync(0, slow);
+
+        // Served while the first read still waits: its reply goes out first, matched by handle.
+        var data = new byte[4096];
+        Random.Shared.NextBytes(data);
+        await client.WriteAsync(8192, data).WaitAsync(TimeSpan.FromSeconds(30));
+        var back = new byte[4096];
+        await client.ReadAsync(8192, back).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(data, back);
+        Assert.False(slowRead.IsCompleted);
+
+        release.SetResult();
+        await slowRead.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(slow, b => Assert.Equal(0x5a, b));
+    }
+
+    [Fact]
     public async Task Many_requests_in_flight_complete_with_their_own_data()
     {
         for (var i = 0; i < 64; i++)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using SseSim.Core.Aws;
 using SseSim.Core.Secrets;
@@ -23,6 +24,9 @@ internal sealed class VolumeDevice : INbdExport
     private readonly VolumeLimiter? _limiter;
     private readonly CancellationTokenSource _closed = new();
     private bool _isClosed;
+
+    // Requests sealing or opening blocks outside the block lock; Close waits for them before zeroing the key.
+    private int _cryptoUsers;
 
     public VolumeDevice(VolumeRuntime runtime, long sizeBytes, IBlockStore blocks, ISnapshotBlockStore snapshots,
         SecretBytes? dataKey, BlockCipher? cipher, NonceCounter? nonces, uint writerId, Caller attachedBy, VolumeLimiter? limiter)
@@ -69,27 +73,70 @@ internal sealed class VolumeDevice : INbdExport
         {
             await IoLatency.ApplyAsync(cancellationToken);
         }
-        var block = new byte[BlockFormat.BlockSize];
-        var record = new byte[BlockFormat.EncryptedRecordSize];
-        var done = 0;
-        while (done < destination.Length)
+        if (destination.IsEmpty)
         {
-            var position = offset + done;
-            var index = position / BlockFormat.BlockSize;
-            var within = (int)(position % BlockFormat.BlockSize);
-            var take = Math.Min(BlockFormat.BlockSize - within, destination.Length - done);
-            lock (_runtime.Gate)
-            {
-                ThrowIfClosed();
-                ReadBlockLocked(index, block, record);
-            }
-            block.AsSpan(within, take).CopyTo(destination.Span[done..]);
-            done += take;
+            return;
         }
-        CryptographicOperations.ZeroMemory(block);
+        ReadRange(offset, destination.Span);
         if (_cipher is not null)
         {
             Metrics?.RecordDecrypted(destination.Length);
+        }
+    }
+
+    /// <summary>
+    /// Copies the range's records under the block lock, then opens them outside it, so concurrent requests
+    /// decrypt in parallel while the lock only covers the store reads.
+    /// </summary>
+    private void ReadRange(long offset, Span<byte> destination)
+    {
+        var first = offset / BlockFormat.BlockSize;
+        var count = (int)(((offset + destination.Length - 1) / BlockFormat.BlockSize) - first + 1);
+        var records = ArrayPool<byte>.Shared.Rent(count * BlockFormat.EncryptedRecordSize);
+        var lengths = ArrayPool<int>.Shared.Rent(count);
+        var block = ArrayPool<byte>.Shared.Rent(BlockFormat.BlockSize);
+        try
+        {
+            lock (_runtime.Gate)
+            {
+                ThrowIfClosed();
+                for (var i = 0; i < count; i++)
+                {
+                    lengths[i] = ReadRecordLocked(first + i, records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                }
+                Interlocked.Increment(ref _cryptoUsers);
+            }
+            try
+            {
+                var done = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    var within = i == 0 ? (int)(offset % BlockFormat.BlockSize) : 0;
+                    var take = Math.Min(BlockFormat.BlockSize - within, destination.Length - done);
+                    var record = records.AsSpan(i * BlockFormat.EncryptedRecordSize, Math.Max(lengths[i], 0));
+                    if (take == BlockFormat.BlockSize)
+                    {
+                        DecodeOrZero(first + i, record, lengths[i] >= 0, destination.Slice(done, take));
+                    }
+                    else
+                    {
+                        DecodeOrZero(first + i, record, lengths[i] >= 0, block.AsSpan(0, BlockFormat.BlockSize));
+                        block.AsSpan(within, take).CopyTo(destination[done..]);
+                    }
+                    done += take;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _cryptoUsers);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(block.AsSpan(0, BlockFormat.BlockSize));
+            ArrayPool<byte>.Shared.Return(block);
+            ArrayPool<int>.Shared.Return(lengths);
+            ArrayPool<byte>.Shared.Return(records);
         }
     }
 
@@ -107,32 +154,25 @@ internal sealed class VolumeDevice : INbdExport
         {
             return;
         }
-        var block = new byte[BlockFormat.BlockSize];
-        var record = new byte[BlockFormat.EncryptedRecordSize];
         // Durable bookkeeping first (allocation bits, nonce reservation), then the records (block-volume.md §3, §6).
-        var firstIndex = offset / BlockFormat.BlockSize;
-        await _runtime.Map.EnsureRangeAsync(firstIndex, ((offset + source.Length - 1) / BlockFormat.BlockSize) - firstIndex + 1, cancellationToken);
-        var done = 0;
-        while (done < source.Length)
+        var first = offset / BlockFormat.BlockSize;
+        var count = (int)(((offset + source.Length - 1) / BlockFormat.BlockSize) - first + 1);
+        await _runtime.Map.EnsureRangeAsync(first, count, cancellationToken);
+        var counters = ArrayPool<ulong>.Shared.Rent(count);
+        var records = ArrayPool<byte>.Shared.Rent(count * BlockFormat.EncryptedRecordSize);
+        try
         {
-            var position = offset + done;
-            var index = position / BlockFormat.BlockSize;
-            var within = (int)(position % BlockFormat.BlockSize);
-            var take = Math.Min(BlockFormat.BlockSize - within, source.Length - done);
-            var counter = _nonces is null ? 0 : await _nonces.NextAsync(cancellationToken);
-            lock (_runtime.Gate)
+            for (var i = 0; i < count; i++)
             {
-                ThrowIfClosed();
-                if (take < BlockFormat.BlockSize)
-                {
-                    ReadBlockLocked(index, block, record);
-                }
-                source.Span.Slice(done, take).CopyTo(block.AsSpan(within));
-                WriteBlockLocked(index, block, counter, record);
+                counters[i] = _nonces is null ? 0 : await _nonces.NextAsync(cancellationToken);
             }
-            done += take;
+            WriteRange(offset, source.Span, first, count, counters, records);
         }
-        CryptographicOperations.ZeroMemory(block);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(records);
+            ArrayPool<ulong>.Shared.Return(counters);
+        }
         if (_cipher is not null)
         {
             Metrics?.RecordEncrypted(source.Length);
@@ -140,6 +180,83 @@ internal sealed class VolumeDevice : INbdExport
         if (fua)
         {
             await _blocks.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Seals whole blocks outside the block lock (in parallel with other requests), then stores every record
+    /// under it; a partial block is read, merged and sealed under the lock so a concurrent write cannot be lost.
+    /// </summary>
+    private void WriteRange(long offset, ReadOnlySpan<byte> source, long first, int count, ulong[] counters, byte[] records)
+    {
+        var within0 = (int)(offset % BlockFormat.BlockSize);
+        var whole = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = i == 0 ? 0 : ((i * BlockFormat.BlockSize) - within0);
+            var take = Math.Min(BlockFormat.BlockSize - (i == 0 ? within0 : 0), source.Length - start);
+            whole[i] = take == BlockFormat.BlockSize;
+        }
+        var block = ArrayPool<byte>.Shared.Rent(BlockFormat.BlockSize);
+        try
+        {
+            if (_cipher is not null)
+            {
+                lock (_runtime.Gate)
+                {
+                    ThrowIfClosed();
+                    Interlocked.Increment(ref _cryptoUsers);
+                }
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (whole[i])
+                        {
+                            var start = i == 0 ? 0 : ((i * BlockFormat.BlockSize) - within0);
+                            _cipher.Seal(first + i, _writerId, counters[i], source.Slice(start, BlockFormat.BlockSize),
+                                records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                        }
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _cryptoUsers);
+                }
+            }
+            lock (_runtime.Gate)
+            {
+                ThrowIfClosed();
+                for (var i = 0; i < count; i++)
+                {
+                    var index = first + i;
+                    var within = i == 0 ? within0 : 0;
+                    var start = i == 0 ? 0 : ((i * BlockFormat.BlockSize) - within0);
+                    var take = Math.Min(BlockFormat.BlockSize - within, source.Length - start);
+                    if (_runtime.Pending.Count > 0)
+                    {
+                        _runtime.CopyOnWriteLocked(index, ReadOwnRecord);
+                    }
+                    if (whole[i])
+                    {
+                        _blocks.Write(Name, index, _cipher is null
+                            ? source.Slice(start, BlockFormat.BlockSize)
+                            : records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                        continue;
+                    }
+                    var plaintext = block.AsSpan(0, BlockFormat.BlockSize);
+                    var record = records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize);
+                    var length = ReadRecordLocked(index, record);
+                    DecodeOrZero(index, record[..Math.Max(length, 0)], length >= 0, plaintext);
+                    source.Slice(start, take).CopyTo(plaintext[within..]);
+                    WriteBlockLocked(index, plaintext, counters[i], record);
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(block.AsSpan(0, BlockFormat.BlockSize));
+            ArrayPool<byte>.Shared.Return(block);
         }
     }
 
@@ -196,23 +313,27 @@ internal sealed class VolumeDevice : INbdExport
         }
     }
 
-    private void ReadBlockLocked(long index, Span<byte> plaintext, byte[] record)
+    /// <summary>The block's own record, else its base snapshot's; the record length, or -1 when it reads as zeros.</summary>
+    private int ReadRecordLocked(long index, Span<byte> record)
     {
-        int length;
-        if (!_blocks.TryRead(Name, index, record, out length))
+        if (_blocks.TryRead(Name, index, record, out var length))
         {
-            if (_runtime.Base is null || !_runtime.Base.Entries.TryGetValue(index, out var holder) || !_snapshots.TryRead(holder, index, record, out length))
-            {
-                plaintext.Clear();
-                return;
-            }
+            return length;
         }
-        Decode(index, record.AsSpan(0, length), plaintext);
+        if (_runtime.Base is not null && _runtime.Base.Entries.TryGetValue(index, out var holder) && _snapshots.TryRead(holder, index, record, out length))
+        {
+            return length;
+        }
+        return -1;
     }
 
-    private void Decode(long index, ReadOnlySpan<byte> record, Span<byte> plaintext)
+    private void DecodeOrZero(long index, ReadOnlySpan<byte> record, bool exists, Span<byte> plaintext)
     {
-        if (_cipher is not null)
+        if (!exists)
+        {
+            plaintext.Clear();
+        }
+        else if (_cipher is not null)
         {
             _cipher.Open(index, record, plaintext);
         }
@@ -226,7 +347,7 @@ internal sealed class VolumeDevice : INbdExport
         }
     }
 
-    private void WriteBlockLocked(long index, ReadOnlySpan<byte> plaintext, ulong counter, byte[] record)
+    private void WriteBlockLocked(long index, ReadOnlySpan<byte> plaintext, ulong counter, Span<byte> record)
     {
         if (_runtime.Pending.Count > 0)
         {
@@ -262,6 +383,15 @@ internal sealed class VolumeDevice : INbdExport
         lock (_runtime.Gate)
         {
             _isClosed = true;
+        }
+        // Requests that took the cipher before the close finish their current range (CPU only, no I/O).
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _cryptoUsers) > 0)
+        {
+            spin.SpinOnce();
+        }
+        lock (_runtime.Gate)
+        {
             _cipher?.Dispose();
             _dataKey?.Dispose();
         }
