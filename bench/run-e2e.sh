@@ -41,10 +41,10 @@ run put64-sse --endpoint-url "$SSE" --sse kms $big --server-pid "$SSE_PID"
 run put64-plain --endpoint-url "$PLAIN" --sse none $big
 run get64-sse --endpoint-url "$SSE" --sse kms --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12 --server-pid "$SSE_PID"
 run get64-plain --endpoint-url "$PLAIN" --sse none --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12
-small="--workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --duration ${SECS}s"
+small="--client http --workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --duration ${SECS}s"
 run small-sse --endpoint-url "$SSE" --sse kms $small --server-pid "$SSE_PID"
 run small-moto --endpoint-url "$MOTO" --sse kms $small
-gdk="--workload kms-gdk --concurrency 16 --duration ${SECS}s"
+gdk="--client http --workload kms-gdk --concurrency 16 --duration ${SECS}s"
 run gdk-sse --endpoint-url "$SSE" $gdk --server-pid "$SSE_PID"
 run gdk-moto --endpoint-url "$MOTO" $gdk
 run bucketkey --endpoint-url "$SSE" --sse kms-bucket-key --workload s3-put --size 4KiB --keys 1000 --count 1000 --concurrency 8

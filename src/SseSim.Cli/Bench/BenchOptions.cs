@@ -37,6 +37,9 @@ public sealed class BenchOptions
     public int? ServerPid { get; set; }
     public bool Quiet { get; set; }
 
+    /// <summary>"sdk" (AWSSDK clients) or "http" (<see cref="LeanHttp"/>: the same signed requests, far less client CPU).</summary>
+    public string Client { get; set; } = "sdk";
+
     public bool IsS3 => Workload.StartsWith("s3-", StringComparison.Ordinal);
 
     public string Title => Label ?? (IsS3 ? $"{Workload} sse={Sse} size={Size}" : Workload == "nbd" ? $"nbd {NbdOp} {Pattern} bs={Sizes.Format(BlockSize)}" : Workload);
@@ -54,6 +57,8 @@ public sealed class BenchOptions
           NBD:      --nbd-host H --nbd-port P --export NAME --block-size 4KiB --queue-depth N
                     --pattern random|sequential --nbd-op write|read
           Bounds:   --concurrency N (default 8)  --count N  --duration 30s   (neither: 10s; both: first reached)
+          Client:   --client sdk|http   (default sdk; http: lean signed requests over one SocketsHttpHandler, for
+                    kms-*, s3-put, s3-get and s3-mixed, so a fast server is not measured through the SDK's CPU cost)
           Output:   --out DIR (report.json, report.md, chart.svg)  --label TEXT  --quiet
                     --server-pid PID (server CPU and memory from /proc when the target has no /metrics)
         """;
@@ -95,6 +100,7 @@ public sealed class BenchOptions
                 case "--label": o.Label = Value(); break;
                 case "--server-pid": o.ServerPid = Positive(name, Value()); break;
                 case "--quiet": o.Quiet = true; break;
+                case "--client": o.Client = OneOf(name, Value(), ["sdk", "http"]); break;
                 default: throw new FormatException($"Unknown option '{name}'.");
             }
         }
@@ -113,6 +119,10 @@ public sealed class BenchOptions
         if (o.Workload is "kms-encrypt" or "kms-decrypt" or "kms-reencrypt" && o.Size.Max is < 1 or > 4096)
         {
             throw new FormatException("KMS Encrypt takes 1 to 4096 bytes of plaintext: use --size 4KiB or less.");
+        }
+        if (o.Client == "http" && o.Workload is "nbd" or "s3-multipart")
+        {
+            throw new FormatException($"--client http does not drive {o.Workload}; use --client sdk.");
         }
         if (o.PartSize < 1)
         {

@@ -9,6 +9,7 @@ public static class ErrorCodes
 {
     public static string Classify(Exception e) => e switch
     {
+        AwsHttpException h => h.Code,
         AmazonServiceException { ErrorCode: { Length: > 0 } code } => code,
         AmazonServiceException s => $"HTTP {(int)s.StatusCode}",
         NbdException n => "NBD " + NbdClient.ErrorName(n.Error),

@@ -9,7 +9,8 @@ namespace SseSim.Cli.Bench;
 /// <summary>
 /// s3-put, s3-get, s3-mixed and s3-multipart over AWSSDK.S3, in any SSE mode. Keys are <c>bench/obj-NNNNNNNN</c>
 /// over a key space of <c>--keys</c>; each key has a fixed size drawn from <c>--size</c>. PUT bodies are slices of one
-/// random buffer; GET bodies are read to the end and dropped.
+/// random buffer; GET bodies are read to the end and dropped. With <c>--client http</c> single-part PUTs and GETs go
+/// through <see cref="LeanHttp"/> (the same signed requests with the same SSE headers); set-up calls use the SDK.
 /// </summary>
 public sealed class S3Workload(BenchOptions o) : IWorkload
 {
@@ -19,6 +20,9 @@ public sealed class S3Workload(BenchOptions o) : IWorkload
     private readonly byte[] _customerKey = RandomNumberGenerator.GetBytes(32);
     private string _bucket = o.Bucket ?? "";
     private string? _keyId = o.KmsKeyId;
+    private readonly LeanHttp? _lean = o.Client == "http" ? new LeanHttp(o) : null;
+    private (string Name, string Value)[] _putHeaders = [];
+    private (string Name, string Value)[] _getHeaders = [];
 
     public string Bucket => _bucket;
 
@@ -49,6 +53,8 @@ public sealed class S3Workload(BenchOptions o) : IWorkload
                 KmsKeyArn = (await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = _keyId }, cancellationToken)).KeyMetadata.Arn;
             }
         }
+        _putHeaders = SseHeaders(put: true);
+        _getHeaders = SseHeaders(put: false);
         if (o.Workload is "s3-get" or "s3-mixed")
         {
             // Untimed: every key of the key space exists before the clock starts.
@@ -80,9 +86,38 @@ public sealed class S3Workload(BenchOptions o) : IWorkload
         }
     }
 
+    /// <summary>The SSE request headers the SDK sends for this mode (a GET carries only SSE-C's).</summary>
+    private (string Name, string Value)[] SseHeaders(bool put)
+    {
+        var customer = new (string, string)[]
+        {
+            ("x-amz-server-side-encryption-customer-algorithm", "AES256"),
+            ("x-amz-server-side-encryption-customer-key", Convert.ToBase64String(_customerKey)),
+            ("x-amz-server-side-encryption-customer-key-MD5", Convert.ToBase64String(MD5.HashData(_customerKey))),
+        };
+        return (o.Sse, put) switch
+        {
+            ("c", _) => customer,
+            (_, false) => [],
+            ("s3", _) => [("x-amz-server-side-encryption", "AES256")],
+            ("kms" or "kms-bucket-key", _) =>
+            [
+                ("x-amz-server-side-encryption", "aws:kms"),
+                ("x-amz-server-side-encryption-aws-kms-key-id", _keyId!),
+                ("x-amz-server-side-encryption-bucket-key-enabled", o.Sse == "kms-bucket-key" ? "true" : "false"),
+            ],
+            _ => [],
+        };
+    }
+
     private async Task<OpResult> PutAsync(long index, CancellationToken ct)
     {
         var size = o.Size.ForKey(index);
+        if (_lean is not null)
+        {
+            await _lean.PutObjectAsync(_bucket, Key(index), _body, (int)size, _putHeaders, ct);
+            return new OpResult("PutObject", size);
+        }
         var request = new PutObjectRequest
         {
             BucketName = _bucket,
@@ -117,6 +152,10 @@ public sealed class S3Workload(BenchOptions o) : IWorkload
 
     private async Task<OpResult> GetAsync(int worker, long index, CancellationToken ct)
     {
+        if (_lean is not null)
+        {
+            return new OpResult("GetObject", await _lean.GetObjectAsync(_bucket, Key(index), _sinks[worker], _getHeaders, ct));
+        }
         var request = new GetObjectRequest { BucketName = _bucket, Key = Key(index) };
         if (o.Sse == "c")
         {
@@ -200,6 +239,7 @@ public sealed class S3Workload(BenchOptions o) : IWorkload
     public ValueTask DisposeAsync()
     {
         _s3.Dispose();
+        _lean?.Dispose();
         return ValueTask.CompletedTask;
     }
 }
