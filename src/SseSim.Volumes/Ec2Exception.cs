@@ -3,9 +3,12 @@ using SseSim.Core.Keys;
 namespace SseSim.Volumes;
 
 /// <summary>An EC2 API error: <see cref="Code"/> is the EC2 error code the Query API returns.</summary>
-public sealed class Ec2Exception(string code, string message) : Exception(message)
+public sealed class Ec2Exception(string code, string message, int httpStatus = 400) : Exception(message)
 {
     public string Code { get; } = code;
+
+    /// <summary>EC2 answers client errors with 400, UnauthorizedOperation with 403, and its own faults with 500/503.</summary>
+    public int HttpStatus { get; } = httpStatus;
 
     public static Ec2Exception VolumeNotFound(string id) => new("InvalidVolume.NotFound", $"The volume '{id}' does not exist.");
     public static Ec2Exception SnapshotNotFound(string id) => new("InvalidSnapshot.NotFound", $"The snapshot '{id}' does not exist.");
@@ -14,8 +17,10 @@ public sealed class Ec2Exception(string code, string message) : Exception(messag
     public static Ec2Exception Combination(string message) => new("InvalidParameterCombination", message);
 
     /// <summary>
-    /// KMS failures as EC2 reports them. Disabled / pending deletion keys give InvalidKMSKey.InvalidState
-    /// ("The KMS key provided is in an incorrect state"); the KMS code is kept in the message.
+    /// KMS failures as EC2 reports them, the KMS code kept in the message. Disabled or pending-deletion keys give
+    /// InvalidKMSKey.InvalidState ("The KMS key provided is in an incorrect state"), as launches and volume
+    /// creations do on AWS; a refused key use is UnauthorizedOperation (403); KMS throttling is EC2's own
+    /// throttle, RequestLimitExceeded (503, retried by the SDKs); KMS faults are EC2 server errors.
     /// </summary>
     public static Ec2Exception FromKms(KeyServiceException e) => e.ErrorCode switch
     {
@@ -23,7 +28,13 @@ public sealed class Ec2Exception(string code, string message) : Exception(messag
             new("InvalidKMSKey.InvalidState", $"The KMS key provided is in an incorrect state ({e.ErrorCode}: {e.Message})"),
         "NotFoundException" or "InvalidArnException" or "InvalidKeyUsageException" =>
             new("InvalidKMSKey.Id", $"The KMS key provided is not valid ({e.ErrorCode}: {e.Message})"),
-        _ => new("KMSKeyNotAccessibleFault", $"The KMS key is not accessible ({e.ErrorCode}: {e.Message})"),
+        "AccessDeniedException" =>
+            new("UnauthorizedOperation", $"You are not authorized to use the KMS key ({e.ErrorCode}: {e.Message})", 403),
+        "ThrottlingException" or "LimitExceededException" =>
+            new("RequestLimitExceeded", $"Request limit exceeded ({e.ErrorCode}: {e.Message})", 503),
+        "DependencyTimeoutException" =>
+            new("Unavailable", $"The service is unavailable. Please try again shortly ({e.ErrorCode}: {e.Message})", 503),
+        _ => new("InternalError", $"An internal error has occurred ({e.ErrorCode}: {e.Message})", 500),
     };
 }
 

@@ -90,8 +90,16 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
         }
         catch (Ec2Exception e)
         {
-            var notFound = e.Code.EndsWith(".NotFound", StringComparison.Ordinal);
-            await WriteErrorAsync(context, notFound ? "ResourceNotFoundException" : "ValidationException", notFound ? 404 : 400, null, e.Message);
+            // The ebs model's errors: the EC2-side cause keeps its message, the type follows the status.
+            var (type, status) = e.Code.EndsWith(".NotFound", StringComparison.Ordinal) ? ("ResourceNotFoundException", 404)
+                : e.HttpStatus switch
+                {
+                    403 => ("AccessDeniedException", 403),
+                    503 when e.Code == "RequestLimitExceeded" => ("RequestThrottledException", 400),
+                    >= 500 => ("InternalServerException", 500),
+                    _ => ("ValidationException", 400),
+                };
+            await WriteErrorAsync(context, type, status, null, e.Message);
         }
         catch (JsonException)
         {

@@ -87,7 +87,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         }
         catch (Ec2Exception e)
         {
-            await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : 400, requestId);
+            await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
             return;
         }
         context.Response.StatusCode = 200;

@@ -153,6 +153,29 @@ public sealed class FaultsApiTests : IClassFixture<ServerFixture>, IAsyncLifetim
         await s3.PutObjectAsync(KmsPut(bucket, "o", key));
     }
 
+    [Theory]
+    [InlineData("ThrottlingException", "RequestLimitExceeded", HttpStatusCode.ServiceUnavailable)]
+    [InlineData("KMSInternalException", "InternalError", HttpStatusCode.InternalServerError)]
+    [InlineData("DependencyTimeoutException", "Unavailable", HttpStatusCode.ServiceUnavailable)]
+    public async Task Injected_KMS_faults_reach_EC2_as_its_own_errors_and_create_nothing(string kmsError, string ec2Error, HttpStatusCode status)
+    {
+        var key = await _server.NewKmsKeyAsync();
+        using var ec2 = new Amazon.EC2.AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new Amazon.EC2.AmazonEC2Config { ServiceURL = _server.Endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var create = new Amazon.EC2.Model.CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true, KmsKeyId = key };
+        var before = (await ec2.DescribeVolumesAsync(new Amazon.EC2.Model.DescribeVolumesRequest())).Volumes?.Count ?? 0;
+        await _server.SetFaultsAsync($$$"""{"kms": {"errors": [{"operation": "GenerateDataKeyWithoutPlaintext", "rate": 1, "errorCode": "{{{kmsError}}}"}]}}""");
+
+        var e = await Assert.ThrowsAsync<Amazon.EC2.AmazonEC2Exception>(() => ec2.CreateVolumeAsync(create));
+        Assert.Equal(ec2Error, e.ErrorCode);
+        Assert.Equal(status, e.StatusCode);
+        Assert.Contains(kmsError, e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await ec2.DescribeVolumesAsync(new Amazon.EC2.Model.DescribeVolumesRequest())).Volumes?.Count ?? 0);
+
+        await _server.FaultsAsync(HttpMethod.Delete);
+        Assert.StartsWith("vol-", (await ec2.CreateVolumeAsync(create)).Volume.VolumeId, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Added_KMS_latency_holds_each_call_at_least_that_long()
     {
