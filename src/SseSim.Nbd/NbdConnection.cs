@@ -410,9 +410,10 @@ internal sealed class NbdConnection
         {
             return e.Error;
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            return NbdError.Eio;
+            // A full disk is ENOSPC to the client as well (proto.md); on Unix .NET's IOException carries the errno.
+            return e.HResult == (int)NbdError.Enospc ? NbdError.Enospc : NbdError.Eio;
         }
     }
 

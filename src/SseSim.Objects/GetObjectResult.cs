@@ -16,6 +16,7 @@ public sealed class GetObjectResult : IDisposable
     private readonly SecretBytes _dataKey;
     private readonly long _offset;
     private bool _disposed;
+    private Stream? _firstBody;
 
     internal GetObjectResult(ObjectStore store, ObjectRecord record, ObjectInfo info, SecretBytes dataKey, long offset, long length, ContentRange? range)
     {
@@ -36,6 +37,27 @@ public sealed class GetObjectResult : IDisposable
     /// <summary>Set when the response is a 206.</summary>
     public ContentRange? Range { get; }
 
+    /// <summary>
+    /// Opens the first stored body the response reads, so a storage fault there becomes an error answer before any
+    /// header is sent rather than a broken response.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        long partStart = 0;
+        foreach (var part in _record.Parts)
+        {
+            if (Touches(partStart, part.Size, _offset, ContentLength))
+            {
+                _firstBody ??= await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            partStart += part.Size;
+        }
+    }
+
+    private bool Touches(long partStart, long partSize, long start, long remaining) =>
+        (remaining > 0 && start < partStart + partSize) || (_record.Size == 0 && ContentLength == 0);
+
     /// <summary>Writes the body; does not complete <paramref name="output"/>. Returns the bytes written (fewer only if the reader stopped).</summary>
     public Task<long> WriteBodyAsync(PipeWriter output, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(output, null, cancellationToken);
@@ -55,14 +77,13 @@ public sealed class GetObjectResult : IDisposable
         {
             var partEnd = partStart + part.Size;
             // An empty object still reads (and verifies) its one empty segment.
-            var touches = (remaining > 0 && start < partEnd) || (_record.Size == 0 && ContentLength == 0);
-            if (touches)
+            if (Touches(partStart, part.Size, start, remaining))
             {
                 var offsetInPart = Math.Max(0, start - partStart);
                 var length = Math.Min(part.Size - offsetInPart, remaining);
                 segments += SegmentLayout.MapRange(part.Size, offsetInPart, length, _store.SegmentSize).SegmentCount;
                 var binding = new EnvelopeBinding(Object.Bucket, _record.Key, _record.InstanceId, _record.Multipart ? part.PartNumber : 0);
-                var body = await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
+                var body = Interlocked.Exchange(ref _firstBody, null) ?? await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
                     var n = pipe is not null
@@ -95,6 +116,7 @@ public sealed class GetObjectResult : IDisposable
             ObjectTrace.KeyZeroed();
         }
         _disposed = true;
+        _firstBody?.Dispose();
         _dataKey.Dispose();
     }
 }

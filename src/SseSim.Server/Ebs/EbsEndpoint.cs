@@ -105,6 +105,11 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
         {
             await WriteErrorAsync(context, "ValidationException", 400, null, "The request body is not valid JSON.");
         }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // The EBS direct APIs' one server fault, for a storage fault and a block failing authentication alike.
+            await WriteErrorAsync(context, "InternalServerException", 500, null, "An internal error has occurred.");
+        }
     }
 
     private static bool TryMatch(string[] pattern, string[] segments, out Dictionary<string, string> values)

@@ -90,6 +90,17 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
             await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
             return;
         }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A storage fault (EIO, ENOSPC): EC2's retryable "temporary failure of the server" (docs/security.md#faulty-storage).
+            await WriteErrorAsync(context, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503, requestId);
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await WriteErrorAsync(context, "InternalError", "An internal error has occurred.", 500, requestId);
+            return;
+        }
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);

@@ -85,6 +85,13 @@ public static class SseSimHost
                 return Objects.Remote.RemoteObjectBackend.CreateAsync(sp.GetRequiredService<IStorageProvider>(), remote,
                     new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions).GetAwaiter().GetResult();
             }
+            if (sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults)
+            {
+                // Fault injection reaches object bodies too (docs/security.md#faulty-storage).
+                return new ObjectStore(sp.GetRequiredService<IStorageProvider>().OpenTable(ObjectStore.MetadataTableName),
+                    new FaultyObjectBodyStore(new Objects.Storage.FileObjectBodyStore(Path.Combine(options.DataDir, "objects")), faults),
+                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
+            }
             return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
                 new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
         });
@@ -92,7 +99,9 @@ public static class SseSimHost
         builder.Services.AddSingleton(_ => new FasterBlockStore(Path.Combine(options.DataDir, "blocks")));
         builder.Services.AddSingleton(sp => new VolumeService(
             sp.GetRequiredService<IStorageProvider>().OpenTable("ebs"),
-            sp.GetRequiredService<FasterBlockStore>(),
+            sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults
+                ? new Core.Storage.Faults.FaultyBlockStore(sp.GetRequiredService<FasterBlockStore>(), faults)
+                : sp.GetRequiredService<FasterBlockStore>(),
             new ObjectStoreSnapshotBlocks(sp.GetRequiredService<ObjectStore>()),
             new KmsDataKeyService(sp.GetRequiredService<KmsService>()),
             time,

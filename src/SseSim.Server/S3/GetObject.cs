@@ -22,6 +22,7 @@ internal static class GetObject
     public static async Task HandleAsync(S3Call call)
     {
         using var result = await call.Store.GetObjectAsync(call.Caller, ReadRequest(call), call.Aborted);
+        await result.OpenAsync(call.Aborted);
         WriteHeaders(call, result.Object, result.ContentLength, result.Range);
         foreach (var (query, header) in Overrides)
         {

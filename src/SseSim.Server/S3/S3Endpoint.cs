@@ -52,11 +52,20 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             await FailAsync(context, e, resource, requestId);
         }
+        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The data dir failed (EIO, ENOSPC, a torn write): transient from the client's side, and SDKs retry a 503.
+            // Stored data that fails authentication is an EnvelopeException, not an IOException, and stays a 500.
+            await FailAsync(context, new S3Exception(StorageUnavailable, "Service is unable to handle request.", 503, e), resource, requestId);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), resource, requestId);
         }
     }
+
+    /// <summary>S3's 503 for a storage fault (docs/security.md#faulty-storage).</summary>
+    internal const string StorageUnavailable = "ServiceUnavailable";
 
     /// <summary>S3 caps a request's header section at 8 KB ("The PUT request header is limited to 8 KB in size").</summary>
     internal const int MaxHeaderSection = 8 * 1024;

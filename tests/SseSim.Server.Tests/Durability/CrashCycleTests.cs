@@ -109,10 +109,12 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
             MaxErrorRetry = 0,
         });
 
-    internal static AmazonEC2Client Ec2(ServerProcess server) =>
+    internal static AmazonEC2Client Ec2(ServerProcess server) => Ec2(server.Endpoint);
+
+    internal static AmazonEC2Client Ec2(string endpoint) =>
         new(new BasicAWSCredentials("test", "test"), new AmazonEC2Config
         {
-            ServiceURL = server.Endpoint,
+            ServiceURL = endpoint,
             AuthenticationRegion = "us-east-1",
             MaxErrorRetry = 0,
         });
