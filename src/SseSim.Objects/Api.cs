@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using SseSim.Objects.Envelope;
 
 namespace SseSim.Objects;
 
@@ -14,6 +15,16 @@ public sealed class ObjectStoreOptions
     public long MaxPartSize { get; init; } = 5L * 1024 * 1024 * 1024;
 
     public long MaxObjectSize { get; init; } = 5L * 1024 * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Single PUT/COPY envelopes up to this many bytes are stored in the metadata table beside their record and committed
+    /// with it (docs/formats/object-envelope.md#inline-bodies); 0 stores every body as a file. Embedded backend only.
+    /// The default, 65,604, is one full default segment: header 52 + 65,536 + tag 16.
+    /// </summary>
+    public int InlineBodyMaxBytes { get; init; } = EnvelopeFormat.HeaderLength + EnvelopeFormat.DefaultSegmentSize + EnvelopeFormat.TagLength;
+
+    /// <summary>Inline bodies live in memory with the table, so inlining stops while they total more than this.</summary>
+    public long InlineBodyBudgetBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>How long a Bucket Key (plaintext, per bucket/KMS key/requester) stays cached; AWS only says "time-limited".</summary>
     public TimeSpan BucketKeyLifetime { get; init; } = TimeSpan.FromMinutes(10);

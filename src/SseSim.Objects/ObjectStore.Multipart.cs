@@ -42,7 +42,7 @@ public sealed partial class ObjectStore
             ValidatePartNumber(request.PartNumber);
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
-                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
+                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, request.Checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
             await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
             return new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), body.ChecksumAlgorithm, body.ChecksumValue);
         }
@@ -73,7 +73,7 @@ public sealed partial class ObjectStore
         using var sourceKey = await OpenDataKeyAsync(caller, source.Encryption, request.SourceBucket, source.Key, source.InstanceId, request.SourceCustomerKey, cancellationToken).ConfigureAwait(false);
         using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         var body = await ReencryptAsync(request.SourceBucket, source, sourceKey, offset, length, dataKey,
-            new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption, upload.Encryption.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
+            new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption, upload.Encryption.Mode == SseMode.SseS3, allowInline: false, cancellationToken).ConfigureAwait(false);
         await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
         return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false));
     }

@@ -27,7 +27,7 @@ public sealed partial class ObjectStore
             using (dataKey)
             {
                 body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption,
-                    plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, cancellationToken).ConfigureAwait(false);
+                    plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, allowInline: true, cancellationToken).ConfigureAwait(false);
             }
             ObjectTrace.KeyZeroed();
             var record = new ObjectRecord
@@ -44,7 +44,7 @@ public sealed partial class ObjectStore
                 ChecksumValue = body.ChecksumValue,
                 Owner = caller.AccountId,
             };
-            await CommitObjectAsync(request.Bucket, record, [], cancellationToken).ConfigureAwait(false);
+            await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline).ConfigureAwait(false);
             ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
             return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue);
         }
@@ -88,8 +88,10 @@ public sealed partial class ObjectStore
             {
                 return new List<string>();
             }
-            await _meta.DeleteAsync(Records.ObjectKey(bucket, key), cancellationToken).ConfigureAwait(false);
-            return Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList();
+            var bodyIds = Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList();
+            // Inline bodies go in the same atomic batch as the record (docs/formats/object-envelope.md#inline-bodies).
+            await _meta.ApplyAsync([new KvMutation(Records.ObjectKey(bucket, key), null), .. InlineDeletes(bodyIds)], cancellationToken).ConfigureAwait(false);
+            return bodyIds.Where(id => !IsInline(id)).ToList();
         }, cancellationToken).ConfigureAwait(false);
         await DeleteBodiesQuietlyAsync(bodies).ConfigureAwait(false);
     }
@@ -146,7 +148,7 @@ public sealed partial class ObjectStore
         using (dataKey)
         {
             body = await ReencryptAsync(request.SourceBucket, source, sourceKey, 0, source.Size, dataKey,
-                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, cancellationToken).ConfigureAwait(false);
+                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, allowInline: true, cancellationToken).ConfigureAwait(false);
         }
         var now = _time.GetUtcNow();
         var record = new ObjectRecord
@@ -161,7 +163,7 @@ public sealed partial class ObjectStore
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
             Owner = caller.AccountId,
         };
-        await CommitObjectAsync(request.Bucket, record, [], cancellationToken).ConfigureAwait(false);
+        await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline).ConfigureAwait(false);
         return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
     }
 
@@ -244,7 +246,8 @@ public sealed partial class ObjectStore
             contents.Count + prefixes.Count));
     }
 
-    internal ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) => _bodies.OpenReadAsync(bodyId, cancellationToken);
+    internal ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) =>
+        IsInline(bodyId) ? ValueTask.FromResult(OpenInlineBody(bodyId)) : _bodies.OpenReadAsync(bodyId, cancellationToken);
 
     private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request)
     {
@@ -293,8 +296,12 @@ public sealed partial class ObjectStore
         r.ChecksumAlgorithm,
         r.ChecksumValue);
 
-    /// <summary>Makes <paramref name="record"/> the visible version (durably), then frees the bodies it replaced.</summary>
-    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="record"/> the visible version (durably), then frees the bodies it replaced. An
+    /// <paramref name="inlineBody"/> (the envelope of the record's single part) and the deletes of replaced inline bodies
+    /// ride in the record's batch (docs/formats/object-envelope.md#inline-bodies).
+    /// </summary>
+    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken, byte[]? inlineBody = null)
     {
         List<string> replaced;
         try
@@ -305,36 +312,45 @@ public sealed partial class ObjectStore
                 LoadBucket(bucket, null);
                 var key = Records.ObjectKey(bucket, record.Key);
                 var old = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList() : [];
+                List<KvMutation> batch = inlineBody is null ? [] : [new KvMutation(record.Parts[0].BodyId, inlineBody)];
+                batch.Add(new KvMutation(key, Records.Serialize(record)));
+                batch.AddRange(extra);
+                batch.AddRange(InlineDeletes(old.Except(record.Parts.Select(p => p.BodyId))));
+                if (inlineBody is not null)
+                {
+                    Interlocked.Add(ref _inlineBytes, inlineBody.Length);
+                }
                 // The store applies the batch in memory before its first await (IKeyValueStore contract), so the
                 // read-modify-write is ordered by the lock while the wait for durability happens outside it:
                 // concurrent PUTs then share one group commit instead of queueing one fsync each.
-                durable = _meta.ApplyAsync([new KvMutation(key, Records.Serialize(record)), .. extra], cancellationToken).AsTask();
+                durable = _meta.ApplyAsync(batch, cancellationToken).AsTask();
                 return Task.FromResult(old);
             }, cancellationToken).ConfigureAwait(false);
             await durable.ConfigureAwait(false);
         }
         catch
         {
+            // An inline body is in the failed batch itself, which the store applied whole or not at all.
             if (extra.Count == 0)
             {
-                await DeleteBodiesQuietlyAsync(record.Parts.Select(p => p.BodyId)).ConfigureAwait(false);
+                await DeleteBodiesQuietlyAsync(record.Parts.Select(p => p.BodyId).Where(id => !IsInline(id))).ConfigureAwait(false);
             }
             throw;
         }
-        await DeleteBodiesQuietlyAsync(replaced.Except(record.Parts.Select(p => p.BodyId))).ConfigureAwait(false);
+        await DeleteBodiesQuietlyAsync(replaced.Except(record.Parts.Select(p => p.BodyId)).Where(id => !IsInline(id))).ConfigureAwait(false);
     }
 
     /// <summary>Pipes verified plaintext of a source range straight into a new envelope; memory stays bounded by the pipe.</summary>
     private async Task<WrittenBody> ReencryptAsync(
         string sourceBucket, ObjectRecord source, SecretBytes sourceKey, long offset, long length,
-        SecretBytes targetKey, EnvelopeBinding target, EncryptionRecord targetEncryption, bool etagIsPlaintextMd5, CancellationToken cancellationToken)
+        SecretBytes targetKey, EnvelopeBinding target, EncryptionRecord targetEncryption, bool etagIsPlaintextMd5, bool allowInline, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
         using var reader = new GetObjectResult(this, source, ToInfo(sourceBucket, source), sourceKey.Clone(), offset, length, null);
         var produce = ProduceAsync();
         try
         {
-            return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, cancellationToken).ConfigureAwait(false);
+            return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, allowInline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -38,6 +38,7 @@ public sealed partial class ObjectStore : IDisposable
     private readonly TimeProvider _time;
     private readonly ObjectStoreOptions _options;
     private readonly BucketKeyCache _bucketKeys;
+    private readonly bool _inlineBodies;
 
     // Serialises read-modify-write of metadata (overwrite, complete, delete) so replaced bodies are always found and
     // freed; body streaming happens outside it.
@@ -51,6 +52,19 @@ public sealed partial class ObjectStore : IDisposable
         SecretBytes s3MasterKey,
         TimeProvider? timeProvider = null,
         ObjectStoreOptions? options = null)
+        : this(metadata, bodies, dataKeys, s3MasterKey, timeProvider, options, inlineBodies: false)
+    {
+    }
+
+    /// <param name="inlineBodies">Small bodies may live in <paramref name="metadata"/> (embedded backend only: a remote index mirrors records, not bodies).</param>
+    private ObjectStore(
+        IKeyValueStore metadata,
+        IObjectBodyStore bodies,
+        IDataKeyService dataKeys,
+        SecretBytes s3MasterKey,
+        TimeProvider? timeProvider,
+        ObjectStoreOptions? options,
+        bool inlineBodies)
     {
         if (s3MasterKey.Length != 32)
         {
@@ -65,6 +79,11 @@ public sealed partial class ObjectStore : IDisposable
         SegmentLayout.ValidateSegmentSize(_options.SegmentSize);
         _bucketKeys = new BucketKeyCache(_time, _options.BucketKeyLifetime);
         Metrics = new ObjectMetrics(_options.Meters, () => _bucketKeys.Count);
+        _inlineBodies = inlineBodies && _options.InlineBodyMaxBytes > 0;
+        if (_inlineBodies)
+        {
+            CountInlineBodies();
+        }
     }
 
     internal ObjectMetrics Metrics { get; }
@@ -77,11 +96,11 @@ public sealed partial class ObjectStore : IDisposable
         SecretBytes s3MasterKey,
         TimeProvider? timeProvider = null,
         ObjectStoreOptions? options = null) =>
-        new(storage.OpenTable(MetadataTableName), new FileObjectBodyStore(Path.Combine(dataDirectory, "objects")), dataKeys, s3MasterKey, timeProvider, options);
+        new(storage.OpenTable(MetadataTableName), new FileObjectBodyStore(Path.Combine(dataDirectory, "objects")), dataKeys, s3MasterKey, timeProvider, options, inlineBodies: true);
 
     /// <summary>
     /// Startup recovery: deletes leftovers of interrupted PUTs (temp files, bodies no record references).
-    /// Call before serving requests. Returns the number of files removed.
+    /// Call before serving requests. Returns the number of files (and inline bodies) removed.
     /// </summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
@@ -98,7 +117,8 @@ public sealed partial class ObjectStore : IDisposable
             live.Add(Records.Deserialize<PartRecord>(value).BodyId);
         }
         live.UnionWith(SystemBlobBodies());
-        return await _bodies.CleanupAsync(live.Contains, cancellationToken).ConfigureAwait(false);
+        var removed = _inlineBodies ? await RecoverInlineBodiesAsync(live, cancellationToken).ConfigureAwait(false) : 0;
+        return removed + await _bodies.CleanupAsync(live.Contains, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -386,12 +406,14 @@ public sealed partial class ObjectStore : IDisposable
 
     // ---- body writing -------------------------------------------------------------------------------------------
 
-    private sealed record WrittenBody(string BodyId, long Size, string ETag, string? ChecksumAlgorithm, string? ChecksumValue);
+    /// <param name="Inline">The envelope when it is to be committed inline with the record (<see cref="BodyId"/> is then an inline id).</param>
+    private sealed record WrittenBody(string BodyId, long Size, string ETag, string? ChecksumAlgorithm, string? ChecksumValue, byte[]? Inline = null);
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into a new durable body. Verifies Content-MD5, checksum and declared length
     /// before committing; on any failure nothing is left behind. ETag = plaintext MD5 for SSE-S3, else the MD5 of the
-    /// stored ciphertext (reference/s3.md §1.5).
+    /// stored ciphertext (reference/s3.md §1.5). With <paramref name="allowInline"/> a small body is only buffered: the
+    /// caller commits <see cref="WrittenBody.Inline"/> with the record (docs/formats/object-envelope.md#inline-bodies).
     /// </summary>
     private async Task<WrittenBody> WriteBodyAsync(
         PipeReader plaintext,
@@ -403,6 +425,7 @@ public sealed partial class ObjectStore : IDisposable
         string? contentMd5,
         ChecksumInput? checksum,
         long? declaredLength,
+        bool allowInline,
         CancellationToken cancellationToken)
     {
         byte[]? expectedMd5 = null;
@@ -451,13 +474,14 @@ public sealed partial class ObjectStore : IDisposable
                 },
                 CiphertextObserver = cipherMd5 is null ? null : data => cipherMd5.AppendData(data),
             };
-            await using var pending = await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false);
-            pending.Describe(BodyMetadata.For(encryption, binding));
-            var result = await EnvelopeWriter.EncryptAsync(plaintext, pending.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
+            var inline = InlineCapacity(allowInline, declaredLength) is { } capacity ? new Storage.InlineBodyBuffer(capacity) : null;
+            await using var pending = inline is null ? await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false) : null;
+            pending?.Describe(BodyMetadata.For(encryption, binding));
+            var result = await EnvelopeWriter.EncryptAsync(plaintext, inline ?? pending!.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
             Metrics.RecordEncrypted(result.PlaintextLength);
             if (declaredLength.HasValue && declaredLength.Value != result.PlaintextLength)
             {
-                throw new S3Exception("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+                throw S3Exception.IncompleteBody();
             }
             var md5 = plainMd5?.GetHashAndReset();
             if (expectedMd5 is not null && !md5.AsSpan().SequenceEqual(expectedMd5))
@@ -470,15 +494,29 @@ public sealed partial class ObjectStore : IDisposable
                 throw new S3Exception(S3ErrorCode.BadDigest, $"The {sum!.Algorithm} you specified did not match the calculated checksum.");
             }
             var etag = Convert.ToHexStringLower(cipherMd5 is null ? md5! : cipherMd5.GetHashAndReset());
-            var bodyId = await pending.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var envelope = inline is null ? null : inline.Complete() ?? throw S3Exception.IncompleteBody();
+            var bodyId = envelope is not null ? NewInlineBodyId() : await pending!.CommitAsync(cancellationToken).ConfigureAwait(false);
             ObjectTrace.Segments("encrypt", result.PlaintextLength, SegmentLayout.SegmentCount(result.PlaintextLength, _options.SegmentSize), _options.SegmentSize);
-            return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue);
+            return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue, envelope);
         }
     }
 
     private async Task DeleteBodiesQuietlyAsync(IEnumerable<string> bodyIds)
     {
-        foreach (var id in bodyIds)
+        var ids = bodyIds.ToList();
+        var inline = InlineDeletes(ids);
+        if (inline.Count > 0)
+        {
+            try
+            {
+                await _meta.ApplyAsync(inline).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // Left in the table until the next startup's RecoverAsync.
+            }
+        }
+        foreach (var id in ids.Where(id => !IsInline(id)))
         {
             try
             {

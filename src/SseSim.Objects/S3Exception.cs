@@ -97,6 +97,9 @@ public sealed class S3Exception : Exception
     internal static S3Exception NoSuchBucket(string bucket) =>
         new S3Exception(S3ErrorCode.NoSuchBucket, "The specified bucket does not exist").With("BucketName", bucket);
 
+    internal static S3Exception IncompleteBody() =>
+        new("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+
     internal static S3Exception NoSuchKey(string key) =>
         new S3Exception(S3ErrorCode.NoSuchKey, "The specified key does not exist.").With("Key", key);
 
