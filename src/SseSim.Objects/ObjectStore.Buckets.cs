@@ -134,6 +134,13 @@ public sealed partial class ObjectStore
         Task.FromResult(LoadBucket(bucket, caller).Policy
             ?? throw new S3Exception(S3ErrorCode.NoSuchBucketPolicy, "The bucket policy does not exist").With("BucketName", bucket));
 
+    /// <summary>
+    /// The policy to check Deny statements against, or null when the bucket is missing, another account's or has no
+    /// policy (the operation itself reports those). Runs on every request, so it never throws.
+    /// </summary>
+    public string? FindBucketPolicy(Caller caller, string bucket) =>
+        TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId ? record.Policy : null;
+
     public Task DeleteBucketPolicyAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
         UpdateBucketAsync(caller, bucket, b => b.Policy = null, cancellationToken);
 

@@ -412,7 +412,7 @@ public sealed partial class ObjectStore : IDisposable
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into a new durable body. Verifies Content-MD5, checksum and declared length
     /// before committing; on any failure nothing is left behind. ETag = plaintext MD5 for SSE-S3, else the MD5 of the
-    /// stored ciphertext (reference/s3.md §1.5). With <paramref name="allowInline"/> a small body is only buffered: the
+    /// envelope header and segment tags (reference/s3.md §1.5, docs/formats/object-envelope.md#etag). With <paramref name="allowInline"/> a small body is only buffered: the
     /// caller commits <see cref="WrittenBody.Inline"/> with the record (docs/formats/object-envelope.md#inline-bodies).
     /// </summary>
     private async Task<WrittenBody> WriteBodyAsync(
@@ -445,7 +445,7 @@ public sealed partial class ObjectStore : IDisposable
         }
         // MD5 is slower than AES-GCM here: hash the plaintext only when the ETag or a Content-MD5 needs it.
         using var plainMd5 = etagIsPlaintextMd5 || expectedMd5 is not null ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        using var cipherMd5 = etagIsPlaintextMd5 ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var tagDigest = etagIsPlaintextMd5 ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         ChecksumCalculator? sum = null;
         try
         {
@@ -459,6 +459,7 @@ public sealed partial class ObjectStore : IDisposable
         using (sum)
         {
             long seen = 0;
+            var headerSeen = false;
             var options = new EnvelopeWriteOptions
             {
                 SegmentSize = _options.SegmentSize,
@@ -472,7 +473,13 @@ public sealed partial class ObjectStore : IDisposable
                     plainMd5?.AppendData(data);
                     sum?.Append(data);
                 },
-                CiphertextObserver = cipherMd5 is null ? null : data => cipherMd5.AppendData(data),
+                // docs/formats/object-envelope.md#etag: the header, then only each segment's tag (16 bytes per segment
+                // instead of MD5 over every ciphertext byte, which was slower than the encryption itself).
+                CiphertextObserver = tagDigest is null ? null : data =>
+                {
+                    tagDigest.AppendData(headerSeen ? data[^EnvelopeFormat.TagLength..] : data);
+                    headerSeen = true;
+                },
             };
             var inline = InlineCapacity(allowInline, declaredLength) is { } capacity ? new Storage.InlineBodyBuffer(capacity) : null;
             await using var pending = inline is null ? await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false) : null;
@@ -493,7 +500,7 @@ public sealed partial class ObjectStore : IDisposable
             {
                 throw new S3Exception(S3ErrorCode.BadDigest, $"The {sum!.Algorithm} you specified did not match the calculated checksum.");
             }
-            var etag = Convert.ToHexStringLower(cipherMd5 is null ? md5! : cipherMd5.GetHashAndReset());
+            var etag = Convert.ToHexStringLower(tagDigest is null ? md5! : tagDigest.GetHashAndReset());
             var envelope = inline is null ? null : inline.Complete() ?? throw S3Exception.IncompleteBody();
             var bodyId = envelope is not null ? NewInlineBodyId() : await pending!.CommitAsync(cancellationToken).ConfigureAwait(false);
             ObjectTrace.Segments("encrypt", result.PlaintextLength, SegmentLayout.SegmentCount(result.PlaintextLength, _options.SegmentSize), _options.SegmentSize);

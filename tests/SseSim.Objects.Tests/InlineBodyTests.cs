@@ -41,6 +41,26 @@ public sealed class InlineBodyTests : IDisposable
     }
 
     [Fact]
+    public async Task Kms_etag_is_the_md5_of_header_and_segment_tags()
+    {
+        await _f.Store.CreateBucketAsync(Alice, "bkt");
+        var data = TestUtil.Pattern(3000); // three 1,024-byte segments
+        var put = await _f.Store.PutObjectAsync(Alice, new PutObjectRequest("bkt", "k", Body(data))
+        {
+            ContentLength = data.Length,
+            Encryption = new SseRequest { ServerSideEncryption = "aws:kms", KmsKeyId = "key-1" },
+        });
+        Assert.True(Table.TryGet(Assert.Single(InlineKeys()), out var envelope));
+        // docs/formats/object-envelope.md#etag
+        var digest = new List<byte>(envelope[..EnvelopeFormat.HeaderLength]);
+        foreach (var end in new[] { 52 + 1040, 52 + 2080, envelope.Length })
+        {
+            digest.AddRange(envelope[(end - EnvelopeFormat.TagLength)..end]);
+        }
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(digest.ToArray())), put.ETag);
+    }
+
+    [Fact]
     public async Task Overwrite_delete_and_copy_reclaim_inline_bodies()
     {
         await _f.Store.CreateBucketAsync(Alice, "bkt");

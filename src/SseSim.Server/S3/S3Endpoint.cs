@@ -44,7 +44,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             };
             if (route.PolicyAction is { } action && bucket is not null)
             {
-                await AuthorizeAsync(call, action);
+                Authorize(call, action);
             }
             await route.Handler(call);
         }
@@ -141,14 +141,9 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
     }
 
     /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers as condition keys.</summary>
-    private static async Task AuthorizeAsync(S3Call call, string action)
+    private static void Authorize(S3Call call, string action)
     {
-        string policyJson;
-        try
-        {
-            policyJson = await call.Store.GetBucketPolicyAsync(call.Caller, call.BucketName, call.Aborted);
-        }
-        catch (S3Exception)
+        if (call.Store.FindBucketPolicy(call.Caller, call.BucketName) is not { } policyJson)
         {
             return; // no bucket or no policy: the operation itself reports NoSuchBucket
         }
