@@ -44,6 +44,12 @@ public sealed class ServerOptions
     /// <summary>Serve /metrics to any client, not only loopback ones (e.g. a Prometheus in another container).</summary>
     public bool MetricsAnyClient { get; set; }
 
+    /// <summary>Slow clients: the whole request header section must arrive within this (Kestrel RequestHeadersTimeout).</summary>
+    public double RequestHeadersTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Slow clients: after this grace a request body must keep arriving at 240 B/s or more (Kestrel MinRequestBodyDataRate).</summary>
+    public double RequestBodyGraceSeconds { get; set; } = 10;
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "Port",

@@ -43,8 +43,8 @@ public static class SseSimHost
             // Hostile clients (docs/security.md#limits): a hard ceiling above the APIs' own header limits, and timeouts
             // so a client trickling headers or a body cannot hold a connection open forever.
             k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
-            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.RequestHeadersTimeoutSeconds);
+            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(options.RequestBodyGraceSeconds));
             k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
