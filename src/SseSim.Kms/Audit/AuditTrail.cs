@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,7 @@ namespace SseSim.Kms.Audit;
 /// <summary>
 /// CloudTrail-shaped events for every KMS call, refused ones included (reference kms.md §7).
 /// Calls enqueue a small record; a background writer builds the JSON (keeping the hot path cheap) and appends
-/// it durably. Plaintext, ciphertext, key material, grant tokens and MACs/signatures are never written.
+/// it durably: mutations' events at once, read-only ones gathered for up to <see cref="ReadOnlyLinger"/>. Plaintext, ciphertext, key material, grant tokens and MACs/signatures are never written.
 /// </summary>
 public sealed class AuditTrail : IAsyncDisposable
 {
@@ -304,15 +305,45 @@ public sealed class AuditTrail : IAsyncDisposable
         throw new CloudTrailException("InvalidNextTokenException", "Invalid NextToken: it is not valid for this query.");
     }
 
+    /// <summary>
+    /// How long read-only events may wait for company before they are appended: one group commit then covers every
+    /// event of the window instead of one commit per handful of calls. A mutation's event or a flush ends the wait.
+    /// </summary>
+    public static readonly TimeSpan ReadOnlyLinger = TimeSpan.FromMilliseconds(20);
+
+    private const int MaxBatch = 4096;
+
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
+        var records = new List<byte[]>();
         var appends = new List<Task>();
         var flushes = new List<TaskCompletionSource>();
         var durable = new List<TaskCompletionSource>();
-        while (await reader.WaitToReadAsync())
+        long lingerStarted = 0;
+        var open = true;
+        while (open || records.Count > 0)
         {
-            while (appends.Count < 4096 && reader.TryRead(out var pending))
+            if (open && !reader.TryPeek(out _))
+            {
+                if (records.Count == 0)
+                {
+                    open = await reader.WaitToReadAsync();
+                }
+                else if (ReadOnlyLinger - Stopwatch.GetElapsedTime(lingerStarted) is { Ticks: > 0 } left)
+                {
+                    using var timeout = new CancellationTokenSource(left);
+                    try
+                    {
+                        open = await reader.WaitToReadAsync(timeout.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The window is over: write what has gathered.
+                    }
+                }
+            }
+            while (records.Count < MaxBatch && reader.TryRead(out var pending))
             {
                 if (pending.Call is null)
                 {
@@ -321,55 +352,75 @@ public sealed class AuditTrail : IAsyncDisposable
                 }
                 Interlocked.Decrement(ref _pending);
                 var e = Build(pending, _buffer, _json, cachedTime: true);
+                // Visible to LookupEvents at once; durable with the batch's commit.
                 Remember(e);
-                // Started together, the appends share the log's group commits instead of one commit each.
-                Task append;
-                try
+                if (records.Count == 0)
                 {
-                    append = _log.AppendAsync(e.Utf8Json).AsTask();
+                    lingerStarted = Stopwatch.GetTimestamp();
                 }
-                catch (Exception ex)
-                {
-                    // A store that fails synchronously (a faulted log, a full disk) must not end this loop: every
-                    // later mutation would wait for its event forever.
-                    append = Task.FromException(ex);
-                }
-                appends.Add(append);
+                records.Add(e.Utf8Json);
                 if (pending.Durable is not null)
                 {
                     durable.Add(pending.Durable);
                 }
             }
-            Exception? failure = null;
+            var due = !open || durable.Count > 0 || flushes.Count > 0 || records.Count >= MaxBatch
+                || (records.Count > 0 && Stopwatch.GetElapsedTime(lingerStarted) >= ReadOnlyLinger);
+            if (due)
+            {
+                await WriteBatchAsync(records, appends, durable, flushes);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<byte[]> records, List<Task> appends, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
+    {
+        foreach (var record in records)
+        {
+            // Started together, the appends share the log's group commits instead of one commit each.
+            Task append;
             try
             {
-                await Task.WhenAll(appends);
+                append = _log.AppendAsync(record).AsTask();
             }
-            catch (Exception e)
+            catch (Exception ex)
             {
-                // A failed append (storage fault, closing log) fails the mutations waiting on it; the loop goes on,
-                // so the audit recovers when the storage does.
-                failure = e;
+                // A store that fails synchronously (a faulted log, a full disk) must not end this loop: every
+                // later mutation would wait for its event forever.
+                append = Task.FromException(ex);
             }
-            foreach (var d in durable)
-            {
-                if (failure is null)
-                {
-                    d.TrySetResult();
-                }
-                else
-                {
-                    d.TrySetException(new IOException("The audit event could not be made durable.", failure));
-                }
-            }
-            durable.Clear();
-            appends.Clear();
-            foreach (var f in flushes)
-            {
-                f.TrySetResult();
-            }
-            flushes.Clear();
+            appends.Add(append);
         }
+        Exception? failure = null;
+        try
+        {
+            await Task.WhenAll(appends);
+        }
+        catch (Exception e)
+        {
+            // A failed append (storage fault, closing log) fails the mutations waiting on it; the loop goes on,
+            // so the audit recovers when the storage does.
+            failure = e;
+        }
+        foreach (var d in durable)
+        {
+            if (failure is null)
+            {
+                d.TrySetResult();
+            }
+            else
+            {
+                d.TrySetException(new IOException("The audit event could not be made durable.", failure));
+            }
+        }
+        durable.Clear();
+        appends.Clear();
+        records.Clear();
+        foreach (var f in flushes)
+        {
+            f.TrySetResult();
+        }
+        flushes.Clear();
     }
 
     private void Remember(AuditEvent e)

@@ -106,7 +106,24 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxJsonBody ? (int)request.ContentLength : 1024);
+        if (request.ContentLength is { } length and <= MaxJsonBody)
+        {
+            // The usual case: read straight into an array of the announced size, no intermediate copies.
+            var exact = new byte[length];
+            var filled = 0;
+            int n;
+            while (filled < exact.Length && (n = await request.Body.ReadAsync(exact.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += n;
+            }
+            if (filled < exact.Length)
+            {
+                // Kestrel ends a short body with an error before this; keep what arrived rather than trailing zeros.
+                return exact[..filled];
+            }
+            return exact;
+        }
+        using var buffer = new MemoryStream(1024);
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
