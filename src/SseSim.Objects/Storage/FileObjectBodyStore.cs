@@ -27,14 +27,7 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
     {
         var id = NewId();
         var tempPath = Path.Combine(_temp, id + TempSuffix);
-        var stream = new FileStream(tempPath, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-            BufferSize = 64 * 1024,
-        });
+        var stream = new HandleStream(File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None));
         return ValueTask.FromResult<IPendingBody>(new PendingFile(this, id, tempPath, stream));
     }
 
@@ -103,7 +96,7 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
         return Path.Combine(_bodies, bodyId[..2], bodyId);
     }
 
-    private sealed class PendingFile(FileObjectBodyStore owner, string id, string tempPath, FileStream stream) : IPendingBody
+    private sealed class PendingFile(FileObjectBodyStore owner, string id, string tempPath, HandleStream stream) : IPendingBody
     {
         private bool _committed;
 
@@ -111,8 +104,8 @@ public sealed class FileObjectBodyStore : IObjectBodyStore
 
         public async ValueTask<string> CommitAsync(CancellationToken cancellationToken = default)
         {
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            cancellationToken.ThrowIfCancellationRequested();
+            RandomAccess.FlushToDisk(stream.Handle);
             await stream.DisposeAsync().ConfigureAwait(false);
             var final = owner.PathOf(id);
             // The fan-out directory may be new too: its entry in bodies/ must be durable before the body's is useful.
