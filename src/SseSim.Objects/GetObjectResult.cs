@@ -48,7 +48,7 @@ public sealed class GetObjectResult : IDisposable
         {
             if (Touches(partStart, part.Size, _offset, ContentLength))
             {
-                _firstBody ??= await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
+                _firstBody ??= await _store.OpenBodyAsync(_record, part, cancellationToken).ConfigureAwait(false);
                 return;
             }
             partStart += part.Size;
@@ -83,7 +83,7 @@ public sealed class GetObjectResult : IDisposable
                 var length = Math.Min(part.Size - offsetInPart, remaining);
                 segments += SegmentLayout.MapRange(part.Size, offsetInPart, length, _store.SegmentSize).SegmentCount;
                 var binding = new EnvelopeBinding(Object.Bucket, _record.Key, _record.InstanceId, _record.Multipart ? part.PartNumber : 0);
-                var body = Interlocked.Exchange(ref _firstBody, null) ?? await _store.OpenBodyAsync(part.BodyId, cancellationToken).ConfigureAwait(false);
+                var body = Interlocked.Exchange(ref _firstBody, null) ?? await _store.OpenBodyAsync(_record, part, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
                     var n = pipe is not null

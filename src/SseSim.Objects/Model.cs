@@ -66,6 +66,13 @@ internal sealed class ObjectRecord
     public string? ChecksumAlgorithm { get; set; }
     public string? ChecksumValue { get; set; }
     public required string Owner { get; set; }
+
+    /// <summary>
+    /// Not stored in the record: the inline envelope (docs/formats/object-envelope.md#inline-bodies) read together with
+    /// it, so a GET racing an overwrite that drops the old envelope still has its own.
+    /// </summary>
+    [JsonIgnore]
+    public byte[]? InlineEnvelope { get; set; }
 }
 
 internal sealed class UploadRecord

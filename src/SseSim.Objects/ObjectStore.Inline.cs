@@ -35,6 +35,30 @@ public sealed partial class ObjectStore
 
     private static string NewInlineBodyId() => InlineBodyPrefix + NewId();
 
+    /// <summary>
+    /// Reads the envelope of a record's inline body right after the record. An overwrite or delete replaces both in one
+    /// batch, so a missing envelope means the record changed in between (false: read the record again); missing twice
+    /// for the same body id means it is really gone.
+    /// </summary>
+    private bool TryAttachInlineEnvelope(ObjectRecord record, ref string? missing)
+    {
+        if (record.Parts is not [{ BodyId: var id }] || !IsInline(id))
+        {
+            return true;
+        }
+        if (_meta.TryGet(id, out var envelope))
+        {
+            record.InlineEnvelope = envelope;
+            return true;
+        }
+        if (id == missing)
+        {
+            throw new S3Exception(S3ErrorCode.InternalError, "object body is missing", 500);
+        }
+        missing = id;
+        return false;
+    }
+
     private Stream OpenInlineBody(string bodyId) =>
         _meta.TryGet(bodyId, out var envelope)
             ? new MemoryStream(envelope, writable: false)

@@ -246,7 +246,12 @@ public sealed partial class ObjectStore
             contents.Count + prefixes.Count));
     }
 
-    internal ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) =>
+    internal ValueTask<Stream> OpenBodyAsync(ObjectRecord record, PartRecord part, CancellationToken cancellationToken) =>
+        record.InlineEnvelope is { } envelope && IsInline(part.BodyId)
+            ? ValueTask.FromResult<Stream>(new MemoryStream(envelope, writable: false))
+            : OpenBodyAsync(part.BodyId, cancellationToken);
+
+    private ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) =>
         IsInline(bodyId) ? ValueTask.FromResult(OpenInlineBody(bodyId)) : _bodies.OpenReadAsync(bodyId, cancellationToken);
 
     private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request)
@@ -279,9 +284,18 @@ public sealed partial class ObjectStore
     private ObjectRecord LoadObject(Caller caller, string bucket, string key)
     {
         LoadBucket(bucket, caller);
-        return _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes)
-            ? Records.Deserialize<ObjectRecord>(bytes)
-            : throw S3Exception.NoSuchKey(key);
+        string? missing = null;
+        while (true)
+        {
+            var record = _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes)
+                ? Records.Deserialize<ObjectRecord>(bytes)
+                : throw S3Exception.NoSuchKey(key);
+            if (!TryAttachInlineEnvelope(record, ref missing))
+            {
+                continue; // overwritten between the two reads: read the new version
+            }
+            return record;
+        }
     }
 
     private static ObjectInfo ToInfo(string bucket, ObjectRecord r) => new(

@@ -86,6 +86,31 @@ public sealed class InlineBodyTests : IDisposable
     }
 
     [Fact]
+    public async Task Gets_racing_overwrites_read_a_whole_version()
+    {
+        await _f.Store.CreateBucketAsync(Alice, "bkt");
+        var versions = Enumerable.Range(0, 4).Select(i => TestUtil.Pattern(2000, i)).ToArray();
+        await PutDeclaredAsync("bkt", "k", versions[0]);
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await PutDeclaredAsync("bkt", "k", versions[(w + i) % versions.Length]);
+            }
+        }));
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var got = await _f.GetAsync("bkt", "k");
+                Assert.Contains(versions, v => v.AsSpan().SequenceEqual(got));
+            }
+        }));
+        await Task.WhenAll(writers.Concat(readers));
+        Assert.Single(InlineKeys());
+    }
+
+    [Fact]
     public async Task Body_longer_or_shorter_than_declared_leaves_nothing()
     {
         await _f.Store.CreateBucketAsync(Alice, "bkt");
