@@ -76,6 +76,14 @@ public sealed class DashboardBrowserTests(ServerFixture server, ITestOutputHelpe
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("SseSim — 봉투 암호화 들여다보기");
         await Assertions.Expect(page.Locator("[data-testid=show-flow]")).ToHaveTextAsync("어떻게 복호화되었나요?");
         await Assertions.Expect(page.Locator("[data-testid=sequence]")).ToContainTextAsync("메모리의 키");
+        // The recorded step details follow the language too; ARNs and numbers stay as recorded.
+        await Assertions.Expect(decrypt.Locator("[data-testid=step-detail]")).ToContainTextAsync($"KMS Decrypt 호출 (KMS 키 {keyArn})");
+        await Assertions.Expect(page.Locator("[data-testid=flow-step][data-step=\"envelope:decrypt\"] [data-testid=step-detail]"))
+            .ToContainTextAsync("세그먼트 1개의 AES-256-GCM 태그를 검증한 뒤 복호화 (평문 7바이트)");
+        await Assertions.Expect(page.Locator("[data-testid=flow-step][data-step=\"key:zeroed\"] [data-testid=step-detail]"))
+            .ToHaveTextAsync("데이터 키를 메모리에서 0으로 덮어 지움");
+        await Assertions.Expect(page.Locator("[data-testid=flow-step][data-step=\"s3:GetObject\"] [data-testid=step-detail]"))
+            .ToContainTextAsync($"클라이언트 → S3 프런트엔드: GetObject s3://{bucket}/{key}");
 
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         var screenshot = Path.Combine(artifacts, "dashboard-ko.png");

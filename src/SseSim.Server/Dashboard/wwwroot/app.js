@@ -252,12 +252,53 @@
     return s;
   }
 
+  // Step details are recorded in English; in Korean they are rebuilt from the step's name and fields (ARNs, ids and
+  // numbers stay as recorded), with the recorded English kept as the cell's tooltip. Unknown steps stay English.
+  function stepDetail(s) {
+    if (lang !== "ko") return s.detail;
+    const f = s.fields || {};
+    const [family, op] = [s.name.slice(0, s.name.indexOf(":")), s.name.slice(s.name.indexOf(":") + 1)];
+    const quoted = (s.detail.match(/'([^']+)'/) || [])[1] || "";
+    switch (s.name) {
+      case "s3:committed": return "객체 메타데이터(래핑된 키, 암호화 컨텍스트, 본문 ID)를 디스크에 영구 기록";
+      case "bucket-key:cache-hit":
+        return `S3 프런트엔드 캐시에서 S3 버킷 키를 찾음: KMS ${s.detail.includes("GenerateDataKey") ? "GenerateDataKey" : "Decrypt"} 호출 생략`;
+      case "ebs:created":
+        return s.detail.startsWith("unencrypted") ? "암호화되지 않은 볼륨: 데이터 키 없음"
+          : "볼륨에는 래핑된 데이터 키만 저장됨. 연결(attach) 전까지 평문 키는 존재하지 않음";
+      case "nbd:export": return `NBD 익스포트 '${quoted}' 열림 (암호화되지 않은 볼륨)`;
+      case "nbd:closed": return "NBD 익스포트 닫힘";
+      case "key:zeroed":
+        return s.detail.startsWith("NBD") ? "NBD 익스포트 닫힘. 볼륨 데이터 키를 메모리에서 0으로 덮어 지움" : "데이터 키를 메모리에서 0으로 덮어 지움";
+      case "key:in-memory": {
+        if (!f.sseMode) return `연결된 동안 256비트 볼륨 데이터 키를 메모리에 보관. NBD 익스포트 '${quoted}' 열림, 블록은 AES-256-GCM으로 봉인`;
+        const how = f.sseMode === "SSE-S3" ? "S3 마스터 키로 SSE-S3 데이터 키를 언래핑"
+          : f.sseMode === "SSE-C" ? "SSE-C 고객 키를 솔트 적용 HMAC으로 확인"
+          : f.bucketKey === "true" ? "버킷 키에서 객체 키를 파생 (HKDF-SHA256, 객체별 솔트)"
+          : "KMS가 돌려준 평문 데이터 키";
+        return `256비트 데이터 키를 메모리에 보관 (고정, 디스크에 쓰지 않음): ${how}`;
+      }
+      case "envelope:encrypt":
+        return `세그먼트 ${f.segments}개(각 최대 ${f.segmentSize}바이트)를 AES-256-GCM으로 봉인 (평문 ${f.plaintextBytes}바이트)`;
+      case "envelope:decrypt":
+        return `세그먼트 ${f.segments}개의 AES-256-GCM 태그를 검증한 뒤 복호화 (평문 ${f.plaintextBytes}바이트)`;
+    }
+    if (family === "s3" && f.bucket !== undefined) return `클라이언트 → S3 프런트엔드: ${op} s3://${f.bucket}/${f.key} (요청자 ${f.identity})`;
+    if (family === "ec2" && f.volumeId) return `클라이언트 → EC2 프런트엔드: ${op} ${f.volumeId} (요청자 ${f.identity})`;
+    if (family === "kms") {
+      if (f.errorCode) return `KMS ${op} 거부됨: ${f.errorCode}`;
+      return `KMS ${op} 호출${f.keyArn ? ` (KMS 키 ${f.keyArn})` : ""}${f.viaService ? `, ${f.viaService} 경유` : ""}`
+        + (f.wrappedKeyBytes ? `, 래핑된 데이터 키 ${f.wrappedKeyBytes}바이트` : "");
+    }
+    return s.detail;
+  }
+
   function stepTable(flows) {
     return el("table", { class: "grid", "data-testid": "flow-steps" },
       el("thead", {}, el("tr", {}, ["col.step", "col.detail", "col.offset", "col.duration", "col.eventId"].map((k) => el("th", {}, i18n(k))))),
       el("tbody", {}, flows.flatMap((f) => f.steps.map((s) => el("tr", { "data-testid": "flow-step", "data-step": s.name },
         el("td", { class: "mono" }, s.name),
-        el("td", {}, s.detail, s.fields && s.fields.encryptionContext ? el("div", { class: "mono", "data-testid": "step-context" }, s.fields.encryptionContext) : null),
+        el("td", { title: lang === "ko" ? s.detail : null, "data-testid": "step-detail" }, stepDetail(s), s.fields && s.fields.encryptionContext ? el("div", { class: "mono", "data-testid": "step-context" }, s.fields.encryptionContext) : null),
         el("td", {}, s.offsetMs), el("td", {}, s.durationMs ?? ""), el("td", { class: "mono" }, s.kmsEventId || ""))))));
   }
 
