@@ -35,12 +35,29 @@ public sealed class FlowTrace
         _startTimestamp = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>A flow read back from the journal (<see cref="FlowJournal"/>): complete, steps as recorded.</summary>
+    public static FlowTrace Restore(string id, TimeProvider time, DateTimeOffset started, string? subject, string? operation, string? identity,
+        double? totalMs, string? error, IEnumerable<TraceStep> steps)
+    {
+        var trace = new FlowTrace(id, time, requested: false)
+        {
+            Started = started,
+            Subject = subject,
+            Operation = operation,
+            Identity = identity,
+            TotalMs = totalMs,
+            Error = error,
+        };
+        trace._steps.AddRange(steps);
+        return trace;
+    }
+
     public string Id { get; }
 
     /// <summary>True when the client asked for the trace (x-ssesim-trace: 1): it is kept by id as well.</summary>
     public bool Requested { get; }
 
-    public DateTimeOffset Started { get; }
+    public DateTimeOffset Started { get; private init; }
 
     /// <summary>What the flow is about: "s3://bucket/key" or a volume id; null for requests that are no flow.</summary>
     public string? Subject { get; private set; }

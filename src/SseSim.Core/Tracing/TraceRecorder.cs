@@ -5,7 +5,8 @@ namespace SseSim.Core.Tracing;
 /// <summary>
 /// Bounded in-memory store of traces: every requested trace by id, and the last flow of each operation on each
 /// subject (object or volume), so "how was this decrypted?" works for any object without the client having asked.
-/// Oldest entries are dropped first; nothing is persisted.
+/// Oldest entries are dropped first. Subject flows are handed to <see cref="SubjectFlowCompleted"/> (the host's
+/// <see cref="FlowJournal"/> keeps them across restarts); traces known only by id live in memory.
 /// </summary>
 public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int maxSubjects = 4096, int flowsPerSubject = 8)
 {
@@ -16,6 +17,9 @@ public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int m
     private readonly Queue<string> _subjectOrder = new();
 
     public TimeProvider Time => time;
+
+    /// <summary>Raised after a flow about an object or volume is kept (outside the recorder's lock).</summary>
+    public event Action<FlowTrace>? SubjectFlowCompleted;
 
     /// <summary>Starts a trace and makes it the ambient one for the calling async flow.</summary>
     public FlowTrace Begin(bool requested)
@@ -33,6 +37,27 @@ public sealed class TraceRecorder(TimeProvider time, int maxTraces = 2048, int m
         {
             Tracer.Use(null);
         }
+        Keep(trace);
+        if (trace.Subject is not null && trace.Steps.Count > 0)
+        {
+            SubjectFlowCompleted?.Invoke(trace);
+        }
+    }
+
+    /// <summary>Puts a flow read back from the journal in place, as if it had just completed.</summary>
+    public void Restore(FlowTrace trace) => Keep(trace);
+
+    /// <summary>Every kept subject flow, oldest subject first (what the journal rewrites when it compacts).</summary>
+    public IReadOnlyList<FlowTrace> AllSubjectFlows()
+    {
+        lock (_lock)
+        {
+            return [.. _subjectOrder.Where(_bySubject.ContainsKey).Distinct().SelectMany(s => _bySubject[s]).OrderBy(f => f.Started)];
+        }
+    }
+
+    private void Keep(FlowTrace trace)
+    {
         lock (_lock)
         {
             if (trace.Requested && _byId.TryAdd(trace.Id, trace))

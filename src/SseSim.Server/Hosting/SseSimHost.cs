@@ -121,6 +121,8 @@ public static class SseSimHost
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
         builder.Services.AddSingleton(new SseSim.Core.Tracing.TraceRecorder(time));
+        builder.Services.AddSingleton(sp => SseSim.Core.Tracing.FlowJournal.Open(
+            sp.GetRequiredService<SseSim.Core.Tracing.TraceRecorder>(), Path.Combine(options.DataDir, "traces")));
         builder.Services.AddSingleton<Dashboard.DashboardAuth>();
         builder.Services.AddSingleton<Dashboard.DashboardApi>();
         builder.Services.AddSingleton<Dashboard.DashboardEndpoint>();
@@ -132,6 +134,7 @@ public static class SseSimHost
 
         var app = builder.Build();
         var kms = app.Services.GetRequiredService<KmsService>();
+        app.Services.GetRequiredService<SseSim.Core.Tracing.FlowJournal>();
         var identities = app.Services.GetRequiredService<IdentityRegistry>();
         KmsSeeding.ApplyAsync(kms, seed.Keys, identities.All.First().AccountId).GetAwaiter().GetResult();
         app.Services.GetRequiredService<ObjectStore>().RecoverAsync().GetAwaiter().GetResult();

@@ -1,0 +1,137 @@
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace SseSim.Core.Tracing;
+
+/// <summary>
+/// Keeps the recorder's object and volume flows across restarts, so "how was this decrypted?" still answers for an
+/// object last read before the restart. One JSON object per line in <c>traces/flows.jsonl</c> under the data dir;
+/// steps are strings only (see <see cref="TraceStep"/>), so the file never holds key bytes.
+/// <list type="bullet">
+/// <item>Appends run on a background task, batched; a teaching aid, so they are not fsynced and a crash may lose the
+/// last second of flows. When more than <see cref="MaxPending"/> wait, the oldest are dropped, never the request.</item>
+/// <item>At start the file is read (a torn or unreadable line is skipped) and rewritten with what the recorder kept;
+/// past <see cref="CompactBytes"/> it is rewritten the same way, so its size stays bounded.</item>
+/// </list>
+/// </summary>
+public sealed class FlowJournal : IAsyncDisposable
+{
+    public const int MaxPending = 4096;
+    public const long CompactBytes = 32L * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly TraceRecorder _recorder;
+    private readonly string _path;
+    private readonly Channel<FlowTrace> _pending = Channel.CreateBounded<FlowTrace>(
+        new BoundedChannelOptions(MaxPending) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Task _writer;
+
+    private FlowJournal(TraceRecorder recorder, string path)
+    {
+        _recorder = recorder;
+        _path = path;
+        _recorder.SubjectFlowCompleted += Enqueue;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public string Path => _path;
+
+    /// <summary>Loads the journal under <paramref name="directory"/> into the recorder, compacts it, and starts appending.</summary>
+    public static FlowJournal Open(TraceRecorder recorder, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = System.IO.Path.Combine(directory, "flows.jsonl");
+        if (File.Exists(path))
+        {
+            foreach (var line in File.ReadLines(path, Encoding.UTF8))
+            {
+                if (TryParse(line, recorder.Time) is { } flow)
+                {
+                    recorder.Restore(flow);
+                }
+            }
+        }
+        Rewrite(recorder, path);
+        return new FlowJournal(recorder, path);
+    }
+
+    private void Enqueue(FlowTrace flow) => _pending.Writer.TryWrite(flow);
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new StringBuilder();
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (_pending.Reader.TryRead(out var flow))
+            {
+                batch.Append(JsonSerializer.Serialize(Dto.From(flow), Json)).Append('\n');
+            }
+            try
+            {
+                await File.AppendAllTextAsync(_path, batch.ToString(), Encoding.UTF8);
+                if (new FileInfo(_path).Length > CompactBytes)
+                {
+                    Rewrite(_recorder, _path);
+                }
+            }
+            catch (IOException)
+            {
+                // A full or failing disk loses flows, never a request: the dashboard still has them in memory.
+            }
+        }
+    }
+
+    /// <summary>Replaces the file with the recorder's flows (temp file, then rename: a crash leaves the old or the new one).</summary>
+    private static void Rewrite(TraceRecorder recorder, string path)
+    {
+        var temp = path + ".tmp";
+        using (var w = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        {
+            foreach (var flow in recorder.AllSubjectFlows())
+            {
+                w.Write(JsonSerializer.Serialize(Dto.From(flow), Json));
+                w.Write('\n');
+            }
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    internal static FlowTrace? TryParse(string line, TimeProvider time)
+    {
+        try
+        {
+            var d = JsonSerializer.Deserialize<Dto>(line, Json);
+            if (d?.Id is null || d.Subject is null || d.Steps is null || d.Steps.Any(s => s is null || s.Name is null || s.Detail is null))
+            {
+                return null;
+            }
+            return FlowTrace.Restore(d.Id, time, d.Started, d.Subject, d.Operation, d.Identity, d.TotalMs, d.Error,
+                d.Steps.Select(s => new TraceStep(s.Name, s.Detail, s.At, s.OffsetMs, s.DurationMs, s.KmsEventId, s.Fields)));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _recorder.SubjectFlowCompleted -= Enqueue;
+        _pending.Writer.TryComplete();
+        await _writer;
+    }
+
+    private sealed record StepDto(string Name, string Detail, DateTimeOffset At, double OffsetMs, double? DurationMs, string? KmsEventId,
+        Dictionary<string, string>? Fields);
+
+    private sealed record Dto(string? Id, DateTimeOffset Started, string? Subject, string? Operation, string? Identity, double? TotalMs,
+        string? Error, List<StepDto>? Steps)
+    {
+        public static Dto From(FlowTrace t) => new(t.Id, t.Started, t.Subject, t.Operation, t.Identity, t.TotalMs, t.Error,
+            [.. t.Steps.Select(s => new StepDto(s.Name, s.Detail, s.At, s.OffsetMs, s.DurationMs, s.KmsEventId,
+                s.Fields is null ? null : new Dictionary<string, string>(s.Fields, StringComparer.Ordinal)))]);
+    }
+}
