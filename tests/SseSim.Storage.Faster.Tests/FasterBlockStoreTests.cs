@@ -47,6 +47,43 @@ public sealed class FasterBlockStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadMany_returns_each_block_in_its_slot_from_memory_and_disk_with_gaps_and_other_volumes()
+    {
+        const int blocks = 600; // ~2.4 MiB: the first blocks have left the 1 MiB in memory
+        const int slot = 4096 + 28;
+        await using var store = new FasterBlockStore(_dir.Path, Small);
+        for (var i = 0; i < blocks; i++)
+        {
+            if (i % 7 != 3)
+            {
+                store.Write("vol-m", i, Block("vol-m", i, 4096 + (i % 2 * 28)));
+            }
+            store.Write("vol-n", i, Block("vol-n", i));
+        }
+        await store.FlushAsync();
+
+        // Mixed disk (low indexes) and memory (high indexes) in one range, every slot checked.
+        foreach (var (first, count) in new[] { (0, blocks), (590, 10), (3, 1) })
+        {
+            var records = new byte[count * slot];
+            var lengths = new int[count];
+            store.ReadMany("vol-m", first, count, records, slot, lengths);
+            for (var j = 0; j < count; j++)
+            {
+                var i = first + j;
+                if (i % 7 == 3)
+                {
+                    Assert.Equal(-1, lengths[j]);
+                    continue;
+                }
+                Assert.Equal(4096 + (i % 2 * 28), lengths[j]);
+                Assert.Equal(Block("vol-m", i, lengths[j]), records.AsSpan(j * slot, lengths[j]).ToArray());
+            }
+        }
+        Assert.Throws<ArgumentException>(() => store.ReadMany("vol-m", 0, 2, new byte[slot], slot, new int[2]));
+    }
+
+    [Fact]
     public async Task Too_small_destination_is_rejected()
     {
         await using var store = new FasterBlockStore(_dir.Path, Small);

@@ -100,9 +100,13 @@ internal sealed class VolumeDevice : INbdExport
             lock (_runtime.Gate)
             {
                 ThrowIfClosed();
+                _blocks.ReadMany(Name, first, count, records, BlockFormat.EncryptedRecordSize, lengths);
                 for (var i = 0; i < count; i++)
                 {
-                    lengths[i] = ReadRecordLocked(first + i, records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                    if (lengths[i] < 0)
+                    {
+                        lengths[i] = ReadBaseRecordLocked(first + i, records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                    }
                 }
                 Interlocked.Increment(ref _cryptoUsers);
             }
@@ -314,12 +318,13 @@ internal sealed class VolumeDevice : INbdExport
     }
 
     /// <summary>The block's own record, else its base snapshot's; the record length, or -1 when it reads as zeros.</summary>
-    private int ReadRecordLocked(long index, Span<byte> record)
+    private int ReadRecordLocked(long index, Span<byte> record) =>
+        _blocks.TryRead(Name, index, record, out var length) ? length : ReadBaseRecordLocked(index, record);
+
+    /// <summary>A block the volume never wrote: its base snapshot's record, or -1 (zeros).</summary>
+    private int ReadBaseRecordLocked(long index, Span<byte> record)
     {
-        if (_blocks.TryRead(Name, index, record, out var length))
-        {
-            return length;
-        }
+        int length;
         if (_runtime.Base is not null && _runtime.Base.Entries.TryGetValue(index, out var holder) && _snapshots.TryRead(holder, index, record, out length))
         {
             return length;
