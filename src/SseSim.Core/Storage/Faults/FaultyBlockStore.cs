@@ -14,6 +14,12 @@ public sealed class FaultyBlockStore(IBlockStore inner, StorageFaults faults) : 
         return inner.TryRead(volumeId, blockIndex, destination, out length);
     }
 
+    public void ReadMany(string volumeId, long firstIndex, int count, Span<byte> records, int slotSize, Span<int> lengths)
+    {
+        faults.BeforeRead(Name);
+        inner.ReadMany(volumeId, firstIndex, count, records, slotSize, lengths);
+    }
+
     public void Write(string volumeId, long blockIndex, ReadOnlySpan<byte> record)
     {
         if (faults.Tears(Name))
