@@ -153,6 +153,9 @@ public sealed partial class ObjectStore
             return true;
         }, cancellationToken);
 
+    /// <summary>The account that owns the bucket, or null; for auditing a refusal, never for access decisions.</summary>
+    public string? BucketOwner(string bucket) => TryLoadBucket(bucket, out var record) ? record.Owner : null;
+
     private bool TryLoadBucket(string bucket, out BucketRecord record)
     {
         if (_meta.TryGet(Records.BucketKey(bucket), out var bytes))

@@ -664,6 +664,17 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     // ---- Shared helpers ----
 
+    /// <summary>The account and region of a volume, or null; for auditing a refusal, never for access decisions.</summary>
+    public (string AccountId, string Region)? VolumeOwner(string volumeId)
+    {
+        if (!AwsIds.LooksLike(volumeId, "vol") || !_kv.TryGet(Keys.Volume(volumeId), out var bytes))
+        {
+            return null;
+        }
+        var v = Json.Decode<VolumeRecord>(bytes);
+        return (v.AccountId, v.Region);
+    }
+
     internal VolumeRecord LoadVolume(Caller caller, string volumeId)
     {
         if (!_kv.TryGet(Keys.Volume(volumeId), out var bytes))

@@ -17,7 +17,7 @@ namespace SseSim.Kms.Audit;
 /// Calls enqueue a small record; a background writer builds the JSON (keeping the hot path cheap) and appends
 /// it durably: mutations' events at once, read-only ones gathered for up to <see cref="ReadOnlyLinger"/>. Plaintext, ciphertext, key material, grant tokens and MACs/signatures are never written.
 /// </summary>
-public sealed class AuditTrail : IAsyncDisposable
+public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 {
     /// <summary>Request members that carry secrets or bulk data: AWS leaves them out of requestParameters.</summary>
     private static readonly HashSet<string> Redacted = new(StringComparer.OrdinalIgnoreCase)
@@ -105,6 +105,9 @@ public sealed class AuditTrail : IAsyncDisposable
 
         /// <summary>Fixed up front for mutations, so the copy in the KMS table's outbox and the logged event are one event.</summary>
         public string? EventId { get; init; }
+
+        /// <summary>An event another service built (<see cref="Core.Audit.AuditRecord"/>), stored as it is.</summary>
+        public byte[]? External { get; init; }
     }
 
     /// <summary>True for operations that change nothing (CloudTrail readOnly).</summary>
@@ -169,6 +172,17 @@ public sealed class AuditTrail : IAsyncDisposable
             durable?.TrySetException(new ObjectDisposedException(nameof(AuditTrail)));
         }
         return durable?.Task ?? Task.CompletedTask;
+    }
+
+    /// <summary>A refusal by another service (S3, EC2): written and looked up like KMS's own events, in the background.</summary>
+    public void Record(Core.Audit.AuditRecord record)
+    {
+        var json = record.ToCloudTrailJson(NewId(), _time.GetUtcNow(), _region);
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(new PendingEvent(null!, record, null, default, [], [], null) { External = json }))
+        {
+            Interlocked.Decrement(ref _pending);
+        }
     }
 
     private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId)
@@ -345,13 +359,13 @@ public sealed class AuditTrail : IAsyncDisposable
             }
             while (records.Count < MaxBatch && reader.TryRead(out var pending))
             {
-                if (pending.Call is null)
+                if (pending.Call is null && pending.External is null)
                 {
                     flushes.Add((TaskCompletionSource)pending.Request);
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = Build(pending, _buffer, _json, cachedTime: true);
+                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _buffer, _json, cachedTime: true);
                 // Visible to LookupEvents at once; durable with the batch's commit.
                 Remember(e);
                 if (records.Count == 0)

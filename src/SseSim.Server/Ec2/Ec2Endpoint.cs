@@ -11,7 +11,7 @@ namespace SseSim.Server.Ec2;
 /// The EC2 Query API: <c>Action=...</c> form requests, XML responses, and EC2's error shape
 /// (<c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;&lt;Code&gt;</c>). Dispatch is an explicit table.
 /// </summary>
-public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, ServerOptions options)
+public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, ServerOptions options, Core.Audit.IAuditSink audit)
 {
     private const int MaxForm = 1 << 20;
 
@@ -87,6 +87,10 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         }
         catch (Ec2Exception e)
         {
+            if (e.Code == "InvalidVolume.NotFound")
+            {
+                AuditCrossAccount(call, action, e);
+            }
             await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
             return;
         }
@@ -104,6 +108,25 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Another account's volume is InvalidVolume.NotFound to the caller, as in EC2; the attempt is audited with the
+    /// volume's ARN, so it shows in the caller's trail and in the owner's (docs/security.md#cross-account).
+    /// </summary>
+    private void AuditCrossAccount(Ec2Call call, string action, Ec2Exception error)
+    {
+        foreach (var (name, value) in call.Request.Parameters)
+        {
+            if (volumes.VolumeOwner(value) is not { } owner || owner.AccountId == call.Caller.AccountId)
+            {
+                continue;
+            }
+            audit.Record(new Core.Audit.AuditRecord("ec2.amazonaws.com", action, call.Caller, "Client." + error.Code, error.Message,
+                new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value },
+                [new Core.Audit.AuditResource("AWS::EC2::Volume", $"arn:aws:ec2:{owner.Region}:{owner.AccountId}:volume/{value}", owner.AccountId)],
+                ReadOnly: action.StartsWith("Describe", StringComparison.Ordinal), DataEvent: false));
+        }
     }
 
     /// <summary>The whole body, or null once it passes MaxForm (read no further: a hostile client cannot make us buffer more).</summary>

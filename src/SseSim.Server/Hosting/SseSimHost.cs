@@ -95,6 +95,8 @@ public static class SseSimHost
             return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
                 new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
         });
+        // Refusals of S3 and EC2 calls are audited in the same trail as KMS's events (docs/security.md#cross-account).
+        builder.Services.AddSingleton<Core.Audit.IAuditSink>(sp => sp.GetRequiredService<KmsService>().Audit);
         builder.Services.AddSingleton<S3Endpoint>();
         builder.Services.AddSingleton(_ => new FasterBlockStore(Path.Combine(options.DataDir, "blocks")));
         builder.Services.AddSingleton(sp => new VolumeService(

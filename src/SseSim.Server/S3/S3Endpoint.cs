@@ -13,7 +13,7 @@ namespace SseSim.Server.S3;
 /// bucket-policy Deny checks, then the operation from <see cref="S3Dispatch"/>. S3Exceptions become the &lt;Error&gt;
 /// XML; a failure after the response started aborts the connection rather than send a short 200.
 /// </summary>
-public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options)
+public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options, Core.Audit.IAuditSink audit)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -23,14 +23,17 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         context.Response.Headers["x-amz-id-2"] = requestId;
         var (bucket, key) = Address(request);
         var resource = "/" + (bucket ?? "") + (key is null ? "" : "/" + key);
+        Caller? caller = null;
+        var operation = "";
         try
         {
             CheckHeaderSection(request);
             var target = key is not null ? S3Target.Object : bucket is not null ? S3Target.Bucket : S3Target.Service;
             var (auth, payloadHash) = Authenticate(request);
             var route = S3Dispatch.Find(request, target);
+            operation = route.Operation;
             Metrics.RequestMetrics.Tag(context, "s3", route.Operation);
-            var caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+            caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
             var call = new S3Call
             {
                 Http = context,
@@ -50,6 +53,10 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         }
         catch (S3Exception e)
         {
+            if (e.Code == S3ErrorCode.AccessDenied && caller is not null)
+            {
+                AuditRefusal(audit, store, caller, operation, bucket, key, e, request.Method);
+            }
             await FailAsync(context, e, resource, requestId);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)

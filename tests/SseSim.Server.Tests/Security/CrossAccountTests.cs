@@ -14,7 +14,8 @@ namespace SseSim.Server.Tests.Security;
 
 /// <summary>
 /// Two accounts from a seed file: Bob (444455556666) cannot use Alice's (111122223333) KMS key, objects or volumes
-/// without an explicit grant; Alice sees Bob's refused KMS calls on her key in her own LookupEvents.
+/// without an explicit grant; every refusal is audited, and Alice sees Bob's refused calls on her key, bucket and
+/// volume in her own LookupEvents.
 /// </summary>
 public sealed class CrossAccountTests : IAsyncLifetime
 {
@@ -104,6 +105,26 @@ public sealed class CrossAccountTests : IAsyncLifetime
         using var still = await alice.GetObjectAsync(bucket, "secret.txt");
         using var reader = new StreamReader(still.ResponseStream);
         Assert.Equal("alice only", await reader.ReadToEndAsync());
+
+        // Each refusal is audited: in Bob's trail, and a copy with the same sharedEventID in Alice's (the bucket owner).
+        bool IsBobsRefusal(JsonElement e) => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob
+            && e.GetProperty("requestParameters").GetProperty("bucketName").GetString() == bucket;
+        foreach (var operation in new[] { "GetObject", "HeadObject", "ListObjectsV2", "PutObject", "DeleteObject", "GetBucketEncryption" })
+        {
+            var bobs = await FindEventAsync(Bob, "bob-secret", operation, IsBobsRefusal);
+            Assert.Equal("s3.amazonaws.com", bobs.GetProperty("eventSource").GetString());
+            Assert.Equal("AccessDenied", bobs.GetProperty("errorCode").GetString());
+            Assert.Equal("444455556666", bobs.GetProperty("recipientAccountId").GetString());
+            var alices = await FindEventAsync(Alice, "alice-secret", operation, IsBobsRefusal);
+            Assert.Equal("111122223333", alices.GetProperty("recipientAccountId").GetString());
+            Assert.Equal(bobs.GetProperty("sharedEventID").GetString(), alices.GetProperty("sharedEventID").GetString());
+        }
+        var get = await FindEventAsync(Alice, "alice-secret", "GetObject", IsBobsRefusal);
+        Assert.Equal("secret.txt", get.GetProperty("requestParameters").GetProperty("key").GetString());
+        Assert.Contains(get.GetProperty("resources").EnumerateArray(), r => r.GetProperty("ARN").GetString() == $"arn:aws:s3:::{bucket}/secret.txt");
+        // Alice's own calls are not refusals and are not in Bob's trail.
+        Assert.DoesNotContain((await LookupAsync(Bob, "bob-secret", "GetObject")).Body.GetProperty("Events").EnumerateArray(),
+            e => e.GetProperty("AccessKeyId").GetString() == Alice);
     }
 
     [Fact]
@@ -122,6 +143,18 @@ public sealed class CrossAccountTests : IAsyncLifetime
         var snapshot = await Assert.ThrowsAsync<AmazonEC2Exception>(() => bob.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume }));
         Assert.Equal("InvalidVolume.NotFound", snapshot.ErrorCode);
         Assert.Equal(volume, (await alice.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volume] })).Volumes[0].VolumeId);
+
+        // The attempts are audited with the volume's ARN: in Bob's trail (his calls) and in Alice's (her volume).
+        foreach (var operation in new[] { "DescribeVolumes", "AttachVolume", "CreateSnapshot" })
+        {
+            foreach (var (key, secret) in new[] { (Bob, "bob-secret"), (Alice, "alice-secret") })
+            {
+                var e = await FindEventAsync(key, secret, operation, e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
+                Assert.Equal("ec2.amazonaws.com", e.GetProperty("eventSource").GetString());
+                Assert.Equal("Client.InvalidVolume.NotFound", e.GetProperty("errorCode").GetString());
+                Assert.Equal($"arn:aws:ec2:us-east-1:111122223333:volume/{volume}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
+            }
+        }
     }
 
     private AmazonEC2Client Ec2(string accessKey, string secret) =>

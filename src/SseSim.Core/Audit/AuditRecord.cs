@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using SseSim.Core.Aws;
+
+namespace SseSim.Core.Audit;
+
+/// <summary>A resource named by an audit event (CloudTrail <c>resources[]</c>).</summary>
+public sealed record AuditResource(string Type, string Arn, string? AccountId = null);
+
+/// <summary>
+/// A refused call of a service other than KMS, in CloudTrail's terms (docs/security.md#cross-account). The KMS audit
+/// trail stores these beside its own events, so <c>LookupEvents</c> and the dashboard show them.
+/// </summary>
+public sealed record AuditRecord(
+    string EventSource,
+    string EventName,
+    Caller Caller,
+    string ErrorCode,
+    string ErrorMessage,
+    IReadOnlyDictionary<string, string> RequestParameters,
+    IReadOnlyList<AuditResource> Resources,
+    bool ReadOnly,
+    bool DataEvent)
+{
+    /// <summary>The account whose trail receives this copy; AWS delivers a cross-account call to both accounts.</summary>
+    public string RecipientAccountId { get; init; } = Caller.AccountId;
+
+    /// <summary>Links the copies of one call delivered to different accounts (CloudTrail sharedEventID).</summary>
+    public string? SharedEventId { get; init; }
+
+    public byte[] ToCloudTrailJson(string eventId, DateTimeOffset time, string region)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            var identity = Caller.Identity;
+            w.WriteStartObject();
+            w.WriteString("eventVersion", "1.08");
+            w.WriteStartObject("userIdentity");
+            w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
+            w.WriteString("principalId", identity.AccessKeyId);
+            w.WriteString("arn", identity.Arn);
+            w.WriteString("accountId", identity.AccountId);
+            w.WriteString("accessKeyId", identity.AccessKeyId);
+            w.WriteString("userName", identity.UserName);
+            w.WriteEndObject();
+            w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventSource", EventSource);
+            w.WriteString("eventName", EventName);
+            w.WriteString("awsRegion", region);
+            w.WriteString("sourceIPAddress", Caller.SourceIp ?? "127.0.0.1");
+            w.WriteString("userAgent", Caller.UserAgent ?? "");
+            w.WriteString("errorCode", ErrorCode);
+            w.WriteString("errorMessage", ErrorMessage);
+            w.WriteStartObject("requestParameters");
+            foreach (var (name, value) in RequestParameters)
+            {
+                w.WriteString(name, value);
+            }
+            w.WriteEndObject();
+            w.WriteNull("responseElements");
+            w.WriteString("requestID", Guid.NewGuid().ToString());
+            w.WriteString("eventID", eventId);
+            w.WriteBoolean("readOnly", ReadOnly);
+            w.WriteStartArray("resources");
+            foreach (var r in Resources)
+            {
+                w.WriteStartObject();
+                if (r.AccountId is not null)
+                {
+                    w.WriteString("accountId", r.AccountId);
+                }
+                w.WriteString("type", r.Type);
+                w.WriteString("ARN", r.Arn);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("eventType", "AwsApiCall");
+            w.WriteBoolean("managementEvent", !DataEvent);
+            w.WriteString("recipientAccountId", RecipientAccountId);
+            if (SharedEventId is not null)
+            {
+                w.WriteString("sharedEventID", SharedEventId);
+            }
+            w.WriteString("eventCategory", DataEvent ? "Data" : "Management");
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>Where services other than KMS send refusals to be audited.</summary>
+public interface IAuditSink
+{
+    /// <summary>Queues the event; it is durable soon after, and visible to a lookup that follows.</summary>
+    void Record(AuditRecord record);
+}
