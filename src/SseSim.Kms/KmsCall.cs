@@ -11,14 +11,23 @@ namespace SseSim.Kms;
 /// </summary>
 public sealed class KmsCall(KmsService kms, Caller caller, string operation, CancellationToken cancellationToken)
 {
-    private readonly List<KmsKey> _keys = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActionNames = new(StringComparer.Ordinal);
+
+    // Most calls touch one key; the list exists only for the few that touch more (ReEncrypt, grants across keys).
+    private KmsKey? _firstKey;
+    private List<KmsKey>? _moreKeys;
 
     public KmsService Kms { get; } = kms;
     public Caller Caller { get; } = caller;
     public string Operation { get; } = operation;
     public CancellationToken CancellationToken { get; } = cancellationToken;
     public DateTimeOffset Now => Kms.Time.GetUtcNow();
-    public IReadOnlyList<KmsKey> TouchedKeys => _keys;
+    public IReadOnlyList<KmsKey> TouchedKeys => _moreKeys ?? (_firstKey is null ? [] : [_firstKey]);
+
+    /// <summary>How many keys the call touched; with <see cref="TouchedKey"/> reads them without building a list.</summary>
+    public int TouchedKeyCount => _moreKeys?.Count ?? (_firstKey is null ? 0 : 1);
+
+    public KmsKey TouchedKey(int index) => _moreKeys is { } more ? more[index] : index == 0 && _firstKey is { } k ? k : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>The CloudTrail eventID recorded for this call, once it has finished.</summary>
     public string? AuditEventId { get; internal set; }
@@ -40,18 +49,38 @@ public sealed class KmsCall(KmsService kms, Caller caller, string operation, Can
     {
         var key = await Kms.Resolver.ResolveAsync(Caller, keyId, forms, CancellationToken);
         Touch(key);
-        Kms.Authorizer.Authorize(this, key, "kms:" + (action ?? Operation), context, grantTokens);
+        Kms.Authorizer.Authorize(this, key, ActionName(action ?? Operation), context, grantTokens);
         KeyStateRules.Check(rule, key);
         Kms.Quotas.Charge(Caller.AccountId, Operation, key);
         return key;
     }
 
+    /// <summary>"kms:Operation", formatted once per operation name rather than once per call.</summary>
+    private static string ActionName(string operation) => ActionNames.GetOrAdd(operation, static o => "kms:" + o);
+
     public void Touch(KmsKey key)
     {
-        if (!_keys.Exists(k => k.KeyId == key.KeyId))
+        if (_firstKey is null)
         {
-            _keys.Add(key);
+            _firstKey = key;
+            return;
         }
+        if (_moreKeys is null)
+        {
+            if (_firstKey.KeyId == key.KeyId)
+            {
+                return;
+            }
+            _moreKeys = [_firstKey];
+        }
+        foreach (var k in _moreKeys)
+        {
+            if (k.KeyId == key.KeyId)
+            {
+                return;
+            }
+        }
+        _moreKeys.Add(key);
     }
 
     /// <summary>Refuses changes to AWS managed keys, which only AWS may administer.</summary>

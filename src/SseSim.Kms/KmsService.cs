@@ -54,13 +54,10 @@ public sealed class KmsService : IAsyncDisposable
     public KmsFaults Faults { get; }
     public KmsMetrics Metrics { get; }
 
-    public async Task<TResponse> InvokeAsync<TRequest, TResponse>(Caller caller, string operation, TRequest request,
+    public Task<TResponse> InvokeAsync<TRequest, TResponse>(Caller caller, string operation, TRequest request,
         Func<KmsCall, TRequest, ValueTask<TResponse>> handler, CancellationToken cancellationToken = default)
-        where TRequest : class
-    {
-        var call = new KmsCall(this, caller, operation, cancellationToken);
-        return await InvokeAsync(call, request, handler);
-    }
+        where TRequest : class =>
+        InvokeAsync(new KmsCall(this, caller, operation, cancellationToken), request, handler);
 
     /// <summary>Runs <paramref name="call"/>; afterwards <see cref="KmsCall.AuditEventId"/> names its audit event, success or failure.</summary>
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(KmsCall call, TRequest request, Func<KmsCall, TRequest, ValueTask<TResponse>> handler)
@@ -69,8 +66,8 @@ public sealed class KmsService : IAsyncDisposable
         var operation = call.Operation;
         var cancellationToken = call.CancellationToken;
         TResponse response;
-        string? eventId = null;
-        var wrote = false;
+        // Only mutations get an outbox hook; a lambda here would allocate its closure on every call, reads included.
+        OutboxHook? outbox = null;
         try
         {
             await PurgeExpiredKeysAsync(cancellationToken);
@@ -78,34 +75,34 @@ public sealed class KmsService : IAsyncDisposable
             if (!AuditTrail.IsReadOnly(operation))
             {
                 // Flows into the handler's store writes only (AsyncLocal changes made here end with this method).
-                eventId = AuditTrail.NewEventId();
-                KmsStore.PendingAuditEvent.Value = () =>
-                {
-                    wrote = true;
-                    return (eventId, Audit.BuildOutboxEvent(call, request, eventId));
-                };
+                outbox = new OutboxHook(Audit, call, request, AuditTrail.NewEventId());
+                KmsStore.PendingAuditEvent.Value = outbox.Build;
             }
             response = await handler(call, request);
         }
         catch (KmsException e)
         {
-            RecordFailure(call, request, e, wrote ? eventId : null);
+            RecordFailure(call, request, e, outbox?.WrittenEventId);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var fault = new KmsException("KMSInternalException", "An internal error occurred.");
-            RecordFailure(call, request, fault, wrote ? eventId : null);
+            RecordFailure(call, request, fault, outbox?.WrittenEventId);
             throw new KmsException(fault.ErrorType, fault.Message);
         }
         finally
         {
-            KmsStore.PendingAuditEvent.Value = null;
+            if (outbox is not null)
+            {
+                KmsStore.PendingAuditEvent.Value = null;
+            }
         }
         // A mutation is acknowledged only once its audit event is durable too, so after a crash every acknowledged
         // change has its event (and the outbox copy covers a crash between the change and the event).
         // The id is fixed here, not in the background writer, so S3 and EBS traces can cite the event.
-        eventId ??= AuditTrail.NewEventId();
+        var eventId = outbox?.EventId ?? AuditTrail.NewEventId();
+        var wrote = outbox?.WrittenEventId is not null;
         call.AuditEventId = eventId;
         var audited = Audit.Record(call, request, null, eventId);
         if (!audited.IsCompleted)
@@ -123,11 +120,26 @@ public sealed class KmsService : IAsyncDisposable
         }
         if (wrote)
         {
-            Store.SettleOutbox(eventId!);
+            Store.SettleOutbox(eventId);
         }
         Metrics.RecordCall(operation, call.Caller, null);
         RecordBytes(operation, request, response);
         return response;
+    }
+
+    /// <summary>A mutation's audit event for the KMS table's outbox, built when the handler first writes.</summary>
+    private sealed class OutboxHook(AuditTrail audit, KmsCall call, object request, string eventId)
+    {
+        public string EventId { get; } = eventId;
+
+        /// <summary>The event id once the outbox copy was written, else null.</summary>
+        public string? WrittenEventId { get; private set; }
+
+        public (string EventId, byte[] Json) Build()
+        {
+            WrittenEventId = EventId;
+            return (EventId, audit.BuildOutboxEvent(call, request, EventId));
+        }
     }
 
     /// <summary>A call that failed after a write logs its failure under the outbox event's id, which then supersedes it.</summary>

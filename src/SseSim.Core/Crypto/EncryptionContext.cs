@@ -11,11 +11,12 @@ namespace SseSim.Core.Crypto;
 /// </summary>
 public sealed class EncryptionContext : IReadOnlyDictionary<string, string>
 {
-    public static readonly EncryptionContext Empty = new(new SortedDictionary<string, string>(StringComparer.Ordinal));
+    public static readonly EncryptionContext Empty = new([]);
 
-    private readonly SortedDictionary<string, string> _pairs;
+    // Sorted by key, ordinal, with unique keys: one array instead of a tree of nodes, since every KMS call builds one.
+    private readonly KeyValuePair<string, string>[] _pairs;
 
-    private EncryptionContext(SortedDictionary<string, string> pairs) => _pairs = pairs;
+    private EncryptionContext(KeyValuePair<string, string>[] pairs) => _pairs = pairs;
 
     public static EncryptionContext From(IEnumerable<KeyValuePair<string, string>>? pairs)
     {
@@ -23,12 +24,58 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>
         {
             return Empty;
         }
-        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in pairs)
+        var buffer = new KeyValuePair<string, string>[pairs is IReadOnlyCollection<KeyValuePair<string, string>> c ? c.Count : 4];
+        var count = 0;
+        foreach (var pair in pairs)
         {
-            sorted[k] = v;
+            // A later duplicate wins, as it did with a dictionary assignment.
+            var i = Find(buffer.AsSpan(0, count), pair.Key);
+            if (i >= 0)
+            {
+                buffer[i] = pair;
+                continue;
+            }
+            if (count == buffer.Length)
+            {
+                Array.Resize(ref buffer, Math.Max(4, count * 2));
+            }
+            i = ~i;
+            Array.Copy(buffer, i, buffer, i + 1, count - i);
+            buffer[i] = pair;
+            count++;
         }
-        return sorted.Count == 0 ? Empty : new EncryptionContext(sorted);
+        if (count == 0)
+        {
+            return Empty;
+        }
+        if (count != buffer.Length)
+        {
+            Array.Resize(ref buffer, count);
+        }
+        return new EncryptionContext(buffer);
+    }
+
+    private static int Find(ReadOnlySpan<KeyValuePair<string, string>> pairs, string key)
+    {
+        int lo = 0, hi = pairs.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            var c = string.CompareOrdinal(pairs[mid].Key, key);
+            if (c == 0)
+            {
+                return mid;
+            }
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return ~lo;
     }
 
     /// <summary>
@@ -38,21 +85,36 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>
     /// </summary>
     public byte[] Canonicalize()
     {
-        var size = 2;
-        foreach (var (k, v) in _pairs)
+        var buffer = new byte[CanonicalLength];
+        WriteCanonical(buffer);
+        return buffer;
+    }
+
+    /// <summary>The length of <see cref="Canonicalize"/>'s bytes.</summary>
+    public int CanonicalLength
+    {
+        get
         {
-            size += 4 + Encoding.UTF8.GetByteCount(k) + Encoding.UTF8.GetByteCount(v);
+            var size = 2;
+            foreach (var (k, v) in _pairs)
+            {
+                size += 4 + Encoding.UTF8.GetByteCount(k) + Encoding.UTF8.GetByteCount(v);
+            }
+            return size;
         }
-        var buffer = new byte[size];
-        var span = buffer.AsSpan();
-        BinaryPrimitives.WriteUInt16BigEndian(span, checked((ushort)_pairs.Count));
+    }
+
+    /// <summary><see cref="Canonicalize"/> into <paramref name="destination"/> (at least <see cref="CanonicalLength"/> bytes); returns the length.</summary>
+    public int WriteCanonical(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, checked((ushort)_pairs.Length));
         var offset = 2;
         foreach (var (k, v) in _pairs)
         {
-            offset += WriteString(span[offset..], k);
-            offset += WriteString(span[offset..], v);
+            offset += WriteString(destination[offset..], k);
+            offset += WriteString(destination[offset..], v);
         }
-        return buffer;
+        return offset;
     }
 
     private static int WriteString(Span<byte> destination, string value)
@@ -67,7 +129,7 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>
     {
         foreach (var (k, v) in subset)
         {
-            if (!_pairs.TryGetValue(k, out var mine) || !string.Equals(mine, v, StringComparison.Ordinal))
+            if (!TryGetValue(k, out var mine) || !string.Equals(mine, v, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -77,18 +139,21 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>
 
     public bool SameAs(IReadOnlyDictionary<string, string> other) => other.Count == Count && Contains(other);
 
-    public EncryptionContext With(string key, string value)
+    public EncryptionContext With(string key, string value) => From(_pairs.Append(new KeyValuePair<string, string>(key, value)));
+
+    public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The given key '{key}' was not present in the dictionary.");
+    public IEnumerable<string> Keys => _pairs.Select(p => p.Key);
+    public IEnumerable<string> Values => _pairs.Select(p => p.Value);
+    public int Count => _pairs.Length;
+    public bool ContainsKey(string key) => Find(_pairs, key) >= 0;
+
+    public bool TryGetValue(string key, out string value)
     {
-        var copy = new SortedDictionary<string, string>(_pairs, StringComparer.Ordinal) { [key] = value };
-        return new EncryptionContext(copy);
+        var i = Find(_pairs, key);
+        value = i >= 0 ? _pairs[i].Value : null!;
+        return i >= 0;
     }
 
-    public string this[string key] => _pairs[key];
-    public IEnumerable<string> Keys => _pairs.Keys;
-    public IEnumerable<string> Values => _pairs.Values;
-    public int Count => _pairs.Count;
-    public bool ContainsKey(string key) => _pairs.ContainsKey(key);
-    public bool TryGetValue(string key, out string value) => _pairs.TryGetValue(key, out value!);
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _pairs.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)_pairs).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -158,7 +158,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         var durable = error is null && !ReadOnlyOperations.Contains(call.Operation)
             ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
             : null;
-        var pending = Pending(call, request, error, eventId) with { Durable = durable };
+        var pending = Pending(call, request, error, eventId, durable);
         // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) >= MaxPending)
@@ -185,17 +185,18 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         }
     }
 
-    private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId)
+    private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId, TaskCompletionSource? durable = null)
     {
-        var keys = call.TouchedKeys;
-        var arns = keys.Count == 0 ? [] : new string[keys.Count];
-        var accounts = keys.Count == 0 ? [] : new string[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
+        var count = call.TouchedKeyCount;
+        var arns = count == 0 ? [] : new string[count];
+        var accounts = count == 0 ? [] : new string[count];
+        for (var i = 0; i < count; i++)
         {
-            arns[i] = keys[i].Arn;
-            accounts[i] = keys[i].AccountId;
+            var key = call.TouchedKey(i);
+            arns[i] = key.Arn;
+            accounts[i] = key.AccountId;
         }
-        return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId };
+        return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId, Durable = durable };
     }
 
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>

@@ -136,10 +136,9 @@ public static class CiphertextBlob
 
     private static ReadOnlySpan<byte> BuildAad(ReadOnlySpan<byte> header, EncryptionContext context, out byte[] rented)
     {
-        var canonical = context.Canonicalize();
-        rented = ArrayPool<byte>.Shared.Rent(header.Length + canonical.Length);
+        rented = ArrayPool<byte>.Shared.Rent(header.Length + context.CanonicalLength);
         header.CopyTo(rented);
-        canonical.CopyTo(rented.AsSpan(header.Length));
-        return rented.AsSpan(0, header.Length + canonical.Length);
+        var written = context.WriteCanonical(rented.AsSpan(header.Length));
+        return rented.AsSpan(0, header.Length + written);
     }
 }

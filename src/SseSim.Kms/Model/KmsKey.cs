@@ -45,7 +45,11 @@ public sealed record KmsKey
     /// <summary>Every material version ever used; the last one is current. Old ones stay for Decrypt.</summary>
     public IReadOnlyList<KeyMaterial> Materials { get; init; } = [];
 
-    public string Arn => $"arn:aws:kms:{Region}:{AccountId}:key/{KeyId}";
+    public string Arn => _arn.Get(Region, AccountId, KeyId);
+
+    // Formatted once per instance (crypto calls read it for the response and the audit); `with` copies the cache, so
+    // it is checked against the parts it was built from.
+    private CachedArn _arn;
     public bool Enabled => KeyState == KeyStates.Enabled;
     public bool IsAwsManaged => KeyManager == "AWS";
     public KeySpecInfo SpecInfo => KeySpecInfo.All[KeySpec];
@@ -98,4 +102,32 @@ public sealed record KmsGrant
     public GrantConstraints? Constraints { get; init; }
     /// <summary>SHA-256 of the grant token; the token itself is handed out once and never stored.</summary>
     public required string TokenHash { get; init; }
+}
+
+/// <summary>
+/// A key ARN remembered with the strings it was built from. Equal to every other instance, so it never changes the
+/// record equality of <see cref="KmsKey"/>.
+/// </summary>
+internal struct CachedArn : IEquatable<CachedArn>
+{
+    private Entry? _entry;
+
+    public string Get(string region, string accountId, string keyId)
+    {
+        var e = Volatile.Read(ref _entry);
+        if (e is null || !ReferenceEquals(e.Region, region) || !ReferenceEquals(e.AccountId, accountId) || !ReferenceEquals(e.KeyId, keyId))
+        {
+            e = new Entry(region, accountId, keyId, $"arn:aws:kms:{region}:{accountId}:key/{keyId}");
+            Volatile.Write(ref _entry, e);
+        }
+        return e.Arn;
+    }
+
+    public readonly bool Equals(CachedArn other) => true;
+
+    public override readonly bool Equals(object? obj) => obj is CachedArn;
+
+    public override readonly int GetHashCode() => 0;
+
+    private sealed record Entry(string Region, string AccountId, string KeyId, string Arn);
 }
