@@ -41,7 +41,7 @@ public sealed class FlowJournal : IAsyncDisposable
     /// <summary>Loads the journal under <paramref name="directory"/> into the recorder, compacts it, and starts appending.</summary>
     public static FlowJournal Open(TraceRecorder recorder, string directory)
     {
-        Directory.CreateDirectory(directory);
+        Storage.DirectorySync.CreateDurable(directory);
         var path = System.IO.Path.Combine(directory, "flows.jsonl");
         if (File.Exists(path))
         {
@@ -88,15 +88,21 @@ public sealed class FlowJournal : IAsyncDisposable
     private static void Rewrite(TraceRecorder recorder, string path)
     {
         var temp = path + ".tmp";
-        using (var w = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            foreach (var flow in recorder.AllSubjectFlows())
+            using (var w = new StreamWriter(file, new UTF8Encoding(false), leaveOpen: true))
             {
-                w.Write(JsonSerializer.Serialize(Dto.From(flow), Json));
-                w.Write('\n');
+                foreach (var flow in recorder.AllSubjectFlows())
+                {
+                    w.Write(JsonSerializer.Serialize(Dto.From(flow), Json));
+                    w.Write('\n');
+                }
             }
+            file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
+        // Like every name SseSim creates under the data dir, the rename is made durable (DirectoryFsyncTests).
+        Storage.DirectorySync.Sync(System.IO.Path.GetDirectoryName(path)!);
     }
 
     internal static FlowTrace? TryParse(string line, TimeProvider time)

@@ -3,8 +3,15 @@ using System.Net;
 
 namespace SseSim.Server.Tests.S3;
 
+/// <summary>
+/// The working set is the whole test process's, so this runs alone: xunit starts a collection with parallelization
+/// disabled only after every parallel collection has finished.
+/// </summary>
+[CollectionDefinition("Memory", DisableParallelization = true)]
+public sealed class MemoryCollection : ICollectionFixture<ServerFixture>;
+
 /// <summary>A 1 GiB PUT and GET stream through the server without growing memory with the object size.</summary>
-[Collection("S3")]
+[Collection("Memory")]
 public sealed class StreamingMemoryTests(ServerFixture server)
 {
     private const long Size = 1L << 30;
