@@ -115,7 +115,7 @@ public sealed class FlowJournal : IAsyncDisposable
                 return null;
             }
             return FlowTrace.Restore(d.Id, time, d.Started, d.Subject, d.Operation, d.Identity, d.TotalMs, d.Error,
-                d.Steps.Select(s => new TraceStep(s.Name, s.Detail, s.At, s.OffsetMs, s.DurationMs, s.KmsEventId, s.Fields)));
+                [.. d.Steps.Select(s => new TraceStep(s.Name, s.Detail, s.At, s.OffsetMs, s.DurationMs, s.KmsEventId, s.Fields))]);
         }
         catch (JsonException)
         {

@@ -37,7 +37,7 @@ public sealed class FlowTrace
 
     /// <summary>A flow read back from the journal (<see cref="FlowJournal"/>): complete, steps as recorded.</summary>
     public static FlowTrace Restore(string id, TimeProvider time, DateTimeOffset started, string? subject, string? operation, string? identity,
-        double? totalMs, string? error, IEnumerable<TraceStep> steps)
+        double? totalMs, string? error, IReadOnlyList<TraceStep> steps)
     {
         var trace = new FlowTrace(id, time, requested: false)
         {

@@ -133,6 +133,8 @@ public sealed class TraceRecorderTests
             typeof(string), typeof(string[]), typeof(bool), typeof(int), typeof(double), typeof(double?), typeof(TimeSpan?), typeof(DateTimeOffset),
             typeof(TimeProvider), typeof(FlowTrace), typeof(TraceStep), typeof(IReadOnlyDictionary<string, string>), typeof(IReadOnlyList<TraceStep>),
             typeof(IReadOnlyList<FlowTrace>), typeof(void), typeof(object), typeof(Type),
+            // SubjectFlowCompleted's add/remove: a handler receives a FlowTrace, which holds strings only.
+            typeof(Action<FlowTrace>),
         };
         foreach (var type in new[] { typeof(FlowTrace), typeof(TraceStep), typeof(TraceRecorder), typeof(Tracer) })
         {

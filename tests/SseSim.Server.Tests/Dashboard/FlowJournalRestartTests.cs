@@ -34,7 +34,13 @@ public sealed class FlowJournalRestartTests(ServerFixture server) : IClassFixtur
             });
             (await s3.GetObjectAsync(bucket, "kept.txt")).Dispose();
         }
+        // A GET's trace is filed just after its last body byte goes out: wait for it.
         var before = await FlowJsonAsync(bucket, "kept.txt");
+        for (var i = 0; i < 100 && JsonDocument.Parse(before).RootElement.GetProperty("operation").GetString() != "GetObject"; i++)
+        {
+            await Task.Delay(50);
+            before = await FlowJsonAsync(bucket, "kept.txt");
+        }
         Assert.Equal("GetObject", JsonDocument.Parse(before).RootElement.GetProperty("operation").GetString());
 
         await server.RestartAsync();
