@@ -28,6 +28,11 @@ public static class SseSimHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Volume block reads that miss FASTER's memory wait synchronously for I/O whose completion itself needs a
+        // thread-pool thread; with up to 16 NBD requests in flight per connection, the pool's default minimum (one
+        // per core) starved those completions and random reads fell to tens per second.
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddEnvironmentVariables("SSESIM_");
         builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings.ToDictionary());

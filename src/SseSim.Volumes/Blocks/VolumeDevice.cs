@@ -85,8 +85,8 @@ internal sealed class VolumeDevice : INbdExport
     }
 
     /// <summary>
-    /// Copies the range's records under the block lock, then opens them outside it, so concurrent requests
-    /// decrypt in parallel while the lock only covers the store reads.
+    /// Reads the range's records and opens them outside the block lock, so concurrent requests wait on disk and
+    /// decrypt in parallel; the lock covers only the closed check and base-snapshot lookups.
     /// </summary>
     private void ReadRange(long offset, Span<byte> destination)
     {
@@ -100,18 +100,26 @@ internal sealed class VolumeDevice : INbdExport
             lock (_runtime.Gate)
             {
                 ThrowIfClosed();
-                _blocks.ReadMany(Name, first, count, records, BlockFormat.EncryptedRecordSize, lengths);
-                for (var i = 0; i < count; i++)
-                {
-                    if (lengths[i] < 0)
-                    {
-                        lengths[i] = ReadBaseRecordLocked(first + i, records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
-                    }
-                }
                 Interlocked.Increment(ref _cryptoUsers);
             }
             try
             {
+                // The store reads run outside the block lock (a read racing a write of the same block sees either
+                // record, as NBD allows for overlapping requests), so requests waiting on disk overlap.
+                _blocks.ReadMany(Name, first, count, records, BlockFormat.EncryptedRecordSize, lengths);
+                if (_runtime.Base is not null && lengths.AsSpan(0, count).Contains(-1))
+                {
+                    lock (_runtime.Gate)
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            if (lengths[i] < 0)
+                            {
+                                lengths[i] = ReadBaseRecordLocked(first + i, records.AsSpan(i * BlockFormat.EncryptedRecordSize, BlockFormat.EncryptedRecordSize));
+                            }
+                        }
+                    }
+                }
                 var done = 0;
                 for (var i = 0; i < count; i++)
                 {
