@@ -36,14 +36,7 @@ public sealed record AuditRecord(
             var identity = Caller.Identity;
             w.WriteStartObject();
             w.WriteString("eventVersion", "1.08");
-            w.WriteStartObject("userIdentity");
-            w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
-            w.WriteString("principalId", identity.AccessKeyId);
-            w.WriteString("arn", identity.Arn);
-            w.WriteString("accountId", identity.AccountId);
-            w.WriteString("accessKeyId", identity.AccessKeyId);
-            w.WriteString("userName", identity.UserName);
-            w.WriteEndObject();
+            WriteUserIdentity(w, identity, invokedBy: null);
             w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             w.WriteString("eventSource", EventSource);
             w.WriteString("eventName", EventName);
@@ -86,6 +79,23 @@ public sealed record AuditRecord(
             w.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>CloudTrail's <c>userIdentity</c> object, shared by KMS events and other services' refusals.</summary>
+    public static void WriteUserIdentity(Utf8JsonWriter w, Identity identity, string? invokedBy)
+    {
+        w.WriteStartObject("userIdentity");
+        w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
+        w.WriteString("principalId", identity.AccessKeyId);
+        w.WriteString("arn", identity.Arn);
+        w.WriteString("accountId", identity.AccountId);
+        w.WriteString("accessKeyId", identity.AccessKeyId);
+        w.WriteString("userName", identity.UserName);
+        if (invokedBy is not null)
+        {
+            w.WriteString("invokedBy", invokedBy);
+        }
+        w.WriteEndObject();
     }
 }
 

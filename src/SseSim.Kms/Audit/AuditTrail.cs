@@ -469,18 +469,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         {
             w.WriteStartObject();
             w.WriteString("eventVersion", "1.08");
-            w.WriteStartObject("userIdentity");
-            w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
-            w.WriteString("principalId", identity.AccessKeyId);
-            w.WriteString("arn", identity.Arn);
-            w.WriteString("accountId", identity.AccountId);
-            w.WriteString("accessKeyId", identity.AccessKeyId);
-            w.WriteString("userName", identity.UserName);
-            if (via is not null)
-            {
-                w.WriteString("invokedBy", via);
-            }
-            w.WriteEndObject();
+            Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);
             w.WriteString("eventTime", cachedTime ? EventTime(p.Time) : FormatTime(p.Time));
             w.WriteString("eventSource", "kms.amazonaws.com");
             w.WriteString("eventName", call.Operation);
