@@ -1,7 +1,3 @@
-using Amazon.KeyManagementService.Model;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Playwright;
 using SseSim.Server.Tests;
 using Xunit.Abstractions;
@@ -22,22 +18,7 @@ public sealed class DashboardBrowserTests(ServerFixture server, ITestOutputHelpe
         // .ci/run installs chromium; a missing browser is a failure, never a silent pass.
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install the 'chromium' package (.ci/run does)");
 
-        var credentials = new BasicAWSCredentials("test", "test");
-        using var kms = server.Kms();
-        var keyArn = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "dashboard browser test" })).KeyMetadata.Arn;
-        using var s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = server.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        var bucket = "browser-" + Guid.NewGuid().ToString("N")[..10];
-        const string key = "reports/q3.txt";
-        await s3.PutBucketAsync(bucket);
-        await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            ContentBody = "numbers",
-            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
-            ServerSideEncryptionKeyManagementServiceKeyId = keyArn,
-        });
-        (await s3.GetObjectAsync(bucket, key)).Dispose();
+        var (bucket, key, keyArn) = await DashboardScenario.PutAndGetObjectAsync(server);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
