@@ -232,17 +232,20 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
             }
             using var doc = JsonDocument.Parse(e.Utf8Json);
             var root = doc.RootElement;
-            if (bucket is { Length: > 0 } && !ContextMatches(root, "aws:s3:arn", v => v == $"arn:aws:s3:::{bucket}" || v.StartsWith($"arn:aws:s3:::{bucket}/", StringComparison.Ordinal)))
+            // KMS events name a bucket or volume in their encryption context; S3 and EC2 refusals name it as a resource.
+            if (bucket is { Length: > 0 } && !ContextMatches(root, "aws:s3:arn", IsBucketArn) && !e.ResourceArns.Any(IsBucketArn))
             {
                 continue;
             }
-            if (volume is { Length: > 0 } && !ContextMatches(root, "aws:ebs:id", v => v == volume))
+            if (volume is { Length: > 0 } && !ContextMatches(root, "aws:ebs:id", v => v == volume) && !e.ResourceArns.Any(a => a.EndsWith(":volume/" + volume, StringComparison.Ordinal)))
             {
                 continue;
             }
             result.Add(root.Clone());
         }
         return new { events = result };
+
+        bool IsBucketArn(string arn) => arn == $"arn:aws:s3:::{bucket}" || arn.StartsWith($"arn:aws:s3:::{bucket}/", StringComparison.Ordinal);
     }
 
     private static bool ContextMatches(JsonElement root, string name, Func<string, bool> match)

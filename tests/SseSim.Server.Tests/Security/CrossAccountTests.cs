@@ -125,6 +125,9 @@ public sealed class CrossAccountTests : IAsyncLifetime
         // Alice's own calls are not refusals and are not in Bob's trail.
         Assert.DoesNotContain((await LookupAsync(Bob, "bob-secret", "GetObject")).Body.GetProperty("Events").EnumerateArray(),
             e => e.GetProperty("AccessKeyId").GetString() == Alice);
+        // The dashboard's audit view, filtered by the bucket, lists the refusals too.
+        Assert.Contains(await DashboardAuditAsync("bucket", bucket), e => e.GetProperty("eventSource").GetString() == "s3.amazonaws.com"
+            && e.GetProperty("eventName").GetString() == "GetObject" && e.GetProperty("errorCode").GetString() == "AccessDenied");
     }
 
     [Fact]
@@ -155,6 +158,17 @@ public sealed class CrossAccountTests : IAsyncLifetime
                 Assert.Equal($"arn:aws:ec2:us-east-1:111122223333:volume/{volume}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
             }
         }
+        // The dashboard's audit view, filtered by the volume, lists them beside the volume's own KMS events.
+        var byVolume = await DashboardAuditAsync("volume", volume);
+        Assert.Contains(byVolume, e => e.GetProperty("eventSource").GetString() == "ec2.amazonaws.com" && e.GetProperty("eventName").GetString() == "AttachVolume");
+        Assert.Contains(byVolume, e => e.GetProperty("eventName").GetString() == "GenerateDataKeyWithoutPlaintext");
+    }
+
+    private async Task<List<JsonElement>> DashboardAuditAsync(string filter, string value)
+    {
+        using var http = new HttpClient();
+        var body = await http.GetStringAsync($"{_server.Endpoint}/_ssesim/api/audit?{filter}={Uri.EscapeDataString(value)}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
     private AmazonEC2Client Ec2(string accessKey, string secret) =>
