@@ -38,9 +38,9 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
     };
 
-    /// <summary>True when the request is an EC2 Query call (form body or query string with Action=).</summary>
+    /// <summary>True when the request is an EC2 Query call (urlencoded form body or query string with Action=); multipart forms are S3 POST uploads.</summary>
     public static bool Matches(HttpRequest request) =>
-        (request.HasFormContentType && SigV4Verifier.ScopeService(request) is null or "ec2") || (request.Query.ContainsKey("Action") && request.Query.ContainsKey("Version"));
+        (request.HasFormContentType && !S3.PostForm.IsForm(request) && SigV4Verifier.ScopeService(request) is null or "ec2") || (request.Query.ContainsKey("Action") && request.Query.ContainsKey("Version"));
 
     public async Task HandleAsync(HttpContext context)
     {

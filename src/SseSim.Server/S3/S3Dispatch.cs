@@ -13,6 +13,8 @@ internal sealed record S3Route(string Operation, string? PolicyAction, Func<S3Ca
 /// <summary>
 /// The explicit (method, target, subresource) → operation table. The subresource is the first recognised query
 /// parameter; an x-amz-copy-source header on a PUT turns PutObject into CopyObject and UploadPart into UploadPartCopy.
+/// PostObject (POST /bucket with a multipart/form-data body and no Authorization header) is not in the table: its
+/// credentials are form fields, so S3Endpoint hands it to <see cref="PostObject"/> before header authentication.
 /// </summary>
 internal static class S3Dispatch
 {

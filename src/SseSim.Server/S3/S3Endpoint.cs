@@ -15,6 +15,8 @@ namespace SseSim.Server.S3;
 /// </summary>
 public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options, Core.Audit.IAuditSink audit)
 {
+    private PostObject.Services? _post;
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -29,6 +31,13 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             CheckHeaderSection(request);
             var target = key is not null ? S3Target.Object : bucket is not null ? S3Target.Bucket : S3Target.Service;
+            if (PostObject.Applies(request, target))
+            {
+                operation = "PostObject";
+                Metrics.RequestMetrics.Tag(context, "s3", operation);
+                await PostObject.HandleAsync(context, bucket!, _post ??= new(identities, verifier, time, store, options), c => caller = c);
+                return;
+            }
             var (auth, payloadHash) = Authenticate(request);
             var route = S3Dispatch.Find(request, target);
             operation = route.Operation;
@@ -102,6 +111,12 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             return;
         }
         context.Response.Headers.Remove("Content-Length");
+        if (context.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase))
+        {
+            // An error before the body was read means no "100 Continue" went out, so the client (botocore, curl) never
+            // sends the body; Kestrel would otherwise read the next request on this connection as that body.
+            context.Response.Headers.Connection = "close";
+        }
         await S3Errors.WriteAsync(context, error, resource, requestId);
     }
 
@@ -147,8 +162,10 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         };
     }
 
-    /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers as condition keys.</summary>
-    private static void Authorize(S3Call call, string action)
+    private static void Authorize(S3Call call, string action) => Authorize(call, action, call.Header);
+
+    /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers (or POST form fields) as condition keys.</summary>
+    internal static void Authorize(S3Call call, string action, Func<string, string?> field)
     {
         if (call.Store.FindBucketPolicy(call.Caller, call.BucketName) is not { } policyJson)
         {
@@ -163,15 +180,15 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             ["aws:principalarn"] = call.Caller.Identity.Arn,
             ["aws:username"] = call.Caller.Identity.UserName,
         };
-        if (call.Header("x-amz-server-side-encryption") is { } sse)
+        if (field("x-amz-server-side-encryption") is { } sse)
         {
             context["s3:x-amz-server-side-encryption"] = sse.Trim();
         }
-        if (call.Header("x-amz-server-side-encryption-aws-kms-key-id") is { } keyId)
+        if (field("x-amz-server-side-encryption-aws-kms-key-id") is { } keyId)
         {
             context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = KeyArn(keyId.Trim(), call);
         }
-        if (call.Header("x-amz-server-side-encryption-customer-algorithm") is { } customer)
+        if (field("x-amz-server-side-encryption-customer-algorithm") is { } customer)
         {
             context["s3:x-amz-server-side-encryption-customer-algorithm"] = customer.Trim();
         }

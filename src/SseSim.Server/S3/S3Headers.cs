@@ -16,13 +16,16 @@ internal static class S3Headers
     private const int MaxUserMetadata = 2 * 1024;
 
     /// <summary>PutObject, CopyObject, CreateMultipartUpload: every SSE header.</summary>
-    public static SseRequest? SseRequest(S3Call call)
+    public static SseRequest? SseRequest(S3Call call) => SseRequest(call, call.Header);
+
+    /// <param name="field">Header (or POST form field) lookup by name.</param>
+    public static SseRequest? SseRequest(S3Call call, Func<string, string?> field)
     {
-        var customer = CustomerKey(call, copySource: false);
-        var sse = call.Header(Sse);
-        var keyId = call.Header(KmsKeyId);
-        var context = call.Header(Context);
-        var bucketKey = call.Header(BucketKey);
+        var customer = CustomerKey(call, field);
+        var sse = field(Sse);
+        var keyId = field(KmsKeyId);
+        var context = field(Context);
+        var bucketKey = field(BucketKey);
         if (sse is null && keyId is null && context is null && bucketKey is null && customer is null)
         {
             return null;
@@ -39,12 +42,17 @@ internal static class S3Headers
     }
 
     /// <summary>The three SSE-C headers (or the x-amz-copy-source-… trio); null when none is present.</summary>
-    public static CustomerKeyHeaders? CustomerKey(S3Call call, bool copySource)
+    public static CustomerKeyHeaders? CustomerKey(S3Call call, bool copySource) =>
+        CustomerKey(call, copySource ? name => call.Header(CopySourceHeader(name)) : call.Header);
+
+    /// <summary>x-amz-server-side-encryption-customer-… → x-amz-copy-source-server-side-encryption-customer-….</summary>
+    private static string CopySourceHeader(string name) => "x-amz-copy-source-" + name["x-amz-".Length..];
+
+    private static CustomerKeyHeaders? CustomerKey(S3Call call, Func<string, string?> field)
     {
-        var prefix = copySource ? "x-amz-copy-source-" : "";
-        var algorithm = call.Header(prefix + CustomerAlgorithm);
-        var key = call.Header(prefix + CustomerKeyHeader);
-        var md5 = call.Header(prefix + CustomerKeyMd5);
+        var algorithm = field(CustomerAlgorithm);
+        var key = field(CustomerKeyHeader);
+        var md5 = field(CustomerKeyMd5);
         if (algorithm is null && key is null && md5 is null)
         {
             return null;
@@ -81,18 +89,21 @@ internal static class S3Headers
         }
     }
 
-    public static ObjectHeaders ObjectHeaders(S3Call call)
+    public static ObjectHeaders ObjectHeaders(S3Call call) =>
+        ObjectHeaders(call.Request.Headers.Select(h => (h.Key, h.Value.ToString())), call.Header);
+
+    /// <param name="fields">Every header (or POST form field); the x-amz-meta-* ones become user metadata.</param>
+    /// <param name="field">Lookup by name for the standard headers.</param>
+    public static ObjectHeaders ObjectHeaders(IEnumerable<(string Name, string Value)> fields, Func<string, string?> field)
     {
-        var request = call.Request;
         Dictionary<string, string>? meta = null;
         var size = 0;
-        foreach (var (name, values) in request.Headers)
+        foreach (var (name, value) in fields)
         {
             if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
             {
                 meta ??= new Dictionary<string, string>(StringComparer.Ordinal);
                 var key = name["x-amz-meta-".Length..].ToLowerInvariant();
-                var value = values.ToString();
                 meta[key] = value;
                 size += key.Length + value.Length;
             }
@@ -103,12 +114,12 @@ internal static class S3Headers
         }
         return new ObjectHeaders
         {
-            ContentType = call.Header("Content-Type"),
-            ContentEncoding = StripAwsChunked(call.Header("Content-Encoding")),
-            ContentDisposition = call.Header("Content-Disposition"),
-            ContentLanguage = call.Header("Content-Language"),
-            CacheControl = call.Header("Cache-Control"),
-            Expires = call.Header("Expires"),
+            ContentType = field("Content-Type"),
+            ContentEncoding = StripAwsChunked(field("Content-Encoding")),
+            ContentDisposition = field("Content-Disposition"),
+            ContentLanguage = field("Content-Language"),
+            CacheControl = field("Cache-Control"),
+            Expires = field("Expires"),
             UserMetadata = meta,
         };
     }

@@ -13,13 +13,14 @@ internal static class S3Xml
     public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
     private const int MaxRequestXml = 4 * 1024 * 1024;
 
-    public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200)
+    /// <param name="ns">The root's namespace; S3's own documents use <see cref="Namespace"/>, a few (PostResponse) none.</param>
+    public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200, string? ns = Namespace)
     {
         using var buffer = new MemoryStream();
         using (var w = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
         {
             w.WriteStartDocument();
-            w.WriteStartElement(root, Namespace);
+            w.WriteStartElement(root, ns);
             body(w);
             w.WriteEndElement();
             w.WriteEndDocument();
