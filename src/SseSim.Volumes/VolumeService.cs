@@ -664,15 +664,24 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     // ---- Shared helpers ----
 
-    /// <summary>The account and region of a volume, or null; for auditing a refusal, never for access decisions.</summary>
-    public (string AccountId, string Region)? VolumeOwner(string volumeId)
+    /// <summary>
+    /// The owner and ARN of a volume or snapshot id that exists (a deleted snapshot is gone), or null; for auditing a
+    /// refusal, never for access decisions.
+    /// </summary>
+    public ResourceOwner? OwnerOf(string id)
     {
-        if (!AwsIds.LooksLike(volumeId, "vol") || !_kv.TryGet(Keys.Volume(volumeId), out var bytes))
+        if (AwsIds.LooksLike(id, "vol") && _kv.TryGet(Keys.Volume(id), out var volume))
         {
-            return null;
+            var v = Json.Decode<VolumeRecord>(volume);
+            return new ResourceOwner(v.AccountId, "AWS::EC2::Volume", $"arn:aws:ec2:{v.Region}:{v.AccountId}:volume/{id}");
         }
-        var v = Json.Decode<VolumeRecord>(bytes);
-        return (v.AccountId, v.Region);
+        if (AwsIds.LooksLike(id, "snap") && _kv.TryGet(Keys.Snapshot(id), out var snapshot))
+        {
+            var s = Json.Decode<SnapshotRecord>(snapshot);
+            // Snapshot ARNs carry no account, as in EC2.
+            return s.Tombstone ? null : new ResourceOwner(s.AccountId, "AWS::EC2::Snapshot", $"arn:aws:ec2:{s.Region}::snapshot/{id}");
+        }
+        return null;
     }
 
     internal VolumeRecord LoadVolume(Caller caller, string volumeId)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using SseSim.Core.Aws;
 using SseSim.Server.Auth;
+using SseSim.Server.Ec2;
 using SseSim.Server.Hosting;
 using SseSim.Volumes;
 using SseSim.Volumes.Direct;
@@ -12,7 +13,7 @@ namespace SseSim.Server.Ebs;
 /// The EBS direct APIs (REST JSON, signing name "ebs") under /snapshots. Routes are an explicit table of
 /// (method, path pattern) → handler; errors carry x-amzn-ErrorType and {"Message", "Reason"}.
 /// </summary>
-public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, ServerOptions options)
+public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, SigV4Verifier verifier, ServerOptions options, Core.Audit.IAuditSink audit)
 {
     private const int MaxBody = 1 << 20; // one 512 KiB block plus headroom
 
@@ -86,6 +87,7 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
         }
         catch (EbsApiException e)
         {
+            AuditIfAnotherAccounts(e.ErrorType, e.Message);
             await WriteErrorAsync(context, e.ErrorType, e.HttpStatus, e.Reason, e.Message);
         }
         catch (Ec2Exception e)
@@ -99,6 +101,7 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
                     >= 500 => ("InternalServerException", 500),
                     _ => ("ValidationException", 400),
                 };
+            AuditIfAnotherAccounts(type, e.Message);
             await WriteErrorAsync(context, type, status, null, e.Message);
         }
         catch (JsonException)
@@ -109,6 +112,17 @@ public sealed class EbsEndpoint(EbsDirectService ebs, SigV4Verifier verifier, Se
         {
             // The EBS direct APIs' one server fault, for a storage fault and a block failing authentication alike.
             await WriteErrorAsync(context, "InternalServerException", 500, null, "An internal error has occurred.");
+        }
+
+        // A snapshot of another account is NotFound to the caller; the attempt goes to both accounts' trails.
+        void AuditIfAnotherAccounts(string errorType, string message)
+        {
+            if (errorType == "ResourceNotFoundException")
+            {
+                var named = values!.Concat(request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
+                CrossAccountAudit.Record(audit, volumes, "ebs.amazonaws.com", route.Operation, caller, errorType, message, named,
+                    readOnly: request.Method == "GET");
+            }
         }
     }
 

@@ -87,9 +87,10 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         }
         catch (Ec2Exception e)
         {
-            if (e.Code == "InvalidVolume.NotFound")
+            if (e.Code is "InvalidVolume.NotFound" or "InvalidSnapshot.NotFound")
             {
-                AuditCrossAccount(call, action, e);
+                CrossAccountAudit.Record(audit, volumes, "ec2.amazonaws.com", action, caller, "Client." + e.Code, e.Message, call.Request.Parameters,
+                    readOnly: action.StartsWith("Describe", StringComparison.Ordinal));
             }
             await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
             return;
@@ -108,25 +109,6 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);
-    }
-
-    /// <summary>
-    /// Another account's volume is InvalidVolume.NotFound to the caller, as in EC2; the attempt is audited with the
-    /// volume's ARN, so it shows in the caller's trail and in the owner's (docs/security.md#cross-account).
-    /// </summary>
-    private void AuditCrossAccount(Ec2Call call, string action, Ec2Exception error)
-    {
-        foreach (var (name, value) in call.Request.Parameters)
-        {
-            if (volumes.VolumeOwner(value) is not { } owner || owner.AccountId == call.Caller.AccountId)
-            {
-                continue;
-            }
-            audit.Record(new Core.Audit.AuditRecord("ec2.amazonaws.com", action, call.Caller, "Client." + error.Code, error.Message,
-                new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value },
-                [new Core.Audit.AuditResource("AWS::EC2::Volume", $"arn:aws:ec2:{owner.Region}:{owner.AccountId}:volume/{value}", owner.AccountId)],
-                ReadOnly: action.StartsWith("Describe", StringComparison.Ordinal), DataEvent: false));
-        }
     }
 
     /// <summary>The whole body, or null once it passes MaxForm (read no further: a hostile client cannot make us buffer more).</summary>

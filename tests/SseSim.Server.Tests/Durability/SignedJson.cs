@@ -16,15 +16,34 @@ public static class SignedJson
     public static async Task<(int Status, JsonElement Body)> PostAsync(string endpoint, string service, string target, string json,
         CancellationToken cancellationToken = default, string accessKey = "test", string secretKey = "test")
     {
-        var uri = new Uri(endpoint + "/");
-        var body = Encoding.UTF8.GetBytes(json);
+        const string ContentType = "application/x-amz-json-1.1";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint + "/")) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        return await SendSignedAsync(request, service, Encoding.UTF8.GetBytes(json), new() { ["content-type"] = ContentType, ["x-amz-target"] = target },
+            accessKey, secretKey, cancellationToken);
+    }
+
+    /// <summary>A signed GET of a REST JSON API (the EBS direct APIs); <paramref name="pathAndQuery"/> is already encoded.</summary>
+    public static async Task<(int Status, JsonElement Body)> GetAsync(string endpoint, string service, string pathAndQuery,
+        string accessKey = "test", string secretKey = "test", CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint + pathAndQuery));
+        return await SendSignedAsync(request, service, [], [], accessKey, secretKey, cancellationToken);
+    }
+
+    private static async Task<(int Status, JsonElement Body)> SendSignedAsync(HttpRequestMessage request, string service, byte[] body,
+        SortedDictionary<string, string> headers, string accessKey, string secretKey, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri!;
         var amzDate = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var scope = $"{amzDate[..8]}/us-east-1/{service}/aws4_request";
         var payloadHash = Hex(SHA256.HashData(body));
-        const string ContentType = "application/x-amz-json-1.1";
-        var canonicalHeaders = $"content-type:{ContentType}\nhost:{uri.Authority}\nx-amz-date:{amzDate}\nx-amz-target:{target}\n";
-        const string SignedHeaders = "content-type;host;x-amz-date;x-amz-target";
-        var canonical = $"POST\n/\n\n{canonicalHeaders}\n{SignedHeaders}\n{payloadHash}";
+        headers["host"] = uri.Authority;
+        headers["x-amz-date"] = amzDate;
+        var canonicalHeaders = string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n"));
+        var signedHeaders = string.Join(';', headers.Keys);
+        // Query parameters here are single, already sorted and encoded (tests only).
+        var canonical = $"{request.Method}\n{uri.AbsolutePath}\n{uri.Query.TrimStart('?')}\n{canonicalHeaders}\n{signedHeaders}\n{payloadHash}";
         var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         var key = Encoding.UTF8.GetBytes("AWS4" + secretKey);
         foreach (var part in new[] { amzDate[..8], "us-east-1", service, "aws4_request" })
@@ -32,12 +51,15 @@ public static class SignedJson
             key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
         }
         var signature = Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        foreach (var (name, value) in headers)
+        {
+            if (name is not ("host" or "content-type"))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={SignedHeaders}, Signature={signature}");
+            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
         using var response = await Http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var doc = JsonDocument.Parse(text.Length == 0 ? "{}" : text);

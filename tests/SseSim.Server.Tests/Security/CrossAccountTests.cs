@@ -158,6 +158,28 @@ public sealed class CrossAccountTests : IAsyncLifetime
                 Assert.Equal($"arn:aws:ec2:us-east-1:111122223333:volume/{volume}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
             }
         }
+        // Alice's snapshot is as invisible, through EC2 and through the EBS direct APIs, and each attempt is audited.
+        var snap = (await alice.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume })).Snapshot.SnapshotId;
+        Assert.Equal("InvalidSnapshot.NotFound", (await Assert.ThrowsAsync<AmazonEC2Exception>(
+            () => bob.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snap] }))).ErrorCode);
+        var (status, body) = await SignedJson.GetAsync(_server.Endpoint, "ebs", $"/snapshots/{snap}/blocks", Bob, "bob-secret");
+        Assert.Equal(404, status);
+        Assert.Contains(snap, body.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        foreach (var (operation, source, code) in new[]
+        {
+            ("DescribeSnapshots", "ec2.amazonaws.com", "Client.InvalidSnapshot.NotFound"),
+            ("ListSnapshotBlocks", "ebs.amazonaws.com", "ResourceNotFoundException"),
+        })
+        {
+            foreach (var (key, secret) in new[] { (Bob, "bob-secret"), (Alice, "alice-secret") })
+            {
+                var e = await FindEventAsync(key, secret, operation, e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
+                Assert.Equal(source, e.GetProperty("eventSource").GetString());
+                Assert.Equal(code, e.GetProperty("errorCode").GetString());
+                Assert.Equal($"arn:aws:ec2:us-east-1::snapshot/{snap}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
+            }
+        }
+
         // The dashboard's audit view, filtered by the volume, lists them beside the volume's own KMS events.
         var byVolume = await DashboardAuditAsync("volume", volume);
         Assert.Contains(byVolume, e => e.GetProperty("eventSource").GetString() == "ec2.amazonaws.com" && e.GetProperty("eventName").GetString() == "AttachVolume");

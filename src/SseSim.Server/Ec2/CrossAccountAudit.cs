@@ -1,0 +1,40 @@
+using SseSim.Core.Audit;
+using SseSim.Core.Aws;
+using SseSim.Volumes;
+
+namespace SseSim.Server.Ec2;
+
+/// <summary>
+/// Another account's volume or snapshot is NotFound to the caller, as in EC2; the attempt is audited with the
+/// resource's ARN, so it shows in the caller's trail and in the owner's (docs/security.md#cross-account). Shared by
+/// the EC2 Query API and the EBS direct APIs.
+/// </summary>
+internal static class CrossAccountAudit
+{
+    public static void Record(IAuditSink audit, VolumeService volumes, string eventSource, string operation, Caller caller,
+        string errorCode, string message, IEnumerable<KeyValuePair<string, string>> parameters, bool readOnly)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            if (volumes.OwnerOf(value) is not { } owner || owner.AccountId == caller.AccountId)
+            {
+                continue;
+            }
+            // A volume ARN names its owner, whose trail then shows the event; a snapshot ARN names no account, so the
+            // owner gets a copy with the same sharedEventID, as CloudTrail delivers a cross-account call to both.
+            var ownerInArn = owner.Arn.Split(':', 6) is { Length: 6 } parts && parts[4] == owner.AccountId;
+            var record = new AuditRecord(eventSource, operation, caller, errorCode, message,
+                new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value },
+                [new AuditResource(owner.ResourceType, owner.Arn, owner.AccountId)],
+                ReadOnly: readOnly, DataEvent: false)
+            {
+                SharedEventId = ownerInArn ? null : Guid.NewGuid().ToString(),
+            };
+            audit.Record(record);
+            if (!ownerInArn)
+            {
+                audit.Record(record with { RecipientAccountId = owner.AccountId });
+            }
+        }
+    }
+}
