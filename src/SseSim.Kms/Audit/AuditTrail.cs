@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -6,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using System.Threading.Channels;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
 
@@ -15,7 +15,9 @@ namespace SseSim.Kms.Audit;
 /// <summary>
 /// CloudTrail-shaped events for every KMS call, refused ones included (reference kms.md §7).
 /// Calls enqueue a small record; a background writer builds the JSON (keeping the hot path cheap) and appends
-/// it durably: mutations' events at once, read-only ones gathered for up to <see cref="ReadOnlyLinger"/>. Plaintext, ciphertext, key material, grant tokens and MACs/signatures are never written.
+/// it durably: mutations' events at once, read-only ones gathered for up to <see cref="ReadOnlyLinger"/>. Only the first
+/// event of a window, a mutation's event or a flush wakes the writer, so a read-only call costs no thread hop.
+/// Plaintext, ciphertext, key material, grant tokens and MACs/signatures are never written.
 /// </summary>
 public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 {
@@ -75,11 +77,17 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private readonly IAppendLog _log;
     private readonly TimeProvider _time;
     private readonly string _region;
-    // Unbounded channels are lock-free for one reader; the bound is enforced with a counter instead, because a
-    // bounded channel takes a lock on every write and the writer thread contended with every KMS call.
+    // A lock-free queue plus a wake-up the callers trigger only when the writer must act now; the bound is enforced
+    // with a counter. (A channel's write takes a lock and wakes its reader for every event, one thread hop per call.)
     private const int MaxPending = 100_000;
-    private readonly Channel<PendingEvent> _queue = Channel.CreateUnbounded<PendingEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<PendingEvent> _queue = new();
     private int _pending;
+    // 1 once a mutation's event or a flush is queued: it ends the writer's linger.
+    private int _urgent;
+    // 1 while the writer sleeps with nothing queued: the next event must wake it (and starts the linger).
+    private int _writerIdle;
+    private TaskCompletionSource? _wake;
+    private volatile bool _closed;
     // Oldest first; each event carries a sequence number that LookupEvents' NextToken points at.
     private readonly List<(long Seq, AuditEvent Event)> _recent = [];
     private long _nextSeq;
@@ -123,7 +131,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
         using var writer = new Utf8JsonWriter(buffer, JsonWriterSettings);
-        return Build(Pending(call, request, null, eventId), buffer, writer, cachedTime: false).Utf8Json;
+        return Build(Pending(call, request, null, eventId), buffer, writer, arena: null).Utf8Json.ToArray();
     }
 
     /// <summary>
@@ -165,23 +173,42 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         {
             spinner.SpinOnce();
         }
-        Interlocked.Increment(ref _pending);
-        if (!_queue.Writer.TryWrite(pending))
+        if (_closed)
         {
-            Interlocked.Decrement(ref _pending);
             durable?.TrySetException(new ObjectDisposedException(nameof(AuditTrail)));
+        }
+        else
+        {
+            Enqueue(pending, urgent: durable is not null);
         }
         return durable?.Task ?? Task.CompletedTask;
     }
+
+    private void Enqueue(PendingEvent pending, bool urgent)
+    {
+        _queue.Enqueue(pending);
+        // After the enqueue, and a full fence: the read of _writerIdle below cannot miss a writer that just went idle
+        // (it publishes the flag, then looks at the queue).
+        var count = Interlocked.Increment(ref _pending);
+        if (urgent)
+        {
+            Interlocked.Exchange(ref _urgent, 1);
+        }
+        if (urgent || count >= MaxBatch || Volatile.Read(ref _writerIdle) == 1)
+        {
+            Wake();
+        }
+    }
+
+    private void Wake() => Interlocked.Exchange(ref _wake, null)?.TrySetResult();
 
     /// <summary>A refusal by another service (S3, EC2): written and looked up like KMS's own events, in the background.</summary>
     public void Record(Core.Audit.AuditRecord record)
     {
         var json = record.ToCloudTrailJson(NewId(), _time.GetUtcNow(), _region);
-        Interlocked.Increment(ref _pending);
-        if (!_queue.Writer.TryWrite(new PendingEvent(null!, record, null, default, [], [], null) { External = json }))
+        if (!_closed)
         {
-            Interlocked.Decrement(ref _pending);
+            Enqueue(new PendingEvent(null!, record, null, default, [], [], null) { External = json }, urgent: false);
         }
     }
 
@@ -202,8 +229,12 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>
     public async Task FlushAsync()
     {
+        if (_writer.IsCompleted)
+        {
+            return;
+        }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(new PendingEvent(null!, done, null, default, [], [], null));
+        Enqueue(new PendingEvent(null!, done, null, default, [], [], null), urgent: true);
         await done.Task;
     }
 
@@ -330,35 +361,44 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     private async Task WriteLoopAsync()
     {
-        var reader = _queue.Reader;
-        var records = new List<byte[]>();
+        var records = new List<ReadOnlyMemory<byte>>();
+        var events = new List<AuditEvent>();
         var appends = new List<Task>();
         var flushes = new List<TaskCompletionSource>();
         var durable = new List<TaskCompletionSource>();
-        long lingerStarted = 0;
-        var open = true;
-        while (open || records.Count > 0)
+        while (!_closed || !_queue.IsEmpty)
         {
-            if (open && !reader.TryPeek(out _))
+            if (_queue.IsEmpty)
             {
-                if (records.Count == 0)
+                // Idle: the next event wakes the writer.
+                var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _writerIdle, 1);
+                Interlocked.Exchange(ref _wake, wake);
+                if (_queue.IsEmpty && !_closed)
                 {
-                    open = await reader.WaitToReadAsync();
+                    await wake.Task;
                 }
-                else if (ReadOnlyLinger - Stopwatch.GetElapsedTime(lingerStarted) is { Ticks: > 0 } left)
-                {
-                    using var timeout = new CancellationTokenSource(left);
-                    try
-                    {
-                        open = await reader.WaitToReadAsync(timeout.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // The window is over: write what has gathered.
-                    }
-                }
+                Volatile.Write(ref _writerIdle, 0);
+                continue;
             }
-            while (records.Count < MaxBatch && reader.TryRead(out var pending))
+            // Linger: read-only events gather until the window ends, unless a mutation, a flush, a full batch or
+            // shutdown calls for a write now.
+            var started = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _urgent) == 0 && !_closed && Volatile.Read(ref _pending) < MaxBatch
+                && ReadOnlyLinger - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } left)
+            {
+                var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Interlocked.Exchange(ref _wake, wake);
+                if (Volatile.Read(ref _urgent) != 0 || _closed || Volatile.Read(ref _pending) >= MaxBatch)
+                {
+                    break;
+                }
+                await Task.WhenAny(wake.Task, Task.Delay(left));
+            }
+            Interlocked.Exchange(ref _wake, null);
+            // Cleared before draining: an urgent event queued from here on is either drained now or wakes the next round.
+            Interlocked.Exchange(ref _urgent, 0);
+            while (records.Count < MaxBatch && _queue.TryDequeue(out var pending))
             {
                 if (pending.Call is null && pending.External is null)
                 {
@@ -366,29 +406,22 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _buffer, _json, cachedTime: true);
-                // Visible to LookupEvents at once; durable with the batch's commit.
-                Remember(e);
-                if (records.Count == 0)
-                {
-                    lingerStarted = Stopwatch.GetTimestamp();
-                }
+                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _buffer, _json, _arena);
+                events.Add(e);
                 records.Add(e.Utf8Json);
                 if (pending.Durable is not null)
                 {
                     durable.Add(pending.Durable);
                 }
             }
-            var due = !open || durable.Count > 0 || flushes.Count > 0 || records.Count >= MaxBatch
-                || (records.Count > 0 && Stopwatch.GetElapsedTime(lingerStarted) >= ReadOnlyLinger);
-            if (due)
-            {
-                await WriteBatchAsync(records, appends, durable, flushes);
-            }
+            // Visible to LookupEvents at once; durable with the batch's commit.
+            Remember(events);
+            events.Clear();
+            await WriteBatchAsync(records, appends, durable, flushes);
         }
     }
 
-    private async Task WriteBatchAsync(List<byte[]> records, List<Task> appends, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
+    private async Task WriteBatchAsync(List<ReadOnlyMemory<byte>> records, List<Task> appends, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
     {
         foreach (var record in records)
         {
@@ -438,11 +471,16 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         flushes.Clear();
     }
 
-    private void Remember(AuditEvent e)
+    private void Remember(AuditEvent e) => Remember([e]);
+
+    private void Remember(List<AuditEvent> events)
     {
         lock (_recentLock)
         {
-            _recent.Add((_nextSeq++, e));
+            foreach (var e in events)
+            {
+                _recent.Add((_nextSeq++, e));
+            }
             // Trim in chunks so the copy cost is amortized.
             if (_recent.Count > MemoryWindow + (MemoryWindow / 10))
             {
@@ -456,9 +494,37 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private static readonly JsonWriterOptions JsonWriterSettings = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Utf8JsonWriter _json = new(Stream.Null, JsonWriterSettings);
 
-    /// <param name="cachedTime">Only the writer thread may use the per-second timestamp cache.</param>
-    private AuditEvent Build(PendingEvent p, ArrayBufferWriter<byte> buffer, Utf8JsonWriter w, bool cachedTime)
+    private readonly JsonArena _arena = new();
+
+    /// <summary>
+    /// The retained events' JSON, packed into 1 MiB arrays: one array per event would survive into gen 1 and 2 one by
+    /// one, and copying and promoting those survivors cost more than building the event. An arena is never reused;
+    /// the GC frees it once the last event in it has left the in-memory window and its last reader is done.
+    /// </summary>
+    private sealed class JsonArena
     {
+        private const int ChunkSize = 1 << 20;
+        private byte[] _chunk = [];
+        private int _used;
+
+        public ReadOnlyMemory<byte> Add(ReadOnlySpan<byte> json)
+        {
+            if (_chunk.Length - _used < json.Length)
+            {
+                _chunk = new byte[Math.Max(ChunkSize, json.Length)];
+                _used = 0;
+            }
+            json.CopyTo(_chunk.AsSpan(_used));
+            var stored = new ReadOnlyMemory<byte>(_chunk, _used, json.Length);
+            _used += json.Length;
+            return stored;
+        }
+    }
+
+    /// <param name="arena">The writer thread's arena (which also means the per-second timestamp cache may be used); null: a fresh array.</param>
+    private AuditEvent Build(PendingEvent p, ArrayBufferWriter<byte> buffer, Utf8JsonWriter w, JsonArena? arena)
+    {
+        var cachedTime = arena is not null;
         var call = p.Call;
         var identity = call.Caller.Identity;
         var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
@@ -484,7 +550,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             w.WritePropertyName("requestParameters");
             WriteParameters(w, p);
             w.WriteNull("responseElements");
-            w.WriteString("requestID", NewId());
+            Span<byte> requestId = stackalloc byte[36];
+            NewUuid().TryFormat(requestId, out _);
+            w.WriteString("requestID", requestId);
             w.WriteString("eventID", eventId);
             w.WriteBoolean("readOnly", readOnly);
             w.WriteStartArray("resources");
@@ -505,18 +573,20 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             w.Flush();
         }
         return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
-            p.ResourceArns, p.Error?.ErrorType, buffer.WrittenSpan.ToArray())
+            p.ResourceArns, p.Error?.ErrorType, arena is null ? buffer.WrittenSpan.ToArray() : arena.Add(buffer.WrittenSpan))
         { RecipientAccountId = call.Caller.AccountId };
     }
 
     /// <summary>A random (version 4) UUID from the pooled CSPRNG; Guid.NewGuid costs a system call each time.</summary>
-    private static string NewId()
+    private static string NewId() => NewUuid().ToString();
+
+    private static Guid NewUuid()
     {
         Span<byte> bytes = stackalloc byte[16];
         Core.Crypto.RandomPool.Fill(bytes);
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString();
+        return new Guid(bytes);
     }
 
     private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -595,7 +665,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _closed = true;
+        Wake();
         await _writer;
         await _json.DisposeAsync();
     }
@@ -603,10 +674,10 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
 /// <summary>A stored event with the fields LookupEvents filters on, plus the full CloudTrail JSON.</summary>
 public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset EventTime, bool ReadOnly, string? Username,
-    string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, byte[] Utf8Json)
+    string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, ReadOnlyMemory<byte> Utf8Json)
 {
     /// <summary>The CloudTrail event JSON; kept as UTF-8 and decoded only when someone reads it.</summary>
-    public string Json => Encoding.UTF8.GetString(Utf8Json);
+    public string Json => Encoding.UTF8.GetString(Utf8Json.Span);
 
     public const string KeyResourceType = "AWS::KMS::Key";
 
