@@ -17,8 +17,11 @@ namespace SseSim.Storage.Faster;
 /// hybrid-log checkpoint; a crash loses exactly the writes after the last completed checkpoint.</item>
 /// <item>Concurrent flushes share checkpoints; a flush with no write since the last checkpoint is free.</item>
 /// <item>FASTER sessions are single-threaded, so each call borrows one from a pool.</item>
-/// <item>Disk use grows with every overwrite after a checkpoint (fold-over makes earlier records read-only);
-/// nothing compacts the log yet.</item>
+/// <item>Every overwrite after a checkpoint appends (fold-over makes earlier records read-only), so the flush loop
+/// compacts the log once enough of it is overwritten records (<see cref="FasterBlockStoreOptions.CompactionThresholdBytes"/>):
+/// live records are copied to the tail and the begin address moves past them, a checkpoint records the new begin
+/// address, and only then are the segments before it deleted. A crash before that checkpoint recovers the previous
+/// one, whose segments are all still there.</item>
 /// </list>
 /// Calls must not race with <see cref="DisposeAsync"/>.
 /// </summary>
@@ -39,6 +42,10 @@ public sealed class FasterBlockStore : IBlockStore
     private readonly ConcurrentBag<BlockSession> _sessions = [];
     private readonly Lock _flushLock = new();
 
+    // Reads hold it shared; compaction takes it exclusively once after moving the begin address, so no read that
+    // might still be waiting on a segment below it is in flight when that segment is deleted.
+    private readonly ReaderWriterLockSlim _readGate = new(LockRecursionPolicy.NoRecursion);
+
     // Guarded by _flushLock.
     private TaskCompletionSource? _nextFlush;
     private Task? _flushLoop;
@@ -47,6 +54,12 @@ public sealed class FasterBlockStore : IBlockStore
     // Writes completed so far, and how many of them the last checkpoint covers (touched by the flush loop only).
     private long _writeCount;
     private long _checkpointedCount;
+
+    // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
+    private long _passTarget;
+    private long _spanAfterPass;
+    private long _compactionPasses;
+    private Exception? _compactionError;
 
     public FasterBlockStore(string directory, FasterBlockStoreOptions? options = null)
     {
@@ -75,7 +88,10 @@ public sealed class FasterBlockStore : IBlockStore
             if (_checkpoints.GetLogCheckpointTokens().Any())
             {
                 _store.Recover();
+                // A crash between a compaction's checkpoint and its truncation leaves segments the checkpoint no longer needs.
+                TruncateBelowBegin();
             }
+            _spanAfterPass = LogSpan;
             if (_options.SyncDirectoriesOnFlush)
             {
                 DirectorySync.SyncTree(_directory);
@@ -90,9 +106,44 @@ public sealed class FasterBlockStore : IBlockStore
         }
     }
 
-    public unsafe bool TryRead(string volumeId, long blockIndex, Span<byte> destination, out int length)
+    /// <summary>Bytes between the log's begin and tail addresses: what the log occupies on disk, roughly.</summary>
+    public long LogSpan => _store.Log.TailAddress - _store.Log.BeginAddress;
+
+    /// <summary>Completed compaction passes since the store was opened.</summary>
+    public long CompactionPasses => Interlocked.Read(ref _compactionPasses);
+
+    /// <summary>The error that stopped compaction (it stays off until the store is reopened), if any.</summary>
+    public Exception? CompactionError => Volatile.Read(ref _compactionError);
+
+    public bool TryRead(string volumeId, long blockIndex, Span<byte> destination, out int length)
     {
         ThrowIfDisposed();
+        _readGate.EnterReadLock();
+        try
+        {
+            while (true)
+            {
+                // FASTER answers "not found" for a disk read that completes after compaction moved the begin address
+                // past it, although the record was copied to the tail first; read again then.
+                var begin = _store.Log.BeginAddress;
+                if (TryReadOnce(volumeId, blockIndex, destination, out length))
+                {
+                    return true;
+                }
+                if (_store.Log.BeginAddress == begin)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            _readGate.ExitReadLock();
+        }
+    }
+
+    private unsafe bool TryReadOnce(string volumeId, long blockIndex, Span<byte> destination, out int length)
+    {
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
         var session = Rent();
@@ -145,13 +196,35 @@ public sealed class FasterBlockStore : IBlockStore
     /// Issues every read of the range on one session before waiting, so the blocks that must come from disk are
     /// read with overlapping I/O instead of one synchronous round trip each.
     /// </summary>
-    public unsafe void ReadMany(string volumeId, long firstIndex, int count, Span<byte> records, int slotSize, Span<int> lengths)
+    public void ReadMany(string volumeId, long firstIndex, int count, Span<byte> records, int slotSize, Span<int> lengths)
     {
         ThrowIfDisposed();
         if (records.Length < (long)count * slotSize || lengths.Length < count)
         {
             throw new ArgumentException("The record and length buffers are smaller than the range.");
         }
+        _readGate.EnterReadLock();
+        try
+        {
+            while (true)
+            {
+                // As in TryRead: a miss may be a disk read that compaction overtook.
+                var begin = _store.Log.BeginAddress;
+                ReadManyOnce(volumeId, firstIndex, count, records, slotSize, lengths);
+                if (_store.Log.BeginAddress == begin || !lengths[..count].Contains(-1))
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _readGate.ExitReadLock();
+        }
+    }
+
+    private unsafe void ReadManyOnce(string volumeId, long firstIndex, int count, Span<byte> records, int slotSize, Span<int> lengths)
+    {
         const int Pending = int.MinValue;
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var session = Rent();
@@ -328,6 +401,7 @@ public sealed class FasterBlockStore : IBlockStore
             _store.Dispose();
             _checkpoints.Dispose();
             _device.Dispose();
+            _readGate.Dispose();
         }
     }
 
@@ -340,27 +414,111 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 waiters = _nextFlush;
                 _nextFlush = null;
-                if (waiters is null)
+                if (waiters is null && (_disposed || !CompactionDue()))
                 {
                     return;
                 }
             }
-            try
+            if (waiters is not null)
             {
-                await CheckpointIfDirtyAsync().ConfigureAwait(false);
-                waiters.TrySetResult();
+                try
+                {
+                    await CheckpointIfDirtyAsync().ConfigureAwait(false);
+                    waiters.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    waiters.TrySetException(ex);
+                }
             }
-            catch (Exception ex)
+            // One short compaction step after each flush, so a steady stream of flushes cannot starve it; never
+            // beside a checkpoint (records copied during one would belong to the next version, yet the moved begin
+            // address could land in the checkpoint).
+            if (!Volatile.Read(ref _disposed) && CompactionDue())
             {
-                waiters.TrySetException(ex);
+                await CompactStepAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private async Task CheckpointIfDirtyAsync()
+    private bool CompactionDue()
+    {
+        if (!_options.Compaction || _compactionError is not null)
+        {
+            return false;
+        }
+        var begin = _store.Log.BeginAddress;
+        if (begin >= _store.Log.SafeReadOnlyAddress)
+        {
+            return false;
+        }
+        if (_passTarget > begin)
+        {
+            return true;
+        }
+        var span = LogSpan;
+        return span >= _options.CompactionThresholdBytes && span >= 2 * _spanAfterPass;
+    }
+
+    /// <summary>
+    /// Compacts up to <see cref="FasterBlockStoreOptions.CompactionStepBytes"/> of the log's oldest part, makes the new
+    /// begin address durable with a checkpoint, then deletes the segments wholly before it.
+    /// </summary>
+    private async Task CompactStepAsync()
+    {
+        try
+        {
+            var begin = _store.Log.BeginAddress;
+            if (_passTarget <= begin)
+            {
+                // A pass covers the log up to where it stood when the pass began; later records are newer anyway.
+                _passTarget = _store.Log.SafeReadOnlyAddress;
+            }
+            var until = Math.Min(_passTarget, begin + _options.CompactionStepBytes);
+            var session = Rent();
+            var ok = false;
+            try
+            {
+                // Lookup: each record in the range is copied to the tail unless a newer one for its key exists.
+                session.Compact(until, CompactionType.Lookup);
+                ok = true;
+            }
+            finally
+            {
+                Return(session, ok);
+            }
+            // Reads that started before the begin address moved finish before anything below it can be deleted.
+            _readGate.EnterWriteLock();
+            _readGate.ExitWriteLock();
+            await CheckpointIfDirtyAsync(force: true).ConfigureAwait(false);
+            TruncateBelowBegin();
+            if (_store.Log.BeginAddress >= _passTarget)
+            {
+                _spanAfterPass = LogSpan;
+                Interlocked.Increment(ref _compactionPasses);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Writes and flushes go on without compaction; the error stays visible.
+            Volatile.Write(ref _compactionError, ex);
+        }
+    }
+
+    /// <summary>Deletes the log segments wholly before the begin address (only ever after a checkpoint recorded it).</summary>
+    private void TruncateBelowBegin()
+    {
+        _device.TruncateUntilAddress(_store.Log.BeginAddress);
+        if (_options.SyncDirectoriesOnFlush)
+        {
+            DirectorySync.Sync(_directory);
+        }
+    }
+
+    private async Task CheckpointIfDirtyAsync(bool force = false)
     {
         var writes = Interlocked.Read(ref _writeCount);
-        if (writes == _checkpointedCount)
+        if (writes == _checkpointedCount && !force)
         {
             return;
         }

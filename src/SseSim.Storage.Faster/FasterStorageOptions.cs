@@ -68,4 +68,19 @@ public sealed record FasterBlockStoreOptions
 
     /// <summary>fsync the store's directories after each checkpoint (see <see cref="FasterLogOptions.SyncDirectoriesOnCommit"/>).</summary>
     public bool SyncDirectoriesOnFlush { get; init; } = true;
+
+    /// <summary>
+    /// A compaction pass starts, after a checkpoint, once the log spans at least this many bytes and at least twice
+    /// what it spanned after the previous pass (so at least half of it is estimated to be overwritten records).
+    /// </summary>
+    public long CompactionThresholdBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Log bytes compacted per step. Flushes wait for a running step, so steps are kept short; disk space is freed a
+    /// whole segment (<see cref="SegmentSizeBytes"/>) at a time.
+    /// </summary>
+    public long CompactionStepBytes { get; init; } = 64L << 20;
+
+    /// <summary>Off only to measure what compaction saves.</summary>
+    public bool Compaction { get; init; } = true;
 }

@@ -12,6 +12,17 @@ public static class CrashPayload
         IndexSizeBytes = 1L << 20,
     };
 
+    /// <summary>Compacts once the log passes 2 MiB, in 512 KiB steps, freeing 1 MiB segments.</summary>
+    public static readonly SseSim.Storage.Faster.FasterBlockStoreOptions CompactingBlockStoreOptions = new()
+    {
+        MemorySizeBytes = 1L << 20,
+        PageSizeBytes = 1L << 16,
+        SegmentSizeBytes = 1L << 20,
+        IndexSizeBytes = 1L << 16,
+        CompactionThresholdBytes = 2L << 20,
+        CompactionStepBytes = 512L << 10,
+    };
+
     public static byte[] For(string id, int length)
     {
         // FNV-1a: string.GetHashCode is randomized per process and would differ between parent and child.

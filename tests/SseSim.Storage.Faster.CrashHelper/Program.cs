@@ -6,7 +6,7 @@ using SseSim.Storage.Faster.CrashHelper;
 // acknowledged as durable. Ids carry <tag> so successive runs over one directory write distinct keys.
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: <table|log|block> <dataDir> <tag>");
+    Console.Error.WriteLine("usage: <table|log|block|overwrite> <dataDir> <tag>");
     return 2;
 }
 var (mode, dataDir, tag) = (args[0], args[1], args[2]);
@@ -47,6 +47,30 @@ switch (mode)
                 store.Write(volume, i, CrashPayload.For($"{volume}/{i}", 4096));
                 await store.FlushAsync();
                 return $"{volume} {i}";
+            });
+            break;
+        }
+    case "overwrite":
+        {
+            // Each writer overwrites its own 64 blocks, 16 per flush, so the log is mostly overwritten records and
+            // compaction runs (and may be killed) while the writes go on.
+            var store = new FasterBlockStore(dataDir, CrashPayload.CompactingBlockStoreOptions);
+            long passes = 0;
+            await RunWritersAsync(async (w, i) =>
+            {
+                var volume = $"vol-{tag}-w{w}";
+                var first = i % 4 * 16;
+                var version = i / 4;
+                for (var b = first; b < first + 16; b++)
+                {
+                    store.Write(volume, b, CrashPayload.For($"{volume}/{b}/{version}", 4096));
+                }
+                await store.FlushAsync();
+                if (store.CompactionPasses > Interlocked.Read(ref passes))
+                {
+                    output.WriteLine($"ACK PASS {Interlocked.Exchange(ref passes, store.CompactionPasses)} END");
+                }
+                return $"{volume} {first} {version}";
             });
             break;
         }

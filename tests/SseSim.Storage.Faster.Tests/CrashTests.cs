@@ -87,6 +87,42 @@ public sealed class CrashTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Block_store_compacting_under_overwrites_keeps_every_flushed_version_after_kill_9()
+    {
+        // Each ack is "<volume> <first block> <version>": blocks first..first+15 hold that version or the next one
+        // (a writer has at most one unacknowledged flush in flight). Two kills: the second run recovers a compacted
+        // log and compacts it again, copying the first run's blocks along.
+        var acked = new List<string>();
+        acked.AddRange(await RunAndKillAsync("overwrite", "one", minAcks: 300));
+        acked.AddRange(await RunAndKillAsync("overwrite", "two", minAcks: 300));
+        var passes = acked.Where(a => a.StartsWith("PASS ", StringComparison.Ordinal)).Select(a => long.Parse(a[5..])).ToList();
+        Assert.True(passes.Count > 0, "no compaction pass finished before the kills");
+
+        var latest = new Dictionary<(string Volume, int Block), int>();
+        foreach (var ack in acked.Where(a => !a.StartsWith("PASS ", StringComparison.Ordinal)))
+        {
+            var parts = ack.Split(' ');
+            for (var b = int.Parse(parts[1]); b < int.Parse(parts[1]) + 16; b++)
+            {
+                latest[(parts[0], b)] = int.Parse(parts[2]);
+            }
+        }
+
+        await using var store = new FasterBlockStore(_dir.Path, CrashPayload.CompactingBlockStoreOptions);
+        var buffer = new byte[4096];
+        foreach (var ((volume, block), version) in latest)
+        {
+            Assert.True(store.TryRead(volume, block, buffer, out var length), $"acknowledged block {volume}/{block} is missing");
+            Assert.Equal(4096, length);
+            Assert.True(
+                buffer.AsSpan().SequenceEqual(CrashPayload.For($"{volume}/{block}/{version}", 4096))
+                || buffer.AsSpan().SequenceEqual(CrashPayload.For($"{volume}/{block}/{version + 1}", 4096)),
+                $"block {volume}/{block} is not version {version} (last acknowledged) or {version + 1}");
+        }
+        Assert.True(new DirectoryInfo(_dir.Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) < 16L << 20);
+    }
+
     /// <summary>Runs the helper until it has acknowledged <paramref name="minAcks"/> writes, SIGKILLs it, and returns every id it acknowledged.</summary>
     private async Task<List<string>> RunAndKillAsync(string mode, string tag, int minAcks)
     {
