@@ -3,6 +3,7 @@ using Minio.DataModel.Args;
 using SseSim.Core.Keys;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
+using SseSim.Objects.Storage;
 
 namespace SseSim.Objects.Remote;
 
@@ -48,12 +49,13 @@ public static class RemoteObjectBackend
         SecretBytes s3MasterKey,
         TimeProvider? timeProvider = null,
         ObjectStoreOptions? storeOptions = null,
+        Func<IObjectBodyStore, IObjectBodyStore>? decorateBodies = null,
         CancellationToken cancellationToken = default)
     {
         var client = CreateClient(options);
         await EnsureBucketAsync(client, options, cancellationToken).ConfigureAwait(false);
         var index = new SharedObjectIndex(storage.OpenTable(ObjectStore.MetadataTableName), client, options.Bucket, s3MasterKey);
-        var bodies = new RemoteS3BodyStore(client, options.Bucket, options.ReadWindow);
-        return new ObjectStore(index, bodies, dataKeys, s3MasterKey, timeProvider, storeOptions);
+        IObjectBodyStore bodies = new RemoteS3BodyStore(client, options.Bucket, options.ReadWindow);
+        return new ObjectStore(index, decorateBodies?.Invoke(bodies) ?? bodies, dataKeys, s3MasterKey, timeProvider, storeOptions);
     }
 }

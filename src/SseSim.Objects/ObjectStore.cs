@@ -89,14 +89,19 @@ public sealed partial class ObjectStore : IDisposable
     internal ObjectMetrics Metrics { get; }
 
     /// <summary>The embedded default: metadata in the provider's "s3" table, bodies under &lt;dataDirectory&gt;/objects.</summary>
+    /// <param name="decorateBodies">Wraps the body store (fault injection), keeping every other embedded behaviour.</param>
     public static ObjectStore Create(
         IStorageProvider storage,
         string dataDirectory,
         IDataKeyService dataKeys,
         SecretBytes s3MasterKey,
         TimeProvider? timeProvider = null,
-        ObjectStoreOptions? options = null) =>
-        new(storage.OpenTable(MetadataTableName), new FileObjectBodyStore(Path.Combine(dataDirectory, "objects")), dataKeys, s3MasterKey, timeProvider, options, inlineBodies: true);
+        ObjectStoreOptions? options = null,
+        Func<IObjectBodyStore, IObjectBodyStore>? decorateBodies = null)
+    {
+        IObjectBodyStore bodies = new FileObjectBodyStore(Path.Combine(dataDirectory, "objects"));
+        return new(storage.OpenTable(MetadataTableName), decorateBodies?.Invoke(bodies) ?? bodies, dataKeys, s3MasterKey, timeProvider, options, inlineBodies: true);
+    }
 
     /// <summary>
     /// Startup recovery: deletes leftovers of interrupted PUTs (temp files, bodies no record references).

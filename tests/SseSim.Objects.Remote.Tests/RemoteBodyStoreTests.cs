@@ -7,6 +7,7 @@ using Minio.DataModel.Args;
 using SseSim.Core.Aws;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
+using SseSim.Core.Storage.Faults;
 using SseSim.Objects.Envelope;
 using SseSim.Objects.Storage;
 using SseSim.Objects.Tests;
@@ -24,12 +25,13 @@ public sealed class RemoteBodyStoreTests(MotoServer moto) : IClassFixture<MotoSe
 
     private sealed record FrontEnd(ObjectStore Store, FakeDataKeyService Kms);
 
-    private async Task<FrontEnd> FrontEndAsync(int readWindow = 8 * 1024)
+    private async Task<FrontEnd> FrontEndAsync(int readWindow = 8 * 1024, StorageFaults? faults = null)
     {
         var kms = new FakeDataKeyService();
         using var master = SecretBytes.CopyFrom(_master);
         var store = await RemoteObjectBackend.CreateAsync(new InMemoryStorageProvider(), moto.Options(_remoteBucket, readWindow), kms, master,
-            new FakeTimeProvider(DateTimeOffset.UtcNow), new ObjectStoreOptions { SegmentSize = 1024, MinPartSize = 4096 });
+            new FakeTimeProvider(DateTimeOffset.UtcNow), new ObjectStoreOptions { SegmentSize = 1024, MinPartSize = 4096 },
+            faults is null ? null : bodies => new FaultyObjectBodyStore(bodies, faults));
         _stores.Add(store);
         return new FrontEnd(store, kms);
     }
@@ -175,6 +177,38 @@ public sealed class RemoteBodyStoreTests(MotoServer moto) : IClassFixture<MotoSe
         Assert.Equal(5, (await RemoteKeysAsync()).Count);
         await fe.Store.AbortMultipartUploadAsync(Alice, "mp-bucket", "gone.bin", aborted.UploadId);
         Assert.Equal(4, (await RemoteKeysAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(StorageFault.IOError)]
+    [InlineData(StorageFault.DiskFull)]
+    [InlineData(StorageFault.TornWrite)]
+    public async Task Injected_body_faults_reach_the_remote_backend_and_leave_the_old_object_whole(StorageFault fault)
+    {
+        if (!moto.Available)
+        {
+            return;
+        }
+        var faults = new StorageFaults();
+        var fe = await FrontEndAsync(faults: faults);
+        await fe.Store.CreateBucketAsync(Alice, "fault-bucket");
+        var before = WithCanary(5000, 8);
+        await fe.Store.PutObjectAsync(Alice, new PutObjectRequest("fault-bucket", "k", Body(before)));
+        var remoteBefore = await RemoteKeysAsync();
+
+        faults.Mode = fault;
+        await Assert.ThrowsAnyAsync<IOException>(() => fe.Store.PutObjectAsync(Alice, new PutObjectRequest("fault-bucket", "k", Body(WithCanary(6000, 9)))));
+        await Assert.ThrowsAnyAsync<IOException>(() => fe.Store.PutObjectAsync(Alice, new PutObjectRequest("fault-bucket", "new", Body(WithCanary(100, 10)))));
+        Assert.True(faults.Injected >= 2);
+
+        faults.Mode = StorageFault.None;
+        // Nothing half-written became visible: the old object is whole, the new one absent, no stray remote body.
+        Assert.Equal(before, await GetAsync(fe.Store, "fault-bucket", "k"));
+        Assert.Equal(S3ErrorCode.NoSuchKey, (await Assert.ThrowsAsync<S3Exception>(() => fe.Store.GetObjectAsync(Alice, new GetObjectRequest("fault-bucket", "new")))).Code);
+        Assert.Equal(remoteBefore.Order(), (await RemoteKeysAsync()).Order());
+        var after = WithCanary(7000, 11);
+        await fe.Store.PutObjectAsync(Alice, new PutObjectRequest("fault-bucket", "k", Body(after)));
+        Assert.Equal(after, await GetAsync(fe.Store, "fault-bucket", "k"));
     }
 
     [Fact]

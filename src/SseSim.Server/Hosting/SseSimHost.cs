@@ -85,20 +85,16 @@ public static class SseSimHost
         {
             using var s3Master = sp.GetRequiredService<RootKey>().DeriveSubkey("s3-sse-s3-master");
             var storeOptions = new ObjectStoreOptions { Meters = sp.GetRequiredService<IMeterFactory>() };
+            // Fault injection reaches object bodies too, on either backend (docs/security.md#faulty-storage).
+            Func<Objects.Storage.IObjectBodyStore, Objects.Storage.IObjectBodyStore>? faultyBodies =
+                sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults ? bodies => new Objects.Storage.FaultyObjectBodyStore(bodies, faults) : null;
             if (ObjectBackendOptions.Remote(options) is { } remote)
             {
                 return Objects.Remote.RemoteObjectBackend.CreateAsync(sp.GetRequiredService<IStorageProvider>(), remote,
-                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions).GetAwaiter().GetResult();
-            }
-            if (sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults)
-            {
-                // Fault injection reaches object bodies too (docs/security.md#faulty-storage).
-                return new ObjectStore(sp.GetRequiredService<IStorageProvider>().OpenTable(ObjectStore.MetadataTableName),
-                    new FaultyObjectBodyStore(new Objects.Storage.FileObjectBodyStore(Path.Combine(options.DataDir, "objects")), faults),
-                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
+                    new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions, faultyBodies).GetAwaiter().GetResult();
             }
             return ObjectStore.Create(sp.GetRequiredService<IStorageProvider>(), options.DataDir,
-                new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions);
+                new KmsDataKeyService(sp.GetRequiredService<KmsService>()), s3Master, time, storeOptions, faultyBodies);
         });
         // Refusals of S3 and EC2 calls are audited in the same trail as KMS's events (docs/security.md#cross-account).
         builder.Services.AddSingleton<Core.Audit.IAuditSink>(sp => sp.GetRequiredService<KmsService>().Audit);

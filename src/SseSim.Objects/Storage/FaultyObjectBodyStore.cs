@@ -1,7 +1,6 @@
 using SseSim.Core.Storage.Faults;
-using SseSim.Objects.Storage;
 
-namespace SseSim.Server.Admin;
+namespace SseSim.Objects.Storage;
 
 /// <summary>
 /// Object bodies on failing storage: a body's writes and its commit (fsync, rename) fail while the fault is on, a torn
