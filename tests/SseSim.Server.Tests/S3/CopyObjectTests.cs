@@ -7,6 +7,37 @@ namespace SseSim.Server.Tests.S3;
 public sealed class CopyObjectTests(ServerFixture server)
 {
     [Fact]
+    public async Task Sse_c_source_opens_with_the_copy_source_customer_key_headers()
+    {
+        var bucket = await server.NewBucketAsync();
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "src",
+            ContentBody = "customer data",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
+        });
+        var withoutKey = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(bucket, "src", bucket, "dst"));
+        Assert.Equal("InvalidRequest", withoutKey.ErrorCode);
+
+        await s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "dst",
+            CopySourceServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            CopySourceServerSideEncryptionCustomerProvidedKey = key,
+        });
+        using var got = await s3.GetObjectAsync(bucket, "dst");
+        Assert.Equal(ServerSideEncryptionMethod.AES256, got.ServerSideEncryptionMethod);
+        Assert.Equal("customer data", await new StreamReader(got.ResponseStream).ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task Copy_reencrypts_with_target_settings_and_replaces_metadata()
     {
         var bucket = await server.NewBucketAsync();
