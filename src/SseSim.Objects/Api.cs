@@ -122,6 +122,9 @@ public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body
 
     /// <summary>Decoded body length when the client declared one; a body of another length fails with IncompleteBody.</summary>
     public long? ContentLength { get; init; }
+
+    /// <summary>Conditional write: If-Match (an ETag) / If-None-Match ("*") against the object this PUT replaces.</summary>
+    public Conditions? WriteConditions { get; init; }
 }
 
 public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue);
@@ -160,6 +163,9 @@ public sealed record DeleteObjectsEntry(string Key, string? ErrorCode = null, st
 
 public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, string Bucket, string Key)
 {
+    /// <summary>Conditional write on the destination (If-Match / If-None-Match: *).</summary>
+    public Conditions? WriteConditions { get; init; }
+
     /// <summary>"COPY" (default) or "REPLACE".</summary>
     public string? MetadataDirective { get; init; }
 
@@ -233,6 +239,9 @@ public sealed record CompletedPart(int PartNumber, string ETag);
 public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, string UploadId, IReadOnlyList<CompletedPart> Parts)
 {
     public CustomerKeyHeaders? CustomerKey { get; init; }
+
+    /// <summary>Conditional write (If-Match / If-None-Match: *) against the object the upload replaces; a failure leaves the upload open.</summary>
+    public Conditions? WriteConditions { get; init; }
 }
 
 public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption);

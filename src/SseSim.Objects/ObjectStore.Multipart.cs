@@ -135,10 +135,9 @@ public sealed partial class ObjectStore
                 Owner = upload.Owner,
             };
             var objectKey = Records.ObjectKey(request.Bucket, request.Key);
-            if (_meta.TryGet(objectKey, out var oldBytes))
-            {
-                replaced = Records.Deserialize<ObjectRecord>(oldBytes).Parts.Select(p => p.BodyId).ToList();
-            }
+            var current = _meta.TryGet(objectKey, out var oldBytes) ? Records.Deserialize<ObjectRecord>(oldBytes) : null;
+            Preconditions.EvaluateWrite(request.WriteConditions, request.Key, current);
+            replaced = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
             var batch = new List<KvMutation>
             {
                 new(objectKey, Records.Serialize(record)),

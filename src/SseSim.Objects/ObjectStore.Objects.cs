@@ -19,6 +19,8 @@ public sealed partial class ObjectStore
         {
             var bucket = LoadBucket(request.Bucket, caller);
             ValidateKey(request.Key);
+            // Checked again at commit, under the metadata lock; failing here first spares reading the body.
+            Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
             ObjectTrace.Request(caller, "PutObject", request.Bucket, request.Key);
             using var plan = ResolvePlan(bucket, request.Encryption);
             var instanceId = NewId();
@@ -44,7 +46,7 @@ public sealed partial class ObjectStore
                 ChecksumValue = body.ChecksumValue,
                 Owner = caller.AccountId,
             };
-            await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline).ConfigureAwait(false);
+            await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
             ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
             return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue);
         }
@@ -79,12 +81,15 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Idempotent: deleting a missing key succeeds (NoSuchBucket still fails).</summary>
-    public async Task DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default)
+    /// <param name="ifMatch">Conditional delete (If-Match: an ETag or "*"): 412 on another ETag, 404 when there is no object.</param>
+    public async Task DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? ifMatch = null)
     {
         var bodies = await WithMetadataLockAsync(async () =>
         {
             LoadBucket(bucket, caller);
-            if (!_meta.TryGet(Records.ObjectKey(bucket, key), out var bytes))
+            var found = _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes);
+            Preconditions.EvaluateWrite(ifMatch is null ? null : new Conditions(IfMatch: ifMatch), key, found ? Records.Deserialize<ObjectRecord>(bytes) : null);
+            if (!found)
             {
                 return new List<string>();
             }
@@ -135,6 +140,7 @@ public sealed partial class ObjectStore
         }
         var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
+        Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
         var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
         if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption)
         {
@@ -163,7 +169,7 @@ public sealed partial class ObjectStore
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
             Owner = caller.AccountId,
         };
-        await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline).ConfigureAwait(false);
+        await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
         return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
     }
 
@@ -281,6 +287,10 @@ public sealed partial class ObjectStore
             : (record, info, 0, record.Size, null);
     }
 
+    /// <summary>The current record without its body (for conditional-write checks), or null.</summary>
+    private ObjectRecord? FindRecord(string bucket, string key) =>
+        _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes) ? Records.Deserialize<ObjectRecord>(bytes) : null;
+
     private ObjectRecord LoadObject(Caller caller, string bucket, string key)
     {
         LoadBucket(bucket, caller);
@@ -315,7 +325,8 @@ public sealed partial class ObjectStore
     /// <paramref name="inlineBody"/> (the envelope of the record's single part) and the deletes of replaced inline bodies
     /// ride in the record's batch (docs/formats/object-envelope.md#inline-bodies).
     /// </summary>
-    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken, byte[]? inlineBody = null)
+    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken, byte[]? inlineBody = null,
+        Conditions? writeConditions = null)
     {
         List<string> replaced;
         try
@@ -325,7 +336,9 @@ public sealed partial class ObjectStore
             {
                 LoadBucket(bucket, null);
                 var key = Records.ObjectKey(bucket, record.Key);
-                var old = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList() : [];
+                var current = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes) : null;
+                Preconditions.EvaluateWrite(writeConditions, record.Key, current);
+                var old = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
                 List<KvMutation> batch = inlineBody is null ? [] : [new KvMutation(record.Parts[0].BodyId, inlineBody)];
                 batch.Add(new KvMutation(key, Records.Serialize(record)));
                 batch.AddRange(extra);
@@ -434,6 +447,29 @@ internal static class Preconditions
         else if (c.IfModifiedSince is { } ims && modified <= ims)
         {
             throw copySource ? Failed() : NotModified();
+        }
+    }
+
+    /// <summary>
+    /// Conditional writes (PutObject, CopyObject, CompleteMultipartUpload, DeleteObject): If-None-Match "*" fails when
+    /// the key exists, If-Match fails on another ETag and is NoSuchKey when there is no object.
+    /// </summary>
+    public static void EvaluateWrite(Conditions? c, string key, ObjectRecord? current)
+    {
+        if (c?.IfNoneMatch is not null && current is not null)
+        {
+            throw Failed();
+        }
+        if (c?.IfMatch is { } ifMatch)
+        {
+            if (current is null)
+            {
+                throw S3Exception.NoSuchKey(key);
+            }
+            if (!Matches(ifMatch, current.ETag))
+            {
+                throw Failed();
+            }
         }
     }
 

@@ -12,7 +12,11 @@ internal static class CompleteMultipartUpload
         var customer = S3Headers.CustomerKey(call, copySource: false);
         var parts = ParseParts(await S3Xml.ReadAsync(call));
         var result = await call.Store.CompleteMultipartUploadAsync(call.Caller,
-            new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts) { CustomerKey = customer }, call.Aborted);
+            new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts)
+            {
+                CustomerKey = customer,
+                WriteConditions = S3Headers.WriteConditions(call),
+            }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
         await S3Xml.WriteAsync(call.Response, "CompleteMultipartUploadResult", w =>
         {

@@ -19,6 +19,7 @@ internal static class CopyObject
             Encryption = S3Headers.SseRequest(call),
             SourceCustomerKey = S3Headers.CustomerKey(call, copySource: true),
             SourceConditions = S3Headers.Conditions(call, "x-amz-copy-source-"),
+            WriteConditions = S3Headers.WriteConditions(call),
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>

@@ -17,6 +17,7 @@ internal static class PutObject
             ContentMd5 = call.Header("Content-MD5"),
             Checksum = checksum,
             ContentLength = length,
+            WriteConditions = S3Headers.WriteConditions(call),
         }, call.Aborted);
         call.Response.Headers.ETag = S3Xml.Quote(result.ETag);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);

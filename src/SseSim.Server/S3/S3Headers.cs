@@ -147,6 +147,18 @@ internal static class S3Headers
             : new Conditions(ifMatch, ifNoneMatch, ifModified, ifUnmodified);
     }
 
+    /// <summary>Conditional writes: If-Match (an ETag) and If-None-Match, which S3 accepts only as "*".</summary>
+    public static Conditions? WriteConditions(S3Call call)
+    {
+        var ifMatch = call.Header("If-Match")?.Trim();
+        var ifNoneMatch = call.Header("If-None-Match")?.Trim();
+        if (ifNoneMatch is not null && ifNoneMatch != "*")
+        {
+            throw S3Errors.Error(S3ErrorCode.NotImplemented, "A header you provided implies functionality that is not implemented", 501).With("Header", "If-None-Match");
+        }
+        return ifMatch is null && ifNoneMatch is null ? null : new Conditions(ifMatch, ifNoneMatch);
+    }
+
     private static DateTimeOffset? Date(string? value) =>
         value is not null && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
             ? d

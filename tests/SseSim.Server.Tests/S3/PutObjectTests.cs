@@ -9,6 +9,30 @@ namespace SseSim.Server.Tests.S3;
 public sealed class PutObjectTests(ServerFixture server)
 {
     [Fact]
+    public async Task Conditional_writes_If_None_Match_and_If_Match_are_checked_against_the_current_object()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        var first = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "one", IfNoneMatch = "*" });
+        var exists = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+            s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "two", IfNoneMatch = "*" }));
+        Assert.Equal((HttpStatusCode.PreconditionFailed, "PreconditionFailed"), (exists.StatusCode, exists.ErrorCode));
+        var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+            s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "none", ContentBody = "x", IfMatch = first.ETag }));
+        Assert.Equal("NoSuchKey", missing.ErrorCode);
+
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "three", IfMatch = first.ETag });
+        var stale = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+            s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "four", IfMatch = first.ETag }));
+        Assert.Equal("PreconditionFailed", stale.ErrorCode);
+        var staleDelete = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
+            s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", IfMatch = first.ETag }));
+        Assert.Equal("PreconditionFailed", staleDelete.ErrorCode);
+        using var got = await s3.GetObjectAsync(bucket, "k");
+        Assert.Equal("three", await new StreamReader(got.ResponseStream).ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task Sdk_default_signed_chunked_upload_round_trips_and_reports_SSE_S3()
     {
         var bucket = await server.NewBucketAsync();

@@ -897,6 +897,68 @@ def test_non_multipart_get_part():
     eq((r["ETag"], body_of(r)), (etag, "data"), "part 1")
 
 
+# ---- conditional writes (s3-tests test_put_object_if*, AWS conditional requests) ----------------------------------
+
+@check
+def test_put_object_ifmatch_good_and_failed():
+    client = get_client()
+    bucket = get_new_bucket(client)
+    etag = client.put_object(Bucket=bucket, Key="foo", Body="bar", ServerSideEncryption="aws:kms", SSEKMSKeyId=KMS_KEY)["ETag"]
+    add_headers(client, "PutObject", {"If-Match": etag})
+    client.put_object(Bucket=bucket, Key="foo", Body="zar")
+    eq(body_of(client.get_object(Bucket=bucket, Key="foo")), "zar", "replaced")
+    e = assert_raises(client.put_object, Bucket=bucket, Key="foo", Body="far")
+    eq(status_and_code(e), (412, "PreconditionFailed"), "stale If-Match")
+    eq(body_of(client.get_object(Bucket=bucket, Key="foo")), "zar", "kept")
+
+
+@check
+def test_put_object_ifnonmatch_good_and_failed():
+    client = get_client()
+    bucket = get_new_bucket(client)
+    add_headers(client, "PutObject", {"If-None-Match": "*"})
+    client.put_object(Bucket=bucket, Key="foo", Body="bar", SSECustomerAlgorithm="AES256", SSECustomerKey=base64.b64decode(SSE_C_KEY))
+    e = assert_raises(client.put_object, Bucket=bucket, Key="foo", Body="zar")
+    eq(status_and_code(e), (412, "PreconditionFailed"), "existing key")
+
+
+@check
+def test_put_object_ifmatch_nonexisted_failed():
+    """Old s3-tests (RGW) expect 412; AWS answers 404 NoSuchKey when no object has the key."""
+    client = get_client()
+    bucket = get_new_bucket(client)
+    e = assert_raises(client.put_object, Bucket=bucket, Key="foo", Body="bar", IfMatch='"7a3b4f2c0e5d1a8b9c6f3e2d1a0b9c8d"')
+    eq(status_and_code(e), (404, "NoSuchKey"), "error")
+
+
+@check
+def test_multipart_complete_if_none_match():
+    client = get_client()
+    bucket = get_new_bucket(client)
+    client.put_object(Bucket=bucket, Key="mp", Body="existing")
+    upload = client.create_multipart_upload(Bucket=bucket, Key="mp", ServerSideEncryption="aws:kms", SSEKMSKeyId=KMS_KEY)
+    part = client.upload_part(Bucket=bucket, Key="mp", UploadId=upload["UploadId"], PartNumber=1, Body="new")
+    done = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]}
+    e = assert_raises(client.complete_multipart_upload, Bucket=bucket, Key="mp", UploadId=upload["UploadId"],
+                      MultipartUpload=done, IfNoneMatch="*")
+    eq(status_and_code(e), (412, "PreconditionFailed"), "existing key")
+    etag = client.head_object(Bucket=bucket, Key="mp")["ETag"]
+    client.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload["UploadId"], MultipartUpload=done, IfMatch=etag)
+    eq(body_of(client.get_object(Bucket=bucket, Key="mp")), "new", "completed after the failed attempt")
+
+
+@check
+def test_delete_object_if_match():
+    client = get_client()
+    bucket = get_new_bucket(client)
+    etag = client.put_object(Bucket=bucket, Key="foo", Body="bar")["ETag"]
+    e = assert_raises(client.delete_object, Bucket=bucket, Key="foo", IfMatch='"00000000000000000000000000000000"')
+    eq(status_and_code(e), (412, "PreconditionFailed"), "stale If-Match")
+    client.delete_object(Bucket=bucket, Key="foo", IfMatch=etag)
+    e = assert_raises(client.head_object, Bucket=bucket, Key="foo")
+    eq(e.response["ResponseMetadata"]["HTTPStatusCode"], 404, "deleted")
+
+
 # ---- browser POST (s3-tests test_post_object_*) --------------------------------------------------------------------
 
 def simple_post(bucket, policy, extra=(), key="foo.txt", file=("file", "bar")):
