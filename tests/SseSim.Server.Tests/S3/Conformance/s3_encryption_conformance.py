@@ -674,6 +674,20 @@ def test_encryption_sse_c_enforced_with_bucket_policy():
     client.put_object(Bucket=bucket, Key="foo", Body="bar", SSECustomerAlgorithm="AES256", SSECustomerKey=base64.b64decode(SSE_C_KEY))
 
 
+@check
+def test_encryption_sse_c_deny_algo_with_bucket_policy():
+    client = get_client()
+    bucket = get_new_bucket(client)
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+         "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-customer-algorithm": "AES256"}}}]}
+    client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    key = base64.b64decode(SSE_C_KEY)
+    e = assert_raises(client.put_object, Bucket=bucket, Key="foo", Body="bar", SSECustomerAlgorithm="AES192", SSECustomerKey=key)
+    eq(status_and_code(e), (403, "AccessDenied"), "AES192")
+    client.put_object(Bucket=bucket, Key="foo", Body="bar", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+
+
 # ---- bucket default encryption -----------------------------------------------------------------------------------
 
 def default_upload(size, kms):
