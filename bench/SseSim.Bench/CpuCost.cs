@@ -4,7 +4,7 @@ using System.Globalization;
 namespace SseSim.Bench;
 
 /// <summary>
-/// <c>bench -- cpu CASE [seconds]</c>: runs one allocation case in a loop and prints process CPU time per operation,
+/// <c>bench -- cpu CASE [seconds] [warm-up seconds]</c>: runs one allocation case in a loop and prints process CPU time per operation,
 /// every thread included (the audit writer, the GC), next to the caller's rate. BenchmarkDotNet's per-call time hides
 /// work handed to other threads when there is a spare core; run it under <c>taskset -c 0</c> for a per-core figure.
 /// </summary>
@@ -14,11 +14,13 @@ public static class CpuCost
     {
         var name = args.Length > 0 ? args[0] : "KmsBenchmarks.GenerateDataKey";
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        // Long enough to fill the audit's in-memory window (200,000 events) for a steady-state figure.
+        var warmUp = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : Math.Min(2, seconds / 2);
         var c = AllocationCases.Create(name);
         try
         {
             var warm = Stopwatch.StartNew();
-            while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
+            while (warm.Elapsed.TotalSeconds < warmUp)
             {
                 c.Operation();
             }

@@ -7,7 +7,7 @@ using SseSim.Bench;
 // BenchmarkDotNet microbenchmarks (`-- --filter '*'`) and the plain-copy baseline server the e2e script starts:
 //   plain-copy-server [port]   Kestrel on 127.0.0.1:port (0: ephemeral, printed) until SIGTERM or Ctrl-C
 //   alloc [--write FILE]       bytes allocated per operation of every benchmark (the allocation budgets)
-//   cpu [CASE] [SECONDS]       process CPU time per operation of one case, every thread included
+//   cpu [CASE] [SECONDS] [WARM] process CPU time per operation of one case, every thread included
 if (args.FirstOrDefault() == "plain-copy-server")
 {
     var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;

@@ -609,6 +609,10 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, Decrypt's algorithm).</summary>
     private static void WriteParameters(Utf8JsonWriter w, PendingEvent p)
     {
+        if (HotRequestParameters.TryWrite(w, p.Request))
+        {
+            return;
+        }
         var typeInfo = CamelCase.GetTypeInfo(p.Request.GetType());
         var needsAlgorithm = p.Request is Operations.DecryptRequest { EncryptionAlgorithm: null };
         var needsContext = p.Context is { Count: > 0 } && !HasContextMember.GetOrAdd(typeInfo.Type, _ => typeInfo.Properties.Any(x => x.Name == "encryptionContext"));

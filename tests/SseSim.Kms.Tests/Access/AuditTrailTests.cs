@@ -73,6 +73,31 @@ public sealed class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Data_key_and_encrypt_requestParameters_keep_the_serializer_members_order_and_omissions()
+    {
+        var key = await _kit.CreateKeyAsync();
+        var context = new Dictionary<string, string> { ["b"] = "2", ["a"] = "é" };
+        await _kit.Call(Alice, "GenerateDataKey", new GenerateDataKeyRequest { KeyId = key.KeyId, EncryptionContext = context, NumberOfBytes = 16 },
+            GenerateDataKey.ExecuteAsync);
+        // Refused (both KeySpec and NumberOfBytes), still audited.
+        await Fails(() => _kit.Call(Alice, "GenerateDataKeyWithoutPlaintext",
+            new GenerateDataKeyWithoutPlaintextRequest { KeyId = key.KeyId, KeySpec = "AES_128", NumberOfBytes = 16 }, GenerateDataKeyWithoutPlaintext.ExecuteAsync));
+        await _kit.Call(Alice, "Encrypt", new EncryptRequest { KeyId = key.KeyId, Plaintext = [1, 2], EncryptionAlgorithm = "SYMMETRIC_DEFAULT", DryRun = false },
+            Encrypt.ExecuteAsync);
+        await Fails(() => _kit.Call(Alice, "GenerateDataKey", new GenerateDataKeyRequest(), GenerateDataKey.ExecuteAsync));
+        var events = await EventsAsync();
+        string Parameters(int index)
+        {
+            using var doc = JsonDocument.Parse(events[index].Json);
+            return doc.RootElement.GetProperty("requestParameters").GetRawText();
+        }
+        Assert.Equal("null", Parameters(0));
+        Assert.Equal($$"""{"keyId":"{{key.KeyId}}","encryptionAlgorithm":"SYMMETRIC_DEFAULT","dryRun":false}""", Parameters(1));
+        Assert.Equal($$"""{"keyId":"{{key.KeyId}}","keySpec":"AES_128","numberOfBytes":16}""", Parameters(2));
+        Assert.Equal($$"""{"keyId":"{{key.KeyId}}","encryptionContext":{"b":"2","a":"é"},"numberOfBytes":16}""", Parameters(3));
+    }
+
+    [Fact]
     public async Task PutKeyPolicy_logs_the_policy_document()
     {
         var key = await _kit.CreateKeyAsync();
