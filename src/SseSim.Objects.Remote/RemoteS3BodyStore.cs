@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
+using SseSim.Core.Storage;
 using SseSim.Objects.Envelope;
 using SseSim.Objects.Storage;
 
@@ -117,7 +118,7 @@ public sealed class RemoteS3BodyStore : IObjectBodyStore
         private Task? _upload;
         private bool _committed;
 
-        public Stream Content => field ??= new WriteOnlyStream(this);
+        public Stream Content => field ??= new PendingStream(this);
 
         public void Describe(IReadOnlyDictionary<string, string> metadata) => _metadata = metadata;
 
@@ -225,34 +226,13 @@ public sealed class RemoteS3BodyStore : IObjectBodyStore
             }
         }
 
-        private sealed class WriteOnlyStream(PendingRemoteBody body) : Stream
+        private sealed class PendingStream(PendingRemoteBody body) : WriteOnlyStream
         {
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
             public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
                 body.WriteAsync(buffer, cancellationToken);
 
-            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                body.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-            public override void Write(byte[] buffer, int offset, int count) =>
-                body.WriteAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
-
-            public override void Flush()
-            {
-            }
-
-            public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(ReadOnlySpan<byte> buffer) =>
+                body.WriteAsync(buffer.ToArray(), default).AsTask().GetAwaiter().GetResult();
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using SseSim.Core.Storage;
 
 namespace SseSim.Objects.Storage;
 
@@ -8,25 +9,13 @@ namespace SseSim.Objects.Storage;
 /// write to another thread-pool thread, and on 64 MiB PUTs those hand-offs cost more than the copies themselves.
 /// Durability comes from the fsync in <see cref="FileObjectBodyStore"/>'s commit, as before.
 /// </summary>
-internal sealed class HandleStream(SafeFileHandle handle) : Stream
+internal sealed class HandleStream(SafeFileHandle handle) : WriteOnlyStream
 {
     private long _length;
 
     public SafeFileHandle Handle => handle;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
     public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -34,29 +23,12 @@ internal sealed class HandleStream(SafeFileHandle handle) : Stream
         _length += buffer.Length;
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Write(buffer.Span);
         return ValueTask.CompletedTask;
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,20 +4,9 @@ namespace SseSim.Core.Storage.Faults;
 /// A write-only stream on failing storage: writes and flushes fail while the fault is on, and a torn write passes the
 /// first half of its buffer to the inner stream before it fails.
 /// </summary>
-public sealed class FaultyWriteStream(Stream inner, StorageFaults faults, string store) : Stream
+public sealed class FaultyWriteStream(Stream inner, StorageFaults faults, string store) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => inner.Length;
-
-    public override long Position
-    {
-        get => inner.Position;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -30,9 +19,6 @@ public sealed class FaultyWriteStream(Stream inner, StorageFaults faults, string
         faults.BeforeWrite(store);
         inner.Write(buffer);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -57,12 +43,6 @@ public sealed class FaultyWriteStream(Stream inner, StorageFaults faults, string
         faults.BeforeWrite(store);
         return inner.FlushAsync(cancellationToken);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
