@@ -40,8 +40,8 @@ public sealed class EbsDirectTests : IAsyncLifetime
 
         var a = Data(1);
         var b = Data(2);
-        await _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 0, a, Block, Sum(a), "SHA256");
-        await _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 5, b, Block, Sum(b), "SHA256");
+        Assert.Equal(Sum(a), await _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 0, a, Block, Sum(a), "SHA256"));
+        Assert.Equal(Sum(b), await _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 5, b, Block, Sum(b), "SHA256"));
         var bad = await Assert.ThrowsAsync<EbsApiException>(() => _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 1, a, Block, Sum(b), "SHA256"));
         Assert.Equal(("ValidationException", 400), (bad.ErrorType, bad.HttpStatus));
         bad = await Assert.ThrowsAsync<EbsApiException>(() => _ebs.PutSnapshotBlockAsync(Caller, started.SnapshotId, 1, a.AsMemory(0, 4096), 4096, Sum(a[..4096]), "SHA256"));

@@ -170,6 +170,7 @@ public sealed class EbsDirectService(VolumeService volumes)
         }
     }
 
+    /// <summary>Stores one 512 KiB block; returns its verified base64 SHA-256 checksum.</summary>
     public async Task<string> PutSnapshotBlockAsync(Caller caller, string snapshotId, int blockIndex, ReadOnlyMemory<byte> blockData, int dataLength, string checksum, string checksumAlgorithm, CancellationToken cancellationToken = default)
     {
         var session = PendingSession(caller, snapshotId);
@@ -217,7 +218,8 @@ public sealed class EbsDirectService(VolumeService volumes)
         {
             session.Lock.Release();
         }
-        return session.Record.State;
+        // The response's x-amz-Checksum is the stored block's checksum, as EBS returns it.
+        return checksum;
     }
 
     public async Task<string> CompleteSnapshotAsync(Caller caller, string snapshotId, int changedBlocksCount, string? checksum = null, string? checksumAlgorithm = null, string? checksumAggregationMethod = null, CancellationToken cancellationToken = default)
