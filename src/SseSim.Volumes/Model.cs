@@ -16,7 +16,7 @@ public sealed record SnapshotInfo(
 
 public sealed record InstanceInfo(
     string InstanceId, string State, string AvailabilityZone, string InstanceType, DateTimeOffset LaunchTime,
-    IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags);
+    IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags, string? ImageId = null);
 
 public sealed record InstanceStateChange(string InstanceId, string PreviousState, string CurrentState);
 
@@ -60,6 +60,7 @@ public sealed record RunInstancesRequest
     public required string AvailabilityZone { get; init; }
     public int Count { get; init; } = 1;
     public string InstanceType { get; init; } = "t3.micro";
+    public string? ImageId { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
 }
 

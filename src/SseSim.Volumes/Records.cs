@@ -76,6 +76,7 @@ internal sealed class InstanceRecord
     public required string AccountId { get; init; }
     public required string AvailabilityZone { get; init; }
     public required string InstanceType { get; init; }
+    public string? ImageId { get; init; }
     public required string State { get; set; }
     public DateTimeOffset LaunchTime { get; init; }
     public List<Tag> Tags { get; init; } = [];

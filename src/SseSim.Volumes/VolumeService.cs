@@ -600,6 +600,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             AccountId = caller.AccountId,
             AvailabilityZone = request.AvailabilityZone,
             InstanceType = request.InstanceType,
+            ImageId = request.ImageId,
             State = "running",
             LaunchTime = _time.GetUtcNow(),
             Tags = [.. request.Tags ?? []],
@@ -625,6 +626,8 @@ public sealed partial class VolumeService : IAsyncDisposable
             "instance-id" => [i.InstanceId],
             "instance-state-name" => [i.State],
             "availability-zone" => [i.AvailabilityZone],
+            "image-id" => i.ImageId is null ? [] : [i.ImageId],
+            "instance-type" => [i.InstanceType],
             _ when name.StartsWith("tag:", StringComparison.Ordinal) => i.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
             _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
         })).Select(ToInfo)];
@@ -819,7 +822,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,
         [.. VolumesOf(i.InstanceId).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
-        i.Tags);
+        i.Tags, i.ImageId);
 }
 
 /// <summary>EC2 filter matching: every filter must match; within one filter any value may match (* and ? wildcards).</summary>

@@ -103,7 +103,8 @@ public sealed class Ec2Xml : IDisposable
         .TagSet(s.Tags);
 
     public Ec2Xml Instance(InstanceInfo i) => Element("instanceId", i.InstanceId)
-        .Element("imageId", "ami-00000000000000000")
+        // Instances launched before the image id was recorded keep a placeholder.
+        .Element("imageId", i.ImageId ?? "ami-00000000000000000")
         .Start("instanceState").Element("code", StateCode(i.State)).Element("name", i.State).End()
         .Element("instanceType", i.InstanceType)
         .Element("launchTime", i.LaunchTime)

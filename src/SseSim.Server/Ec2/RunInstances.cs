@@ -17,6 +17,7 @@ public static class RunInstances
             AvailabilityZone = r.String("Placement.AvailabilityZone") ?? call.DefaultZone,
             Count = max,
             InstanceType = r.String("InstanceType") ?? "m1.small",
+            ImageId = r.String("ImageId"),
             Tags = r.Tags("instance"),
         }, call.CancellationToken);
         using var xml = call.Response();

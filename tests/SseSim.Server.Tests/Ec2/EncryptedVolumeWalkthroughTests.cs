@@ -91,6 +91,72 @@ public sealed class EncryptedVolumeWalkthroughTests(ServerFixture server) : ICla
         Assert.Equal("available", (await Aws(work, "ec2", "describe-volumes", "--volume-ids", volumeId, "--query", "Volumes[0].State", "--output", "text")).Trim());
     }
 
+    [Fact]
+    public async Task A_key_pending_deletion_makes_create_and_attach_fail_without_state_change()
+    {
+        var work = Directory.CreateTempSubdirectory("sseSim-ebs-").FullName;
+        var keyId = JsonDocument.Parse(await Aws(work, "kms", "create-key")).RootElement.GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+        var instance = (await Aws(work, "ec2", "run-instances", "--image-id", "ami-12345678", "--count", "1", "--query", "Instances[0].InstanceId", "--output", "text")).Trim();
+        var volumeId = (await Aws(work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId, "--query", "VolumeId", "--output", "text")).Trim();
+        await Aws(work, "kms", "schedule-key-deletion", "--key-id", keyId, "--pending-window-in-days", "7");
+        var before = await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)");
+
+        var (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId);
+        Assert.NotEqual(0, code);
+        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)"));
+
+        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", instance, "--device", "/dev/sdf");
+        Assert.NotEqual(0, code);
+        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
+        var state = JsonDocument.Parse(await Aws(work, "ec2", "describe-volumes", "--volume-ids", volumeId)).RootElement.GetProperty("Volumes")[0];
+        Assert.Equal("available", state.GetProperty("State").GetString());
+        Assert.Empty(state.GetProperty("Attachments").EnumerateArray());
+        var nbd = await Tool.RunAsync("qemu-io", "-f", "raw", "-c", "read 0 4k", Nbd(volumeId));
+        Assert.NotEqual(0, nbd.ExitCode);
+
+        // The instance reports the image it was launched from, and the image-id filter finds it.
+        Assert.Equal(instance, (await Aws(work, "ec2", "describe-instances", "--filters", "Name=image-id,Values=ami-12345678", "Name=instance-id,Values=" + instance,
+            "--query", "Reservations[0].Instances[0].InstanceId", "--output", "text")).Trim());
+        Assert.Equal("ami-12345678", (await Aws(work, "ec2", "describe-instances", "--instance-ids", instance, "--query", "Reservations[0].Instances[0].ImageId", "--output", "text")).Trim());
+    }
+
+    [Fact]
+    public async Task A_written_4_KiB_run_never_appears_under_the_data_dir_unless_the_volume_is_unencrypted()
+    {
+        var work = Directory.CreateTempSubdirectory("sseSim-ebs-").FullName;
+        var instance = (await Aws(work, "ec2", "run-instances", "--image-id", "ami-12345678", "--count", "1", "--query", "Instances[0].InstanceId", "--output", "text")).Trim();
+        var encrypted = (await Aws(work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--query", "VolumeId", "--output", "text")).Trim();
+        var plain = (await Aws(work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--query", "VolumeId", "--output", "text")).Trim();
+        await Aws(work, "ec2", "attach-volume", "--volume-id", encrypted, "--instance-id", instance, "--device", "/dev/sdf");
+        await Aws(work, "ec2", "attach-volume", "--volume-id", plain, "--instance-id", instance, "--device", "/dev/sdg");
+        await QemuIo(encrypted, "write -P 0x5e 0 1M", "flush");
+        // The control: the same kind of run on the unencrypted volume must be found, or the scan proves nothing.
+        await QemuIo(plain, "write -P 0x3c 0 1M", "flush");
+        // Snapshot blocks go to the object store's files; they must be ciphertext too.
+        var snapshotId = (await Aws(work, "ec2", "create-snapshot", "--volume-id", encrypted, "--query", "SnapshotId", "--output", "text")).Trim();
+        await WaitForSnapshot(work, snapshotId);
+
+        var secret = Enumerable.Repeat((byte)0x5e, 4096).ToArray();
+        var control = Enumerable.Repeat((byte)0x3c, 4096).ToArray();
+        var controlFound = false;
+        foreach (var file in Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories))
+        {
+            byte[] content;
+            try
+            {
+                content = await File.ReadAllBytesAsync(file);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            Assert.True(content.AsSpan().IndexOf(secret) < 0, $"an encrypted volume's plaintext is in {file}");
+            controlFound |= content.AsSpan().IndexOf(control) >= 0;
+        }
+        Assert.True(controlFound, "the unencrypted volume's data was not found under the data dir, so the scan missed the block store");
+    }
+
     private async Task QemuIo(string volumeId, params string[] commands)
     {
         var args = new List<string> { "-f", "raw" };
