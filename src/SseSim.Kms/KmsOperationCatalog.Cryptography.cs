@@ -19,6 +19,7 @@ public static partial class KmsOperationCatalog
         r.Add<GetPublicKeyRequest, GetPublicKeyResponse>("GetPublicKey", GetPublicKey.ExecuteAsync);
         r.Add<GenerateMacRequest, GenerateMacResponse>("GenerateMac", GenerateMac.ExecuteAsync);
         r.Add<VerifyMacRequest, VerifyMacResponse>("VerifyMac", VerifyMac.ExecuteAsync);
+        r.Add<DeriveSharedSecretRequest, DeriveSharedSecretResponse>("DeriveSharedSecret", DeriveSharedSecret.ExecuteAsync);
         r.Add<GetParametersForImportRequest, GetParametersForImportResponse>("GetParametersForImport", GetParametersForImport.ExecuteAsync);
         r.Add<ImportKeyMaterialRequest, ImportKeyMaterialResponse>("ImportKeyMaterial", ImportKeyMaterial.ExecuteAsync);
         r.Add<DeleteImportedKeyMaterialRequest, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", DeleteImportedKeyMaterial.ExecuteAsync);

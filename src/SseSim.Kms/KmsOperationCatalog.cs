@@ -24,6 +24,6 @@ public static partial class KmsOperationCatalog
     public static readonly IReadOnlyList<string> Unsupported =
     [
         "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore", "DescribeCustomKeyStores",
-        "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ReplicateKey", "UpdatePrimaryRegion", "DeriveSharedSecret",
+        "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ReplicateKey", "UpdatePrimaryRegion", "GetKeyLastUsage",
     ];
 }

@@ -41,7 +41,7 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
     private static readonly HashSet<string> CryptographicOperations =
     [
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom",
+        "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom", "DeriveSharedSecret",
     ];
 
     public void Charge(string accountId, string operation, KmsKey? key)

@@ -31,7 +31,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private static readonly HashSet<string> ReadOnlyOperations =
     [
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom",
+        "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom", "DeriveSharedSecret",
         "DescribeKey", "ListKeys", "ListAliases", "ListGrants", "ListRetirableGrants", "ListResourceTags", "ListKeyPolicies",
         "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport",
     ];

@@ -45,9 +45,9 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
         ["RSA_2048"] = new("RSA_2048", Rsa, 2048, [KeyUsages.EncryptDecrypt, KeyUsages.SignVerify]),
         ["RSA_3072"] = new("RSA_3072", Rsa, 3072, [KeyUsages.EncryptDecrypt, KeyUsages.SignVerify]),
         ["RSA_4096"] = new("RSA_4096", Rsa, 4096, [KeyUsages.EncryptDecrypt, KeyUsages.SignVerify]),
-        ["ECC_NIST_P256"] = new("ECC_NIST_P256", Ecc, 256, [KeyUsages.SignVerify]),
-        ["ECC_NIST_P384"] = new("ECC_NIST_P384", Ecc, 384, [KeyUsages.SignVerify]),
-        ["ECC_NIST_P521"] = new("ECC_NIST_P521", Ecc, 521, [KeyUsages.SignVerify]),
+        ["ECC_NIST_P256"] = new("ECC_NIST_P256", Ecc, 256, [KeyUsages.SignVerify, KeyUsages.KeyAgreement]),
+        ["ECC_NIST_P384"] = new("ECC_NIST_P384", Ecc, 384, [KeyUsages.SignVerify, KeyUsages.KeyAgreement]),
+        ["ECC_NIST_P521"] = new("ECC_NIST_P521", Ecc, 521, [KeyUsages.SignVerify, KeyUsages.KeyAgreement]),
         ["ECC_SECG_P256K1"] = new("ECC_SECG_P256K1", Ecc, 256, [KeyUsages.SignVerify]),
         ["HMAC_224"] = new("HMAC_224", Hmac, 224, [KeyUsages.GenerateVerifyMac]),
         ["HMAC_256"] = new("HMAC_256", Hmac, 256, [KeyUsages.GenerateVerifyMac]),
@@ -69,6 +69,9 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
             "ECC_NIST_P521" => ["ECDSA_SHA_512"],
             _ => null,
         };
+
+    /// <summary>NIST curves only: AWS offers KEY_AGREEMENT on ECC_NIST_* (and SM2), not on ECC_SECG_P256K1.</summary>
+    public IReadOnlyList<string>? KeyAgreementAlgorithms(string usage) => usage != KeyUsages.KeyAgreement ? null : ["ECDH"];
 
     public IReadOnlyList<string>? MacAlgorithms(string usage) =>
         usage != KeyUsages.GenerateVerifyMac ? null : [$"HMAC_SHA_{Bits}"];

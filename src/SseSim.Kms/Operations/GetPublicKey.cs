@@ -9,7 +9,7 @@ public sealed record GetPublicKeyRequest
 }
 
 public sealed record GetPublicKeyResponse(string KeyId, byte[] PublicKey, string CustomerMasterKeySpec, string KeySpec, string KeyUsage,
-    IReadOnlyList<string>? EncryptionAlgorithms, IReadOnlyList<string>? SigningAlgorithms);
+    IReadOnlyList<string>? EncryptionAlgorithms, IReadOnlyList<string>? SigningAlgorithms, IReadOnlyList<string>? KeyAgreementAlgorithms);
 
 public static class GetPublicKey
 {
@@ -24,6 +24,6 @@ public static class GetPublicKey
         }
         var publicKey = CryptoSupport.CurrentMaterial(key).PublicKey ?? throw new InvalidOperationException("Asymmetric material without a public key.");
         return new GetPublicKeyResponse(key.Arn, publicKey, key.KeySpec, key.KeySpec, key.KeyUsage,
-            spec.EncryptionAlgorithms(key.KeyUsage), spec.SigningAlgorithms(key.KeyUsage));
+            spec.EncryptionAlgorithms(key.KeyUsage), spec.SigningAlgorithms(key.KeyUsage), spec.KeyAgreementAlgorithms(key.KeyUsage));
     }
 }

@@ -25,6 +25,7 @@ public sealed record KeyMetadata
     public string? KeySpec { get; init; }
     public IReadOnlyList<string>? EncryptionAlgorithms { get; init; }
     public IReadOnlyList<string>? SigningAlgorithms { get; init; }
+    public IReadOnlyList<string>? KeyAgreementAlgorithms { get; init; }
     public bool? MultiRegion { get; init; }
     public int? PendingDeletionWindowInDays { get; init; }
     public IReadOnlyList<string>? MacAlgorithms { get; init; }
@@ -53,6 +54,7 @@ public sealed record KeyMetadata
             KeySpec = key.KeySpec,
             EncryptionAlgorithms = spec.EncryptionAlgorithms(key.KeyUsage),
             SigningAlgorithms = spec.SigningAlgorithms(key.KeyUsage),
+            KeyAgreementAlgorithms = spec.KeyAgreementAlgorithms(key.KeyUsage),
             MultiRegion = false,
             PendingDeletionWindowInDays = key.KeyState == KeyStates.PendingDeletion ? key.PendingDeletionWindowInDays : null,
             MacAlgorithms = spec.MacAlgorithms(key.KeyUsage),

@@ -15,4 +15,13 @@ public sealed class UnsupportedOperationTests(ServerFixture server) : IClassFixt
         Assert.Contains("DescribeCustomKeyStores", e.Message, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.StatusCode);
     }
+
+    [Fact]
+    public async Task GetKeyLastUsage_answers_UnsupportedOperationException_naming_it()
+    {
+        var (status, body) = await Durability.SignedJson.PostAsync(server.Endpoint, "kms", "TrentService.GetKeyLastUsage", "{\"KeyId\":\"alias/aws/s3\"}");
+        Assert.Equal(400, status);
+        Assert.Equal("UnsupportedOperationException", body.GetProperty("__type").GetString());
+        Assert.Contains("GetKeyLastUsage", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using SseSim.Core.Secrets;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+public sealed record DeriveSharedSecretRequest
+{
+    public string? KeyId { get; init; }
+    public string? KeyAgreementAlgorithm { get; init; }
+    public byte[]? PublicKey { get; init; }
+    public IReadOnlyList<string>? GrantTokens { get; init; }
+    public bool? DryRun { get; init; }
+    public RecipientInfo? Recipient { get; init; }
+}
+
+public sealed record DeriveSharedSecretResponse(string KeyId, SecretBytes SharedSecret, string KeyAgreementAlgorithm, string KeyOrigin);
+
+/// <summary>
+/// ECDH between the KMS key pair's private key (KeyUsage KEY_AGREEMENT, NIST curves) and the caller's public key. As
+/// in AWS, the result is the raw shared secret (the x-coordinate, NIST SP 800-56A's Z), with no key derivation applied.
+/// </summary>
+public static class DeriveSharedSecret
+{
+    private const int MaxPublicKey = 8192;
+
+    public static async ValueTask<DeriveSharedSecretResponse> ExecuteAsync(KmsCall call, DeriveSharedSecretRequest request)
+    {
+        var algorithm = CryptoSupport.RequireString(request.KeyAgreementAlgorithm, "keyAgreementAlgorithm");
+        Validate.OneOf(algorithm, "keyAgreementAlgorithm", ["ECDH"]);
+        var publicKey = CryptoSupport.RequireBlob(request.PublicKey, "publicKey", MaxPublicKey);
+        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        CryptoSupport.RejectRecipient(request.Recipient);
+
+        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        CryptoSupport.RequireUsage(key, KeyUsages.KeyAgreement, "DeriveSharedSecret");
+        CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.KeyAgreementAlgorithms(key.KeyUsage));
+
+        // The vault owns the opened material (it caches it); not disposed here.
+        var privateKey = call.Kms.OpenMaterial(key, CryptoSupport.CurrentMaterial(key));
+        using var ours = ECDiffieHellman.Create();
+        ours.ImportPkcs8PrivateKey(privateKey.UnsafeExpose(), out _);
+        using var peer = ImportPeer(publicKey, ours.ExportParameters(false).Curve.Oid.Value!, key);
+        CryptoSupport.ThrowIfDryRun(request.DryRun);
+        var secret = ours.DeriveRawSecretAgreement(peer.PublicKey);
+        try
+        {
+            return new DeriveSharedSecretResponse(key.Arn, SecretBytes.CopyFrom(secret), algorithm, key.Origin);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>The caller's key must be a DER SubjectPublicKeyInfo on the KMS key's own curve.</summary>
+    private static ECDiffieHellman ImportPeer(byte[] der, string curveOid, KmsKey key)
+    {
+        var peer = ECDiffieHellman.Create();
+        try
+        {
+            peer.ImportSubjectPublicKeyInfo(der, out var read);
+            if (read != der.Length)
+            {
+                throw new CryptographicException("trailing data");
+            }
+            if (peer.ExportParameters(false).Curve.Oid.Value != curveOid)
+            {
+                throw KmsException.Validation($"The public key's curve does not match the curve of {key.Arn} ({key.KeySpec}).");
+            }
+            return peer;
+        }
+        catch (CryptographicException)
+        {
+            peer.Dispose();
+            throw KmsException.Validation("PublicKey must be a DER-encoded X.509 SubjectPublicKeyInfo of an elliptic-curve public key.");
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+    }
+}
