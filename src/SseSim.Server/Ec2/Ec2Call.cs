@@ -16,6 +16,51 @@ public sealed class Ec2Call(Caller caller, Ec2Request request, VolumeService vol
     /// <summary>The default availability zone, as an EC2 user without a preference gets.</summary>
     public string DefaultZone => Caller.Region + "a";
 
+    /// <summary>
+    /// MaxResults/NextToken paging of a Describe result, as EC2 does it: without MaxResults everything is returned;
+    /// MaxResults (at least 5, at most <paramref name="max"/>) cannot be combined with explicit ids; the token names
+    /// the last id returned, so pages stay consistent while resources come and go.
+    /// </summary>
+    public (IReadOnlyList<T> Page, string? NextToken) Page<T>(IReadOnlyList<T> items, Func<T, string> idOf, string idsParameter, bool idsGiven, int max)
+    {
+        var maxResults = Request.Int("MaxResults");
+        var token = Request.String("NextToken");
+        if (maxResults is not null && idsGiven)
+        {
+            throw Ec2Exception.Combination($"The parameter {idsParameter} cannot be used with the parameter maxResults");
+        }
+        if (maxResults is < 5)
+        {
+            throw Ec2Exception.InvalidParameter($"Value ( {maxResults} ) for parameter maxResults is invalid. Expecting a value greater than 5.");
+        }
+        var sorted = items.OrderBy(idOf, StringComparer.Ordinal).AsEnumerable();
+        if (token is not null)
+        {
+            var after = DecodeToken(token);
+            sorted = sorted.Where(i => string.CompareOrdinal(idOf(i), after) > 0);
+        }
+        var remaining = sorted.ToList();
+        if (maxResults is null)
+        {
+            return (remaining, null);
+        }
+        var size = Math.Min(maxResults.Value, max);
+        var page = remaining.Take(size).ToList();
+        return (page, remaining.Count > size ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(idOf(page[^1]))) : null);
+    }
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw new Ec2Exception("InvalidPaginationToken", $"Invalid pagination token: {token}");
+        }
+    }
+
     public static Ec2Exception DryRun() =>
         new("DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
 
