@@ -61,25 +61,32 @@ public static class S3Clients
         await File.WriteAllTextAsync(file, script);
         try
         {
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(file);
-            foreach (var a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-            psi.Environment["SSESIM_ENDPOINT"] = server.Endpoint;
-            AwsCli.UseTestCredentials(psi);
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, $"python failed ({p.ExitCode}):\n{await stderr}\n{await stdout}");
-            return await stdout;
+            var (exitCode, stdout, stderr) = await server.RunPythonFileAsync(file, args);
+            Assert.True(exitCode == 0, $"python failed ({exitCode}):\n{stderr}\n{stdout}");
+            return stdout;
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>Runs a python3 script file with the endpoint and test credentials in its environment.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunPythonFileAsync(this ServerFixture server, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(file);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["SSESIM_ENDPOINT"] = server.Endpoint;
+        AwsCli.UseTestCredentials(psi);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

@@ -32,28 +32,17 @@ public sealed class S3ConformanceTests(ServerFixture server)
 
     private async Task<List<Check>> RunAsync(string script, params string[] args)
     {
-        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["SSESIM_ENDPOINT"] = server.Endpoint;
-        AwsCli.UseTestCredentials(psi);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        var (exitCode, stdout, stderr) = await server.RunPythonFileAsync(script, args);
         var checks = new List<Check>();
-        foreach (var line in (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
             checks.Add(new Check(root.GetProperty("name").GetString()!, root.GetProperty("ok").GetBoolean(),
                 root.TryGetProperty("error", out var error) ? error.GetString() : null));
         }
-        Assert.True(p.ExitCode is 0 or 1, $"python3 crashed ({p.ExitCode}):\n{await stderr}");
-        Assert.Equal(p.ExitCode == 1, checks.Any(c => !c.Ok));
+        Assert.True(exitCode is 0 or 1, $"python3 crashed ({exitCode}):\n{stderr}");
+        Assert.Equal(exitCode == 1, checks.Any(c => !c.Ok));
         return checks;
     }
 }
