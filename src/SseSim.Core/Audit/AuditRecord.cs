@@ -104,4 +104,16 @@ public interface IAuditSink
 {
     /// <summary>Queues the event; it is durable soon after, and visible to a lookup that follows.</summary>
     void Record(AuditRecord record);
+
+    /// <summary>
+    /// Records the call in the caller's trail and a copy in <paramref name="ownerAccountId"/>'s, both with one
+    /// sharedEventID, as CloudTrail delivers a cross-account call to both accounts. For resources whose ARN names no
+    /// account (buckets, snapshots), so the owner would not otherwise see it.
+    /// </summary>
+    void RecordShared(AuditRecord record, string ownerAccountId)
+    {
+        var shared = record with { SharedEventId = Guid.NewGuid().ToString() };
+        Record(shared);
+        Record(shared with { RecipientAccountId = ownerAccountId });
+    }
 }

@@ -26,14 +26,14 @@ internal static class CrossAccountAudit
             var record = new AuditRecord(eventSource, operation, caller, errorCode, message,
                 new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value },
                 [new AuditResource(owner.ResourceType, owner.Arn, owner.AccountId)],
-                ReadOnly: readOnly, DataEvent: false)
+                ReadOnly: readOnly, DataEvent: false);
+            if (ownerInArn)
             {
-                SharedEventId = ownerInArn ? null : Guid.NewGuid().ToString(),
-            };
-            audit.Record(record);
-            if (!ownerInArn)
+                audit.Record(record);
+            }
+            else
             {
-                audit.Record(record with { RecipientAccountId = owner.AccountId });
+                audit.RecordShared(record, owner.AccountId);
             }
         }
     }

@@ -26,14 +26,14 @@ public sealed partial class S3Endpoint
             resources.Add(new AuditResource("AWS::S3::Bucket", $"arn:aws:s3:::{bucket}", owner));
         }
         var readOnly = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        var record = new AuditRecord("s3.amazonaws.com", operation, caller, error.Code, error.Message, parameters, resources, readOnly, DataEvent: key is not null)
+        var record = new AuditRecord("s3.amazonaws.com", operation, caller, error.Code, error.Message, parameters, resources, readOnly, DataEvent: key is not null);
+        if (owner is not null && owner != caller.AccountId)
         {
-            SharedEventId = owner is not null && owner != caller.AccountId ? Guid.NewGuid().ToString() : null,
-        };
-        audit.Record(record);
-        if (record.SharedEventId is not null)
+            audit.RecordShared(record, owner);
+        }
+        else
         {
-            audit.Record(record with { RecipientAccountId = owner! });
+            audit.Record(record);
         }
     }
 }
