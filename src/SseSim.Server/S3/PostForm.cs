@@ -104,17 +104,11 @@ internal sealed class PostForm
     /// The file part's bytes with the policy's content-length-range enforced as they stream: too many bytes fail the
     /// read (EntityTooLarge), too few fail it at the end (EntityTooSmall), so the store never commits either.
     /// </summary>
-    public sealed class FileBody(Stream inner, long min, long max) : Stream
+    public sealed class FileBody(Stream inner, long min, long max) : Core.Storage.ReadOnlyStream
     {
         private long _read;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -145,16 +139,5 @@ internal sealed class PostForm
             }
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -73,26 +73,7 @@ internal sealed class VerifiedBodyStream(PipeReader input, string? expectedSha25
 }
 
 /// <summary>Read-only Stream plumbing over a PipeReader (the reader is left for Kestrel to complete).</summary>
-internal abstract class ReadOnlyPipeStream(PipeReader input) : Stream
+internal abstract class ReadOnlyPipeStream(PipeReader input) : Core.Storage.ReadOnlyStream
 {
     protected PipeReader Input { get; } = input;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
