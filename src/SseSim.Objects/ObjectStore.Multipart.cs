@@ -135,7 +135,7 @@ public sealed partial class ObjectStore
                 Owner = upload.Owner,
             };
             var objectKey = Records.ObjectKey(request.Bucket, request.Key);
-            var current = _meta.TryGet(objectKey, out var oldBytes) ? Records.Deserialize<ObjectRecord>(oldBytes) : null;
+            var current = FindRecord(request.Bucket, request.Key);
             Preconditions.EvaluateWrite(request.WriteConditions, request.Key, current);
             replaced = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
             var batch = new List<KvMutation>

@@ -87,13 +87,13 @@ public sealed partial class ObjectStore
         var bodies = await WithMetadataLockAsync(async () =>
         {
             LoadBucket(bucket, caller);
-            var found = _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes);
-            Preconditions.EvaluateWrite(ifMatch is null ? null : new Conditions(IfMatch: ifMatch), key, found ? Records.Deserialize<ObjectRecord>(bytes) : null);
-            if (!found)
+            var current = FindRecord(bucket, key);
+            Preconditions.EvaluateWrite(ifMatch is null ? null : new Conditions(IfMatch: ifMatch), key, current);
+            if (current is null)
             {
                 return new List<string>();
             }
-            var bodyIds = Records.Deserialize<ObjectRecord>(bytes).Parts.Select(p => p.BodyId).ToList();
+            var bodyIds = current.Parts.Select(p => p.BodyId).ToList();
             // Inline bodies go in the same atomic batch as the record (docs/formats/object-envelope.md#inline-bodies).
             await _meta.ApplyAsync([new KvMutation(Records.ObjectKey(bucket, key), null), .. InlineDeletes(bodyIds)], cancellationToken).ConfigureAwait(false);
             return bodyIds.Where(id => !IsInline(id)).ToList();
@@ -287,7 +287,7 @@ public sealed partial class ObjectStore
             : (record, info, 0, record.Size, null);
     }
 
-    /// <summary>The current record without its body (for conditional-write checks), or null.</summary>
+    /// <summary>The current record without its inline body (for conditional writes and replacing it), or null.</summary>
     private ObjectRecord? FindRecord(string bucket, string key) =>
         _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes) ? Records.Deserialize<ObjectRecord>(bytes) : null;
 
@@ -336,7 +336,7 @@ public sealed partial class ObjectStore
             {
                 LoadBucket(bucket, null);
                 var key = Records.ObjectKey(bucket, record.Key);
-                var current = _meta.TryGet(key, out var bytes) ? Records.Deserialize<ObjectRecord>(bytes) : null;
+                var current = FindRecord(bucket, record.Key);
                 Preconditions.EvaluateWrite(writeConditions, record.Key, current);
                 var old = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
                 List<KvMutation> batch = inlineBody is null ? [] : [new KvMutation(record.Parts[0].BodyId, inlineBody)];
