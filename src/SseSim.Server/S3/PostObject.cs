@@ -82,12 +82,10 @@ internal static class PostObject
         var accessKey = Required(form, "AWSAccessKeyId");
         var signature = Required(form, "signature");
         var policy = Required(form, "policy");
-        var identity = services.Identities.Find(accessKey) ?? throw UnknownAccessKey();
-        var provided = new byte[20];
-        if (!Convert.TryFromBase64String(signature.Trim(), provided, out var n) || n != 20
-            || !CryptographicOperations.FixedTimeEquals(PostPolicy.SignV2(identity.SecretAccessKey, policy), provided))
+        var identity = services.Identities.Find(accessKey) ?? throw S3Errors.InvalidAccessKeyId();
+        if (!SigV2Presigned.SignatureMatches(identity.SecretAccessKey, policy, signature.Trim()))
         {
-            throw SignatureMismatch();
+            throw S3Errors.SignatureDoesNotMatch();
         }
         return new SigV4Request(identity, "", services.Options.Region, "s3", "", signature, "", Presigned: false);
     }
@@ -112,24 +110,18 @@ internal static class PostObject
         {
             throw S3Errors.InvalidArgument("X-Amz-Date must be yyyyMMdd'T'HHmmss'Z' on the credential's date.", "x-amz-date", amzDate);
         }
-        var identity = services.Identities.Find(scope[0]) ?? throw UnknownAccessKey();
+        var identity = services.Identities.Find(scope[0]) ?? throw S3Errors.InvalidAccessKeyId();
         var signingKey = services.Verifier.SigningKey(identity.SecretAccessKey, scope[1], scope[2], scope[3]);
         var expected = Encoding.ASCII.GetBytes(SigV4Verifier.Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(policy))));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.Trim().ToLowerInvariant())))
         {
-            throw SignatureMismatch();
+            throw S3Errors.SignatureDoesNotMatch();
         }
         return new SigV4Request(identity, scope[1], scope[2], scope[3], "", signature, amzDate, Presigned: false) { SigningKey = signingKey };
     }
 
     private static string Required(PostForm form, string name) =>
         form.Field(name) ?? throw S3Errors.InvalidArgument($"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.", name);
-
-    private static S3Exception UnknownAccessKey() =>
-        S3Errors.Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
-
-    private static S3Exception SignatureMismatch() =>
-        S3Errors.Error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);
 
     /// <summary>ACLs and tags are not simulated: "private" (the default ACL) is accepted, anything else says so.</summary>
     private static void RejectUnsimulated(PostForm form)

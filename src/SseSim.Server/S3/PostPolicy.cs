@@ -185,8 +185,4 @@ internal sealed class PostPolicy
     private static S3Exception Invalid(string message) => new("InvalidPolicyDocument", message, 400);
 
     private static S3Exception Denied(string message) => new(S3ErrorCode.AccessDenied, message, 403);
-
-    /// <summary>The SigV2 POST signature: base64 HMAC-SHA1 of the base64 policy with the secret key.</summary>
-    public static byte[] SignV2(string secret, string policy) =>
-        System.Security.Cryptography.HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(policy));
 }

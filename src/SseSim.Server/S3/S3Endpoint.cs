@@ -152,13 +152,13 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         throw result.Failure switch
         {
             AuthFailure.MissingAuthentication => S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403),
-            AuthFailure.UnknownAccessKey => S3Errors.Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403),
+            AuthFailure.UnknownAccessKey => S3Errors.InvalidAccessKeyId(),
             AuthFailure.RequestExpired when presigned => S3Errors.Error(S3ErrorCode.AccessDenied, result.Message, 403),
             AuthFailure.RequestExpired => S3Errors.Error("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403),
             AuthFailure.PresignedExpired => S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403),
             AuthFailure.IncompleteSignature when presigned => S3Errors.Error("AuthorizationQueryParametersError", result.Message, 400),
             AuthFailure.IncompleteSignature => S3Errors.Error("AuthorizationHeaderMalformed", result.Message, 400),
-            _ => S3Errors.Error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403),
+            _ => S3Errors.SignatureDoesNotMatch(),
         };
     }
 

@@ -23,6 +23,12 @@ internal static class S3Errors
         return e;
     }
 
+    public static S3Exception InvalidAccessKeyId() =>
+        new("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+
+    public static S3Exception SignatureDoesNotMatch() =>
+        new("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);
+
     public static S3Exception MalformedXml() =>
         new(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema", 400);
 

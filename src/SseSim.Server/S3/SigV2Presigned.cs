@@ -24,6 +24,14 @@ internal static class SigV2Presigned
         "replication", "analytics", "metrics", "inventory", "select", "select-type", "object-lock",
     };
 
+    /// <summary>A SigV2 signature (base64 HMAC-SHA1 of the string to sign), compared in constant time.</summary>
+    public static bool SignatureMatches(string secret, string stringToSign, string providedBase64)
+    {
+        var expected = HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(stringToSign));
+        var provided = new byte[20];
+        return Convert.TryFromBase64String(providedBase64, provided, out var n) && n == 20 && CryptographicOperations.FixedTimeEquals(expected, provided);
+    }
+
     public static bool Applies(HttpRequest request) =>
         request.Headers.Authorization.Count == 0 && request.Query.ContainsKey("AWSAccessKeyId") && request.Query.ContainsKey("Signature");
 
@@ -31,7 +39,7 @@ internal static class SigV2Presigned
     {
         var q = request.Query;
         var identity = identities.Find(q["AWSAccessKeyId"].ToString())
-            ?? throw S3Errors.Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+            ?? throw S3Errors.InvalidAccessKeyId();
         var expiresText = q["Expires"].ToString();
         if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
@@ -61,11 +69,9 @@ internal static class SigV2Presigned
             .OrderBy(h => h.Name, StringComparer.Ordinal)
             .Select(h => h.Name + ":" + h.Value + "\n");
         var stringToSign = $"{request.Method}\n{request.Headers["Content-MD5"]}\n{request.Headers.ContentType}\n{expiresText}\n{string.Concat(amzHeaders)}{resource}";
-        var expected = HMACSHA1.HashData(Encoding.UTF8.GetBytes(identity.SecretAccessKey), Encoding.UTF8.GetBytes(stringToSign));
-        var provided = new byte[20];
-        if (!Convert.TryFromBase64String(q["Signature"].ToString(), provided, out var n) || n != 20 || !CryptographicOperations.FixedTimeEquals(expected, provided))
+        if (!SignatureMatches(identity.SecretAccessKey, stringToSign, q["Signature"].ToString()))
         {
-            throw S3Errors.Error("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);
+            throw S3Errors.SignatureDoesNotMatch();
         }
         return new SigV4Request(identity, "", region, "s3", "", q["Signature"].ToString(), "", Presigned: true);
     }
