@@ -61,11 +61,18 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
                 await store.FlushAsync();
                 maxDisk = Math.Max(maxDisk, DiskBytes());
             }
-            // Compaction steps run between flushes; give the last pass its steps.
-            for (var wait = 0; wait < 200 && (store.LogSpan > Compacting.CompactionThresholdBytes || DiskBytes() > 8L << 20); wait++)
+            // Compaction steps run after flushes; give the last pass its steps, until the log has stopped changing.
+            // A second flush returns only after the step the first one started, and every step moves the begin
+            // address, so an unchanged span over several rounds means no step is left to change the disk at dispose.
+            var lastSpan = -1L;
+            for (var (wait, stable) = (0, 0); wait < 400 && stable < 3; wait++)
             {
                 await store.FlushAsync();
-                await Task.Delay(50);
+                await store.FlushAsync();
+                await Task.Delay(20);
+                var span = store.LogSpan;
+                stable = span == lastSpan && span <= Compacting.CompactionThresholdBytes && DiskBytes() <= 8L << 20 ? stable + 1 : 0;
+                lastSpan = span;
             }
             Assert.Null(store.CompactionError);
             Assert.True(store.CompactionPasses >= 3, $"{store.CompactionPasses} compaction passes");
