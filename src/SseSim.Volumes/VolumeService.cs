@@ -109,8 +109,12 @@ public sealed partial class VolumeService : IAsyncDisposable
     }
 
     /// <summary>The key ARN new encrypted volumes use when no KmsKeyId is given.</summary>
-    public async Task<string> GetEbsDefaultKmsKeyIdAsync(Caller caller, CancellationToken cancellationToken = default) =>
-        await ResolveAsync(caller, Settings(caller).DefaultKmsKeyId ?? AwsManagedEbsAlias, cancellationToken);
+    /// <summary>
+    /// The customer default's key ARN, or the bare alias <c>alias/aws/ebs</c> while the AWS-managed key is the default:
+    /// that is what EC2 answers (aws CLI example for get-ebs-default-kms-key-id), and a read creates no key.
+    /// </summary>
+    public Task<string> GetEbsDefaultKmsKeyIdAsync(Caller caller, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Settings(caller).DefaultKmsKeyId ?? AwsManagedEbsAlias);
 
     public async Task<string> ModifyEbsDefaultKmsKeyIdAsync(Caller caller, string kmsKeyId, CancellationToken cancellationToken = default)
     {

@@ -61,11 +61,13 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
     public async Task Default_key_is_the_account_default_then_alias_aws_ebs()
     {
         var v1 = await _h.Service.CreateVolumeAsync(Caller, new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true });
-        var managed = await _h.Service.GetEbsDefaultKmsKeyIdAsync(Caller);
-        Assert.Equal(managed, v1.KmsKeyId);
+        Assert.Equal("alias/aws/ebs", await _h.Service.GetEbsDefaultKmsKeyIdAsync(Caller));
+        var managed = v1.KmsKeyId!;
+        Assert.StartsWith("arn:aws:kms:", managed, StringComparison.Ordinal);
 
         var custom = _h.Kms.CreateKey("alias/mine");
         Assert.Equal(custom, await _h.Service.ModifyEbsDefaultKmsKeyIdAsync(Caller, "alias/mine"));
+        Assert.Equal(custom, await _h.Service.GetEbsDefaultKmsKeyIdAsync(Caller));
         Assert.False(await _h.Service.GetEbsEncryptionByDefaultAsync(Caller));
         Assert.True(await _h.Service.EnableEbsEncryptionByDefaultAsync(Caller));
         var v2 = await _h.Service.CreateVolumeAsync(Caller, new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1 });
@@ -73,6 +75,7 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
         Assert.Equal(custom, v2.KmsKeyId);
 
         Assert.Equal(managed, await _h.Service.ResetEbsDefaultKmsKeyIdAsync(Caller));
+        Assert.Equal("alias/aws/ebs", await _h.Service.GetEbsDefaultKmsKeyIdAsync(Caller));
         Assert.False(await _h.Service.DisableEbsEncryptionByDefaultAsync(Caller));
         var v3 = await _h.Service.CreateVolumeAsync(Caller, new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1 });
         Assert.False(v3.Encrypted);

@@ -15,16 +15,20 @@ public sealed class EncryptionByDefaultCliTests(ServerFixture server) : IClassFi
 
         Assert.True(Json(await Aws(work, "ec2", "enable-ebs-encryption-by-default")).GetProperty("EbsEncryptionByDefault").GetBoolean());
         Assert.True(Json(await Aws(work, "ec2", "get-ebs-encryption-by-default")).GetProperty("EbsEncryptionByDefault").GetBoolean());
-        var managed = Json(await Aws(work, "ec2", "get-ebs-default-kms-key-id")).GetProperty("KmsKeyId").GetString()!;
+        // EC2 names the AWS-managed default by its alias; volumes carry the key's ARN.
+        Assert.Equal("alias/aws/ebs", Json(await Aws(work, "ec2", "get-ebs-default-kms-key-id")).GetProperty("KmsKeyId").GetString());
         var first = Json(await CreateVolume(work));
         Assert.True(first.GetProperty("Encrypted").GetBoolean());
-        Assert.Equal(managed, first.GetProperty("KmsKeyId").GetString());
+        var managed = first.GetProperty("KmsKeyId").GetString()!;
         Assert.StartsWith("arn:aws:kms:us-east-1:000000000000:key/", managed, StringComparison.Ordinal);
+        var described = Json(await Aws(work, "kms", "describe-key", "--key-id", "alias/aws/ebs")).GetProperty("KeyMetadata");
+        Assert.Equal(managed, described.GetProperty("Arn").GetString());
 
         var custom = Json(await Aws(work, "kms", "create-key")).GetProperty("KeyMetadata").GetProperty("Arn").GetString()!;
         await Aws(work, "kms", "create-alias", "--alias-name", "alias/ebs-default-test", "--target-key-id", custom);
         Assert.Equal(custom, Json(await Aws(work, "ec2", "modify-ebs-default-kms-key-id", "--kms-key-id", "alias/ebs-default-test")).GetProperty("KmsKeyId").GetString());
         Assert.Equal(custom, Json(await CreateVolume(work)).GetProperty("KmsKeyId").GetString());
+        Assert.Equal(custom, Json(await Aws(work, "ec2", "get-ebs-default-kms-key-id")).GetProperty("KmsKeyId").GetString());
 
         Assert.Equal(managed, Json(await Aws(work, "ec2", "reset-ebs-default-kms-key-id")).GetProperty("KmsKeyId").GetString());
         Assert.Equal(managed, Json(await CreateVolume(work)).GetProperty("KmsKeyId").GetString());
