@@ -80,6 +80,13 @@ public sealed partial class ObjectStore
         return Task.FromResult(new HeadObjectResult(info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, length, range));
     }
 
+    /// <summary>The account owning an existing object: with ACLs disabled (S3's BucketOwnerEnforced default) the bucket owner.</summary>
+    public Task<string> GetObjectOwnerAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        LoadObject(caller, bucket, key);
+        return Task.FromResult(LoadBucket(bucket, caller).Owner);
+    }
+
     /// <summary>Idempotent: deleting a missing key succeeds (NoSuchBucket still fails).</summary>
     /// <param name="ifMatch">Conditional delete (If-Match: an ETag or "*"): 412 on another ETag, 404 when there is no object.</param>
     public async Task DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? ifMatch = null)

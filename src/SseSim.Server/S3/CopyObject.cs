@@ -10,6 +10,7 @@ internal static class CopyObject
 {
     public static async Task HandleAsync(S3Call call)
     {
+        BucketOwnerEnforced.CheckWrite(call);
         var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
         var directive = call.Header("x-amz-metadata-directive")?.Trim().ToUpperInvariant();
         var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)

@@ -5,6 +5,7 @@ internal static class CreateBucket
 {
     public static async Task HandleAsync(S3Call call)
     {
+        BucketOwnerEnforced.CheckCreateBucket(call);
         var body = await S3Xml.ReadAsync(call);
         string? region = null;
         if (body is not null)

@@ -7,6 +7,7 @@ internal static class CreateMultipartUpload
 {
     public static async Task HandleAsync(S3Call call)
     {
+        BucketOwnerEnforced.CheckWrite(call);
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {
             Headers = S3Headers.ObjectHeaders(call),

@@ -123,12 +123,12 @@ internal static class PostObject
     private static string Required(PostForm form, string name) =>
         form.Field(name) ?? throw S3Errors.InvalidArgument($"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.", name);
 
-    /// <summary>ACLs and tags are not simulated: "private" (the default ACL) is accepted, anything else says so.</summary>
+    /// <summary>ACLs are disabled as on a BucketOwnerEnforced bucket (only the owner-only canned ACLs pass); tags are not simulated.</summary>
     private static void RejectUnsimulated(PostForm form)
     {
-        if (form.Field("acl") is { } acl && acl != "private")
+        if (form.Field("acl") is { } acl && acl is not ("private" or "bucket-owner-full-control"))
         {
-            throw S3Errors.Error(S3ErrorCode.NotImplemented, $"The canned ACL '{acl}' is not implemented by SseSim (ACLs are not simulated).", 501);
+            throw BucketOwnerEnforced.NotSupported();
         }
         if (form.Field("tagging") is not null)
         {

@@ -7,6 +7,7 @@ internal static class PutObject
 {
     public static async Task HandleAsync(S3Call call)
     {
+        BucketOwnerEnforced.CheckWrite(call);
         var encryption = S3Headers.SseRequest(call);
         var headers = S3Headers.ObjectHeaders(call);
         var (body, length, checksum) = S3Body.Open(call, S3Body.MaxSinglePut);

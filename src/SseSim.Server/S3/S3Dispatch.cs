@@ -20,13 +20,13 @@ internal static class S3Dispatch
 {
     private const string Copy = "+copy";
 
-    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type"];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId"];
+    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
-        "acl", "versioning", "versions", "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
+        "versioning", "versions", "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
         "object-lock", "retention", "legal-hold", "attributes", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
         "policyStatus", "metadataTable", "session",
@@ -51,6 +51,8 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "list-type")] = new("ListObjectsV2", "s3:ListBucket", ListObjectsV2.HandleAsync),
         [("GET", S3Target.Bucket, "uploads")] = new("ListMultipartUploads", "s3:ListBucketMultipartUploads", ListMultipartUploads.HandleAsync),
         [("POST", S3Target.Bucket, "delete")] = new("DeleteObjects", null, DeleteObjects.HandleAsync),
+        [("GET", S3Target.Bucket, "acl")] = new("GetBucketAcl", "s3:GetBucketAcl", GetBucketAcl.HandleAsync),
+        [("PUT", S3Target.Bucket, "acl")] = new("PutBucketAcl", "s3:PutBucketAcl", PutBucketAcl.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
@@ -64,6 +66,8 @@ internal static class S3Dispatch
         [("POST", S3Target.Object, "uploadId")] = new("CompleteMultipartUpload", null, CompleteMultipartUpload.HandleAsync),
         [("DELETE", S3Target.Object, "uploadId")] = new("AbortMultipartUpload", "s3:AbortMultipartUpload", AbortMultipartUpload.HandleAsync),
         [("GET", S3Target.Object, "uploadId")] = new("ListParts", "s3:ListMultipartUploadParts", ListParts.HandleAsync),
+        [("GET", S3Target.Object, "acl")] = new("GetObjectAcl", "s3:GetObjectAcl", GetObjectAcl.HandleAsync),
+        [("PUT", S3Target.Object, "acl")] = new("PutObjectAcl", "s3:PutObjectAcl", PutObjectAcl.HandleAsync),
     };
 
     public static S3Route Find(HttpRequest request, S3Target target)
