@@ -52,7 +52,11 @@ public sealed class BucketOwnerEnforcedTests(ServerFixture server)
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "private", ContentBody = "x", CannedACL = S3CannedACL.Private });
         var copy = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "owned", DestinationBucket = bucket, DestinationKey = "copy", CannedACL = S3CannedACL.PublicReadWrite,
+            SourceBucket = bucket,
+            SourceKey = "owned",
+            DestinationBucket = bucket,
+            DestinationKey = "copy",
+            CannedACL = S3CannedACL.PublicReadWrite,
         }));
         Assert.Equal("AccessControlListNotSupported", copy.ErrorCode);
 
