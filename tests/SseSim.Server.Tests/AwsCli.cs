@@ -5,7 +5,9 @@ namespace SseSim.Server.Tests;
 /// <summary>Runs the real <c>aws</c> CLI against the server, as a user would.</summary>
 public static class AwsCli
 {
-    public static bool Available => Which("aws") is not null;
+    /// <summary>False only outside CI: .ci/run installs the aws CLI, so a CI run without it fails rather than skipping silently.</summary>
+    public static bool Available => Which("aws") is not null || (Environment.GetEnvironmentVariable("CI") is null
+        ? false : throw new InvalidOperationException("the aws CLI must be installed in CI (.ci/run installs it)"));
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string endpoint, string workingDirectory, params string[] args)
     {

@@ -52,7 +52,9 @@ public static class S3Clients
         return data;
     }
 
-    public static bool PythonBoto3Available { get; } = Probe();
+    /// <summary>False only outside CI: .ci/run installs boto3, so a CI run without it fails rather than skipping silently.</summary>
+    public static bool PythonBoto3Available { get; } = Probe() || (Environment.GetEnvironmentVariable("CI") is null
+        ? false : throw new InvalidOperationException("python3 with boto3 must be installed in CI (.ci/run installs it)"));
 
     /// <summary>Runs a python3 script (boto3) with the endpoint and test credentials in its environment; returns stdout.</summary>
     public static async Task<string> RunPythonAsync(this ServerFixture server, string script, params string[] args)
