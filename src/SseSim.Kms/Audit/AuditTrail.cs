@@ -577,17 +577,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         { RecipientAccountId = call.Caller.AccountId };
     }
 
-    /// <summary>A random (version 4) UUID from the pooled CSPRNG; Guid.NewGuid costs a system call each time.</summary>
     private static string NewId() => NewUuid().ToString();
 
-    private static Guid NewUuid()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        Core.Crypto.RandomPool.Fill(bytes);
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
-    }
+    private static Guid NewUuid() => Core.Crypto.RandomPool.NewUuid();
 
     private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -24,7 +24,7 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        context.Response.Headers["x-amzn-RequestId"] = Core.Crypto.RandomPool.NewUuid().ToString();
         if (Admin.FaultsEndpoint.Matches(request))
         {
             await context.RequestServices.GetRequiredService<Admin.FaultsEndpoint>().HandleAsync(context);

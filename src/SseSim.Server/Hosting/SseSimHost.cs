@@ -53,6 +53,9 @@ public static class SseSimHost
             k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // With this category enabled at any level, hosting starts an Activity and a log scope for every request
+        // (1.7-2.6 % of the server's CPU in a kms-gdk profile); it logs nothing at Warning anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var seed = SeedFile.Load(options.Seed);
         var time = TimeProvider.System;

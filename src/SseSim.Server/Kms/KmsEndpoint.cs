@@ -50,9 +50,20 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         try
         {
             (response, var type) = await handler(caller, body, context.RequestAborted);
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-amz-json-1.1";
-            await JsonSerializer.SerializeAsync(context.Response.Body, response, type, KmsJson.Options, context.RequestAborted);
+            // One buffer with its length known: one write with Content-Length, not a chunked body. It holds base64
+            // data keys, so it is zeroed once written.
+            var json = JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options);
+            try
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/x-amz-json-1.1";
+                context.Response.ContentLength = json.Length;
+                await context.Response.Body.WriteAsync(json, context.RequestAborted);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(json);
+            }
         }
         catch (KmsException e)
         {
@@ -73,7 +84,9 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";
         context.Response.Headers["x-amzn-ErrorType"] = type;
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = type, ["message"] = message });
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json);
     }
 
     /// <summary>Responses carry plaintext data keys as SecretBytes; zero them once the bytes are on the wire.</summary>
