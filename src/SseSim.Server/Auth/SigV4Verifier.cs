@@ -138,7 +138,7 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         {
             return AuthResult.Fail(AuthFailure.UnknownAccessKey, "The security token included in the request is invalid.");
         }
-        if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt))
+        if (!TryParseAmzDate(amzDate, out var signedAt))
         {
             return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Date must be in ISO-8601 'basic format'. Got '{amzDate}'.");
         }
@@ -165,12 +165,23 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
                 $"Signature expired: {amzDate} is now earlier than {(now - MaxSkew).UtcDateTime.ToString(fmt, CultureInfo.InvariantCulture)} ({now.UtcDateTime.ToString(fmt, CultureInfo.InvariantCulture)} - 15 min.)");
         }
 
-        var canonical = CanonicalRequest(request, signedHeaders, payloadHash, presigned, scope[3]);
-        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var builder = _builder ??= new StringBuilder(512);
+        builder.Clear();
+        AppendCanonicalRequest(builder, request, signedHeaders, payloadHash, presigned, scope[3]);
+        Span<byte> canonicalHash = stackalloc byte[32];
+        Sha256Utf8(builder, canonicalHash);
+        builder.Clear();
+        builder.Append(Algorithm).Append('\n').Append(amzDate).Append('\n').Append(scope[1]).Append('/').Append(scope[2]).Append('/').Append(scope[3])
+            .Append("/aws4_request\n");
+        Span<char> hashHex = stackalloc char[64];
+        Convert.TryToHexStringLower(canonicalHash, hashHex, out _);
+        builder.Append(hashHex);
         var key = SigningKey(identity.SecretAccessKey, scope[1], scope[2], scope[3]);
-        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign));
-        var provided = TryFromHex(signature);
-        if (provided is null || !CryptographicOperations.FixedTimeEquals(expected, provided))
+        Span<byte> expected = stackalloc byte[32];
+        HmacUtf8(key, builder, expected);
+        Span<byte> provided = stackalloc byte[32];
+        if (signature.Length != 64 || Convert.FromHexString(signature, provided, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32
+            || !CryptographicOperations.FixedTimeEquals(expected, provided))
         {
             return AuthResult.Fail(AuthFailure.SignatureMismatch,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
@@ -189,6 +200,85 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
 
     public static string CanonicalRequest(HttpRequest request, string signedHeaders, string payloadHash, bool presigned, string service)
     {
+        var sb = new StringBuilder(512);
+        AppendCanonicalRequest(sb, request, signedHeaders, payloadHash, presigned, service);
+        return sb.ToString();
+    }
+
+    // Check runs synchronously, so one builder per thread serves every request on it.
+    [ThreadStatic]
+    private static StringBuilder? _builder;
+
+    [ThreadStatic]
+    private static Encoder? _encoder;
+
+    private static void Sha256Utf8(StringBuilder text, Span<byte> hash)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        SHA256.HashData(buffer.AsSpan(0, Utf8(text, buffer)), hash);
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private static void HmacUtf8(byte[] key, StringBuilder text, Span<byte> mac)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        HMACSHA256.HashData(key, buffer.AsSpan(0, Utf8(text, buffer)), mac);
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    /// <summary>The builder's text as UTF-8, chunk by chunk (an encoder, so a pair split across chunks stays whole).</summary>
+    private static int Utf8(StringBuilder text, byte[] destination)
+    {
+        var encoder = _encoder ??= Encoding.UTF8.GetEncoder();
+        encoder.Reset();
+        var written = 0;
+        foreach (var chunk in text.GetChunks())
+        {
+            encoder.Convert(chunk.Span, destination.AsSpan(written), flush: false, out _, out var produced, out _);
+            written += produced;
+        }
+        encoder.Convert([], destination.AsSpan(written), flush: true, out _, out var last, out _);
+        return written + last;
+    }
+
+    /// <summary>The ISO-8601 basic form SigV4 signs (yyyyMMddTHHmmssZ), parsed without culture machinery.</summary>
+    private static bool TryParseAmzDate(string text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length != 16 || text[8] != 'T' || text[15] != 'Z')
+        {
+            return false;
+        }
+        if (!TryDigits(text, 0, 4, out var year) || !TryDigits(text, 4, 2, out var month) || !TryDigits(text, 6, 2, out var day)
+            || !TryDigits(text, 9, 2, out var hour) || !TryDigits(text, 11, 2, out var minute) || !TryDigits(text, 13, 2, out var second))
+        {
+            return false;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        value = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool TryDigits(string text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var c = text[i];
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+
+    private static void AppendCanonicalRequest(StringBuilder sb, HttpRequest request, string signedHeaders, string payloadHash, bool presigned, string service)
+    {
         var rawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
@@ -198,28 +288,47 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
             rawPath = "/";
         }
 
-        var sb = new StringBuilder(512);
         sb.Append(request.Method).Append('\n');
-        // S3 signs the path encoded once; every other service double-encodes (SigV4 docs, "Create a canonical request").
-        var path = UriEncodePath(Uri.UnescapeDataString(rawPath));
-        sb.Append(service == "s3" ? path : UriEncodePath(path)).Append('\n');
-        sb.Append(CanonicalQuery(rawQuery, presigned)).Append('\n');
-        foreach (var name in signedHeaders.Split(';'))
+        if (rawPath == "/")
         {
-            sb.Append(name).Append(':').Append(CanonicalHeaderValue(request, name)).Append('\n');
+            // The root (every KMS, CloudTrail and EC2 call) encodes to itself, once or twice.
+            sb.Append('/');
+        }
+        else
+        {
+            // S3 signs the path encoded once; every other service double-encodes (SigV4 docs, "Create a canonical request").
+            var path = UriEncodePath(Uri.UnescapeDataString(rawPath));
+            sb.Append(service == "s3" ? path : UriEncodePath(path));
+        }
+        sb.Append('\n');
+        sb.Append(CanonicalQuery(rawQuery, presigned)).Append('\n');
+        var names = signedHeaders.AsSpan();
+        foreach (var range in names.Split(';'))
+        {
+            var name = signedHeaders[range];
+            sb.Append(name).Append(':');
+            AppendCanonicalHeaderValue(sb, request, name);
+            sb.Append('\n');
         }
         sb.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
-        return sb.ToString();
     }
 
-    private static string CanonicalHeaderValue(HttpRequest request, string name)
+    private static void AppendCanonicalHeaderValue(StringBuilder sb, HttpRequest request, string name)
     {
         if (name == "host")
         {
-            return request.Host.Value ?? "";
+            sb.Append(request.Host.Value);
+            return;
         }
         var values = request.Headers[name];
-        return string.Join(',', values.Select(v => CollapseSpaces((v ?? "").Trim())));
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+            sb.Append(CollapseSpaces((values[i] ?? "").Trim()));
+        }
     }
 
     private static string CollapseSpaces(string value)
@@ -311,16 +420,4 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
     }
 
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
-
-    private static byte[]? TryFromHex(string hex)
-    {
-        try
-        {
-            return hex.Length == 64 ? Convert.FromHexString(hex) : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 }
