@@ -48,6 +48,8 @@ public sealed class AllocationBudgetTests
     [Theory]
     [InlineData("EnvelopeEncrypt")]
     [InlineData("EnvelopeDecrypt")]
+    [InlineData("EnvelopeEncryptToPipe")]
+    [InlineData("EnvelopeDecryptToPipe")]
     public void Envelope_segments_allocate_nothing_in_steady_state(string operation)
     {
         var measured = new Dictionary<string, double>();

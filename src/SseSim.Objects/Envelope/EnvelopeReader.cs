@@ -8,6 +8,9 @@ namespace SseSim.Objects.Envelope;
 /// <summary>Verifies and decrypts (ranges of) envelopes (docs/formats/object-envelope.md#range-reads, #verify-before-release).</summary>
 public static class EnvelopeReader
 {
+    /// <summary>Upper bound of one read-ahead chunk (whole segments; at least one).</summary>
+    private const int ReadAheadBytes = 512 * 1024;
+
     /// <summary>
     /// Writes plaintext [offset, offset+length) to <paramref name="output"/>, each segment only after its tag verified.
     /// <paramref name="ciphertext"/> must be seekable (its Length is the stored envelope length). The writer is flushed
@@ -80,65 +83,135 @@ public static class EnvelopeReader
         var segmentCount = SegmentLayout.SegmentCount(plainLength, segmentSize);
         using var aes = EnvelopeWriter.CreateCipher(dataKey, binding, header);
         var nonce = new byte[EnvelopeFormat.NonceLength];
-        var cipherBuffer = ArrayPool<byte>.Shared.Rent(segmentSize + EnvelopeFormat.TagLength);
-        var plainBuffer = ArrayPool<byte>.Shared.Rent(segmentSize);
+        // Read-ahead: whole segments are read in chunks of up to ReadAheadBytes, the next chunk while this one is
+        // decrypted, so a file read overlaps the crypto. Two chunk buffers bound the memory; a range that fits one
+        // chunk rents only one.
+        var stride = segmentSize + EnvelopeFormat.TagLength;
+        var perChunk = (int)Math.Min(range.SegmentCount, Math.Max(1, ReadAheadBytes / stride));
+        var chunkBytes = perChunk * stride;
+        var current = ArrayPool<byte>.Shared.Rent(chunkBytes);
+        var next = range.SegmentCount > perChunk ? ArrayPool<byte>.Shared.Rent(chunkBytes) : null;
+        var plaintextInBuffers = false;
+        var pending = ValueTask.CompletedTask;
+        var pendingAwaited = true;
         try
         {
             ciphertext.Position = range.CiphertextOffset;
+            var end = range.FirstSegment + range.SegmentCount;
+            var chunkFirst = range.FirstSegment;
+            var chunkLength = ChunkLength(plainLength, segmentSize, chunkFirst, perChunk, end);
+            await ReadExactlyAsync(ciphertext, current.AsMemory(0, chunkLength), cancellationToken).ConfigureAwait(false);
             var skip = range.SkipInFirstSegment;
             var remaining = range.PlaintextLength;
             long written = 0;
-            for (var i = range.FirstSegment; i < range.FirstSegment + range.SegmentCount; i++)
+            while (true)
             {
-                var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize);
-                await ReadExactlyAsync(ciphertext, cipherBuffer.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
-                var plain = Open(aes, header, nonce, i, i == segmentCount - 1, cipherBuffer, stored, plainBuffer);
-                var take = (int)Math.Min(plain - skip, remaining);
+                var chunkEnd = Math.Min(chunkFirst + perChunk, end);
+                if (chunkEnd < end)
+                {
+                    pending = ReadExactlyAsync(ciphertext, next!.AsMemory(0, ChunkLength(plainLength, segmentSize, chunkEnd, perChunk, end)), cancellationToken);
+                    pendingAwaited = false;
+                }
+                var at = 0;
+                for (var i = chunkFirst; i < chunkEnd; i++)
+                {
+                    var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize);
+                    var sealedSegment = current.AsSpan(at, stored);
+                    at += stored;
+                    var plainSize = stored - EnvelopeFormat.TagLength;
+                    var take = (int)Math.Min(plainSize - skip, remaining);
+                    var last = i == segmentCount - 1;
+                    if (pipe is not null && skip == 0 && take == plainSize && take > 0)
+                    {
+                        // A whole segment goes straight into the writer's memory; Advance (which hands it on)
+                        // happens only after its tag verified (docs/formats/object-envelope.md#verify-before-release).
+                        Open(aes, header, nonce, i, last, sealedSegment, pipe.GetSpan(take));
+                        pipe.Advance(take);
+                    }
+                    else
+                    {
+                        plaintextInBuffers = true;
+                        Open(aes, header, nonce, i, last, sealedSegment, sealedSegment);
+                        if (pipe is not null)
+                        {
+                            pipe.Write(sealedSegment.Slice(skip, take));
+                        }
+                        else
+                        {
+                            await stream!.WriteAsync(current.AsMemory(at - stored + skip, take), cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    written += take;
+                    remaining -= take;
+                    skip = 0;
+                }
                 if (pipe is not null)
                 {
-                    pipe.Write(plainBuffer.AsSpan(skip, take));
+                    // One flush per chunk: back-pressure, and at most one chunk of plaintext unflushed.
                     var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    written += take;
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
                         return written;
                     }
                 }
-                else
+                if (chunkEnd == end)
                 {
-                    await stream!.WriteAsync(plainBuffer.AsMemory(skip, take), cancellationToken).ConfigureAwait(false);
-                    written += take;
+                    return written;
                 }
-                remaining -= take;
-                skip = 0;
+                pendingAwaited = true;
+                await pending.ConfigureAwait(false);
+                (current, next) = (next!, current);
+                chunkFirst = chunkEnd;
             }
-            return written;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(cipherBuffer);
-            ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+            if (!pendingAwaited)
+            {
+                // A read into a pooled buffer may still be running: it must finish before the buffer goes back.
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The failure that brought us here is the one to report.
+                }
+            }
+            ArrayPool<byte>.Shared.Return(current, clearArray: plaintextInBuffers);
+            if (next is not null)
+            {
+                ArrayPool<byte>.Shared.Return(next, clearArray: plaintextInBuffers);
+            }
         }
     }
 
-    private static int Open(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, byte[] cipher, int stored, byte[] plain)
+    /// <summary>Bytes of the chunk of up to <paramref name="perChunk"/> segments starting at <paramref name="first"/>, not past <paramref name="end"/>.</summary>
+    private static int ChunkLength(long plainLength, int segmentSize, long first, int perChunk, long end)
     {
-        var length = stored - EnvelopeFormat.TagLength;
+        var last = Math.Min(first + perChunk, end) - 1;
+        return (int)(SegmentLayout.SegmentCiphertextOffset(last, segmentSize) + SegmentLayout.SegmentStoredLength(plainLength, last, segmentSize)
+            - SegmentLayout.SegmentCiphertextOffset(first, segmentSize));
+    }
+
+    /// <summary>Verifies and decrypts one stored segment (ciphertext ‖ tag) into <paramref name="plain"/>, which may be the segment itself (in place).</summary>
+    private static void Open(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, Span<byte> stored, Span<byte> plain)
+    {
+        var length = stored.Length - EnvelopeFormat.TagLength;
         header.WriteNonce(nonce, index, last);
         try
         {
-            aes.Decrypt(nonce, cipher.AsSpan(0, length), cipher.AsSpan(length, EnvelopeFormat.TagLength), plain.AsSpan(0, length), header.Bytes);
+            aes.Decrypt(nonce, stored[..length], stored.Slice(length, EnvelopeFormat.TagLength), plain[..length], header.Bytes);
         }
         catch (AuthenticationTagMismatchException)
         {
             // AesGcm zeroes the destination on failure; still, nothing from this segment is released.
             throw new EnvelopeException(EnvelopeErrorKind.AuthenticationFailed, $"segment {index} failed authentication");
         }
-        return length;
     }
 
     /// <summary>
-    /// Called once per segment: not an async method itself, so a read that completes synchronously allocates no state
+    /// Called once per chunk: not an async method itself, so a read that completes synchronously allocates no state
     /// machine in any build configuration (the steady-state per-segment allocation budget is 0 bytes).
     /// </summary>
     private static ValueTask ReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)

@@ -31,19 +31,41 @@ public static class EnvelopeWriter
     /// Encrypts everything <paramref name="plaintext"/> yields into <paramref name="ciphertext"/>. Completes
     /// <paramref name="plaintext"/> (with the failure, if any); flushes but does not dispose <paramref name="ciphertext"/>.
     /// </summary>
-    public static async Task<EnvelopeWriteResult> EncryptAsync(
+    public static Task<EnvelopeWriteResult> EncryptAsync(
         PipeReader plaintext,
         Stream ciphertext,
         SecretBytes dataKey,
         EnvelopeBinding binding,
         EnvelopeWriteOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        EncryptCoreAsync(plaintext, ciphertext, null, dataKey, binding, options, cancellationToken);
+
+    /// <summary>
+    /// Same, sealing each segment straight into <paramref name="ciphertext"/>'s memory (no copy). Flushes after each
+    /// segment but does not complete <paramref name="ciphertext"/>; throws if its reader stops early.
+    /// </summary>
+    public static Task<EnvelopeWriteResult> EncryptAsync(
+        PipeReader plaintext,
+        PipeWriter ciphertext,
+        SecretBytes dataKey,
+        EnvelopeBinding binding,
+        EnvelopeWriteOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        EncryptCoreAsync(plaintext, null, ciphertext, dataKey, binding, options, cancellationToken);
+
+    private static async Task<EnvelopeWriteResult> EncryptCoreAsync(
+        PipeReader plaintext,
+        Stream? stream,
+        PipeWriter? pipe,
+        SecretBytes dataKey,
+        EnvelopeBinding binding,
+        EnvelopeWriteOptions? options,
+        CancellationToken cancellationToken)
     {
         options ??= new EnvelopeWriteOptions();
         var segmentSize = options.SegmentSize;
         Exception? failure = null;
-        byte[]? plainBuffer = null;
-        byte[]? cipherBuffer = null;
+        byte[]? segment = null;
         try
         {
             SegmentLayout.ValidateSegmentSize(segmentSize);
@@ -53,13 +75,16 @@ public static class EnvelopeWriter
                 throw new ArgumentException("header segment size differs from options", nameof(options));
             }
             using var aes = CreateCipher(dataKey, binding, header);
-            var nonce = new byte[EnvelopeFormat.NonceLength];
-            plainBuffer = ArrayPool<byte>.Shared.Rent(segmentSize);
-            cipherBuffer = ArrayPool<byte>.Shared.Rent(segmentSize + EnvelopeFormat.TagLength);
+            var sealer = new Sealer(aes, header, options.CiphertextObserver, pipe);
+            // One buffer: a segment that arrives in pieces is gathered in it (and, for a Stream, sealed in place); a
+            // whole segment that is contiguous in the pipe is sealed from there (no plaintext copy), and a PipeWriter
+            // sink receives the ciphertext in its own memory (no ciphertext copy).
+            segment = ArrayPool<byte>.Shared.Rent(segmentSize + EnvelopeFormat.TagLength);
 
             var headerBytes = header.Bytes.ToArray();
             options.CiphertextObserver?.Invoke(headerBytes);
-            await ciphertext.WriteAsync(headerBytes, cancellationToken).ConfigureAwait(false);
+            pipe?.Write(headerBytes);
+            await WriteAsync(stream, pipe, headerBytes, cancellationToken).ConfigureAwait(false);
             long written = headerBytes.Length;
             long total = 0;
             long index = 0;
@@ -80,15 +105,26 @@ public static class EnvelopeWriter
                         // (docs/formats/object-envelope.md#nonce, last flag).
                         if (filled == segmentSize)
                         {
-                            var stored = Seal(aes, header, nonce, index++, last: false, plainBuffer, filled, cipherBuffer);
-                            options.CiphertextObserver?.Invoke(cipherBuffer.AsSpan(0, stored));
-                            await ciphertext.WriteAsync(cipherBuffer.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
+                            var stored = sealer.Seal(index++, last: false, segment.AsSpan(0, filled), segment);
+                            await WriteAsync(stream, pipe, segment.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
                             written += stored;
                             filled = 0;
                         }
+                        if (filled == 0 && buffer.Length > segmentSize && buffer.FirstSpan.Length >= segmentSize)
+                        {
+                            // A contiguous whole segment with more data behind it: sealed where it lies.
+                            var plain = buffer.FirstSpan[..segmentSize];
+                            options.PlaintextObserver?.Invoke(plain);
+                            var stored = sealer.Seal(index++, last: false, plain, segment);
+                            await WriteAsync(stream, pipe, segment.AsMemory(0, stored), cancellationToken).ConfigureAwait(false);
+                            written += stored;
+                            total += segmentSize;
+                            buffer = buffer.Slice(segmentSize);
+                            continue;
+                        }
                         var take = (int)Math.Min(segmentSize - filled, buffer.Length);
-                        buffer.Slice(0, take).CopyTo(plainBuffer.AsSpan(filled));
-                        options.PlaintextObserver?.Invoke(plainBuffer.AsSpan(filled, take));
+                        buffer.Slice(0, take).CopyTo(segment.AsSpan(filled));
+                        options.PlaintextObserver?.Invoke(segment.AsSpan(filled, take));
                         filled += take;
                         total += take;
                         buffer = buffer.Slice(take);
@@ -96,7 +132,7 @@ public static class EnvelopeWriter
                 }
                 finally
                 {
-                    // Everything was copied out, so the whole buffer is consumed; no slice outlives this call.
+                    // Everything was sealed or copied out, so the whole buffer is consumed; no slice outlives this call.
                     plaintext.AdvanceTo(result.Buffer.End);
                 }
                 if (result.IsCompleted)
@@ -108,11 +144,13 @@ public static class EnvelopeWriter
             {
                 throw new InvalidOperationException("plaintext exceeds the envelope's segment limit");
             }
-            var lastStored = Seal(aes, header, nonce, index, last: true, plainBuffer, filled, cipherBuffer);
-            options.CiphertextObserver?.Invoke(cipherBuffer.AsSpan(0, lastStored));
-            await ciphertext.WriteAsync(cipherBuffer.AsMemory(0, lastStored), cancellationToken).ConfigureAwait(false);
+            var lastStored = sealer.Seal(index, last: true, segment.AsSpan(0, filled), segment);
+            await WriteAsync(stream, pipe, segment.AsMemory(0, lastStored), cancellationToken).ConfigureAwait(false);
             written += lastStored;
-            await ciphertext.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (stream is not null)
+            {
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
             return new EnvelopeWriteResult(total, written);
         }
         catch (Exception ex)
@@ -123,13 +161,40 @@ public static class EnvelopeWriter
         finally
         {
             await plaintext.CompleteAsync(failure).ConfigureAwait(false);
-            if (plainBuffer is not null)
+            if (segment is not null)
             {
-                ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+                // It held plaintext before sealing (and after a failure possibly still does).
+                ArrayPool<byte>.Shared.Return(segment, clearArray: true);
             }
-            if (cipherBuffer is not null)
+        }
+    }
+
+    /// <summary>
+    /// Hands one sealed segment on: a Stream gets <paramref name="sealedSegment"/> written; a PipeWriter already holds it
+    /// (advanced by <see cref="Sealer.Seal"/>) and is flushed. Not async itself, so a synchronous completion allocates
+    /// nothing per segment.
+    /// </summary>
+    private static ValueTask WriteAsync(Stream? stream, PipeWriter? pipe, ReadOnlyMemory<byte> sealedSegment, CancellationToken cancellationToken)
+    {
+        if (stream is not null)
+        {
+            return stream.WriteAsync(sealedSegment, cancellationToken);
+        }
+        var flush = pipe!.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            CheckFlush(flush.Result);
+            return ValueTask.CompletedTask;
+        }
+        return AwaitFlushAsync(flush);
+
+        static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => CheckFlush(await flush.ConfigureAwait(false));
+
+        static void CheckFlush(FlushResult result)
+        {
+            if (result.IsCanceled || result.IsCompleted)
             {
-                ArrayPool<byte>.Shared.Return(cipherBuffer, clearArray: true);
+                throw new IOException("the ciphertext sink stopped before the envelope was complete");
             }
         }
     }
@@ -151,10 +216,22 @@ public static class EnvelopeWriter
         return new AesGcm(contentKey.UnsafeExpose(), EnvelopeFormat.TagLength);
     }
 
-    private static int Seal(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, byte[] plain, int length, byte[] cipher)
+    /// <summary>Seals segments (ciphertext ‖ tag) into a PipeWriter's memory, or into a buffer (in place when the plaintext is its start).</summary>
+    private readonly struct Sealer(AesGcm aes, EnvelopeHeader header, SpanObserver? observer, PipeWriter? pipe)
     {
-        header.WriteNonce(nonce, index, last);
-        aes.Encrypt(nonce, plain.AsSpan(0, length), cipher.AsSpan(0, length), cipher.AsSpan(length, EnvelopeFormat.TagLength), header.Bytes);
-        return length + EnvelopeFormat.TagLength;
+        private readonly byte[] _nonce = new byte[EnvelopeFormat.NonceLength];
+
+        /// <summary>Returns the stored length; with a PipeWriter the segment is written and advanced, else it is in <paramref name="buffer"/>.</summary>
+        public int Seal(long index, bool last, ReadOnlySpan<byte> plain, byte[] buffer)
+        {
+            header.WriteNonce(_nonce, index, last);
+            var length = plain.Length;
+            var stored = length + EnvelopeFormat.TagLength;
+            var output = pipe is null ? buffer.AsSpan(0, stored) : pipe.GetSpan(stored)[..stored];
+            aes.Encrypt(_nonce, plain, output[..length], output[length..], header.Bytes);
+            observer?.Invoke(output);
+            pipe?.Advance(stored);
+            return stored;
+        }
     }
 }

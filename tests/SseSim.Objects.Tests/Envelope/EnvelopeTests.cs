@@ -156,6 +156,57 @@ public class EnvelopeTests
         Assert.Equal(plain[40..48], read.Buffer.ToArray());
     }
 
+    [Theory]
+    [InlineData(Small * 3)]
+    [InlineData((Small * 3) + 5)]
+    [InlineData(Small)]
+    [InlineData(5)]
+    [InlineData(0)]
+    public async Task Contiguous_input_and_a_pipe_sink_give_the_same_envelope(int size)
+    {
+        // Sealing straight from the pipe's memory and into the sink's memory must not change a byte (last flag included).
+        var header = EnvelopeHeader.Create(Small, new byte[32], new byte[7]);
+        using var key = Key();
+        var plain = Pattern(size);
+        var options = new EnvelopeWriteOptions { SegmentSize = Small, Header = header };
+        using var pieces = new MemoryStream();
+        await EnvelopeWriter.EncryptAsync(new OneByteStream(new MemoryStream(plain)), pieces, key, Binding(), options);
+
+        using var direct = new MemoryStream();
+        await EnvelopeWriter.EncryptAsync(PipeReader.Create(new ReadOnlySequence<byte>(plain)), direct, key, Binding(), options);
+        Assert.Equal(pieces.ToArray(), direct.ToArray());
+
+        var sink = new Pipe();
+        var result = await EnvelopeWriter.EncryptAsync(PipeReader.Create(new ReadOnlySequence<byte>(plain)), sink.Writer, key, Binding(), options);
+        await sink.Writer.CompleteAsync();
+        var read = await sink.Reader.ReadAsync();
+        Assert.Equal(pieces.ToArray(), read.Buffer.ToArray());
+        Assert.Equal(read.Buffer.Length, result.CiphertextLength);
+        Assert.Equal(size, result.PlaintextLength);
+        Assert.Equal(plain, await DecryptAsync(read.Buffer.ToArray(), key, Binding()));
+    }
+
+    [Fact]
+    public async Task A_failing_segment_in_a_later_read_ahead_chunk_releases_only_verified_segments()
+    {
+        using var key = Key();
+        var plain = Pattern((20 * 65536) + 9); // several read-ahead chunks at the default segment size
+        var cipher = await EncryptAsync(plain, key, Binding());
+        var bad = 13;
+        cipher[(int)SegmentLayout.SegmentCiphertextOffset(bad, 65536) + 100] ^= 0x80;
+        using var output = new MemoryStream();
+        await Assert.ThrowsAsync<EnvelopeException>(() =>
+            EnvelopeReader.DecryptRangeAsync(new MemoryStream(cipher), key, Binding(), 0, plain.Length, output));
+        Assert.Equal(plain[..(bad * 65536)], output.ToArray());
+
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        await Assert.ThrowsAsync<EnvelopeException>(() =>
+            EnvelopeReader.DecryptRangeAsync(new OneByteStream(new MemoryStream(cipher)), key, Binding(), 1000, plain.Length - 2000, pipe.Writer));
+        await pipe.Writer.CompleteAsync();
+        var read = await pipe.Reader.ReadAsync();
+        Assert.Equal(plain[1000..(bad * 65536)], read.Buffer.ToArray());
+    }
+
     [Fact]
     public async Task Golden_vector_pins_header_layout_and_key_derivation()
     {
