@@ -489,7 +489,10 @@ public sealed partial class ObjectStore : IDisposable
             var inline = InlineCapacity(allowInline, declaredLength) is { } capacity ? new Storage.InlineBodyBuffer(capacity) : null;
             await using var pending = inline is null ? await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false) : null;
             pending?.Describe(BodyMetadata.For(encryption, binding));
-            var result = await EnvelopeWriter.EncryptAsync(plaintext, inline ?? pending!.Content, dataKey, binding, options, cancellationToken).ConfigureAwait(false);
+            var result = inline is not null
+                ? await EnvelopeWriter.EncryptAsync(plaintext, inline, dataKey, binding, options, cancellationToken).ConfigureAwait(false)
+                : await Storage.WriteBehind.RunAsync(pending!.Content,
+                    sink => EnvelopeWriter.EncryptAsync(plaintext, sink, dataKey, binding, options, cancellationToken), cancellationToken).ConfigureAwait(false);
             Metrics.RecordEncrypted(result.PlaintextLength);
             if (declaredLength.HasValue && declaredLength.Value != result.PlaintextLength)
             {

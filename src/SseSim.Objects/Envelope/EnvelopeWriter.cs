@@ -27,6 +27,8 @@ public readonly record struct EnvelopeWriteResult(long PlaintextLength, long Cip
 /// <summary>Streams plaintext into an envelope (docs/formats/object-envelope.md).</summary>
 public static class EnvelopeWriter
 {
+    private const int FlushBytes = 256 * 1024;
+
     /// <summary>
     /// Encrypts everything <paramref name="plaintext"/> yields into <paramref name="ciphertext"/>. Completes
     /// <paramref name="plaintext"/> (with the failure, if any); flushes but does not dispose <paramref name="ciphertext"/>.
@@ -41,8 +43,8 @@ public static class EnvelopeWriter
         EncryptCoreAsync(plaintext, ciphertext, null, dataKey, binding, options, cancellationToken);
 
     /// <summary>
-    /// Same, sealing each segment straight into <paramref name="ciphertext"/>'s memory (no copy). Flushes after each
-    /// segment but does not complete <paramref name="ciphertext"/>; throws if its reader stops early.
+    /// Same, sealing each segment straight into <paramref name="ciphertext"/>'s memory (no copy). Flushes at least every
+    /// 256 KiB and at the end but does not complete <paramref name="ciphertext"/>; throws if its reader stops early.
     /// </summary>
     public static Task<EnvelopeWriteResult> EncryptAsync(
         PipeReader plaintext,
@@ -145,7 +147,7 @@ public static class EnvelopeWriter
                 throw new InvalidOperationException("plaintext exceeds the envelope's segment limit");
             }
             var lastStored = sealer.Seal(index, last: true, segment.AsSpan(0, filled), segment);
-            await WriteAsync(stream, pipe, segment.AsMemory(0, lastStored), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(stream, pipe, segment.AsMemory(0, lastStored), cancellationToken, final: true).ConfigureAwait(false);
             written += lastStored;
             if (stream is not null)
             {
@@ -171,14 +173,19 @@ public static class EnvelopeWriter
 
     /// <summary>
     /// Hands one sealed segment on: a Stream gets <paramref name="sealedSegment"/> written; a PipeWriter already holds it
-    /// (advanced by <see cref="Sealer.Seal"/>) and is flushed. Not async itself, so a synchronous completion allocates
+    /// (advanced by <see cref="Sealer.Seal"/>) and is flushed, or, when it can tell, once <see cref="FlushBytes"/> are
+    /// pending (fewer wake-ups of its reader, the same bound). Not async itself, so a synchronous completion allocates
     /// nothing per segment.
     /// </summary>
-    private static ValueTask WriteAsync(Stream? stream, PipeWriter? pipe, ReadOnlyMemory<byte> sealedSegment, CancellationToken cancellationToken)
+    private static ValueTask WriteAsync(Stream? stream, PipeWriter? pipe, ReadOnlyMemory<byte> sealedSegment, CancellationToken cancellationToken, bool final = false)
     {
         if (stream is not null)
         {
             return stream.WriteAsync(sealedSegment, cancellationToken);
+        }
+        if (!final && pipe!.CanGetUnflushedBytes && pipe.UnflushedBytes < FlushBytes)
+        {
+            return ValueTask.CompletedTask;
         }
         var flush = pipe!.FlushAsync(cancellationToken);
         if (flush.IsCompletedSuccessfully)
