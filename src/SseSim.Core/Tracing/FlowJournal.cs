@@ -9,8 +9,8 @@ namespace SseSim.Core.Tracing;
 /// object last read before the restart. One JSON object per line in <c>traces/flows.jsonl</c> under the data dir;
 /// steps are strings only (see <see cref="TraceStep"/>), so the file never holds key bytes.
 /// <list type="bullet">
-/// <item>Appends run on a background task, batched; a teaching aid, so they are not fsynced and a crash may lose the
-/// last second of flows. When more than <see cref="MaxPending"/> wait, the oldest are dropped, never the request.</item>
+/// <item>Appends run on a background task, batched over a quarter second; a teaching aid, so they are not fsynced and a
+/// crash may lose the last second of flows. When more than <see cref="MaxPending"/> wait, the oldest are dropped, never the request.</item>
 /// <item>At start the file is read (a torn or unreadable line is skipped) and rewritten with what the recorder kept;
 /// past <see cref="CompactBytes"/> it is rewritten the same way, so its size stays bounded.</item>
 /// </list>
@@ -20,6 +20,9 @@ public sealed class FlowJournal : IAsyncDisposable
     public const int MaxPending = 4096;
     public const long CompactBytes = 32L * 1024 * 1024;
 
+    /// <summary>How long the writer gathers flows before appending them (the "last moment" a crash may lose).</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(250);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly TraceRecorder _recorder;
@@ -27,6 +30,7 @@ public sealed class FlowJournal : IAsyncDisposable
     private readonly Channel<FlowTrace> _pending = Channel.CreateBounded<FlowTrace>(
         new BoundedChannelOptions(MaxPending) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Task _writer;
+    private readonly CancellationTokenSource _closing = new();
 
     private FlowJournal(TraceRecorder recorder, string path)
     {
@@ -61,26 +65,87 @@ public sealed class FlowJournal : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new StringBuilder();
-        while (await _pending.Reader.WaitToReadAsync())
+        // One append stream for the journal's life (reopened after a compaction or an I/O error): opening, locking,
+        // stat-ing and closing the file per batch cost more than the writes themselves.
+        FileStream? file = null;
+        Utf8JsonWriter? json = null;
+        try
         {
-            batch.Clear();
-            while (_pending.Reader.TryRead(out var flow))
+            while (await _pending.Reader.WaitToReadAsync())
             {
-                batch.Append(JsonSerializer.Serialize(Dto.From(flow), Json)).Append('\n');
-            }
-            try
-            {
-                await File.AppendAllTextAsync(_path, batch.ToString(), Encoding.UTF8);
-                if (new FileInfo(_path).Length > CompactBytes)
+                // Gather a window of flows so a busy server appends a few times a second, not once per request.
+                try
                 {
-                    Rewrite(_recorder, _path);
+                    await Task.Delay(Linger, _closing.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Closing: write what is queued now.
+                }
+                try
+                {
+                    file ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
+                    if (json is null)
+                    {
+                        json = new Utf8JsonWriter(file);
+                    }
+                    else
+                    {
+                        json.Reset(file);
+                    }
+                    while (_pending.Reader.TryRead(out var flow))
+                    {
+                        JsonSerializer.Serialize(json, Dto.From(flow), Json);
+                        json.Flush();
+                        json.Reset();
+                        file.WriteByte((byte)'\n');
+                    }
+                    await file.FlushAsync();
+                    if (file.Position > CompactBytes)
+                    {
+                        await file.DisposeAsync();
+                        file = null;
+                        Rewrite(_recorder, _path);
+                    }
+                }
+                catch (IOException)
+                {
+                    // A full or failing disk loses flows, never a request: the dashboard still has them in memory.
+                    Drain();
+                    if (file is not null)
+                    {
+                        DisposeQuietly(file);
+                        file = null;
+                    }
                 }
             }
-            catch (IOException)
+        }
+        finally
+        {
+            json?.Dispose();
+            if (file is not null)
             {
-                // A full or failing disk loses flows, never a request: the dashboard still has them in memory.
+                DisposeQuietly(file);
             }
+        }
+    }
+
+    private void Drain()
+    {
+        while (_pending.Reader.TryRead(out _))
+        {
+        }
+    }
+
+    private static void DisposeQuietly(FileStream file)
+    {
+        try
+        {
+            file.Dispose();
+        }
+        catch (IOException)
+        {
+            // The buffered tail is lost like any other flow on a failing disk.
         }
     }
 
@@ -127,7 +192,9 @@ public sealed class FlowJournal : IAsyncDisposable
     {
         _recorder.SubjectFlowCompleted -= Enqueue;
         _pending.Writer.TryComplete();
+        await _closing.CancelAsync();
         await _writer;
+        _closing.Dispose();
     }
 
     private sealed record StepDto(string Name, string Detail, DateTimeOffset At, double OffsetMs, double? DurationMs, string? KmsEventId,
