@@ -31,7 +31,8 @@ internal static class GetObject
                 call.Response.Headers[header] = value;
             }
         }
-        await call.Response.StartAsync(call.Aborted);
+        // No separate StartAsync: the headers go out with the first verified segment, so a small object is one send
+        // (a decryption failure before that still aborts the connection below, and never sends a 200).
         try
         {
             await result.WriteBodyAsync(call.Response.BodyWriter, call.Aborted);
