@@ -73,6 +73,8 @@ public class BenchEngineTests
         Assert.Equal(4, nbd.Concurrency);
         Assert.Equal(TimeSpan.FromSeconds(10), nbd.Duration);
         Assert.Null(BenchOptions.Parse(["--count", "5"]).Duration);
+        Assert.Null(BenchOptions.Parse([]).Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(3), BenchOptions.Parse(["--warmup", "3s"]).Warmup);
     }
 
     [Fact]

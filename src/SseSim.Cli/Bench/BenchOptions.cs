@@ -25,6 +25,9 @@ public sealed class BenchOptions
     public int Concurrency { get; set; } = 8;
     public long? Count { get; set; }
     public TimeSpan? Duration { get; set; }
+
+    /// <summary>Unmeasured run of the same workload first, so neither process is measured while it JIT-compiles and tiers up.</summary>
+    public TimeSpan? Warmup { get; set; }
     public bool ChecksumWhenSupported { get; set; }
     public string NbdHost { get; set; } = "127.0.0.1";
     public int NbdPort { get; set; } = 10809;
@@ -57,6 +60,7 @@ public sealed class BenchOptions
           NBD:      --nbd-host H --nbd-port P --export NAME --block-size 4KiB --queue-depth N
                     --pattern random|sequential --nbd-op write|read
           Bounds:   --concurrency N (default 8)  --count N  --duration 30s   (neither: 10s; both: first reached)
+                    --warmup 10s   (run the workload this long first, unmeasured: steady state, not JIT tier-up)
           Client:   --client sdk|http   (default sdk; http: lean signed requests over one SocketsHttpHandler, for
                     kms-*, s3-put, s3-get and s3-mixed, so a fast server is not measured through the SDK's CPU cost)
           Output:   --out DIR (report.json, report.md, chart.svg)  --label TEXT  --quiet
@@ -88,6 +92,7 @@ public sealed class BenchOptions
                 case "--concurrency": o.Concurrency = Positive(name, Value()); break;
                 case "--count": o.Count = Positive(name, Value()); break;
                 case "--duration": o.Duration = Sizes.ParseDuration(Value()); break;
+                case "--warmup": o.Warmup = Sizes.ParseDuration(Value()); break;
                 case "--checksum": o.ChecksumWhenSupported = OneOf(name, Value(), ["when-required", "when-supported"]) == "when-supported"; break;
                 case "--nbd-host": o.NbdHost = Value(); break;
                 case "--nbd-port": o.NbdPort = Positive(name, Value()); break;

@@ -62,6 +62,10 @@ public sealed record BenchReport(
             ["count"] = o.Count?.ToString(CultureInfo.InvariantCulture) ?? "-",
             ["duration"] = o.Duration is { } d ? d.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s" : "-",
         };
+        if (o.Warmup is { } warmup)
+        {
+            settings["warmup"] = warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s";
+        }
         if (o.Workload != "nbd")
         {
             settings["client"] = o.Client;

@@ -62,6 +62,11 @@ public sealed class BenchCommand(TextWriter? progress = null) : ICliCommand
         await probe.DetectAsync(ct);
         await using var workload = CreateWorkload(o);
         await workload.PrepareAsync(ct);
+        if (o.Warmup is { } warmup)
+        {
+            // Same workload, same connections, nothing recorded: the measured run starts warm on both sides.
+            await new BenchRunner(workload, o.Concurrency, null, warmup).RunAsync(null, ct);
+        }
 
         var runner = new BenchRunner(workload, o.Concurrency, o.Count, o.Duration);
         var before = await probe.SampleAsync(ct);
