@@ -41,7 +41,9 @@ run put64-sse --endpoint-url "$SSE" --sse kms $big --server-pid "$SSE_PID"
 run put64-plain --endpoint-url "$PLAIN" --sse none $big
 run get64-sse --endpoint-url "$SSE" --sse kms --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12 --server-pid "$SSE_PID"
 run get64-plain --endpoint-url "$PLAIN" --sse none --workload s3-get --size 64MiB --keys 4 --concurrency 1 --count 12
-small="--client http --workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --duration ${SECS}s"
+# --warmup: the same workload runs unmeasured first, for both targets, so the window measures the steady rate rather than
+# the server's and the client's JIT tier-up on a freshly started path.
+small="--client http --workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --warmup 5s --duration ${SECS}s"
 run small-sse --endpoint-url "$SSE" --sse kms $small --server-pid "$SSE_PID"
 run small-moto --endpoint-url "$MOTO" --sse kms $small
 gdk="--client http --workload kms-gdk --concurrency 16 --duration ${SECS}s"
