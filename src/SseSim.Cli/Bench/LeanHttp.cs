@@ -29,6 +29,7 @@ public sealed class LeanHttp : IDisposable
     private readonly SigV4 _signer;
     private readonly Uri _kms;
     private readonly Uri _s3;
+    private readonly RawKmsHttp? _rawKms;
     private readonly ConcurrentDictionary<int, string> _bodyHashes = new();
 
     public LeanHttp(BenchOptions o)
@@ -44,6 +45,7 @@ public sealed class LeanHttp : IDisposable
         { Timeout = TimeSpan.FromMinutes(5) };
         _signer = new SigV4(o.AccessKey, o.SecretKey, o.Region);
         _kms = new Uri(o.EndpointUrl ?? $"https://kms.{o.Region}.amazonaws.com");
+        _rawKms = _kms.Scheme == Uri.UriSchemeHttp ? new RawKmsHttp(_kms, _signer) : null;
         _s3 = new Uri(o.EndpointUrl ?? $"https://s3.{o.Region}.amazonaws.com");
     }
 
@@ -82,6 +84,10 @@ public sealed class LeanHttp : IDisposable
     /// <summary>One KMS call; returns the size of the JSON response (whose secrets are zeroed once it has been read).</summary>
     public async Task<int> KmsAsync(JsonBody body, CancellationToken ct)
     {
+        if (_rawKms is not null)
+        {
+            return await _rawKms.SendAsync(body, ct);
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, _kms) { Version = HttpVersion.Version11 };
         request.Headers.TryAddWithoutValidation("X-Amz-Target", body.Target);
         request.Content = new ByteArrayContent(body.Bytes) { Headers = { ContentType = AmzJson } };
@@ -154,7 +160,12 @@ public sealed class LeanHttp : IDisposable
     }
 
     /// <summary>The <c>__type</c> of an AWS JSON error (namespace prefix dropped), else the X-Amzn-ErrorType header.</summary>
-    public static string JsonErrorCode(HttpResponseMessage response, ReadOnlySpan<byte> body)
+    public static string JsonErrorCode(HttpResponseMessage response, ReadOnlySpan<byte> body) =>
+        JsonErrorType(body, response.Headers.TryGetValues("X-Amzn-ErrorType", out var values) ? values.FirstOrDefault() : null)
+        ?? $"HTTP {(int)response.StatusCode}";
+
+    /// <summary>The <c>__type</c> of an AWS JSON error body, else <paramref name="errorTypeHeader"/>, namespace prefix dropped; null if neither.</summary>
+    public static string? JsonErrorType(ReadOnlySpan<byte> body, string? errorTypeHeader)
     {
         string? code = null;
         try
@@ -179,13 +190,10 @@ public sealed class LeanHttp : IDisposable
         {
             // Not JSON (a proxy's HTML page, say): fall back to the header or the status.
         }
-        if (code is null && response.Headers.TryGetValues("X-Amzn-ErrorType", out var values))
-        {
-            code = values.FirstOrDefault();
-        }
+        code ??= errorTypeHeader;
         if (string.IsNullOrEmpty(code))
         {
-            return $"HTTP {(int)response.StatusCode}";
+            return null;
         }
         code = code[(code.LastIndexOf('#') + 1)..];
         var colon = code.IndexOf(':', StringComparison.Ordinal);
@@ -216,5 +224,9 @@ public sealed class LeanHttp : IDisposable
         return null;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _rawKms?.Dispose();
+    }
 }

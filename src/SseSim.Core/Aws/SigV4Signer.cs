@@ -24,7 +24,7 @@ public sealed class SigV4Signer(string accessKey, string secretKey, string regio
     public void Sign(HttpRequestMessage request, string service, string payloadHash)
     {
         var uri = request.RequestUri!;
-        var amzDate = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var amzDate = AmzDate(DateTime.UtcNow);
         request.Headers.Remove("X-Amz-Date");
         request.Headers.Add("X-Amz-Date", amzDate);
         request.Headers.Remove("X-Amz-Content-Sha256");
@@ -42,6 +42,18 @@ public sealed class SigV4Signer(string accessKey, string secretKey, string regio
         {
             headers["content-type"] = contentType.ToString();
         }
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(request.Method.Method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers, payloadHash, service, amzDate));
+    }
+
+    /// <summary>X-Amz-Date's value for <paramref name="time"/> (the signing time, to the second).</summary>
+    public static string AmzDate(DateTime time) => time.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The Authorization header value for a request whose signed headers (lower-case names, trimmed values, host and
+    /// x-amz-date among them) are <paramref name="headers"/>.
+    /// </summary>
+    public string Authorization(string method, string path, string query, SortedDictionary<string, string> headers, string payloadHash, string service, string amzDate)
+    {
         var signedHeaders = string.Join(';', headers.Keys);
         var canonicalHeaders = new StringBuilder();
         foreach (var (k, v) in headers)
@@ -49,13 +61,13 @@ public sealed class SigV4Signer(string accessKey, string secretKey, string regio
             canonicalHeaders.Append(k).Append(':').Append(v).Append('\n');
         }
         // Callers use plain ASCII paths, already in canonical (encoded) form, and at most sorted, encoded query strings.
-        var canonical = $"{request.Method.Method}\n{uri.AbsolutePath}\n{uri.Query.TrimStart('?')}\n{canonicalHeaders}\n{signedHeaders}\n{payloadHash}";
+        var canonical = $"{method}\n{path}\n{query}\n{canonicalHeaders}\n{signedHeaders}\n{payloadHash}";
         var date = amzDate[..8];
         var scope = $"{date}/{region}/{service}/aws4_request";
         var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Sha256Hex(Encoding.UTF8.GetBytes(canonical))}";
         var key = _keys.GetOrAdd((date, service), k => Derive(secretKey, k.Date, region, k.Service));
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+        return $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
     }
 
     private static byte[] Derive(string secret, string date, string region, string service)
