@@ -46,7 +46,7 @@ run get64-plain --endpoint-url "$PLAIN" --sse none --workload s3-get --size 64Mi
 small="--client http --workload s3-mixed --read-percent 50 --size 4KiB --keys 256 --concurrency 16 --warmup 5s --duration ${SECS}s"
 run small-sse --endpoint-url "$SSE" --sse kms $small --server-pid "$SSE_PID"
 run small-moto --endpoint-url "$MOTO" --sse kms $small
-gdk="--client http --workload kms-gdk --concurrency 16 --duration ${SECS}s"
+gdk="--client http --workload kms-gdk --concurrency 16 --warmup 5s --duration ${SECS}s"
 run gdk-sse --endpoint-url "$SSE" $gdk --server-pid "$SSE_PID"
 run gdk-moto --endpoint-url "$MOTO" $gdk
 run bucketkey --endpoint-url "$SSE" --sse kms-bucket-key --workload s3-put --size 4KiB --keys 1000 --count 1000 --concurrency 8
