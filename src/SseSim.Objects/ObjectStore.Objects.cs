@@ -19,8 +19,12 @@ public sealed partial class ObjectStore
         {
             var bucket = LoadBucket(request.Bucket, caller);
             ValidateKey(request.Key);
-            // Checked again at commit, under the metadata lock; failing here first spares reading the body.
-            Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
+            // Checked again at commit, under the metadata lock; failing here first spares reading the body. Without
+            // conditions there is nothing to check, so the current record is not deserialized for it.
+            if (request.WriteConditions is not null)
+            {
+                Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
+            }
             ObjectTrace.Request(caller, "PutObject", request.Bucket, request.Key);
             using var plan = ResolvePlan(bucket, request.Encryption);
             var instanceId = NewId();
