@@ -17,7 +17,10 @@ public sealed record DecryptRequest
     public IReadOnlyList<string>? DryRunModifiers { get; init; }
 }
 
-public sealed record DecryptResponse(string KeyId, SecretBytes Plaintext, string EncryptionAlgorithm, string? KeyMaterialId);
+public sealed record DecryptResponse(string KeyId, SecretBytes Plaintext, string EncryptionAlgorithm, string? KeyMaterialId) : IHoldsSecrets
+{
+    public void DisposeSecrets() => Plaintext.Dispose();
+}
 
 public static class Decrypt
 {

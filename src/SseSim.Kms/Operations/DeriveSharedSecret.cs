@@ -14,7 +14,10 @@ public sealed record DeriveSharedSecretRequest
     public RecipientInfo? Recipient { get; init; }
 }
 
-public sealed record DeriveSharedSecretResponse(string KeyId, SecretBytes SharedSecret, string KeyAgreementAlgorithm, string KeyOrigin);
+public sealed record DeriveSharedSecretResponse(string KeyId, SecretBytes SharedSecret, string KeyAgreementAlgorithm, string KeyOrigin) : IHoldsSecrets
+{
+    public void DisposeSecrets() => SharedSecret.Dispose();
+}
 
 /// <summary>
 /// ECDH between the KMS key pair's private key (KeyUsage KEY_AGREEMENT, NIST curves) and the caller's public key. As

@@ -15,7 +15,10 @@ public sealed record GenerateDataKeyRequest
     public bool? DryRun { get; init; }
 }
 
-public sealed record GenerateDataKeyResponse(byte[] CiphertextBlob, SecretBytes Plaintext, string KeyId, string KeyMaterialId);
+public sealed record GenerateDataKeyResponse(byte[] CiphertextBlob, SecretBytes Plaintext, string KeyId, string KeyMaterialId) : IHoldsSecrets
+{
+    public void DisposeSecrets() => Plaintext.Dispose();
+}
 
 public static class GenerateDataKey
 {

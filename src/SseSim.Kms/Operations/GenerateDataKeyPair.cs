@@ -16,7 +16,10 @@ public sealed record GenerateDataKeyPairRequest
 }
 
 public sealed record GenerateDataKeyPairResponse(byte[] PrivateKeyCiphertextBlob, SecretBytes PrivateKeyPlaintext, byte[] PublicKey, string KeyId,
-    string KeyPairSpec, string KeyMaterialId);
+    string KeyPairSpec, string KeyMaterialId) : IHoldsSecrets
+{
+    public void DisposeSecrets() => PrivateKeyPlaintext.Dispose();
+}
 
 public static class GenerateDataKeyPair
 {

@@ -9,7 +9,10 @@ public sealed record GenerateRandomRequest
     public RecipientInfo? Recipient { get; init; }
 }
 
-public sealed record GenerateRandomResponse(SecretBytes Plaintext);
+public sealed record GenerateRandomResponse(SecretBytes Plaintext) : IHoldsSecrets
+{
+    public void DisposeSecrets() => Plaintext.Dispose();
+}
 
 public static class GenerateRandom
 {

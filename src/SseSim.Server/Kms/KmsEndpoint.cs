@@ -2,6 +2,7 @@ using System.Text.Json;
 using SseSim.Core.Aws;
 using SseSim.Core.Secrets;
 using SseSim.Kms;
+using SseSim.Kms.Operations;
 
 namespace SseSim.Server.Kms;
 
@@ -13,7 +14,6 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
 {
     private delegate Task<(object Response, Type Type)> Handler(Caller caller, byte[] body, CancellationToken cancellationToken);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo[]> SecretProperties = new();
     private readonly Dictionary<string, Handler> _operations = new(StringComparer.Ordinal);
     private readonly KmsService _kms;
 
@@ -90,15 +90,5 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
     }
 
     /// <summary>Responses carry plaintext data keys as SecretBytes; zero them once the bytes are on the wire.</summary>
-    private static void DisposeSecrets(object? response)
-    {
-        if (response is null)
-        {
-            return;
-        }
-        foreach (var property in SecretProperties.GetOrAdd(response.GetType(), static t => t.GetProperties().Where(p => p.PropertyType == typeof(SecretBytes)).ToArray()))
-        {
-            (property.GetValue(response) as SecretBytes)?.Dispose();
-        }
-    }
+    private static void DisposeSecrets(object? response) => (response as IHoldsSecrets)?.DisposeSecrets();
 }
