@@ -58,8 +58,17 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // A launcher (strace) has the server as its child, so only then the tree; the wait is bounded because an
+            // unbounded WaitForExitAsync after a tree kill once hung a CI run although the child was gone.
+            _process.Kill(entireProcessTree: Launcher.Length > 0);
+            using var reaped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(reaped.Token);
+            }
+            catch (OperationCanceledException) when (!Directory.Exists($"/proc/{_process.Id}"))
+            {
+            }
         }
         _process?.Dispose();
         _process = null;
