@@ -98,12 +98,16 @@ internal static class BucketOwnerEnforced
     private static S3Exception MalformedAcl() =>
         S3Errors.Error("MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema", 400);
 
+    /// <summary>The canned ACLs that grant the owner alone full control (x-amz-acl, or a POST form's acl field).</summary>
+    public static bool IsOwnerOnly(string cannedAcl) => cannedAcl is "private" or "bucket-owner-full-control";
+
     private static bool HeadersGrantOnlyOwner(S3Call call, Func<string?> owner)
     {
-        if (call.Header("x-amz-acl") is { } canned && canned is not ("private" or "bucket-owner-full-control"))
+        if (call.Header("x-amz-acl") is { } canned && !IsOwnerOnly(canned))
         {
             return false;
         }
+        string? ownerId = null;
         foreach (var name in GrantHeaders)
         {
             if (call.Header(name) is not { } value)
@@ -111,7 +115,7 @@ internal static class BucketOwnerEnforced
                 continue;
             }
             // x-amz-grant-full-control: id="<canonical id>" restates the owner's own control; any other grant is an ACL.
-            var ownerId = owner() is { } account ? S3Xml.CanonicalId(account) : null;
+            ownerId ??= owner() is { } account ? S3Xml.CanonicalId(account) : null;
             if (name != "x-amz-grant-full-control" || ownerId is null
                 || !value.Split(',').All(g => g.Trim().Replace("\"", "", StringComparison.Ordinal) == "id=" + ownerId))
             {

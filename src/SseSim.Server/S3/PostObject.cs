@@ -126,7 +126,7 @@ internal static class PostObject
     /// <summary>ACLs are disabled as on a BucketOwnerEnforced bucket (only the owner-only canned ACLs pass); tags are not simulated.</summary>
     private static void RejectUnsimulated(PostForm form)
     {
-        if (form.Field("acl") is { } acl && acl is not ("private" or "bucket-owner-full-control"))
+        if (form.Field("acl") is { } acl && !BucketOwnerEnforced.IsOwnerOnly(acl))
         {
             throw BucketOwnerEnforced.NotSupported();
         }
