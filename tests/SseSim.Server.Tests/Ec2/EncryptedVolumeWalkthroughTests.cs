@@ -77,17 +77,8 @@ public sealed class EncryptedVolumeWalkthroughTests(ServerFixture server) : ICla
         var keyId = JsonDocument.Parse(await Aws(work, "kms", "create-key")).RootElement.GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
         var instance = (await Aws(work, "ec2", "run-instances", "--image-id", "ami-12345678", "--count", "1", "--query", "Instances[0].InstanceId", "--output", "text")).Trim();
         var volumeId = (await Aws(work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId, "--query", "VolumeId", "--output", "text")).Trim();
-        var before = await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)");
         await Aws(work, "kms", "disable-key", "--key-id", keyId);
-
-        var (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId);
-        Assert.NotEqual(0, code);
-        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
-        Assert.Equal(before, await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)"));
-
-        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", instance, "--device", "/dev/sdf");
-        Assert.NotEqual(0, code);
-        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
+        await AssertCreateAndAttachRefusedAsync(work, keyId, instance, volumeId);
         Assert.Equal("available", (await Aws(work, "ec2", "describe-volumes", "--volume-ids", volumeId, "--query", "Volumes[0].State", "--output", "text")).Trim());
     }
 
@@ -99,16 +90,7 @@ public sealed class EncryptedVolumeWalkthroughTests(ServerFixture server) : ICla
         var instance = (await Aws(work, "ec2", "run-instances", "--image-id", "ami-12345678", "--count", "1", "--query", "Instances[0].InstanceId", "--output", "text")).Trim();
         var volumeId = (await Aws(work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId, "--query", "VolumeId", "--output", "text")).Trim();
         await Aws(work, "kms", "schedule-key-deletion", "--key-id", keyId, "--pending-window-in-days", "7");
-        var before = await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)");
-
-        var (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId);
-        Assert.NotEqual(0, code);
-        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
-        Assert.Equal(before, await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)"));
-
-        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", instance, "--device", "/dev/sdf");
-        Assert.NotEqual(0, code);
-        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
+        await AssertCreateAndAttachRefusedAsync(work, keyId, instance, volumeId);
         var state = JsonDocument.Parse(await Aws(work, "ec2", "describe-volumes", "--volume-ids", volumeId)).RootElement.GetProperty("Volumes")[0];
         Assert.Equal("available", state.GetProperty("State").GetString());
         Assert.Empty(state.GetProperty("Attachments").EnumerateArray());
@@ -183,6 +165,21 @@ public sealed class EncryptedVolumeWalkthroughTests(ServerFixture server) : ICla
             await Task.Delay(200);
         }
         Assert.Fail($"{snapshotId} did not complete");
+    }
+
+    /// <summary>With the key unusable, create-volume and attach-volume both fail with InvalidKMSKey.InvalidState, and the failed create leaves no volume.</summary>
+    private async Task AssertCreateAndAttachRefusedAsync(string work, string keyId, string instance, string volumeId)
+    {
+        var before = await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)");
+
+        var (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "1", "--encrypted", "--kms-key-id", keyId);
+        Assert.NotEqual(0, code);
+        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await Aws(work, "ec2", "describe-volumes", "--query", "length(Volumes)"));
+
+        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", instance, "--device", "/dev/sdf");
+        Assert.NotEqual(0, code);
+        Assert.Contains("InvalidKMSKey.InvalidState", stderr, StringComparison.Ordinal);
     }
 
     private async Task<string> Aws(string work, params string[] args)
