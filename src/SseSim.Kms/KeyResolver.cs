@@ -19,6 +19,10 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex KeyIdPattern();
 
+    // A multi-Region key id. SseSim creates none, but AWS answers a well-formed one with "does not exist", not "Invalid keyId".
+    [GeneratedRegex("^mrk-[0-9a-f]{32}$")]
+    private static partial Regex MultiRegionKeyIdPattern();
+
     [GeneratedRegex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):([0-9]{12}):(key|alias)/(.+)$")]
     private static partial Regex ArnPattern();
 
@@ -92,7 +96,7 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
             return aliased;
         }
 
-        if (!IsKeyId(keyId))
+        if (!IsKeyId(keyId) && !MultiRegionKeyIdPattern().IsMatch(keyId))
         {
             throw KmsException.NotFound($"Invalid keyId '{identifier}'");
         }

@@ -15,8 +15,10 @@ public static class KeyStateRules
         /// <summary>Cryptographic operations and CreateGrant.</summary>
         Use,
         EnableDisable,
-        /// <summary>Enable/DisableKeyRotation, RotateKeyOnDemand.</summary>
+        /// <summary>Enable/DisableKeyRotation: automatic rotation never applies to imported material.</summary>
         ChangeRotation,
+        /// <summary>RotateKeyOnDemand, which also rotates imported symmetric keys to their pending material.</summary>
+        RotateOnDemand,
         /// <summary>GetKeyRotationStatus, ListKeyRotations.</summary>
         ReadRotation,
         ScheduleDeletion,
@@ -50,6 +52,8 @@ public static class KeyStateRules
                 {
                     throw KmsException.Unsupported($"{arn} origin is EXTERNAL which is not valid for this operation.");
                 }
+                goto case Rule.RotateOnDemand;
+            case Rule.RotateOnDemand:
                 if (state == KeyStates.Disabled)
                 {
                     throw KmsException.Disabled(arn);
@@ -57,7 +61,9 @@ public static class KeyStateRules
                 RejectPending(key);
                 return;
             case Rule.ReadRotation:
-                if (key.Origin == Origins.External && state == KeyStates.PendingImport)
+                // An imported key whose material was deleted still lists its materials (their ImportState says which
+                // to reimport); one that never had any has nothing to show.
+                if (key.Origin == Origins.External && state == KeyStates.PendingImport && key.Materials.Count == 0)
                 {
                     throw KmsException.Unsupported($"{arn} origin is EXTERNAL which is not valid for this operation.");
                 }

@@ -44,6 +44,11 @@ public sealed record KmsKey
     public int OnDemandRotations { get; init; }
     /// <summary>Every material version ever used; the last one is current. Old ones stay for Decrypt.</summary>
     public IReadOnlyList<KeyMaterial> Materials { get; init; } = [];
+    /// <summary>
+    /// Imported material waiting for RotateKeyOnDemand (KeyMaterialState PENDING_ROTATION). It encrypts nothing until
+    /// the rotation makes it current, so it stays out of <see cref="Materials"/>.
+    /// </summary>
+    public KeyMaterial? PendingMaterial { get; init; }
 
     public string Arn => _arn.Get(Region, AccountId, KeyId);
 

@@ -18,7 +18,7 @@ public static class CancelKeyDeletion
         var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
         {
             KeyStateRules.Check(KeyStateRules.Rule.CancelDeletion, k);
-            var state = k.Origin == Origins.External && k.Materials.Count == 0 ? KeyStates.PendingImport : KeyStates.Disabled;
+            var state = k.Origin == Origins.External && !CryptoSupport.AllImported(k) ? KeyStates.PendingImport : KeyStates.Disabled;
             return k with { KeyState = state, DeletionDate = null, PendingDeletionWindowInDays = null };
         }, call.CancellationToken);
         return new CancelKeyDeletionResponse(updated.Arn);

@@ -114,7 +114,7 @@ internal static class CryptoSupport
     public static async ValueTask<KmsKey> UseAsync(KmsCall call, string? keyId, string? action, EncryptionContext? context, IReadOnlyList<string>? grantTokens)
     {
         var key = await call.UseKeyAsync(keyId, KeyIdForms.KeyOrAlias, KeyStateRules.Rule.Use, action, context, grantTokens);
-        if (key.Origin == Origins.External && key.CurrentMaterial is { ValidTo: { } validTo } && validTo <= call.Now)
+        if (key.Origin == Origins.External && HasExpiredMaterial(key, call.Now))
         {
             await ExpireImportedMaterialAsync(call, key);
             throw KmsException.InvalidState($"{key.Arn} is pending import.");
@@ -125,18 +125,42 @@ internal static class CryptoSupport
     public static async ValueTask ExpireImportedMaterialAsync(KmsCall call, KmsKey key)
     {
         var now = call.Now;
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.CurrentMaterial is { ValidTo: { } v } && v <= now
-            ? k with { KeyState = k.KeyState == KeyStates.PendingDeletion ? k.KeyState : KeyStates.PendingImport, Materials = WipeCurrent(k) }
-            : k, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => HasExpiredMaterial(k, now) ? Wipe(k, m => m.ValidTo is { } v && v <= now) : k, call.CancellationToken);
         call.Kms.Vault.Forget(key.KeyId);
     }
 
-    /// <summary>Drops the sealed bytes of the current material but keeps its id, which identifies the material on re-import.</summary>
-    public static IReadOnlyList<KeyMaterial> WipeCurrent(KmsKey key)
+    private static bool HasExpiredMaterial(KmsKey key, DateTimeOffset now)
     {
-        var list = key.Materials.ToList();
-        list[^1] = list[^1] with { Sealed = [], ExpirationModel = null, ValidTo = null };
-        return list;
+        foreach (var m in key.Materials)
+        {
+            if (m.ValidTo is { } v && v <= now && m.Sealed.Length > 0)
+            {
+                return true;
+            }
+        }
+        return key.PendingMaterial is { ValidTo: { } p, Sealed.Length: > 0 } && p <= now;
+    }
+
+    /// <summary>
+    /// An imported key is usable only while every one of its materials is imported (ImportKeyMaterial: "you will need
+    /// to import all of the key materials associated with the KMS key to change its state to Enabled").
+    /// </summary>
+    public static bool AllImported(KmsKey key) =>
+        key.Materials.Count > 0 && key.Materials.All(m => m.Sealed.Length > 0) && key.PendingMaterial is not { Sealed.Length: 0 };
+
+    /// <summary>
+    /// Drops the sealed bytes of the chosen imported materials but keeps their ids, which identify each material on
+    /// re-import; the key goes to PendingImport (PendingDeletion stays as it is).
+    /// </summary>
+    public static KmsKey Wipe(KmsKey key, Func<KeyMaterial, bool> which)
+    {
+        static KeyMaterial Cleared(KeyMaterial m) => m with { Sealed = [], ExpirationModel = null, ValidTo = null };
+        return key with
+        {
+            KeyState = key.KeyState == KeyStates.PendingDeletion ? key.KeyState : KeyStates.PendingImport,
+            Materials = [.. key.Materials.Select(m => which(m) ? Cleared(m) : m)],
+            PendingMaterial = key.PendingMaterial is { } p && which(p) ? Cleared(p) : key.PendingMaterial,
+        };
     }
 
     public static void RequireUsage(KmsKey key, string usage, string operation)

@@ -21,23 +21,20 @@ public static class DeleteImportedKeyMaterial
         {
             throw KmsException.Unsupported($"{key.Arn} origin is {key.Origin} which is not valid for this operation.");
         }
-        if (request.KeyMaterialId is { } id && key.FindMaterial(id) is null)
+        // Without a KeyMaterialId the current material goes; with one, any of the key's materials, the one pending
+        // rotation included.
+        var target = request.KeyMaterialId is { } id
+            ? key.FindMaterial(id) ?? (key.PendingMaterial?.Id == id ? key.PendingMaterial : null)
+                ?? throw KmsException.NotFound($"Key material {id} is not associated with {key.Arn}.")
+            : key.CurrentMaterial;
+        if (target is not { Sealed.Length: > 0 })
         {
-            throw KmsException.NotFound($"Key material {id} is not associated with {key.Arn}.");
+            // Nothing imported there (PendingImport): no effect, as AWS documents.
+            return new DeleteImportedKeyMaterialResponse(key.Arn, target?.Id);
         }
-        if (key.CurrentMaterial is not { Sealed.Length: > 0 } current)
-        {
-            // Nothing imported (PendingImport): no effect, as AWS documents.
-            return new DeleteImportedKeyMaterialResponse(key.Arn, key.CurrentMaterial?.Id);
-        }
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.CurrentMaterial is { Sealed.Length: > 0 }
-            ? k with
-            {
-                KeyState = k.KeyState == KeyStates.PendingDeletion ? k.KeyState : KeyStates.PendingImport,
-                Materials = CryptoSupport.WipeCurrent(k),
-            }
-            : k, call.CancellationToken);
+        var targetId = target.Id;
+        await call.Kms.UpdateKeyAsync(key.KeyId, k => CryptoSupport.Wipe(k, m => m.Id == targetId), call.CancellationToken);
         call.Kms.Vault.Forget(key.KeyId);
-        return new DeleteImportedKeyMaterialResponse(key.Arn, current.Id);
+        return new DeleteImportedKeyMaterialResponse(key.Arn, targetId);
     }
 }

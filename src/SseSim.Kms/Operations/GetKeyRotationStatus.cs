@@ -5,7 +5,9 @@ public sealed record GetKeyRotationStatusRequest
     public string? KeyId { get; init; }
 }
 
-public sealed record GetKeyRotationStatusResponse(bool KeyRotationEnabled, string KeyId, int? RotationPeriodInDays, DateTimeOffset? NextRotationDate, DateTimeOffset? OnDemandRotationStartDate);
+// No OnDemandRotationStartDate: AWS reports it only while an on-demand rotation is in progress, and RotateKeyOnDemand
+// completes before it returns here, so a client polling for its absence (as AWS's docs suggest) sees the rotation done.
+public sealed record GetKeyRotationStatusResponse(bool KeyRotationEnabled, string KeyId, int? RotationPeriodInDays, DateTimeOffset? NextRotationDate);
 
 public static class GetKeyRotationStatus
 {
@@ -18,7 +20,6 @@ public static class GetKeyRotationStatus
         }
         return new GetKeyRotationStatusResponse(key.RotationEnabled, key.Arn,
             key.RotationEnabled ? key.RotationPeriodInDays : null,
-            key.RotationEnabled ? key.NextRotationDate : null,
-            key.OnDemandRotationStartDate);
+            key.RotationEnabled ? key.NextRotationDate : null);
     }
 }

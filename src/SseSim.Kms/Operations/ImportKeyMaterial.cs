@@ -64,57 +64,104 @@ public static partial class ImportKeyMaterial
 
         var hasMaterial = key.Materials.Count > 0;
         var importType = request.ImportType ?? (hasMaterial ? ExistingMaterial : NewMaterial);
-        if (importType == NewMaterial && hasMaterial)
-        {
-            throw KmsException.Unsupported("Importing new key material into a key that already has key material (on-demand rotation of imported keys) is not supported by SseSim.");
-        }
         if (importType == NewMaterial && request.KeyMaterialId is not null)
         {
             throw KmsException.Validation("KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.");
+        }
+        if (importType == NewMaterial && hasMaterial)
+        {
+            // A second material is for on-demand rotation, which only symmetric encryption keys have.
+            if (!key.SpecInfo.IsSymmetric)
+            {
+                throw KmsException.Unsupported($"{key.Arn} is a {key.KeySpec} key: only symmetric encryption keys take new key material after the first import.");
+            }
+            if (key.PendingMaterial is not null)
+            {
+                throw PendingExists(key);
+            }
         }
 
         using var contents = Operations.ImportToken.Open(call.Kms, key.KeyId, token, now);
         using var clear = Unwrap(contents, wrapped);
         var publicKey = CheckMaterial(key, clear);
         var materialId = MaterialId(call.Kms, key.KeyId, clear);
-        if (importType == ExistingMaterial)
+        if (request.KeyMaterialId is { } requested && requested != materialId)
         {
-            if (!hasMaterial || key.Materials[^1].Id != materialId || (request.KeyMaterialId is { } id && id != materialId))
-            {
-                throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
-            }
+            throw IncorrectMaterial("The key material in the request does not match the specified KeyMaterialId.");
         }
+        var sealedMaterial = call.Kms.RootKey.Seal(clear.UnsafeExpose(), key.KeyId, materialId);
 
-        var material = new KeyMaterial
-        {
-            Id = materialId,
-            Sealed = call.Kms.RootKey.Seal(clear.UnsafeExpose(), key.KeyId, materialId),
-            CreatedAt = now,
-            PublicKey = publicKey,
-            ExpirationModel = model,
-            ValidTo = request.ValidTo,
-            Description = request.KeyMaterialDescription,
-        };
         var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
         {
-            var materials = k.Materials.ToList();
-            if (materials.Count > 0 && materials[^1].Id == materialId)
-            {
-                materials[^1] = material;
-            }
-            else if (materials.Count == 0)
-            {
-                materials.Add(material);
-            }
-            else
-            {
-                throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
-            }
-            return k with { KeyState = k.KeyState == KeyStates.PendingImport ? KeyStates.Enabled : k.KeyState, Materials = materials };
+            var imported = importType == NewMaterial
+                ? AddNew(k, new KeyMaterial
+                {
+                    Id = materialId,
+                    Sealed = sealedMaterial,
+                    CreatedAt = now,
+                    PublicKey = publicKey,
+                    ExpirationModel = model,
+                    ValidTo = request.ValidTo,
+                    Description = request.KeyMaterialDescription,
+                })
+                : Reimport(k, materialId, m => m with
+                {
+                    Sealed = sealedMaterial,
+                    ExpirationModel = model,
+                    ValidTo = request.ValidTo,
+                    // "KMS retains the value you specified when you last imported the same key material."
+                    Description = request.KeyMaterialDescription ?? m.Description,
+                });
+            return imported with { KeyState = k.KeyState == KeyStates.PendingImport && CryptoSupport.AllImported(imported) ? KeyStates.Enabled : k.KeyState };
         }, call.CancellationToken);
         call.Touch(updated);
         return new ImportKeyMaterialResponse(key.Arn, materialId);
     }
+
+    /// <summary>The first material of a key becomes current; any later one waits for RotateKeyOnDemand.</summary>
+    private static KmsKey AddNew(KmsKey k, KeyMaterial material)
+    {
+        if (k.Materials.Count == 0)
+        {
+            return k with { Materials = [material] };
+        }
+        if (k.PendingMaterial is not null)
+        {
+            throw PendingExists(k);
+        }
+        if (k.FindMaterial(material.Id) is not null)
+        {
+            throw IncorrectMaterial("The key material in the request is already associated with this KMS key. To reimport it, use ImportType EXISTING_KEY_MATERIAL.");
+        }
+        return k with { PendingMaterial = material };
+    }
+
+    /// <summary>Reimport: only material the key already has (current, earlier or pending rotation) may come back.</summary>
+    private static KmsKey Reimport(KmsKey k, string materialId, Func<KeyMaterial, KeyMaterial> refresh)
+    {
+        if (k.PendingMaterial?.Id == materialId)
+        {
+            return k with { PendingMaterial = refresh(k.PendingMaterial) };
+        }
+        var index = -1;
+        for (var i = 0; i < k.Materials.Count; i++)
+        {
+            if (k.Materials[i].Id == materialId)
+            {
+                index = i;
+            }
+        }
+        if (index < 0)
+        {
+            throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
+        }
+        var materials = k.Materials.ToList();
+        materials[index] = refresh(materials[index]);
+        return k with { Materials = materials };
+    }
+
+    private static KmsException PendingExists(KmsKey key) =>
+        KmsException.InvalidState($"{key.Arn} already has key material in PENDING_ROTATION state. Rotate to it with RotateKeyOnDemand, or delete it, before importing new key material.");
 
     internal static void ValidateMaterialId(string? id, string member)
     {

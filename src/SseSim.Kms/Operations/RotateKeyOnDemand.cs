@@ -15,7 +15,7 @@ public static class RotateKeyOnDemand
 
     public static async ValueTask<RotateKeyOnDemandResponse> ExecuteAsync(KmsCall call, RotateKeyOnDemandRequest request)
     {
-        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ChangeRotation);
+        var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.RotateOnDemand);
         KmsCall.RequireCustomerManaged(key);
         Rotation.RequireRotatable(key);
         var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
@@ -24,10 +24,25 @@ public static class RotateKeyOnDemand
             {
                 throw KmsException.LimitExceeded($"The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {k.Arn}");
             }
+            // An imported key rotates to the material imported for it with ImportType NEW_KEY_MATERIAL; KMS makes none.
+            KeyMaterial next;
+            if (k.Origin == Origins.External)
+            {
+                if (k.PendingMaterial is not { Sealed.Length: > 0 } pending)
+                {
+                    throw KmsException.InvalidState($"{k.Arn} has no key material in PENDING_ROTATION state. Import new key material (ImportType NEW_KEY_MATERIAL) before rotating this key on demand.");
+                }
+                next = pending with { RotationType = "ON_DEMAND", CreatedAt = call.Now };
+            }
+            else
+            {
+                next = call.Kms.Vault.Generate(k.KeyId, k.KeySpec, "ON_DEMAND");
+            }
             // Rotation is synchronous here, so the rotation is complete by the time the call returns.
             return k with
             {
-                Materials = [.. k.Materials, call.Kms.Vault.Generate(k.KeyId, k.KeySpec, "ON_DEMAND")],
+                Materials = [.. k.Materials, next],
+                PendingMaterial = null,
                 OnDemandRotations = k.OnDemandRotations + 1,
                 OnDemandRotationStartDate = call.Now,
             };

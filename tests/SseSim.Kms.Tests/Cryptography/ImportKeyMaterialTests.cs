@@ -132,6 +132,85 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
         await Fails("IncorrectKeyMaterialException", () => ImportAsync(key.KeyId, parameters.ImportToken, Wrap(parameters.PublicKey, "RSAES_OAEP_SHA_256", new byte[16])));
     }
 
+    private Task<ImportKeyMaterialResponse> ImportTypedAsync(string keyId, byte[] material, string? importType, string? materialId = null, string? description = null) =>
+        ParametersAsync(keyId, "RSAES_OAEP_SHA_256").ContinueWith(t => _kit.Call("ImportKeyMaterial", new ImportKeyMaterialRequest
+        {
+            KeyId = keyId,
+            ImportToken = t.Result.ImportToken,
+            EncryptedKeyMaterial = Wrap(t.Result.PublicKey, "RSAES_OAEP_SHA_256", material),
+            ExpirationModel = ImportKeyMaterial.DoesNotExpire,
+            ImportType = importType,
+            KeyMaterialId = materialId,
+            KeyMaterialDescription = description,
+        }, ImportKeyMaterial.ExecuteAsync)).Unwrap();
+
+    private Task<ListKeyRotationsResponse> RotationsAsync(string keyId, string? include = "ALL_KEY_MATERIAL") =>
+        _kit.Call("ListKeyRotations", new ListKeyRotationsRequest { KeyId = keyId, IncludeKeyMaterial = include }, ListKeyRotations.ExecuteAsync);
+
+    private Task<RotateKeyOnDemandResponse> RotateAsync(string keyId) =>
+        _kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = keyId }, RotateKeyOnDemand.ExecuteAsync);
+
+    [Fact]
+    public async Task New_key_material_waits_for_RotateKeyOnDemand_and_every_material_must_be_imported_for_use()
+    {
+        var key = await _kit.CreateKeyAsync(origin: Origins.External);
+        var first = RandomNumberGenerator.GetBytes(32);
+        var second = RandomNumberGenerator.GetBytes(32);
+        var firstId = (await ImportTypedAsync(key.KeyId, first, importType: null, description: "first")).KeyMaterialId;
+        var blob1 = (await _kit.EncryptAsync(key.KeyId, [1])).CiphertextBlob;
+        await Fails("KMSInvalidStateException", () => RotateAsync(key.KeyId));
+
+        // ImportType defaults to EXISTING_KEY_MATERIAL once the key has material, so other material is refused.
+        await Fails("IncorrectKeyMaterialException", () => ImportTypedAsync(key.KeyId, second, importType: null));
+        await Fails("IncorrectKeyMaterialException", () => ImportTypedAsync(key.KeyId, first, "NEW_KEY_MATERIAL"));
+        var secondId = (await ImportTypedAsync(key.KeyId, second, "NEW_KEY_MATERIAL")).KeyMaterialId;
+        Assert.NotEqual(firstId, secondId);
+        await Fails("KMSInvalidStateException", () => ImportTypedAsync(key.KeyId, RandomNumberGenerator.GetBytes(32), "NEW_KEY_MATERIAL"));
+        var listed = (await RotationsAsync(key.KeyId)).Rotations;
+        Assert.Equal([(firstId, "CURRENT", "IMPORTED"), (secondId, "PENDING_ROTATION", "IMPORTED")],
+            listed.Select(r => (r.KeyMaterialId, r.KeyMaterialState, r.ImportState)));
+        Assert.Equal("first", listed[0].KeyMaterialDescription);
+        Assert.All(listed, r => Assert.Null(r.RotationType));
+        Assert.Empty((await RotationsAsync(key.KeyId, include: null)).Rotations);
+        // Pending material encrypts nothing until the rotation.
+        Assert.Equal(firstId, (await _kit.DecryptAsync((await _kit.EncryptAsync(key.KeyId, [2])).CiphertextBlob)).KeyMaterialId);
+
+        Assert.Equal(key.Arn, (await RotateAsync(key.KeyId)).KeyId);
+        var rotation = Assert.Single((await RotationsAsync(key.KeyId, "ROTATIONS_ONLY")).Rotations);
+        Assert.Equal((secondId, "CURRENT", "ON_DEMAND", ImportKeyMaterial.DoesNotExpire), (rotation.KeyMaterialId, rotation.KeyMaterialState, rotation.RotationType, rotation.ExpirationModel));
+        Assert.Equal(_kit.Time.GetUtcNow(), rotation.RotationDate);
+        var blob2 = (await _kit.EncryptAsync(key.KeyId, [3])).CiphertextBlob;
+        Assert.Equal(secondId, (await _kit.DecryptAsync(blob2)).KeyMaterialId);
+        Assert.Equal(firstId, (await _kit.DecryptAsync(blob1)).KeyMaterialId);
+
+        // Deleting an earlier material makes the whole key unusable until that material is reimported.
+        var deleted = await _kit.Call("DeleteImportedKeyMaterial", new DeleteImportedKeyMaterialRequest { KeyId = key.KeyId, KeyMaterialId = firstId },
+            DeleteImportedKeyMaterial.ExecuteAsync);
+        Assert.Equal(firstId, deleted.KeyMaterialId);
+        Assert.Equal(KeyStates.PendingImport, _kit.Kms.Store.FindKey(key.KeyId)!.KeyState);
+        await Fails("KMSInvalidStateException", () => _kit.DecryptAsync(blob2), $"{key.Arn} is pending import.");
+        Assert.Equal(["PENDING_IMPORT", "IMPORTED"], (await RotationsAsync(key.KeyId)).Rotations.Select(r => r.ImportState));
+        await Fails("IncorrectKeyMaterialException", () => ImportTypedAsync(key.KeyId, first, "EXISTING_KEY_MATERIAL", materialId: secondId));
+        await ImportTypedAsync(key.KeyId, first, "EXISTING_KEY_MATERIAL", materialId: firstId);
+        Assert.Equal(KeyStates.Enabled, _kit.Kms.Store.FindKey(key.KeyId)!.KeyState);
+        Assert.Equal("first", (await RotationsAsync(key.KeyId)).Rotations[0].KeyMaterialDescription);
+        using var p1 = (await _kit.DecryptAsync(blob1)).Plaintext;
+        Assert.Equal([1], p1.UnsafeExpose().ToArray());
+        using var p2 = (await _kit.DecryptAsync(blob2)).Plaintext;
+        Assert.Equal([3], p2.UnsafeExpose().ToArray());
+    }
+
+    [Fact]
+    public async Task Asymmetric_keys_take_no_second_material()
+    {
+        var key = await _kit.CreateKeyAsync("ECC_NIST_P256", KeyUsages.SignVerify, Origins.External);
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await ImportTypedAsync(key.KeyId, ec.ExportPkcs8PrivateKey(), importType: null);
+        await Fails("UnsupportedOperationException", () => ImportTypedAsync(key.KeyId, other.ExportPkcs8PrivateKey(), "NEW_KEY_MATERIAL"));
+        await Fails("IncorrectKeyMaterialException", () => ImportTypedAsync(key.KeyId, other.ExportPkcs8PrivateKey(), importType: null));
+    }
+
     [Fact]
     public async Task Imported_ecc_signing_key_signs()
     {

@@ -111,6 +111,9 @@ public sealed class KeyStateTests
     [InlineData("arn:aws:kms:eu-west-1:111122223333:key/0b0f6b5e-7d4a-4a43-b1f3-2a5a1f6e9c11", "Invalid arn eu-west-1")]
     [InlineData("0b0f6b5e-7d4a-4a43-b1f3-2a5a1f6e9c11", "Key 'arn:aws:kms:us-east-1:111122223333:key/0b0f6b5e-7d4a-4a43-b1f3-2a5a1f6e9c11' does not exist")]
     [InlineData("alias/missing", "Alias arn:aws:kms:us-east-1:111122223333:alias/missing is not found.")]
+    [InlineData("mrk-d3b95762d3b95762d3b95762d3b95762", "Key 'arn:aws:kms:us-east-1:111122223333:key/mrk-d3b95762d3b95762d3b95762d3b95762' does not exist")]
+    [InlineData("mrk-fake-key-id", "Invalid keyId 'mrk-fake-key-id'")]
+    [InlineData("134f2428cec14b25a1ae9048164dba47", "Invalid keyId '134f2428cec14b25a1ae9048164dba47'")]
     public async Task Unknown_identifiers_get_AWS_NotFound_messages(string keyId, string message)
     {
         await using var kit = new LifecycleKit();
