@@ -95,15 +95,18 @@ public static class Decrypt
         if (keyId is not null)
         {
             key = await CryptoSupport.UseAsync(call, keyId, action, context, grantTokens);
-            CryptoSupport.RequireUsage(key, KeyUsages.EncryptDecrypt, operation);
-            CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.EncryptionAlgorithms(key.KeyUsage));
-            if (!CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _))
-            {
-                throw KmsException.InvalidCiphertext();
-            }
-            if (blobKeyId != key.KeyId)
+            // A blob made under another key is IncorrectKeyException even when the named key could not decrypt at all
+            // (an HMAC or signing key): AWS compares the keys before the key usage.
+            var parsed = CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _);
+            if (parsed && blobKeyId != key.KeyId)
             {
                 throw KmsException.IncorrectKey();
+            }
+            CryptoSupport.RequireUsage(key, KeyUsages.EncryptDecrypt, operation);
+            CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.EncryptionAlgorithms(key.KeyUsage));
+            if (!parsed)
+            {
+                throw KmsException.InvalidCiphertext();
             }
         }
         else

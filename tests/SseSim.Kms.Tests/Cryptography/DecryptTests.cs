@@ -85,6 +85,10 @@ public sealed class DecryptTests : IAsyncLifetime
         await Fails("IncorrectKeyException", () => _kit.DecryptAsync(blob, keyId: b.KeyId),
             "The key ID in the request does not identify a CMK that can perform this operation.");
         await Fails("NotFoundException", () => _kit.DecryptAsync(blob, keyId: "alias/missing"));
+        // AWS compares the keys before the named key's usage (LocalStack's AWS-recorded test_error_messaging_for_invalid_keys).
+        var hmac = await _kit.CreateKeyAsync("HMAC_224", KeyUsages.GenerateVerifyMac);
+        await Fails("IncorrectKeyException", () => _kit.DecryptAsync(blob, keyId: hmac.KeyId),
+            "The key ID in the request does not identify a CMK that can perform this operation.");
         using var p = (await _kit.DecryptAsync(blob, keyId: a.Arn)).Plaintext;
         Assert.Equal([1], p.UnsafeExpose().ToArray());
     }
