@@ -26,9 +26,9 @@ public sealed record FasterLogOptions
     public long CompactionThresholdBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// fsync the log and commit directories after each commit. FASTER writes with O_SYNC but never fsyncs
-    /// directories, and every commit creates a new commit file, so without this a power loss (not a process
-    /// crash) could lose the newest commit file's directory entry.
+    /// fsync the log directory after a commit that reached a new segment file. FASTER writes with O_SYNC but never
+    /// fsyncs directories, so without this a power loss (not a process crash) could lose a new segment's directory
+    /// entry. Commit metadata needs none: it is overwritten in place in a preallocated file (SlotCommitManager).
     /// </summary>
     public bool SyncDirectoriesOnCommit { get; init; } = true;
 

@@ -27,8 +27,8 @@ internal sealed class GroupCommitLog : IAsyncDisposable
     private const byte LastFragment = 2;
 
     private readonly string _directory;
-    private readonly string _commitDirectory;
     private readonly FasterLogOptions _options;
+    private readonly SlotCommitManager _commits;
     private readonly IDevice _device;
     private readonly FasterLog _log;
     private readonly int _maxFragmentPayload;
@@ -40,7 +40,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
     private readonly Task _committer;
 
     // Guarded by _durableLock. Writers wait on our own watermark rather than FasterLog's commit task so that
-    // an acknowledgement also covers the directory fsync done after each commit.
+    // an acknowledgement also covers the directory fsync done when a commit reaches a new segment.
     private long _durableUntil;
     private TaskCompletionSource _durableAdvanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fault;
@@ -58,17 +58,15 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         _afterCommit = afterCommit;
         _maxFragmentPayload = (1 << options.PageSizeBits) / 4;
 
-        // FASTER's commit manager keeps commit metadata in <LogCommitDir>/log-commits.
-        _commitDirectory = Path.Combine(_directory, "log-commits");
-        DirectorySync.CreateDurable(_commitDirectory);
-
+        DirectorySync.CreateDurable(_directory);
+        _commits = new SlotCommitManager(_directory);
         _device = Devices.CreateLogDevice(Path.Combine(_directory, "log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         try
         {
             _log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = _device,
-                LogCommitDir = _directory,
+                LogCommitManager = _commits,
                 PageSizeBits = options.PageSizeBits,
                 MemorySizeBits = options.MemorySizeBits,
                 SegmentSizeBits = options.SegmentSizeBits,
@@ -78,17 +76,18 @@ internal sealed class GroupCommitLog : IAsyncDisposable
                 TryRecoverLatest = false,
             });
             _log.Recover();
-            // FASTER also skips unreadable commit files without complaint. We only ever commit a non-empty log,
-            // so commit files next to an empty recovered log mean the commits could not be read.
-            if (_log.CommittedUntilAddress <= _log.BeginAddress && Directory.EnumerateFiles(_commitDirectory).Any())
+            // FASTER also skips unreadable commits without complaint. We only ever commit a non-empty log, so
+            // commits next to an empty recovered log mean they could not be used.
+            if (_log.CommittedUntilAddress <= _log.BeginAddress && _commits.HasCommits)
             {
-                throw new InvalidDataException($"FasterLog in {_directory} has commit files but recovered nothing; refusing to start empty over it.");
+                throw new InvalidDataException($"FasterLog in {_directory} has commits but recovered nothing; refusing to start empty over it.");
             }
         }
         catch
         {
             _log?.Dispose();
             _device.Dispose();
+            _commits.Dispose();
             throw;
         }
         if (options.SyncDirectoriesOnCommit)
@@ -239,6 +238,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
             wake.TrySetResult();
             _log.Dispose();
             _device.Dispose();
+            _commits.Dispose();
         }
     }
 
@@ -309,8 +309,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         {
             return;
         }
-        // Each commit writes a new commit file; a new segment file appears only when the tail enters a new segment.
-        DirectorySync.Sync(_commitDirectory);
+        // Commits overwrite the slot file in place (SlotCommitManager); only a new segment file adds a directory entry.
         var segment = committedUntil >> _options.SegmentSizeBits;
         if (segment != _syncedSegment)
         {
