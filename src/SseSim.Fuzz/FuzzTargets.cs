@@ -111,7 +111,7 @@ public static class FuzzTargets
     internal static object Parse(string target, byte[] data) => target switch
     {
         nameof(S3CompleteMultipartUpload) => CompleteMultipartUpload.ParseParts(S3Xml.Parse(data)),
-        nameof(S3DeleteObjects) => DeleteObjects.Parse(S3Xml.Parse(data)).Keys,
+        nameof(S3DeleteObjects) => DeleteObjects.Parse(S3Xml.Parse(data)).Objects,
         nameof(S3BucketEncryption) => PutBucketEncryption.ParseRule(S3Xml.Parse(data)),
         nameof(S3BucketPolicy) => BucketPolicy.Parse(Encoding.UTF8.GetString(data)),
         nameof(KmsKeyPolicy) => KeyPolicyDocument.Parse(Encoding.UTF8.GetString(data)).StatementCount,

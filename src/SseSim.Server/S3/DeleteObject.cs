@@ -5,6 +5,7 @@ internal static class DeleteObject
 {
     public static async Task HandleAsync(S3Call call)
     {
+        VersionIds.RequireCurrent(call.Query("versionId"));
         await call.Store.DeleteObjectAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, call.Header("If-Match")?.Trim());
         call.Response.StatusCode = 204;
     }

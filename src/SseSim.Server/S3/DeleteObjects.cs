@@ -1,51 +1,78 @@
 using System.Xml.Linq;
+using SseSim.Objects;
 
 namespace SseSim.Server.S3;
 
-/// <summary>POST /bucket?delete: &lt;Delete&gt;&lt;Quiet/&gt;&lt;Object&gt;&lt;Key/&gt;… → DeleteResult (Quiet lists errors only).</summary>
+/// <summary>
+/// POST /bucket?delete: &lt;Delete&gt;&lt;Quiet/&gt;&lt;Object&gt;&lt;Key/&gt;&lt;VersionId/&gt;… → DeleteResult (Quiet lists
+/// errors only). VersionId "null" names the one version of an object in an unversioned bucket (<see cref="VersionIds"/>).
+/// </summary>
 internal static class DeleteObjects
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var (quiet, keys) = Parse(await S3Xml.ReadAsync(call));
-        var results = await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, keys, call.Aborted);
+        var (quiet, objects) = Parse(await S3Xml.ReadAsync(call));
+        var refused = new Dictionary<int, S3Exception>();
+        for (var i = 0; i < objects.Count; i++)
+        {
+            if (objects[i].VersionId is { } v and not VersionIds.Null)
+            {
+                refused[i] = VersionIds.Missing(v);
+            }
+        }
+        var deletable = objects.Where((_, i) => !refused.ContainsKey(i)).Select(o => o.Key).ToList();
+        IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
-            foreach (var entry in results)
+            var next = 0;
+            for (var i = 0; i < objects.Count; i++)
             {
-                if (entry.Deleted)
+                var (key, versionId) = objects[i];
+                string? code, message;
+                if (refused.TryGetValue(i, out var error))
+                {
+                    (code, message) = (error.Code, error.Message);
+                }
+                else
+                {
+                    (code, message) = (results[next].ErrorCode, results[next].ErrorMessage);
+                    next++;
+                }
+                if (code is null)
                 {
                     if (!quiet)
                     {
                         w.WriteStartElement("Deleted");
-                        w.WriteElementString("Key", entry.Key);
+                        w.WriteElementString("Key", key);
+                        w.Optional("VersionId", versionId);
                         w.WriteEndElement();
                     }
                     continue;
                 }
                 w.WriteStartElement("Error");
-                w.WriteElementString("Key", entry.Key);
-                w.WriteElementString("Code", entry.ErrorCode);
-                w.WriteElementString("Message", entry.ErrorMessage);
+                w.WriteElementString("Key", key);
+                w.Optional("VersionId", versionId);
+                w.WriteElementString("Code", code);
+                w.WriteElementString("Message", message);
                 w.WriteEndElement();
             }
         });
     }
 
-    /// <summary>Quiet and the object keys of a &lt;Delete&gt; body; anything else is MalformedXML.</summary>
-    public static (bool Quiet, List<string> Keys) Parse(XElement? body)
+    /// <summary>Quiet and the objects (key, optional version id) of a &lt;Delete&gt; body; anything else is MalformedXML.</summary>
+    public static (bool Quiet, List<(string Key, string? VersionId)> Objects) Parse(XElement? body)
     {
         if (body is null || body.Name.LocalName != "Delete")
         {
             throw S3Errors.MalformedXml();
         }
         var quiet = body.ChildValue("Quiet")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
-        var keys = body.Children("Object").Select(o => o.ChildValue("Key") ?? throw S3Errors.MalformedXml()).ToList();
+        var objects = body.Children("Object").Select(o => (o.ChildValue("Key") ?? throw S3Errors.MalformedXml(), o.ChildValue("VersionId"))).ToList();
         // S3 takes at most 1,000 keys per request and answers MalformedXML beyond that.
-        if (keys.Count is 0 or > 1000)
+        if (objects.Count is 0 or > 1000)
         {
             throw S3Errors.MalformedXml();
         }
-        return (quiet, keys);
+        return (quiet, objects);
     }
 }

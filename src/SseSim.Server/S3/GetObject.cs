@@ -49,6 +49,7 @@ internal static class GetObject
     public static GetObjectRequest ReadRequest(S3Call call)
     {
         S3Headers.RejectSseOnRead(call);
+        VersionIds.RequireCurrent(call.Query("versionId"));
         return new GetObjectRequest(call.BucketName, call.ObjectKey)
         {
             Range = S3Headers.Range(call.Header("Range")),

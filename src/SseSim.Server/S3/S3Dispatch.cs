@@ -20,13 +20,13 @@ internal static class S3Dispatch
 {
     private const string Copy = "+copy";
 
-    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl"];
+    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions"];
     private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
-        "versioning", "versions", "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
+        "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
         "object-lock", "retention", "legal-hold", "attributes", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
         "policyStatus", "metadataTable", "session",
@@ -53,6 +53,9 @@ internal static class S3Dispatch
         [("POST", S3Target.Bucket, "delete")] = new("DeleteObjects", null, DeleteObjects.HandleAsync),
         [("GET", S3Target.Bucket, "acl")] = new("GetBucketAcl", "s3:GetBucketAcl", GetBucketAcl.HandleAsync),
         [("PUT", S3Target.Bucket, "acl")] = new("PutBucketAcl", "s3:PutBucketAcl", PutBucketAcl.HandleAsync),
+        [("GET", S3Target.Bucket, "versioning")] = new("GetBucketVersioning", "s3:GetBucketVersioning", GetBucketVersioning.HandleAsync),
+        [("PUT", S3Target.Bucket, "versioning")] = new("PutBucketVersioning", "s3:PutBucketVersioning", PutBucketVersioning.HandleAsync),
+        [("GET", S3Target.Bucket, "versions")] = new("ListObjectVersions", "s3:ListBucketVersions", ListObjectVersions.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),

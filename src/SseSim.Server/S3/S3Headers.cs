@@ -279,6 +279,12 @@ internal static class S3Headers
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         if (query >= 0)
         {
+            const string versionParameter = "versionId=";
+            if (raw.IndexOf(versionParameter, query, StringComparison.Ordinal) is var at and >= 0)
+            {
+                var version = raw[(at + versionParameter.Length)..];
+                VersionIds.RequireCurrent(Uri.UnescapeDataString(version.Split('&')[0]));
+            }
             raw = raw[..query];
         }
         var decoded = Uri.UnescapeDataString(raw);
