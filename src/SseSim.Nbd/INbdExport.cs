@@ -37,6 +37,12 @@ public interface INbdExportProvider
     IReadOnlyList<string> List();
 }
 
+/// <summary>
+/// A request the export failed for a reason the client cannot see (the reply carries only the error number): what was
+/// asked, what was answered, and the exception. Exception messages here name blocks and files, never data or keys.
+/// </summary>
+public sealed record NbdRequestFailure(string Export, string Command, long Offset, long Length, uint Error, Exception Exception);
+
 /// <summary>A request failed with a specific NBD error value (<see cref="NbdError"/>).</summary>
 public sealed class NbdException(uint error, string message) : IOException(message)
 {

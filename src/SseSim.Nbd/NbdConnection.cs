@@ -17,6 +17,7 @@ internal sealed class NbdConnection
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<NbdRequestFailure>? _failed;
     private const int MaxInFlightRequests = 16;
     private const uint BudgetUnit = 1024 * 1024;
     private const int MaxInFlightBytes = 64 * 1024 * 1024;
@@ -27,13 +28,14 @@ internal sealed class NbdConnection
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _inFlight = new();
     private bool _noZeroes;
 
-    public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping)
-        : this(new NetworkStream(socket, ownsSocket: true), exports, serverStopping) => _socket = socket;
+    public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping, Action<NbdRequestFailure>? failed = null)
+        : this(new NetworkStream(socket, ownsSocket: true), exports, serverStopping, failed) => _socket = socket;
 
     /// <summary>Serves a connection over any duplex stream (the fuzz harness drives the protocol in memory).</summary>
-    internal NbdConnection(Stream stream, INbdExportProvider exports, CancellationToken serverStopping)
+    internal NbdConnection(Stream stream, INbdExportProvider exports, CancellationToken serverStopping, Action<NbdRequestFailure>? failed = null)
     {
         _exports = exports;
+        _failed = failed;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         _stream = stream;
         // Small segments: the reader buffers at most one request (≤ 32 MiB payload) beyond what is consumed.
@@ -298,7 +300,7 @@ internal sealed class NbdConnection
                             var error = badFlags ? NbdError.Einval
                                 : export.IsReadOnly ? NbdError.Eperm
                                 : !inBounds ? NbdError.Enospc
-                                : await RunAsync(() => export.WriteAsync((long)offset, buffer.AsMemory(0, (int)length), fua, ct));
+                                : await RunAsync(export, "WRITE", offset, length, () => export.WriteAsync((long)offset, buffer.AsMemory(0, (int)length), fua, ct));
                             await SimpleReplyAsync(error, handle, default, ct);
                         });
                         break;
@@ -314,14 +316,14 @@ internal sealed class NbdConnection
                         var buffer = ArrayPool<byte>.Shared.Rent((int)length);
                         Start(units, buffer, async () =>
                         {
-                            var error = await RunAsync(() => export.ReadAsync((long)offset, buffer.AsMemory(0, (int)length), ct));
+                            var error = await RunAsync(export, "READ", offset, length, () => export.ReadAsync((long)offset, buffer.AsMemory(0, (int)length), ct));
                             await SimpleReplyAsync(error, handle, error == 0 ? buffer.AsMemory(0, (int)length) : default, ct);
                         });
                         break;
                     }
                 case CmdFlush:
                     Start(await AcquireAsync(0, ct), null, async () =>
-                        await SimpleReplyAsync(badFlags ? NbdError.Einval : await RunAsync(() => export.FlushAsync(ct)), handle, default, ct));
+                        await SimpleReplyAsync(badFlags ? NbdError.Einval : await RunAsync(export, "FLUSH", offset, length, () => export.FlushAsync(ct)), handle, default, ct));
                     break;
                 case CmdTrim:
                 case CmdWriteZeroes:
@@ -330,7 +332,7 @@ internal sealed class NbdConnection
                         var error = badFlags ? NbdError.Einval
                             : export.IsReadOnly ? NbdError.Eperm
                             : !inBounds ? (type == CmdTrim ? NbdError.Einval : NbdError.Enospc)
-                            : await RunAsync(() => type == CmdTrim
+                            : await RunAsync(export, type == CmdTrim ? "TRIM" : "WRITE_ZEROES", offset, length, () => type == CmdTrim
                                 ? export.TrimAsync((long)offset, length, fua, ct)
                                 : export.WriteZeroesAsync((long)offset, length, fua, ct));
                         await SimpleReplyAsync(error, handle, default, ct);
@@ -399,8 +401,15 @@ internal sealed class NbdConnection
         _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private static async ValueTask<uint> RunAsync(Func<ValueTask> operation)
+    /// <summary>
+    /// Runs one export operation and turns its failure into the NBD error to answer: the export's own choice for an
+    /// <see cref="NbdException"/>, ENOSPC for a full disk, EIO for anything else (a block that fails authentication, a
+    /// storage error, or a bug: the request is still answered, and the connection goes on). Cancellation (the
+    /// connection or server going away) is not an answer and propagates.
+    /// </summary>
+    private async ValueTask<uint> RunAsync(INbdExport export, string command, ulong offset, uint length, Func<ValueTask> operation)
     {
+        uint error;
         try
         {
             await operation();
@@ -410,11 +419,17 @@ internal sealed class NbdConnection
         {
             return e.Error;
         }
-        catch (IOException e)
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
         {
             // A full disk is ENOSPC to the client as well (proto.md); on Unix .NET's IOException carries the errno.
-            return e.HResult == (int)NbdError.Enospc ? NbdError.Enospc : NbdError.Eio;
+            error = e is IOException && e.HResult == (int)NbdError.Enospc ? NbdError.Enospc : NbdError.Eio;
+            _failed?.Invoke(new NbdRequestFailure(export.Name, command, (long)offset, length, error, e));
         }
+        return error;
     }
 
     private async ValueTask SimpleReplyAsync(uint error, ulong handle, ReadOnlyMemory<byte> data, CancellationToken ct)

@@ -15,6 +15,12 @@ public sealed class NbdServer(IPEndPoint endPoint, INbdExportProvider exports) :
     private Socket? _listener;
     private Task? _acceptLoop;
 
+    /// <summary>
+    /// Told of every request answered with an error the export did not choose (EIO for a block that fails
+    /// authentication, a storage error or an unexpected exception; ENOSPC for a full disk), so the cause is not lost.
+    /// </summary>
+    public Action<NbdRequestFailure>? RequestFailed { get; init; }
+
     /// <summary>The bound endpoint (the real port when started on port 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? endPoint;
 
@@ -45,7 +51,7 @@ public sealed class NbdServer(IPEndPoint endPoint, INbdExportProvider exports) :
                 return;
             }
             socket.NoDelay = true;
-            var connection = new NbdConnection(socket, exports, _stopping.Token);
+            var connection = new NbdConnection(socket, exports, _stopping.Token, RequestFailed);
             lock (_lock)
             {
                 _connections.Add(connection);

@@ -12,8 +12,11 @@ internal sealed class MemoryExport(string name, long size) : INbdExport, IDispos
     public int Flushes { get; private set; }
     public int FuaWrites { get; private set; }
 
-    /// <summary>Reads touching [BadOffset, BadOffset+4096) fail like a failed GCM tag.</summary>
+    /// <summary>Reads touching [BadOffset, BadOffset+4096) fail like a failed GCM tag (or with <see cref="BadReadError"/>).</summary>
     public long BadOffset { get; set; } = -1;
+
+    /// <summary>What a read of the bad block throws, when not the IOException of a failed tag.</summary>
+    public Func<Exception>? BadReadError { get; set; }
 
     public byte[] Data => _data;
 
@@ -28,7 +31,7 @@ internal sealed class MemoryExport(string name, long size) : INbdExport, IDispos
         }
         if (BadOffset >= 0 && offset < BadOffset + 4096 && offset + destination.Length > BadOffset)
         {
-            throw new IOException("tag mismatch");
+            throw BadReadError?.Invoke() ?? new IOException("tag mismatch");
         }
         _data.AsSpan((int)offset, destination.Length).CopyTo(destination.Span);
     }

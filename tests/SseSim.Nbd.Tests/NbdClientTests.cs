@@ -7,6 +7,7 @@ public sealed class NbdClientTests : IAsyncLifetime
     private const string Name = "vol-0fedcba987654321f";
     private readonly MemoryExportProvider _provider = new();
     private readonly MemoryExport _export = new(Name, 4 * 1024 * 1024);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<NbdRequestFailure> _failures = new();
     private NbdServer _server = null!;
 
     private int Port => _server.LocalEndPoint.Port;
@@ -14,7 +15,7 @@ public sealed class NbdClientTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider.Exports[Name] = _export;
-        _server = new NbdServer(new IPEndPoint(IPAddress.Loopback, 0), _provider);
+        _server = new NbdServer(new IPEndPoint(IPAddress.Loopback, 0), _provider) { RequestFailed = _failures.Enqueue };
         await _server.StartAsync();
     }
 
@@ -94,6 +95,25 @@ public sealed class NbdClientTests : IAsyncLifetime
         var beyond = await Assert.ThrowsAsync<NbdException>(() => client.WriteAsync(client.Size, new byte[4096]));
         Assert.Equal(NbdError.Enospc, beyond.Error);
         await client.ReadAsync(0, new byte[4096]);
+        // The EIO's cause reaches the server's hook; ENOSPC for a write past the end is the server's own answer.
+        var failure = Assert.Single(_failures);
+        Assert.Equal(("READ", 8192L, 4096L, NbdError.Eio), (failure.Command, failure.Offset, failure.Length, failure.Error));
+        Assert.Equal("tag mismatch", failure.Exception.Message);
+    }
+
+    [Fact]
+    public async Task An_unexpected_export_exception_is_answered_EIO_and_reported_not_left_unanswered()
+    {
+        // Not an IOException (a store's argument check, say): once the request went unanswered and the client hung.
+        _export.BadOffset = 8192;
+        _export.BadReadError = () => new ArgumentException("A slot holds 4124 bytes; the record has 5000.");
+        await using var client = await NbdClient.ConnectAsync("127.0.0.1", Port, Name);
+        var e = await Assert.ThrowsAsync<NbdException>(() => client.ReadAsync(8192, new byte[4096]).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(NbdError.Eio, e.Error);
+        await client.ReadAsync(0, new byte[4096]).WaitAsync(TimeSpan.FromSeconds(30));
+        var failure = Assert.Single(_failures);
+        Assert.IsType<ArgumentException>(failure.Exception);
+        Assert.Equal((Name, NbdError.Eio), (failure.Export, failure.Error));
     }
 
     [Fact]

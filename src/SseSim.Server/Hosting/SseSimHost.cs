@@ -120,7 +120,10 @@ public static class SseSimHost
         builder.Services.AddSingleton(sp => new EbsDirectService(sp.GetRequiredService<VolumeService>()));
         builder.Services.AddSingleton(sp => new NbdHost(new Nbd.NbdServer(
             new System.Net.IPEndPoint(System.Net.IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host), options.NbdPort),
-            sp.GetRequiredService<VolumeService>().Exports)));
+            sp.GetRequiredService<VolumeService>().Exports)
+        {
+            RequestFailed = NbdHost.LogFailure(sp.GetRequiredService<ILoggerFactory>().CreateLogger("SseSim.Nbd")),
+        }));
         builder.Services.AddSingleton<Ec2Endpoint>();
         builder.Services.AddSingleton<EbsEndpoint>();
         builder.Services.AddSingleton<SigV4Verifier>();
@@ -172,6 +175,11 @@ public static class SseSimHost
 public sealed class NbdHost(Nbd.NbdServer server) : IAsyncDisposable
 {
     public Nbd.NbdServer Server { get; } = server;
+
+    /// <summary>An NBD error reply carries only the errno: the server log keeps the cause (exception type and message).</summary>
+    public static Action<Nbd.NbdRequestFailure> LogFailure(ILogger logger) => f => logger.LogWarning(
+        "NBD {Command} of {Length} bytes at offset {Offset} on {Export} answered error {Error}: {ExceptionType}: {Message}",
+        f.Command, f.Length, f.Offset, f.Export, f.Error, f.Exception.GetType().FullName, f.Exception.Message);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
