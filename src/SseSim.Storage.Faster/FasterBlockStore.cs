@@ -21,7 +21,7 @@ namespace SseSim.Storage.Faster;
 /// compacts the log once enough of it is overwritten records (<see cref="FasterBlockStoreOptions.CompactionThresholdBytes"/>):
 /// live records are copied to the tail and the begin address moves past them, a checkpoint records the new begin
 /// address, and only then are the segments before it deleted. A crash before that checkpoint recovers the previous
-/// one, whose segments are all still there.</item>
+/// one, whose segments are all still there. Writes wait while compaction copies a slice (a few MiB) of records.</item>
 /// </list>
 /// Calls must not race with <see cref="DisposeAsync"/>.
 /// </summary>
@@ -31,6 +31,9 @@ public sealed class FasterBlockStore : IBlockStore
     public const int MaxVolumeIdBytes = 256;
 
     private const int MaxKeyBytes = MaxVolumeIdBytes + sizeof(long);
+
+    /// <summary>Log bytes compacted per hold of the write gate (about a thousand 4 KiB records).</summary>
+    private const long CompactionSliceBytes = 4L << 20;
 
     private readonly string _directory;
     private readonly string _checkpointDirectory;
@@ -45,6 +48,12 @@ public sealed class FasterBlockStore : IBlockStore
     // Reads hold it shared; compaction takes it exclusively once after moving the begin address, so no read that
     // might still be waiting on a segment below it is in flight when that segment is deleted.
     private readonly ReaderWriterLockSlim _readGate = new(LockRecursionPolicy.NoRecursion);
+
+    // Writes and deletes hold it shared; compaction holds it exclusively while it copies records to the tail. FASTER
+    // 2.6.5's compaction copy (ConditionalCopyToTail) retries a failed hash-entry CAS with the entry it looked up first,
+    // so a write to any other key of that hash entry during the copy made it retry forever: the step never ended and
+    // every later flush waited on it. Reads change no hash entry and are not held back.
+    private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
     // Guarded by _flushLock.
     private TaskCompletionSource? _nextFlush;
@@ -305,6 +314,7 @@ public sealed class FasterBlockStore : IBlockStore
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
         var session = Rent();
         var ok = false;
+        _writeGate.EnterReadLock();
         try
         {
             fixed (byte* k = keyBytes, v = record)
@@ -321,6 +331,7 @@ public sealed class FasterBlockStore : IBlockStore
         }
         finally
         {
+            _writeGate.ExitReadLock();
             Return(session, ok);
         }
         Interlocked.Increment(ref _writeCount);
@@ -333,6 +344,7 @@ public sealed class FasterBlockStore : IBlockStore
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
         var session = Rent();
         var ok = false;
+        _writeGate.EnterReadLock();
         try
         {
             fixed (byte* k = keyBytes)
@@ -348,6 +360,7 @@ public sealed class FasterBlockStore : IBlockStore
         }
         finally
         {
+            _writeGate.ExitReadLock();
             Return(session, ok);
         }
         Interlocked.Increment(ref _writeCount);
@@ -402,6 +415,7 @@ public sealed class FasterBlockStore : IBlockStore
             _checkpoints.Dispose();
             _device.Dispose();
             _readGate.Dispose();
+            _writeGate.Dispose();
         }
     }
 
@@ -479,8 +493,21 @@ public sealed class FasterBlockStore : IBlockStore
             var ok = false;
             try
             {
-                // Lookup: each record in the range is copied to the tail unless a newer one for its key exists.
-                session.Compact(until, CompactionType.Lookup);
+                // Lookup: each record in the range is copied to the tail unless a newer one for its key exists. Writes
+                // wait while it copies (see _writeGate), one short slice at a time, so none waits for a whole step.
+                for (var sliceEnd = begin; sliceEnd < until;)
+                {
+                    sliceEnd = Math.Min(until, sliceEnd + CompactionSliceBytes);
+                    _writeGate.EnterWriteLock();
+                    try
+                    {
+                        session.Compact(sliceEnd, CompactionType.Lookup);
+                    }
+                    finally
+                    {
+                        _writeGate.ExitWriteLock();
+                    }
+                }
                 ok = true;
             }
             finally

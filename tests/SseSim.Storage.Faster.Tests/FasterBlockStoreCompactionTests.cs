@@ -211,4 +211,44 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
         Assert.True(store.CompactionPasses >= 1, "no compaction pass ran");
         AssertLatest(store, 31);
     }
+
+    [Fact]
+    public async Task Compaction_finishes_while_writes_to_keys_sharing_its_hash_entries_go_on()
+    {
+        // A tiny hash index, so most keys share a hash entry with others. FASTER's compaction copy (ConditionalCopyToTail)
+        // retried its CAS with the entry it first saw, so one write to another key of that entry during the copy made it
+        // spin forever: the step never ended, and every later flush waited on it.
+        var options = Compacting with { IndexSizeBytes = 1L << 9, SyncDirectoriesOnFlush = false };
+        await using var store = new FasterBlockStore(_dir.Path, options);
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(() =>
+        {
+            var random = new Random(w);
+            for (var version = 0L; !stop.IsCancellationRequested; version++)
+            {
+                var i = random.Next(Blocks * 4);
+                store.Write(w == 0 ? "vol-c" : "vol-d", i, Versioned(i, version));
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        try
+        {
+            // Each flush waits for the compaction step the previous one started; a stuck step never lets one return.
+            var flushes = Task.Run(async () =>
+            {
+                while (store.CompactionPasses < 2)
+                {
+                    await store.FlushAsync();
+                }
+            });
+            var finished = await Task.WhenAny(flushes, Task.Delay(TimeSpan.FromMinutes(3)));
+            Assert.True(finished == flushes, $"flushes stopped returning after {store.CompactionPasses} compaction passes (begin address stuck)");
+            await flushes;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        Assert.Null(store.CompactionError);
+    }
 }
