@@ -84,7 +84,16 @@ public sealed record AuditRecord(
     /// <summary>CloudTrail's <c>userIdentity</c> object, shared by KMS events and other services' refusals.</summary>
     public static void WriteUserIdentity(Utf8JsonWriter w, Identity identity, string? invokedBy)
     {
-        w.WriteStartObject("userIdentity");
+        w.WritePropertyName(UserIdentityProperty);
+        WriteUserIdentityValue(w, identity, invokedBy);
+    }
+
+    public static ReadOnlySpan<byte> UserIdentityProperty => "userIdentity"u8;
+
+    /// <summary>The <c>userIdentity</c> object alone (the KMS trail writes it once per identity and reuses the bytes).</summary>
+    public static void WriteUserIdentityValue(Utf8JsonWriter w, Identity identity, string? invokedBy)
+    {
+        w.WriteStartObject();
         w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
         w.WriteString("principalId", identity.AccessKeyId);
         w.WriteString("arn", identity.Arn);

@@ -84,7 +84,8 @@ public sealed class InMemoryAppendLog : IAppendLog
         {
             if (_chunk.Length - _used < record.Length)
             {
-                _chunk = new byte[Math.Max(ChunkSize, record.Length)];
+                // Uninitialized: only written ranges are ever read, and zeroing is a pass over fresh pages per chunk.
+                _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, record.Length));
                 _used = 0;
             }
             record.Span.CopyTo(_chunk.AsSpan(_used));

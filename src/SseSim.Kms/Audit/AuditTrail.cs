@@ -129,9 +129,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// </summary>
     public byte[] BuildOutboxEvent(KmsCall call, object request, string eventId)
     {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using var writer = new Utf8JsonWriter(buffer, JsonWriterSettings);
-        return Build(Pending(call, request, null, eventId), buffer, writer, arena: null).Utf8Json.ToArray();
+        using var writer = new Utf8JsonWriter(Stream.Null, JsonWriterSettings);
+        return Build(Pending(call, request, null, eventId), writer, arena: null).Utf8Json.ToArray();
     }
 
     /// <summary>
@@ -406,7 +405,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _buffer, _json, _arena);
+                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _json, _arena);
                 events.Add(e);
                 records.Add(e.Utf8Json);
                 if (pending.Durable is not null)
@@ -490,90 +489,90 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HasContextMember = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private static readonly JsonWriterOptions JsonWriterSettings = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Structure is right by construction (and covered by tests), so the writer skips validating every token.
+    private static readonly JsonWriterOptions JsonWriterSettings = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
     private readonly Utf8JsonWriter _json = new(Stream.Null, JsonWriterSettings);
-
     private readonly JsonArena _arena = new();
+    private readonly EventFragments _fragments = new(JsonWriterSettings);
 
-    /// <summary>
-    /// The retained events' JSON, packed into 1 MiB arrays: one array per event would survive into gen 1 and 2 one by
-    /// one, and copying and promoting those survivors cost more than building the event. An arena is never reused;
-    /// the GC frees it once the last event in it has left the in-memory window and its last reader is done.
-    /// </summary>
-    private sealed class JsonArena
+    /// <param name="arena">
+    /// The writer thread's arena, which also means the writer thread's caches (timestamp, fragments) may be used;
+    /// null: a fresh array, from any thread.
+    /// </param>
+    private AuditEvent Build(PendingEvent p, Utf8JsonWriter w, JsonArena? arena)
     {
-        private const int ChunkSize = 1 << 20;
-        private byte[] _chunk = [];
-        private int _used;
-
-        public ReadOnlyMemory<byte> Add(ReadOnlySpan<byte> json)
-        {
-            if (_chunk.Length - _used < json.Length)
-            {
-                _chunk = new byte[Math.Max(ChunkSize, json.Length)];
-                _used = 0;
-            }
-            json.CopyTo(_chunk.AsSpan(_used));
-            var stored = new ReadOnlyMemory<byte>(_chunk, _used, json.Length);
-            _used += json.Length;
-            return stored;
-        }
-    }
-
-    /// <param name="arena">The writer thread's arena (which also means the per-second timestamp cache may be used); null: a fresh array.</param>
-    private AuditEvent Build(PendingEvent p, ArrayBufferWriter<byte> buffer, Utf8JsonWriter w, JsonArena? arena)
-    {
-        var cachedTime = arena is not null;
         var call = p.Call;
         var identity = call.Caller.Identity;
-        var via = call.Caller.ViaService is null ? null : call.Caller.ViaService.Split('.')[0] + ".amazonaws.com";
+        var fragments = arena is null ? null : _fragments;
+        var via = call.Caller.ViaService is not { } viaService ? null
+            : fragments?.CachedInvokedBy(viaService) ?? EventFragments.InvokedBy(viaService);
         var eventId = p.EventId ?? NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
-        buffer.ResetWrittenCount();
-        w.Reset(buffer);
+        var buffer = arena is null ? new ArrayBufferWriter<byte>(2048) : null;
+        w.Reset(arena ?? (IBufferWriter<byte>)buffer!);
+        try
         {
             w.WriteStartObject();
-            w.WriteString("eventVersion", "1.08");
-            Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);
-            w.WriteString("eventTime", cachedTime ? EventTime(p.Time) : FormatTime(p.Time));
-            w.WriteString("eventSource", "kms.amazonaws.com");
-            w.WriteString("eventName", call.Operation);
-            w.WriteString("awsRegion", _region);
-            w.WriteString("sourceIPAddress", via ?? call.Caller.SourceIp ?? "127.0.0.1");
-            w.WriteString("userAgent", via ?? call.Caller.UserAgent ?? "");
+            w.WriteString("eventVersion"u8, "1.08"u8);
+            if (fragments is null)
+            {
+                Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);
+            }
+            else
+            {
+                fragments.WriteUserIdentity(w, identity, via);
+            }
+            w.WriteString("eventTime"u8, arena is not null ? EventTime(p.Time) : FormatTime(p.Time));
+            w.WriteString("eventSource"u8, "kms.amazonaws.com"u8);
+            w.WriteString("eventName"u8, call.Operation);
+            w.WriteString("awsRegion"u8, _region);
+            w.WriteString("sourceIPAddress"u8, via ?? call.Caller.SourceIp ?? "127.0.0.1");
+            w.WriteString("userAgent"u8, via ?? call.Caller.UserAgent ?? "");
             if (p.Error is not null)
             {
-                w.WriteString("errorCode", p.Error.ErrorType);
-                w.WriteString("errorMessage", p.Error.Message);
+                w.WriteString("errorCode"u8, p.Error.ErrorType);
+                w.WriteString("errorMessage"u8, p.Error.Message);
             }
-            w.WritePropertyName("requestParameters");
+            w.WritePropertyName("requestParameters"u8);
             WriteParameters(w, p);
-            w.WriteNull("responseElements");
+            w.WriteNull("responseElements"u8);
             Span<byte> requestId = stackalloc byte[36];
             NewUuid().TryFormat(requestId, out _);
-            w.WriteString("requestID", requestId);
-            w.WriteString("eventID", eventId);
-            w.WriteBoolean("readOnly", readOnly);
-            w.WriteStartArray("resources");
+            w.WriteString("requestID"u8, requestId);
+            w.WriteString("eventID"u8, eventId);
+            w.WriteBoolean("readOnly"u8, readOnly);
+            w.WriteStartArray("resources"u8);
             for (var i = 0; i < p.ResourceArns.Length; i++)
             {
-                w.WriteStartObject();
-                w.WriteString("accountId", p.ResourceAccounts[i]);
-                w.WriteString("type", AuditEvent.KeyResourceType);
-                w.WriteString("ARN", p.ResourceArns[i]);
-                w.WriteEndObject();
+                if (fragments is null)
+                {
+                    EventFragments.WriteKeyResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
+                }
+                else
+                {
+                    fragments.WriteResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
+                }
             }
             w.WriteEndArray();
-            w.WriteString("eventType", "AwsApiCall");
-            w.WriteBoolean("managementEvent", true);
-            w.WriteString("recipientAccountId", call.Caller.AccountId);
-            w.WriteString("eventCategory", "Management");
+            w.WriteString("eventType"u8, "AwsApiCall"u8);
+            w.WriteBoolean("managementEvent"u8, true);
+            w.WriteString("recipientAccountId"u8, call.Caller.AccountId);
+            w.WriteString("eventCategory"u8, "Management"u8);
             w.WriteEndObject();
             w.Flush();
         }
+        catch
+        {
+            arena?.Rollback();
+            throw;
+        }
         return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
-            p.ResourceArns, p.Error?.ErrorType, arena is null ? buffer.WrittenSpan.ToArray() : arena.Add(buffer.WrittenSpan))
+            p.ResourceArns, p.Error?.ErrorType, arena is null ? buffer!.WrittenSpan.ToArray() : arena.Commit())
         { RecipientAccountId = call.Caller.AccountId };
     }
 

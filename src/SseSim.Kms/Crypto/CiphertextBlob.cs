@@ -20,7 +20,17 @@ public static class CiphertextBlob
     public static int Overhead(int keyIdLength) => 2 + keyIdLength + MaterialIdLength + NonceLength + TagLength;
 
     /// <summary>Encrypts under <paramref name="backingKey"/>; material id is 64 hex chars (docs/formats/kms-ciphertext-blob.md#layout).</summary>
-    public static byte[] Seal(ReadOnlySpan<byte> plaintext, string keyId, string materialId, SecretBytes backingKey, EncryptionContext context)
+    public static byte[] Seal(ReadOnlySpan<byte> plaintext, string keyId, string materialId, SecretBytes backingKey, EncryptionContext context) =>
+        Seal(plaintext, keyId, materialId, new KdfKey(backingKey, null), context);
+
+    /// <summary>As above, with the vault's pooled KDF state for the material.</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> plaintext, string keyId, string materialId, MessageKeyDeriver deriver, EncryptionContext context) =>
+        Seal(plaintext, keyId, materialId, new KdfKey(null, deriver), context);
+
+    /// <summary>The backing key, or its deriver (one of the two).</summary>
+    private readonly record struct KdfKey(SecretBytes? BackingKey, MessageKeyDeriver? Deriver);
+
+    private static byte[] Seal(ReadOnlySpan<byte> plaintext, string keyId, string materialId, KdfKey backingKey, EncryptionContext context)
     {
         var idLength = Encoding.ASCII.GetByteCount(keyId);
         var headerLength = 2 + idLength + MaterialIdLength + NonceLength;
@@ -81,7 +91,14 @@ public static class CiphertextBlob
     }
 
     /// <summary>Decrypts; any mismatch is InvalidCiphertextException with an empty message (docs/formats/kms-ciphertext-blob.md#errors).</summary>
-    public static SecretBytes Open(ReadOnlySpan<byte> blob, SecretBytes backingKey, EncryptionContext context)
+    public static SecretBytes Open(ReadOnlySpan<byte> blob, SecretBytes backingKey, EncryptionContext context) =>
+        Open(blob, new KdfKey(backingKey, null), context);
+
+    /// <summary>As above, with the vault's pooled KDF state for the material.</summary>
+    public static SecretBytes Open(ReadOnlySpan<byte> blob, MessageKeyDeriver deriver, EncryptionContext context) =>
+        Open(blob, new KdfKey(null, deriver), context);
+
+    private static SecretBytes Open(ReadOnlySpan<byte> blob, KdfKey backingKey, EncryptionContext context)
     {
         if (!TryParseHeader(blob, out var keyId, out _))
         {
@@ -119,7 +136,7 @@ public static class CiphertextBlob
 
     // docs/formats/kms-ciphertext-blob.md#keys: NIST SP 800-108 counter-mode KDF with HMAC-SHA256, one block:
     // K = HMAC(backing key, [1]_32 ‖ label ‖ 0x00 ‖ nonce ‖ keyIdLength ‖ keyId ‖ materialId ‖ [256]_32).
-    private static void DeriveMessageKey(SecretBytes backingKey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> lengthIdAndMaterial, Span<byte> output)
+    private static void DeriveMessageKey(KdfKey backingKey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> lengthIdAndMaterial, Span<byte> output)
     {
         Span<byte> input = stackalloc byte[4 + Label.Length + 1 + NonceLength + lengthIdAndMaterial.Length + 4];
         BinaryPrimitives.WriteUInt32BigEndian(input, 1);
@@ -131,7 +148,14 @@ public static class CiphertextBlob
         lengthIdAndMaterial.CopyTo(input[offset..]);
         offset += lengthIdAndMaterial.Length;
         BinaryPrimitives.WriteUInt32BigEndian(input[offset..], 256);
-        HMACSHA256.HashData(backingKey.UnsafeExpose(), input, output);
+        if (backingKey.Deriver is { } deriver)
+        {
+            deriver.Derive(input, output);
+        }
+        else
+        {
+            HMACSHA256.HashData(backingKey.BackingKey!.UnsafeExpose(), input, output);
+        }
     }
 
     private static ReadOnlySpan<byte> BuildAad(ReadOnlySpan<byte> header, EncryptionContext context, out byte[] rented)

@@ -12,6 +12,7 @@ namespace SseSim.Kms.Crypto;
 public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string KeyId, string MaterialId), SecretBytes> _clear = new();
+    private readonly ConcurrentDictionary<(string KeyId, string MaterialId), MessageKeyDeriver> _derivers = new();
 
     public static string NewMaterialId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
@@ -50,6 +51,7 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
             ValidTo = validTo,
         };
         _clear[(keyId, materialId)] = clear.Clone();
+        DropDeriver((keyId, materialId));
         return material;
     }
 
@@ -57,8 +59,35 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
     public SecretBytes Open(KmsKey key, KeyMaterial material) =>
         _clear.GetOrAdd((key.KeyId, material.Id), static (id, arg) => arg.rootKey.Unseal(arg.material.Sealed, id.KeyId, id.MaterialId), (rootKey, material));
 
+    /// <summary>
+    /// The message-key KDF of symmetric material (<see cref="CiphertextBlob"/>), keyed once; owned by the vault and
+    /// disposed with the material.
+    /// </summary>
+    public MessageKeyDeriver Deriver(KmsKey key, KeyMaterial material)
+    {
+        if (_derivers.TryGetValue((key.KeyId, material.Id), out var deriver))
+        {
+            return deriver;
+        }
+        // A deriver holds no keyed state until first used, so one that loses a race to GetOrAdd leaves nothing behind.
+        return _derivers.GetOrAdd((key.KeyId, material.Id), static (_, arg) => new MessageKeyDeriver(arg.Vault.Open(arg.key, arg.material)),
+            (Vault: this, key, material));
+    }
+
+    private void DropDeriver((string KeyId, string MaterialId) id)
+    {
+        if (_derivers.TryRemove(id, out var deriver))
+        {
+            deriver.Dispose();
+        }
+    }
+
     public void Forget(string keyId)
     {
+        foreach (var id in _derivers.Keys.Where(k => k.KeyId == keyId).ToList())
+        {
+            DropDeriver(id);
+        }
         foreach (var id in _clear.Keys.Where(k => k.KeyId == keyId).ToList())
         {
             if (_clear.TryRemove(id, out var s))
@@ -106,6 +135,11 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
 
     public void Dispose()
     {
+        foreach (var d in _derivers.Values)
+        {
+            d.Dispose();
+        }
+        _derivers.Clear();
         foreach (var s in _clear.Values)
         {
             s.Dispose();

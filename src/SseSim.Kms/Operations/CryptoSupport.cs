@@ -218,7 +218,7 @@ internal static class CryptoSupport
     {
         var material = CurrentMaterial(key);
         materialId = material.Id;
-        return CiphertextBlob.Seal(plaintext, key.KeyId, material.Id, call.Kms.OpenMaterial(key, material), context);
+        return CiphertextBlob.Seal(plaintext, key.KeyId, material.Id, call.Kms.Vault.Deriver(key, material), context);
     }
 
     // ---- RSA encryption ----

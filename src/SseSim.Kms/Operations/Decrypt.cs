@@ -130,7 +130,7 @@ public static class Decrypt
         {
             throw KmsException.InvalidCiphertext();
         }
-        var plaintext = CiphertextBlob.Open(blob, call.Kms.OpenMaterial(key, material), context);
+        var plaintext = CiphertextBlob.Open(blob, call.Kms.Vault.Deriver(key, material), context);
         return new Opened(key, plaintext, material.Id);
     }
 }

@@ -30,7 +30,8 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
     {
         _operations.Add(operation, async (caller, body, cancellationToken) =>
         {
-            var request = body.Length == 0 ? new TRequest() : JsonSerializer.Deserialize<TRequest>(body, KmsJson.Options) ?? new TRequest();
+            var request = body.Length == 0 ? new TRequest()
+                : HotKmsJson.TryRead<TRequest>(body) ?? JsonSerializer.Deserialize<TRequest>(body, KmsJson.Options) ?? new TRequest();
             var response = await _kms.InvokeAsync(caller, operation, request, handler, cancellationToken);
             return (response!, typeof(TResponse));
         });
@@ -52,7 +53,7 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
             (response, var type) = await handler(caller, body, context.RequestAborted);
             // One buffer with its length known: one write with Content-Length, not a chunked body. It holds base64
             // data keys, so it is zeroed once written.
-            var json = JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options);
+            var json = HotKmsJson.TryWrite(response) ?? JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options);
             try
             {
                 context.Response.StatusCode = 200;

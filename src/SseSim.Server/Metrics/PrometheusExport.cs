@@ -21,7 +21,7 @@ public sealed class PrometheusExport : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly MetricFactory _factory;
-    private readonly ConcurrentDictionary<Instrument, Collector> _collectors = new();
+    private readonly ConcurrentDictionary<Instrument, BoundCollector> _collectors = new();
 
     public PrometheusExport(IMeterFactory meters)
     {
@@ -68,30 +68,78 @@ public sealed class PrometheusExport : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labelValues = new string[tags.Length];
-        for (var i = 0; i < tags.Length; i++)
-        {
-            labelValues[i] = tags[i].Value?.ToString() ?? "";
-        }
         // Every instrument of ours passes the same tag names in the same order, so the first measurement fixes them.
+        if (!_collectors.TryGetValue(instrument, out var bound))
+        {
+            bound = _collectors.GetOrAdd(instrument, static (i, state) => new BoundCollector(state.Self.Create(i, state.Names)),
+                (Self: this, Names: NamesOf(tags)));
+        }
+        // The label child is found by the tag values (interned strings in practice), without building label arrays:
+        // prometheus-net's WithLabels allocates and hashes them on every call.
+        var key = tags.Length <= LabelKey.Capacity ? LabelKey.From(tags) : (LabelKey?)null;
+        if (key is not { } k || !bound.Children.TryGetValue(k, out var child))
+        {
+            var labelValues = new string[tags.Length];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                labelValues[i] = Text(tags[i].Value);
+            }
+            child = bound.Collector switch
+            {
+                Counter c => c.WithLabels(labelValues),
+                Histogram h => h.WithLabels(labelValues),
+                Gauge g => g.WithLabels(labelValues),
+                _ => bound.Collector,
+            };
+            if (key is { } newKey && bound.Children.Count < MaxChildren)
+            {
+                bound.Children.TryAdd(newKey, child);
+            }
+        }
+        switch (child)
+        {
+            case Counter.Child c:
+                c.Inc(value);
+                break;
+            case Histogram.Child h:
+                h.Observe(value);
+                break;
+            case Gauge.Child g:
+                g.Set(value);
+                break;
+        }
+    }
+
+    // Label sets are few (operation × result × caller service); the bound only guards against a runaway label.
+    private const int MaxChildren = 10_000;
+
+    private static string Text(object? value) => value as string ?? value?.ToString() ?? "";
+
+    private static string[] NamesOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         var names = new string[tags.Length];
         for (var i = 0; i < tags.Length; i++)
         {
             names[i] = tags[i].Key;
         }
-        var collector = _collectors.GetOrAdd(instrument, Create, names);
-        switch (collector)
-        {
-            case Counter c:
-                c.WithLabels(labelValues).Inc(value);
-                break;
-            case Histogram h:
-                h.WithLabels(labelValues).Observe(value);
-                break;
-            case Gauge g:
-                g.WithLabels(labelValues).Set(value);
-                break;
-        }
+        return names;
+    }
+
+    private sealed class BoundCollector(Collector collector)
+    {
+        public Collector Collector { get; } = collector;
+
+        public ConcurrentDictionary<LabelKey, object> Children { get; } = new();
+    }
+
+    /// <summary>Up to four label values, compared as strings.</summary>
+    private readonly record struct LabelKey(int Count, string? A, string? B, string? C, string? D)
+    {
+        public const int Capacity = 4;
+
+        public static LabelKey From(ReadOnlySpan<KeyValuePair<string, object?>> tags) => new(tags.Length,
+            tags.Length > 0 ? Text(tags[0].Value) : null, tags.Length > 1 ? Text(tags[1].Value) : null,
+            tags.Length > 2 ? Text(tags[2].Value) : null, tags.Length > 3 ? Text(tags[3].Value) : null);
     }
 
     private Collector Create(Instrument instrument, string[] labelNames)

@@ -73,6 +73,29 @@ public sealed class AuditTrailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_written_from_the_writers_fragment_caches_match_events_built_without_them()
+    {
+        // The writer thread reuses encoded userIdentity and resources pieces; the outbox path (any thread) encodes
+        // them afresh. Both must give the same bytes, also for a second identity and service after the first.
+        var key = await _kit.CreateKeyAsync();
+        var stored = _kit.Kms.Store.FindKey(key.KeyId)!;
+        foreach (var (who, via) in new[] { (Bob, "s3"), (Bob, (string?)null), (Alice, "ec2"), (Bob, "s3") })
+        {
+            await _kit.GenerateDataKeyAsync(who, key.KeyId, new Dictionary<string, string> { ["k"] = "\"é<" }, via: via);
+            var logged = (await EventsAsync())[0];
+            var call = new KmsCall(_kit.Kms, As(who, via), "GenerateDataKey", default);
+            call.Touch(stored);
+            var rebuilt = _kit.Kms.Audit.BuildOutboxEvent(call, new GenerateDataKeyRequest { KeyId = key.KeyId }, logged.EventId);
+            using var a = JsonDocument.Parse(logged.Json);
+            using var b = JsonDocument.Parse(rebuilt);
+            foreach (var member in new[] { "userIdentity", "resources", "sourceIPAddress", "userAgent", "eventSource", "awsRegion" })
+            {
+                Assert.Equal(b.RootElement.GetProperty(member).GetRawText(), a.RootElement.GetProperty(member).GetRawText());
+            }
+        }
+    }
+
+    [Fact]
     public async Task Data_key_and_encrypt_requestParameters_keep_the_serializer_members_order_and_omissions()
     {
         var key = await _kit.CreateKeyAsync();
