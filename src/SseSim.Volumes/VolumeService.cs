@@ -172,6 +172,7 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             throw new Ec2Exception("MissingParameter", "The request must contain the parameter AvailabilityZone.");
         }
+        AvailabilityZones.Require(caller.Region, request.AvailabilityZone);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -598,6 +599,7 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             throw Ec2Exception.InvalidParameter("MinCount/MaxCount must be between 1 and 20.");
         }
+        AvailabilityZones.Require(caller.Region, request.AvailabilityZone);
         var records = Enumerable.Range(0, request.Count).Select(_ => new InstanceRecord
         {
             InstanceId = AwsIds.New("i"),
@@ -830,7 +832,7 @@ public sealed partial class VolumeService : IAsyncDisposable
 }
 
 /// <summary>EC2 filter matching: every filter must match; within one filter any value may match (* and ? wildcards).</summary>
-internal static class FilterMatch
+public static class FilterMatch
 {
     public static bool All(Filters? filters, Func<string, IEnumerable<string>> field)
     {

@@ -14,7 +14,7 @@ public sealed class Ec2Call(Caller caller, Ec2Request request, VolumeService vol
     public Ec2Xml Response() => new(action, requestId);
 
     /// <summary>The default availability zone, as an EC2 user without a preference gets.</summary>
-    public string DefaultZone => Caller.Region + "a";
+    public string DefaultZone => SseSim.Volumes.AvailabilityZones.Of(Caller.Region)[0].ZoneName;
 
     /// <summary>
     /// MaxResults/NextToken paging of a Describe result, as EC2 does it: without MaxResults everything is returned;

@@ -36,6 +36,8 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["RunInstances"] = RunInstances.HandleAsync,
         ["DescribeInstances"] = DescribeInstances.HandleAsync,
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
+        ["DescribeAvailabilityZones"] = DescribeAvailabilityZones.HandleAsync,
+        ["DescribeRegions"] = DescribeRegions.HandleAsync,
     };
 
     /// <summary>True when the request is an EC2 Query call (urlencoded form body or query string with Action=); multipart forms are S3 POST uploads.</summary>
