@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using SseSim.Core.Aws;
 using SseSim.Core.Storage;
@@ -6,6 +7,8 @@ namespace SseSim.Objects;
 
 public sealed partial class ObjectStore
 {
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, BucketRecord Record)> _parsedBuckets = new(StringComparer.Ordinal);
+
     public async Task<BucketInfo> CreateBucketAsync(Caller caller, string bucket, string? region = null, CancellationToken cancellationToken = default)
     {
         ValidateBucketName(bucket);
@@ -147,7 +150,10 @@ public sealed partial class ObjectStore
     private Task UpdateBucketAsync(Caller caller, string bucket, Action<BucketRecord> change, CancellationToken cancellationToken) =>
         WithMetadataLockAsync(async () =>
         {
-            var record = LoadBucket(bucket, caller);
+            LoadBucket(bucket, caller);
+            // Changed on a private copy: TryLoadBucket's parsed records are shared by concurrent requests.
+            _meta.TryGet(Records.BucketKey(bucket), out var bytes);
+            var record = Records.Deserialize<BucketRecord>(bytes);
             change(record);
             await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
             return true;
@@ -156,15 +162,25 @@ public sealed partial class ObjectStore
     /// <summary>The account that owns the bucket, or null; for auditing a refusal, never for access decisions.</summary>
     public string? BucketOwner(string bucket) => TryLoadBucket(bucket, out var record) ? record.Owner : null;
 
+    /// <summary>The bucket's record, parsed once per stored version (callers must not modify it).</summary>
     private bool TryLoadBucket(string bucket, out BucketRecord record)
     {
-        if (_meta.TryGet(Records.BucketKey(bucket), out var bytes))
+        if (!_meta.TryGet(Records.BucketKey(bucket), out var bytes))
         {
-            record = Records.Deserialize<BucketRecord>(bytes);
+            _parsedBuckets.TryRemove(bucket, out _);
+            record = null!;
+            return false;
+        }
+        // The table hands out the same array until the record is rewritten, so the same reference means the same
+        // content; a request reads its bucket two or three times (policy check, operation, commit).
+        if (_parsedBuckets.TryGetValue(bucket, out var parsed) && ReferenceEquals(parsed.Bytes, bytes))
+        {
+            record = parsed.Record;
             return true;
         }
-        record = null!;
-        return false;
+        record = Records.Deserialize<BucketRecord>(bytes);
+        _parsedBuckets[bucket] = (bytes, record);
+        return true;
     }
 
     /// <summary>
