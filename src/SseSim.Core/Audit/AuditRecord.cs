@@ -95,7 +95,7 @@ public sealed record AuditRecord(
     {
         w.WriteStartObject();
         w.WriteString("type", identity.UserName == "root" ? "Root" : "IAMUser");
-        w.WriteString("principalId", identity.AccessKeyId);
+        w.WriteString("principalId", identity.PrincipalId);
         w.WriteString("arn", identity.Arn);
         w.WriteString("accountId", identity.AccountId);
         w.WriteString("accessKeyId", identity.AccessKeyId);

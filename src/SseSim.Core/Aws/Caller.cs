@@ -5,6 +5,25 @@ public sealed record Identity(string AccessKeyId, string SecretAccessKey, string
 {
     public string Arn => UserName == "root" ? $"arn:aws:iam::{AccountId}:root" : $"arn:aws:iam::{AccountId}:user/{UserName}";
 
+    /// <summary>
+    /// CloudTrail's principalId: the account id for the root user; for an IAM user AWS's unique user id (AIDA…),
+    /// derived here from account and user name so it is stable across restarts and never the access key.
+    /// </summary>
+    public string PrincipalId => UserName == "root" ? AccountId : UniqueUserId(AccountId, UserName);
+
+    private static string UniqueUserId(string accountId, string userName)
+    {
+        const string base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(accountId + ":" + userName));
+        var id = new char[21];
+        "AIDA".CopyTo(id);
+        for (var i = 4; i < id.Length; i++)
+        {
+            id[i] = base32[hash[i] & 31];
+        }
+        return new string(id);
+    }
+
     // The secret must never be printed, even by a record's generated ToString.
     public override string ToString() => $"Identity {{ AccessKeyId = {AccessKeyId}, AccountId = {AccountId}, UserName = {UserName} }}";
 }

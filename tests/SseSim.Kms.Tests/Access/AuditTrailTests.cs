@@ -40,6 +40,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal("IAMUser", identity.GetProperty("type").GetString());
         Assert.Equal($"arn:aws:iam::{Account1}:user/bob", identity.GetProperty("arn").GetString());
         Assert.Equal("AKIDBOB", identity.GetProperty("accessKeyId").GetString());
+        // An IAM user's principalId is its unique id (AIDA…), never the access key; the root user's is the account id.
+        Assert.Matches("^AIDA[A-Z2-7]{17}$", identity.GetProperty("principalId").GetString());
+        Assert.Equal(Account1, new SseSim.Core.Aws.Identity("AKIDROOT", "secret", Account1, "root").PrincipalId);
         Assert.Equal(key.KeyId, root.GetProperty("requestParameters").GetProperty("keyId").GetString());
         var resource = root.GetProperty("resources")[0];
         Assert.Equal("AWS::KMS::Key", resource.GetProperty("type").GetString());
