@@ -75,9 +75,10 @@ internal static class HotKmsJson
             }
             return new GenerateDataKeyRequest { KeyId = keyId, KeySpec = keySpec, NumberOfBytes = numberOfBytes, EncryptionContext = context };
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed JSON: the serializer reads it again and raises the error the endpoint reports.
+            // Malformed JSON, or a string that is not valid UTF-8 (GetString throws InvalidOperationException): the
+            // serializer reads it again and raises the error the endpoint reports.
             return null;
         }
     }
