@@ -58,12 +58,7 @@ internal static class ListObjectVersions
                 w.Owner("Owner", o.OwnerAccountId);
                 w.WriteEndElement();
             }
-            foreach (var p in result.CommonPrefixes)
-            {
-                w.WriteStartElement("CommonPrefixes");
-                w.WriteElementString("Prefix", encode(p));
-                w.WriteEndElement();
-            }
+            ListObjects.WriteCommonPrefixes(w, result, encode);
         });
     }
 }

@@ -68,6 +68,11 @@ internal static class ListObjects
             w.WriteElementString("StorageClass", o.StorageClass);
             w.WriteEndElement();
         }
+        WriteCommonPrefixes(w, result, encode);
+    }
+
+    public static void WriteCommonPrefixes(XmlWriter w, ListObjectsResult result, Func<string, string> encode)
+    {
         foreach (var p in result.CommonPrefixes)
         {
             w.WriteStartElement("CommonPrefixes");
