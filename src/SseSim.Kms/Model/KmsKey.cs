@@ -60,6 +60,16 @@ public sealed record KmsKey
     public KeySpecInfo SpecInfo => KeySpecInfo.All[KeySpec];
     public KeyMaterial? CurrentMaterial => Materials.Count == 0 ? null : Materials[^1];
 
+    /// <summary>A material by id among <see cref="Materials"/> and <see cref="PendingMaterial"/> (what imports and deletes address).</summary>
+    public KeyMaterial? FindAnyMaterial(string id) => FindMaterial(id) ?? (PendingMaterial?.Id == id ? PendingMaterial : null);
+
+    /// <summary>This key with <paramref name="change"/> applied to each material, the pending one included, that <paramref name="which"/> selects.</summary>
+    public KmsKey WithMaterials(Func<KeyMaterial, bool> which, Func<KeyMaterial, KeyMaterial> change) => this with
+    {
+        Materials = [.. Materials.Select(m => which(m) ? change(m) : m)],
+        PendingMaterial = PendingMaterial is { } p && which(p) ? change(p) : PendingMaterial,
+    };
+
     public KeyMaterial? FindMaterial(string id)
     {
         foreach (var m in Materials)

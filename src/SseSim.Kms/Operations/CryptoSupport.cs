@@ -154,12 +154,9 @@ internal static class CryptoSupport
     /// </summary>
     public static KmsKey Wipe(KmsKey key, Func<KeyMaterial, bool> which)
     {
-        static KeyMaterial Cleared(KeyMaterial m) => m with { Sealed = [], ExpirationModel = null, ValidTo = null };
-        return key with
+        return key.WithMaterials(which, m => m with { Sealed = [], ExpirationModel = null, ValidTo = null }) with
         {
             KeyState = key.KeyState == KeyStates.PendingDeletion ? key.KeyState : KeyStates.PendingImport,
-            Materials = [.. key.Materials.Select(m => which(m) ? Cleared(m) : m)],
-            PendingMaterial = key.PendingMaterial is { } p && which(p) ? Cleared(p) : key.PendingMaterial,
         };
     }
 

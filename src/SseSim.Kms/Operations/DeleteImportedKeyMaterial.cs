@@ -24,8 +24,7 @@ public static class DeleteImportedKeyMaterial
         // Without a KeyMaterialId the current material goes; with one, any of the key's materials, the one pending
         // rotation included.
         var target = request.KeyMaterialId is { } id
-            ? key.FindMaterial(id) ?? (key.PendingMaterial?.Id == id ? key.PendingMaterial : null)
-                ?? throw KmsException.NotFound($"Key material {id} is not associated with {key.Arn}.")
+            ? key.FindAnyMaterial(id) ?? throw KmsException.NotFound($"Key material {id} is not associated with {key.Arn}.")
             : key.CurrentMaterial;
         if (target is not { Sealed.Length: > 0 })
         {

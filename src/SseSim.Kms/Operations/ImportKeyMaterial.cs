@@ -75,6 +75,7 @@ public static partial class ImportKeyMaterial
             {
                 throw KmsException.Unsupported($"{key.Arn} is a {key.KeySpec} key: only symmetric encryption keys take new key material after the first import.");
             }
+            // Refused before the RSA unwrap; AddNew checks again under the key's update against a concurrent import.
             if (key.PendingMaterial is not null)
             {
                 throw PendingExists(key);
@@ -137,28 +138,10 @@ public static partial class ImportKeyMaterial
     }
 
     /// <summary>Reimport: only material the key already has (current, earlier or pending rotation) may come back.</summary>
-    private static KmsKey Reimport(KmsKey k, string materialId, Func<KeyMaterial, KeyMaterial> refresh)
-    {
-        if (k.PendingMaterial?.Id == materialId)
-        {
-            return k with { PendingMaterial = refresh(k.PendingMaterial) };
-        }
-        var index = -1;
-        for (var i = 0; i < k.Materials.Count; i++)
-        {
-            if (k.Materials[i].Id == materialId)
-            {
-                index = i;
-            }
-        }
-        if (index < 0)
-        {
-            throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.");
-        }
-        var materials = k.Materials.ToList();
-        materials[index] = refresh(materials[index]);
-        return k with { Materials = materials };
-    }
+    private static KmsKey Reimport(KmsKey k, string materialId, Func<KeyMaterial, KeyMaterial> refresh) =>
+        k.FindAnyMaterial(materialId) is null
+            ? throw IncorrectMaterial("The key material in the request is not the same key material that was previously imported into this KMS key.")
+            : k.WithMaterials(m => m.Id == materialId, refresh);
 
     private static KmsException PendingExists(KmsKey key) =>
         KmsException.InvalidState($"{key.Arn} already has key material in PENDING_ROTATION state. Rotate to it with RotateKeyOnDemand, or delete it, before importing new key material.");
