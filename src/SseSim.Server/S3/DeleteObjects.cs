@@ -12,15 +12,9 @@ internal static class DeleteObjects
     public static async Task HandleAsync(S3Call call)
     {
         var (quiet, objects) = Parse(await S3Xml.ReadAsync(call));
-        var refused = new Dictionary<int, S3Exception>();
-        for (var i = 0; i < objects.Count; i++)
-        {
-            if (objects[i].VersionId is { } v and not VersionIds.Null)
-            {
-                refused[i] = VersionIds.Missing(v);
-            }
-        }
-        var deletable = objects.Where((_, i) => !refused.ContainsKey(i)).Select(o => o.Key).ToList();
+        // A version other than "null" is refused per object; the rest are deleted and answered in request order.
+        var refused = objects.Select(o => o.VersionId is { } v and not VersionIds.Null ? VersionIds.Missing(v) : null).ToList();
+        var deletable = objects.Where((_, i) => refused[i] is null).Select(o => o.Key).ToList();
         IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
@@ -29,14 +23,14 @@ internal static class DeleteObjects
             {
                 var (key, versionId) = objects[i];
                 string? code, message;
-                if (refused.TryGetValue(i, out var error))
+                if (refused[i] is { } error)
                 {
                     (code, message) = (error.Code, error.Message);
                 }
                 else
                 {
-                    (code, message) = (results[next].ErrorCode, results[next].ErrorMessage);
-                    next++;
+                    var stored = results[next++];
+                    (code, message) = (stored.ErrorCode, stored.ErrorMessage);
                 }
                 if (code is null)
                 {

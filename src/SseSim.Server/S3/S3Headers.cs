@@ -279,11 +279,9 @@ internal static class S3Headers
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         if (query >= 0)
         {
-            const string versionParameter = "versionId=";
-            if (raw.IndexOf(versionParameter, query, StringComparison.Ordinal) is var at and >= 0)
+            if (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(raw[query..]).TryGetValue("versionId", out var version))
             {
-                var version = raw[(at + versionParameter.Length)..];
-                VersionIds.RequireCurrent(Uri.UnescapeDataString(version.Split('&')[0]));
+                VersionIds.RequireCurrent(version.ToString());
             }
             raw = raw[..query];
         }
