@@ -198,7 +198,7 @@ public sealed partial class VolumeService
             "description" => s.Description is null ? [] : [s.Description],
             "tag-key" => s.Tags.Select(t => t.Key),
             _ when name.StartsWith("tag:", StringComparison.Ordinal) => s.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
-            _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+            _ => throw Ec2Exception.InvalidFilter(name),
         })).Select(ToInfo)];
     }
 

@@ -314,7 +314,7 @@ public sealed partial class VolumeService : IAsyncDisposable
         "attachment.device" => v.Attachment is null ? [] : [v.Attachment.Device],
         "tag-key" => v.Tags.Select(t => t.Key),
         _ when name.StartsWith("tag:", StringComparison.Ordinal) => v.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
-        _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+        _ => throw Ec2Exception.InvalidFilter(name),
     };
 
     public async Task DeleteVolumeAsync(Caller caller, string volumeId, CancellationToken cancellationToken = default)
@@ -635,7 +635,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             "image-id" => i.ImageId is null ? [] : [i.ImageId],
             "instance-type" => [i.InstanceType],
             _ when name.StartsWith("tag:", StringComparison.Ordinal) => i.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
-            _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+            _ => throw Ec2Exception.InvalidFilter(name),
         })).Select(ToInfo)];
     }
 

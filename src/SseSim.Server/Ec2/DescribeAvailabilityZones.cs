@@ -21,7 +21,7 @@ public static class DescribeAvailabilityZones
                 "state" => ["available"],
                 "zone-type" => ["availability-zone"],
                 "opt-in-status" => ["opt-in-not-required"],
-                _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+                _ => throw Ec2Exception.InvalidFilter(name),
             }))
             .ToList();
         foreach (var requested in names.Where(n => !zones.Any(z => z.ZoneName == n)))

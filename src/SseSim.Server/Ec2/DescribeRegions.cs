@@ -21,7 +21,7 @@ public static class DescribeRegions
             "region-name" => [region],
             "endpoint" => [endpoint],
             "opt-in-status" => ["opt-in-not-required"],
-            _ => throw Ec2Exception.InvalidParameter($"The filter '{name}' is invalid"),
+            _ => throw Ec2Exception.InvalidFilter(name),
         });
         using var xml = call.Response();
         return Task.FromResult(xml.Items("regionInfo", matches ? [region] : Array.Empty<string>(), (x, r) => x
