@@ -45,8 +45,29 @@ internal static class AwsIds
     public static string New(string prefix) =>
         $"{prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17]}";
 
+    /// <summary>EC2 ids have 17 hex digits since 2016 and 8 before; both forms are well formed.</summary>
     public static bool LooksLike(string id, string prefix) =>
-        id.StartsWith(prefix + "-", StringComparison.Ordinal) && id.Length == prefix.Length + 18 && id.AsSpan(prefix.Length + 1).ContainsOnlyHex();
+        id.StartsWith(prefix + "-", StringComparison.Ordinal) && id.Length - prefix.Length - 1 is 8 or 17 && id.AsSpan(prefix.Length + 1).ContainsOnlyHex();
+
+    /// <summary>
+    /// EC2 refuses an id that cannot be one before looking anything up ("InvalidVolumeID.Malformed" and friends); the
+    /// message names the expected prefix when the id lacks it.
+    /// </summary>
+    public static void RequireWellFormed(string id, string prefix, string code)
+    {
+        if (!LooksLike(id, prefix))
+        {
+            throw new Ec2Exception(code, id.StartsWith(prefix + "-", StringComparison.Ordinal)
+                ? $"Invalid id: \"{id}\""
+                : $"Invalid id: \"{id}\" (expecting \"{prefix}-...\")");
+        }
+    }
+
+    public static void RequireVolumeId(string id) => RequireWellFormed(id, "vol", "InvalidVolumeID.Malformed");
+
+    public static void RequireSnapshotId(string id) => RequireWellFormed(id, "snap", "InvalidSnapshotID.Malformed");
+
+    public static void RequireInstanceId(string id) => RequireWellFormed(id, "i", "InvalidInstanceID.Malformed");
 }
 
 file static class HexExtensions

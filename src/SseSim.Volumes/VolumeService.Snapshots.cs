@@ -180,6 +180,10 @@ public sealed partial class VolumeService
             .Where(s => !s.Tombstone && s.AccountId == caller.AccountId && s.Region == caller.Region).ToList();
         if (snapshotIds is { Count: > 0 })
         {
+            foreach (var id in snapshotIds)
+            {
+                AwsIds.RequireSnapshotId(id);
+            }
             var missing = snapshotIds.FirstOrDefault(id => all.All(s => s.SnapshotId != id));
             if (missing is not null)
             {

@@ -290,6 +290,10 @@ public sealed partial class VolumeService : IAsyncDisposable
         var all = _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region).ToList();
         if (volumeIds is { Count: > 0 })
         {
+            foreach (var id in volumeIds)
+            {
+                AwsIds.RequireVolumeId(id);
+            }
             var missing = volumeIds.FirstOrDefault(id => all.All(v => v.VolumeId != id));
             if (missing is not null)
             {
@@ -620,6 +624,10 @@ public sealed partial class VolumeService : IAsyncDisposable
         var all = _kv.Scan("ebs/inst/").Select(kv => Json.Decode<InstanceRecord>(kv.Value)).Where(i => i.AccountId == caller.AccountId).ToList();
         if (instanceIds is { Count: > 0 })
         {
+            foreach (var id in instanceIds)
+            {
+                AwsIds.RequireInstanceId(id);
+            }
             var missing = instanceIds.FirstOrDefault(id => all.All(i => i.InstanceId != id));
             if (missing is not null)
             {
@@ -697,7 +705,8 @@ public sealed partial class VolumeService : IAsyncDisposable
     {
         if (!_kv.TryGet(Keys.Volume(volumeId), out var bytes))
         {
-            throw AwsIds.LooksLike(volumeId, "vol") ? Ec2Exception.VolumeNotFound(volumeId) : new Ec2Exception("InvalidVolumeID.Malformed", $"Invalid id: \"{volumeId}\"");
+            AwsIds.RequireVolumeId(volumeId);
+            throw Ec2Exception.VolumeNotFound(volumeId);
         }
         var v = Json.Decode<VolumeRecord>(bytes);
         return v.AccountId == caller.AccountId && v.Region == caller.Region ? v : throw Ec2Exception.VolumeNotFound(volumeId);
@@ -707,7 +716,8 @@ public sealed partial class VolumeService : IAsyncDisposable
     {
         if (!_kv.TryGet(Keys.Snapshot(snapshotId), out var bytes))
         {
-            throw AwsIds.LooksLike(snapshotId, "snap") ? Ec2Exception.SnapshotNotFound(snapshotId) : new Ec2Exception("InvalidSnapshotID.Malformed", $"Invalid id: \"{snapshotId}\"");
+            AwsIds.RequireSnapshotId(snapshotId);
+            throw Ec2Exception.SnapshotNotFound(snapshotId);
         }
         var s = Json.Decode<SnapshotRecord>(bytes);
         return s.AccountId == caller.AccountId && s.Region == caller.Region && !s.Tombstone ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
@@ -717,6 +727,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     {
         if (!_kv.TryGet(Keys.Instance(instanceId), out var bytes))
         {
+            AwsIds.RequireInstanceId(instanceId);
             throw Ec2Exception.InstanceNotFound(instanceId);
         }
         var i = Json.Decode<InstanceRecord>(bytes);

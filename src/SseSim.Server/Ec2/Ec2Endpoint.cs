@@ -19,6 +19,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
     {
         ["CreateVolume"] = CreateVolume.HandleAsync,
         ["DescribeVolumes"] = DescribeVolumes.HandleAsync,
+        ["DescribeVolumeStatus"] = DescribeVolumeStatus.HandleAsync,
         ["DeleteVolume"] = DeleteVolume.HandleAsync,
         ["AttachVolume"] = AttachVolume.HandleAsync,
         ["DetachVolume"] = DetachVolume.HandleAsync,
