@@ -2,6 +2,9 @@ namespace SseSim.Volumes;
 
 public sealed record Tag(string Key, string Value);
 
+/// <summary>One tag of one resource, as DescribeTags lists it.</summary>
+public sealed record TagDescription(string ResourceId, string ResourceType, string Key, string Value);
+
 public sealed record VolumeAttachmentInfo(string VolumeId, string InstanceId, string Device, string State, DateTimeOffset AttachTime, bool DeleteOnTermination);
 
 public sealed record VolumeInfo(
@@ -22,7 +25,8 @@ public sealed record InstanceStateChange(string InstanceId, string PreviousState
 
 public sealed record VolumeModificationInfo(
     string VolumeId, string ModificationState, int OriginalSize, int TargetSize, string OriginalVolumeType, string TargetVolumeType,
-    int? OriginalIops, int? TargetIops, int? OriginalThroughput, int? TargetThroughput, DateTimeOffset StartTime);
+    int? OriginalIops, int? TargetIops, int? OriginalThroughput, int? TargetThroughput, DateTimeOffset StartTime,
+    DateTimeOffset? EndTime = null);
 
 public sealed record CreateVolumeRequest
 {

@@ -30,6 +30,8 @@ internal sealed class VolumeRecord
     public DateTimeOffset CreateTime { get; init; }
     public List<Tag> Tags { get; init; } = [];
     public AttachmentRecord? Attachment { get; set; }
+    /// <summary>The latest ModifyVolume, for DescribeVolumesModifications (absent on volumes never modified).</summary>
+    public VolumeModificationInfo? LastModification { get; set; }
 }
 
 internal sealed class AttachmentRecord

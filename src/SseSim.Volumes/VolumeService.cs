@@ -385,8 +385,11 @@ public sealed partial class VolumeService : IAsyncDisposable
             var type = request.VolumeType ?? v.VolumeType;
             var keepIops = type == v.VolumeType && type is "gp3" or "io1" or "io2";
             var (iops, throughput) = VolumeTypes.Validate(type, size, request.Iops ?? (keepIops ? v.Iops : null), request.Throughput ?? (type == "gp3" && v.VolumeType == "gp3" ? v.Throughput : null));
-            var info = new VolumeModificationInfo(v.VolumeId, "modifying", v.Size, size, v.VolumeType, type, v.Iops, iops, v.Throughput, throughput, _time.GetUtcNow());
+            var now = _time.GetUtcNow();
+            var info = new VolumeModificationInfo(v.VolumeId, "modifying", v.Size, size, v.VolumeType, type, v.Iops, iops, v.Throughput, throughput, now);
             (v.Size, v.VolumeType, v.Iops, v.Throughput) = (size, type, iops, throughput);
+            // The change applies at once here, so the recorded modification is already complete.
+            v.LastModification = info with { ModificationState = "completed", EndTime = now };
             await _kv.PutAsync(Keys.Volume(v.VolumeId), Json.Encode(v), cancellationToken);
             if (Runtime(v).Device is { } device)
             {
@@ -398,6 +401,43 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// DescribeVolumesModifications: the latest modification of each volume that has one; a named volume without one
+    /// is InvalidVolumeModification.NotFound, as EC2 answers.
+    /// </summary>
+    public IReadOnlyList<VolumeModificationInfo> DescribeVolumesModifications(Caller caller, IReadOnlyList<string>? volumeIds, Filters? filters)
+    {
+        var volumes = _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region).ToList();
+        if (volumeIds is { Count: > 0 })
+        {
+            foreach (var id in volumeIds)
+            {
+                AwsIds.RequireVolumeId(id);
+                var v = volumes.FirstOrDefault(v => v.VolumeId == id) ?? throw Ec2Exception.VolumeNotFound(id);
+                if (v.LastModification is null)
+                {
+                    throw new Ec2Exception("InvalidVolumeModification.NotFound", $"Modification for volume '{id}' does not exist.");
+                }
+            }
+            volumes = [.. volumes.Where(v => volumeIds.Contains(v.VolumeId))];
+        }
+        static IEnumerable<string> Number(int? n) => n is null ? [] : [n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return [.. volumes.Select(v => v.LastModification).OfType<VolumeModificationInfo>().Where(m => FilterMatch.All(filters, name => name switch
+        {
+            "volume-id" => [m.VolumeId],
+            "modification-state" => [m.ModificationState],
+            "original-size" => Number(m.OriginalSize),
+            "target-size" => Number(m.TargetSize),
+            "original-volume-type" => [m.OriginalVolumeType],
+            "target-volume-type" => [m.TargetVolumeType],
+            "original-iops" => Number(m.OriginalIops),
+            "target-iops" => Number(m.TargetIops),
+            "originalMultiAttachEnabled" or "targetMultiAttachEnabled" => ["false"],
+            "start-time" => [m.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)],
+            _ => throw Ec2Exception.InvalidFilter(name),
+        }))];
     }
 
     // ---- Attach / detach: the EBS key flow (shared/reference/ebs.md §1.2) ----

@@ -24,6 +24,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["AttachVolume"] = AttachVolume.HandleAsync,
         ["DetachVolume"] = DetachVolume.HandleAsync,
         ["ModifyVolume"] = ModifyVolume.HandleAsync,
+        ["DescribeVolumesModifications"] = DescribeVolumesModifications.HandleAsync,
         ["CreateSnapshot"] = CreateSnapshot.HandleAsync,
         ["DescribeSnapshots"] = DescribeSnapshots.HandleAsync,
         ["DeleteSnapshot"] = DeleteSnapshot.HandleAsync,
@@ -39,6 +40,9 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
         ["DescribeAvailabilityZones"] = DescribeAvailabilityZones.HandleAsync,
         ["DescribeRegions"] = DescribeRegions.HandleAsync,
+        ["CreateTags"] = CreateTags.HandleAsync,
+        ["DeleteTags"] = DeleteTags.HandleAsync,
+        ["DescribeTags"] = DescribeTags.HandleAsync,
     };
 
     /// <summary>True when the request is an EC2 Query call (urlencoded form body or query string with Action=); multipart forms are S3 POST uploads.</summary>

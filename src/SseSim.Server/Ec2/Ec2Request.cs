@@ -95,6 +95,22 @@ public sealed class Ec2Request(IReadOnlyDictionary<string, string> parameters)
                 tags.Add(new Tag(key, String($"TagSpecification.{i}.Tag.{j}.Value") ?? ""));
             }
         }
+        VolumeService.ValidateTags(tags);
+        if (tags.Count > VolumeService.MaxTagsPerResource)
+        {
+            throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+        }
+        return tags;
+    }
+
+    /// <summary>Tag.N.Key with Tag.N.Value (CreateTags, DeleteTags); a missing value is null.</summary>
+    public List<(string Key, string? Value)> TagList()
+    {
+        var tags = new List<(string, string?)>();
+        for (var i = 1; Parameters.TryGetValue($"Tag.{i}.Key", out var key); i++)
+        {
+            tags.Add((key, String($"Tag.{i}.Value")));
+        }
         return tags;
     }
 }

@@ -70,6 +70,23 @@ public sealed class Ec2Xml : IDisposable
         .Element("deleteOnTermination", a.DeleteOnTermination);
 
     /// <summary>The Volume shape's members, as CreateVolume and DescribeVolumes return them.</summary>
+    /// <summary>A VolumeModification's members (ModifyVolume, DescribeVolumesModifications).</summary>
+    public Ec2Xml VolumeModification(VolumeModificationInfo m) => Element("volumeId", m.VolumeId)
+        .Element("modificationState", m.ModificationState)
+        .Element("targetSize", m.TargetSize)
+        .Element("targetIops", m.TargetIops)
+        .Element("targetVolumeType", m.TargetVolumeType)
+        .Element("targetThroughput", m.TargetThroughput)
+        .Element("targetMultiAttachEnabled", false)
+        .Element("originalSize", m.OriginalSize)
+        .Element("originalIops", m.OriginalIops)
+        .Element("originalVolumeType", m.OriginalVolumeType)
+        .Element("originalThroughput", m.OriginalThroughput)
+        .Element("originalMultiAttachEnabled", false)
+        .Element("progress", m.ModificationState == "completed" ? 100 : 0)
+        .Element("startTime", m.StartTime)
+        .Element("endTime", m.EndTime);
+
     public Ec2Xml Volume(VolumeInfo v) => Items("attachmentSet", v.Attachments, (x, a) => x.Attachment(a))
         .Element("availabilityZone", v.AvailabilityZone)
         .Element("createTime", v.CreateTime)

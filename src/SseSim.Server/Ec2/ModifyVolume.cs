@@ -16,21 +16,6 @@ public static class ModifyVolume
             Throughput = r.Int("Throughput"),
         }, call.CancellationToken);
         using var xml = call.Response();
-        return xml.Start("volumeModification")
-            .Element("volumeId", m.VolumeId)
-            .Element("modificationState", m.ModificationState)
-            .Element("targetSize", m.TargetSize)
-            .Element("targetIops", m.TargetIops)
-            .Element("targetVolumeType", m.TargetVolumeType)
-            .Element("targetThroughput", m.TargetThroughput)
-            .Element("targetMultiAttachEnabled", false)
-            .Element("originalSize", m.OriginalSize)
-            .Element("originalIops", m.OriginalIops)
-            .Element("originalVolumeType", m.OriginalVolumeType)
-            .Element("originalThroughput", m.OriginalThroughput)
-            .Element("originalMultiAttachEnabled", false)
-            .Element("progress", m.ModificationState == "completed" ? 100 : 0)
-            .Element("startTime", m.StartTime)
-            .End().ToString();
+        return xml.Start("volumeModification").VolumeModification(m).End().ToString();
     }
 }
