@@ -94,6 +94,9 @@ public sealed record ObjectHeaders
     public IReadOnlyDictionary<string, string>? UserMetadata { get; init; }
 }
 
+/// <summary>One object or bucket tag (docs/formats/s3-metadata-records.md#tags).</summary>
+public sealed record S3Tag(string Key, string Value);
+
 /// <summary>A flexible checksum header: algorithm CRC32, CRC32C, CRC64NVME, SHA1 or SHA256, value base64 (optional).</summary>
 public sealed record ChecksumInput(string Algorithm, string? Value = null);
 
@@ -125,6 +128,9 @@ public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body
 
     /// <summary>Conditional write: If-Match (an ETag) / If-None-Match ("*") against the object this PUT replaces.</summary>
     public Conditions? WriteConditions { get; init; }
+
+    /// <summary>x-amz-tagging (or a POST form's tagging field), unvalidated; null or empty: no tags.</summary>
+    public IReadOnlyList<S3Tag>? Tags { get; init; }
 }
 
 public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue);
@@ -143,7 +149,11 @@ public sealed record ObjectInfo(
     EncryptionInfo Encryption,
     int? PartsCount,
     string? ChecksumAlgorithm,
-    string? ChecksumValue);
+    string? ChecksumValue)
+{
+    /// <summary>x-amz-tagging-count: how many tags the object has (0: the header is left out).</summary>
+    public int TagCount { get; init; }
+}
 
 public sealed record GetObjectRequest(string Bucket, string Key)
 {
@@ -179,6 +189,12 @@ public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, st
 
     /// <summary>x-amz-copy-source-if-* (every failure is 412).</summary>
     public Conditions? SourceConditions { get; init; }
+
+    /// <summary>x-amz-tagging-directive: "COPY" (default: the source's tags) or "REPLACE" (<see cref="Tags"/>).</summary>
+    public string? TaggingDirective { get; init; }
+
+    /// <summary>x-amz-tagging, used only with the REPLACE tagging directive.</summary>
+    public IReadOnlyList<S3Tag>? Tags { get; init; }
 }
 
 public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption);
@@ -209,6 +225,9 @@ public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
 {
     public ObjectHeaders Headers { get; init; } = new();
     public SseRequest? Encryption { get; init; }
+
+    /// <summary>x-amz-tagging, validated now and given to the object at completion.</summary>
+    public IReadOnlyList<S3Tag>? Tags { get; init; }
 }
 
 public sealed record CreateMultipartUploadResult(string Bucket, string Key, string UploadId, EncryptionInfo Encryption);

@@ -39,6 +39,9 @@ internal sealed class BucketRecord
     public required string Owner { get; set; }
     public BucketEncryptionRule? Encryption { get; set; }
     public string? Policy { get; set; }
+
+    /// <summary>docs/formats/s3-metadata-records.md#tags: null means no tag set (NoSuchTagSet).</summary>
+    public List<S3Tag>? Tags { get; set; }
 }
 
 internal sealed class PartRecord
@@ -67,6 +70,9 @@ internal sealed class ObjectRecord
     public string? ChecksumValue { get; set; }
     public required string Owner { get; set; }
 
+    /// <summary>docs/formats/s3-metadata-records.md#tags: sorted by key, null when the object has none.</summary>
+    public List<S3Tag>? Tags { get; set; }
+
     /// <summary>
     /// Not stored in the record: the inline envelope (docs/formats/object-envelope.md#inline-bodies) read together with
     /// it, so a GET racing an overwrite that drops the old envelope still has its own.
@@ -84,6 +90,9 @@ internal sealed class UploadRecord
     public ObjectHeaders Headers { get; set; } = new();
     public required EncryptionRecord Encryption { get; set; }
     public required string Owner { get; set; }
+
+    /// <summary>CreateMultipartUpload's x-amz-tagging, given to the object at CompleteMultipartUpload (docs/formats/s3-metadata-records.md#tags).</summary>
+    public List<S3Tag>? Tags { get; set; }
 }
 
 internal static class Records

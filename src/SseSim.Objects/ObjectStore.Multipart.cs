@@ -15,6 +15,7 @@ public sealed partial class ObjectStore
     {
         var bucket = LoadBucket(request.Bucket, caller);
         ValidateKey(request.Key);
+        var tags = TagRules.ForObject(request.Tags);
         using var plan = ResolvePlan(bucket, request.Encryption);
         var uploadId = NewId();
         var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, uploadId, cancellationToken).ConfigureAwait(false);
@@ -28,6 +29,7 @@ public sealed partial class ObjectStore
             Headers = request.Headers,
             Encryption = encryption,
             Owner = caller.AccountId,
+            Tags = tags,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
         return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
@@ -133,6 +135,7 @@ public sealed partial class ObjectStore
                 Multipart = true,
                 Parts = chosen,
                 Owner = upload.Owner,
+                Tags = upload.Tags,
             };
             var objectKey = Records.ObjectKey(request.Bucket, request.Key);
             var current = FindRecord(request.Bucket, request.Key);

@@ -19,6 +19,7 @@ public sealed partial class ObjectStore
         {
             var bucket = LoadBucket(request.Bucket, caller);
             ValidateKey(request.Key);
+            var tags = TagRules.ForObject(request.Tags);
             // Checked again at commit, under the metadata lock; failing here first spares reading the body. Without
             // conditions there is nothing to check, so the current record is not deserialized for it.
             if (request.WriteConditions is not null)
@@ -49,6 +50,7 @@ public sealed partial class ObjectStore
                 ChecksumAlgorithm = body.ChecksumAlgorithm,
                 ChecksumValue = body.ChecksumValue,
                 Owner = caller.AccountId,
+                Tags = tags,
             };
             await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
             ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
@@ -149,6 +151,12 @@ public sealed partial class ObjectStore
         {
             throw S3Exception.InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
         }
+        var taggingDirective = request.TaggingDirective ?? "COPY";
+        if (taggingDirective is not ("COPY" or "REPLACE"))
+        {
+            throw S3Exception.InvalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
+        }
+        var replacedTags = taggingDirective == "REPLACE" ? TagRules.ForObject(request.Tags) : null;
         var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
@@ -179,6 +187,7 @@ public sealed partial class ObjectStore
             InstanceId = instanceId,
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
             Owner = caller.AccountId,
+            Tags = taggingDirective == "COPY" ? source.Tags : replacedTags,
         };
         await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
         return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
@@ -329,7 +338,10 @@ public sealed partial class ObjectStore
         Describe(r.Encryption, null, false),
         r.Multipart ? r.Parts.Count : null,
         r.ChecksumAlgorithm,
-        r.ChecksumValue);
+        r.ChecksumValue)
+    {
+        TagCount = r.Tags?.Count ?? 0,
+    };
 
     /// <summary>
     /// Makes <paramref name="record"/> the visible version (durably), then frees the bodies it replaced. An

@@ -7,6 +7,7 @@ namespace SseSim.Objects;
 public static class S3ErrorCode
 {
     public const string AccessDenied = "AccessDenied";
+    public const string BadRequest = "BadRequest";
     public const string BadDigest = "BadDigest";
     public const string BucketAlreadyExists = "BucketAlreadyExists";
     public const string BucketAlreadyOwnedByYou = "BucketAlreadyOwnedByYou";
@@ -22,12 +23,14 @@ public static class S3ErrorCode
     public const string InvalidPartOrder = "InvalidPartOrder";
     public const string InvalidRange = "InvalidRange";
     public const string InvalidRequest = "InvalidRequest";
+    public const string InvalidTag = "InvalidTag";
     public const string KeyTooLongError = "KeyTooLongError";
     public const string MalformedPolicy = "MalformedPolicy";
     public const string MalformedXML = "MalformedXML";
     public const string NoSuchBucket = "NoSuchBucket";
     public const string NoSuchBucketPolicy = "NoSuchBucketPolicy";
     public const string NoSuchKey = "NoSuchKey";
+    public const string NoSuchTagSet = "NoSuchTagSet";
     public const string NoSuchUpload = "NoSuchUpload";
     public const string NotImplemented = "NotImplemented";
     public const string NotModified = "NotModified";
@@ -41,7 +44,7 @@ public static class S3ErrorCode
     {
         NotModified => 304,
         AccessDenied => 403,
-        NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or ServerSideEncryptionConfigurationNotFoundError => 404,
+        NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or NoSuchTagSet or ServerSideEncryptionConfigurationNotFoundError => 404,
         BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty => 409,
         PreconditionFailed => 412,
         InvalidRange => 416,

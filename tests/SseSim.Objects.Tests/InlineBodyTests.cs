@@ -165,12 +165,12 @@ public sealed class InlineBodyTests : IDisposable
 
     // Golden vector (docs/formats/object-envelope.md#inline-bodies): table values written by an SSE-S3 PUT of
     // "golden inline body\n" under the master key 32 x 0x11. A change to the inline layout must keep this readable.
-    private const string GoldenBodyId = "inline/4924b592caa9255aed56f645a7d88188";
-    private const string GoldenEnvelopeHex =
+    internal const string GoldenBodyId = "inline/4924b592caa9255aed56f645a7d88188";
+    internal const string GoldenEnvelopeHex =
         "5353454f01010000000100000b6bb9a6196c235b75d3eca31dd00615ebd067cec1d2008fe795a65fdcd8ea3056b193acc47be300b964ce6563de673d" +
         "3e9b75403303080d62bda71b75a4967d0fc878ff20b243077f70d4";
-    private const string GoldenBucket = @"{""Name"":""golden"",""Created"":""2026-11-29T00:00:00+00:00"",""Region"":""us-east-1"",""Owner"":""111122223333""}";
-    private const string GoldenRecord = @"{""Key"":""k"",""Size"":19,""ETag"":""8c0a9f1849ec732bbea3272fe063b9f3"",""LastModified"":""2026-11-29T00:00:00+00:00"",""Headers"":{},""Encryption"":{""Mode"":""SseS3"",""WrappedKey"":""AfCuPdFcIlvj95O2noRA1SFOC3jpLxlUMW04fgpniGiUZQTZu3XK51WAVNqtH8tVEiEmANTz0k86jpUVPg=="",""BucketKey"":false},""InstanceId"":""9d0e20561ee3659fac38fc09e50d58f9"",""Multipart"":false,""Parts"":[{""PartNumber"":0,""BodyId"":""inline/4924b592caa9255aed56f645a7d88188"",""Size"":19,""ETag"":""8c0a9f1849ec732bbea3272fe063b9f3"",""LastModified"":""2026-11-29T00:00:00+00:00""}],""Owner"":""111122223333""}";
+    internal const string GoldenBucket = @"{""Name"":""golden"",""Created"":""2026-11-29T00:00:00+00:00"",""Region"":""us-east-1"",""Owner"":""111122223333""}";
+    internal const string GoldenRecord = @"{""Key"":""k"",""Size"":19,""ETag"":""8c0a9f1849ec732bbea3272fe063b9f3"",""LastModified"":""2026-11-29T00:00:00+00:00"",""Headers"":{},""Encryption"":{""Mode"":""SseS3"",""WrappedKey"":""AfCuPdFcIlvj95O2noRA1SFOC3jpLxlUMW04fgpniGiUZQTZu3XK51WAVNqtH8tVEiEmANTz0k86jpUVPg=="",""BucketKey"":false},""InstanceId"":""9d0e20561ee3659fac38fc09e50d58f9"",""Multipart"":false,""Parts"":[{""PartNumber"":0,""BodyId"":""inline/4924b592caa9255aed56f645a7d88188"",""Size"":19,""ETag"":""8c0a9f1849ec732bbea3272fe063b9f3"",""LastModified"":""2026-11-29T00:00:00+00:00""}],""Owner"":""111122223333""}";
 
     [Fact]
     public async Task Golden_inline_record_decrypts()
