@@ -13,6 +13,9 @@ internal static class CopyObject
         BucketOwnerEnforced.CheckWrite(call);
         var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
         var directive = call.Header("x-amz-metadata-directive")?.Trim().ToUpperInvariant();
+        var taggingDirective = call.Header("x-amz-tagging-directive")?.Trim().ToUpperInvariant();
+        var tags = taggingDirective == "REPLACE" ? S3Tagging.FromHeader(call) : null;
+        S3Tagging.AuthorizeTagging(call, tags);
         var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)
         {
             MetadataDirective = directive,
@@ -21,6 +24,8 @@ internal static class CopyObject
             SourceCustomerKey = S3Headers.CustomerKey(call, copySource: true),
             SourceConditions = S3Headers.Conditions(call, "x-amz-copy-source-"),
             WriteConditions = S3Headers.WriteConditions(call),
+            TaggingDirective = taggingDirective,
+            Tags = tags,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>

@@ -8,10 +8,13 @@ internal static class CreateMultipartUpload
     public static async Task HandleAsync(S3Call call)
     {
         BucketOwnerEnforced.CheckWrite(call);
+        var tags = S3Tagging.FromHeader(call);
+        S3Tagging.AuthorizeTagging(call, tags);
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {
             Headers = S3Headers.ObjectHeaders(call),
             Encryption = S3Headers.SseRequest(call),
+            Tags = tags,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         if ((call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm")) is { } algorithm)

@@ -64,6 +64,7 @@ internal static class GetObject
         var response = call.Response;
         S3Headers.WriteObjectHeaders(response, info);
         S3Headers.WriteEncryption(response, info.Encryption, includeContext: false);
+        S3Tagging.WriteCount(call, info);
         // Full-object checksums only, and only when asked: a Range or part read would fail client validation.
         var ranged = range is not null || call.Query("partNumber") is not null || call.Header("Range") is not null;
         if (!ranged && string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))

@@ -58,12 +58,16 @@ internal static class PostObject
             PayloadHash = S3Body.Unsigned,
         };
         S3Endpoint.Authorize(call, "s3:PutObject", form.Field);
+        // The form's tagging field is a <Tagging> document, not the header's query form.
+        var tags = form.Field("tagging") is { } tagging ? S3Tagging.ParseXml(S3Xml.Parse(Encoding.UTF8.GetBytes(tagging))) : null;
+        S3Tagging.AuthorizeTagging(call, tags);
         var (min, max) = policy.LengthRange ?? (0, S3Body.MaxSinglePut);
         var body = new PostForm.FileBody(form.File.Body, min, Math.Min(max, S3Body.MaxSinglePut));
         var result = await services.Store.PutObjectAsync(caller, new PutObjectRequest(bucket, key, PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024)))
         {
             Headers = S3Headers.ObjectHeaders(form.Ordered, form.Field),
             Encryption = S3Headers.SseRequest(call, form.Field),
+            Tags = tags,
         }, context.RequestAborted);
         await RespondAsync(call, form, result);
     }
@@ -123,16 +127,12 @@ internal static class PostObject
     private static string Required(PostForm form, string name) =>
         form.Field(name) ?? throw S3Errors.InvalidArgument($"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.", name);
 
-    /// <summary>ACLs are disabled as on a BucketOwnerEnforced bucket (only the owner-only canned ACLs pass); tags are not simulated.</summary>
+    /// <summary>ACLs are disabled as on a BucketOwnerEnforced bucket (only the owner-only canned ACLs pass).</summary>
     private static void RejectUnsimulated(PostForm form)
     {
         if (form.Field("acl") is { } acl && !BucketOwnerEnforced.IsOwnerOnly(acl))
         {
             throw BucketOwnerEnforced.NotSupported();
-        }
-        if (form.Field("tagging") is not null)
-        {
-            throw S3Errors.Error(S3ErrorCode.NotImplemented, "Object tagging is not implemented by SseSim.", 501);
         }
     }
 

@@ -10,6 +10,8 @@ internal static class PutObject
         BucketOwnerEnforced.CheckWrite(call);
         var encryption = S3Headers.SseRequest(call);
         var headers = S3Headers.ObjectHeaders(call);
+        var tags = S3Tagging.FromHeader(call);
+        S3Tagging.AuthorizeTagging(call, tags);
         var (body, length, checksum) = S3Body.Open(call, S3Body.MaxSinglePut);
         var result = await call.Store.PutObjectAsync(call.Caller, new PutObjectRequest(call.BucketName, call.ObjectKey, body)
         {
@@ -19,6 +21,7 @@ internal static class PutObject
             Checksum = checksum,
             ContentLength = length,
             WriteConditions = S3Headers.WriteConditions(call),
+            Tags = tags,
         }, call.Aborted);
         call.Response.Headers.ETag = S3Xml.Quote(result.ETag);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);

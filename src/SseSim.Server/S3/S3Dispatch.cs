@@ -20,13 +20,13 @@ internal static class S3Dispatch
 {
     private const string Copy = "+copy";
 
-    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions"];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl"];
+    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
-        "tagging", "cors", "lifecycle", "website", "logging", "notification", "replication",
+        "cors", "lifecycle", "website", "logging", "notification", "replication",
         "object-lock", "retention", "legal-hold", "attributes", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
         "policyStatus", "metadataTable", "session",
@@ -56,6 +56,10 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "versioning")] = new("GetBucketVersioning", "s3:GetBucketVersioning", GetBucketVersioning.HandleAsync),
         [("PUT", S3Target.Bucket, "versioning")] = new("PutBucketVersioning", "s3:PutBucketVersioning", PutBucketVersioning.HandleAsync),
         [("GET", S3Target.Bucket, "versions")] = new("ListObjectVersions", "s3:ListBucketVersions", ListObjectVersions.HandleAsync),
+        [("PUT", S3Target.Bucket, "tagging")] = new("PutBucketTagging", "s3:PutBucketTagging", PutBucketTagging.HandleAsync),
+        [("GET", S3Target.Bucket, "tagging")] = new("GetBucketTagging", "s3:GetBucketTagging", GetBucketTagging.HandleAsync),
+        // AWS has no s3:DeleteBucketTagging action: removing the tag set needs s3:PutBucketTagging.
+        [("DELETE", S3Target.Bucket, "tagging")] = new("DeleteBucketTagging", "s3:PutBucketTagging", DeleteBucketTagging.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
@@ -71,6 +75,9 @@ internal static class S3Dispatch
         [("GET", S3Target.Object, "uploadId")] = new("ListParts", "s3:ListMultipartUploadParts", ListParts.HandleAsync),
         [("GET", S3Target.Object, "acl")] = new("GetObjectAcl", "s3:GetObjectAcl", GetObjectAcl.HandleAsync),
         [("PUT", S3Target.Object, "acl")] = new("PutObjectAcl", "s3:PutObjectAcl", PutObjectAcl.HandleAsync),
+        [("PUT", S3Target.Object, "tagging")] = new("PutObjectTagging", "s3:PutObjectTagging", PutObjectTagging.HandleAsync),
+        [("GET", S3Target.Object, "tagging")] = new("GetObjectTagging", "s3:GetObjectTagging", GetObjectTagging.HandleAsync),
+        [("DELETE", S3Target.Object, "tagging")] = new("DeleteObjectTagging", "s3:DeleteObjectTagging", DeleteObjectTagging.HandleAsync),
     };
 
     public static S3Route Find(HttpRequest request, S3Target target)

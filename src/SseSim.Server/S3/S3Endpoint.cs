@@ -167,9 +167,18 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
     /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers (or POST form fields) as condition keys.</summary>
     internal static void Authorize(S3Call call, string action, Func<string, string?> field)
     {
+        if (Denies(call, action, field))
+        {
+            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403);
+        }
+    }
+
+    /// <summary>Whether an explicit Deny of the bucket policy applies (for answers that leave out what the caller may not read).</summary>
+    internal static bool Denies(S3Call call, string action, Func<string, string?> field)
+    {
         if (call.Store.FindBucketPolicy(call.Caller, call.BucketName) is not { } policyJson)
         {
-            return; // no bucket or no policy: the operation itself reports NoSuchBucket
+            return false; // no bucket or no policy: the operation itself reports NoSuchBucket
         }
         var policy = BucketPolicy.Parse(policyJson);
         var resource = call.Key is null ? $"arn:aws:s3:::{call.Bucket}" : $"arn:aws:s3:::{call.Bucket}/{call.Key}";
@@ -196,10 +205,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             context["s3:prefix"] = prefix;
         }
-        if (policy.Denies(action, resource, call.Caller.Identity.Arn, context))
-        {
-            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403);
-        }
+        return policy.Denies(action, resource, call.Caller.Identity.Arn, context);
     }
 
     /// <summary>Policies pin keys by ARN; a bare key id in the request is read as a key of the caller's account and region.</summary>

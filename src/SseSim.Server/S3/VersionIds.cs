@@ -24,6 +24,26 @@ internal static partial class VersionIds
         throw Missing(versionId);
     }
 
+    /// <summary>The request's versionId (null or "null") after <see cref="RequireCurrent"/>, for <see cref="Echo"/>.</summary>
+    public static string? RequireCurrentForTagging(S3Call call)
+    {
+        var versionId = call.Query("versionId");
+        RequireCurrent(versionId);
+        return versionId;
+    }
+
+    /// <summary>
+    /// The tagging subresources answer x-amz-version-id with the version they acted on; an unversioned bucket's objects
+    /// have none to report unless the request named the "null" version itself.
+    /// </summary>
+    public static void Echo(S3Call call, string? requested)
+    {
+        if (requested is not null)
+        {
+            call.Response.Headers["x-amz-version-id"] = requested;
+        }
+    }
+
     public static S3Exception Missing(string versionId) => AwsShape().IsMatch(versionId)
         ? S3Errors.Error("NoSuchVersion", "The specified version does not exist.", 404).With("VersionId", versionId)
         : S3Errors.InvalidArgument("Invalid version id specified", "versionId", versionId);

@@ -96,6 +96,25 @@ public sealed class PostObjectTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Tagging_form_field_tags_the_upload_and_bad_tags_store_nothing()
+    {
+        var bucket = await server.NewBucketAsync();
+        const string Tagging = "<Tagging><TagSet><Tag><Key>source</Key><Value>browser form</Value></Tag></TagSet></Tagging>";
+        var response = await PostAsync(bucket, "tagged", [1, 2], fields: new() { ["tagging"] = Tagging });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        using var s3 = server.S3();
+        var tags = await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "tagged" });
+        Assert.Equal(("source", "browser form"), (tags.Tagging.Single().Key, tags.Tagging.Single().Value));
+
+        var bad = await PostAsync(bucket, "bad", [1], fields: new() { ["tagging"] = "<Tagging><TagSet><Tag><Key>aws:x</Key><Value>v</Value></Tag></TagSet></Tagging>" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("<Code>InvalidTag</Code>", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var malformed = await PostAsync(bucket, "bad", [1], fields: new() { ["tagging"] = "key=value" });
+        Assert.Contains("<Code>MalformedXML</Code>", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "bad"));
+    }
+
+    [Fact]
     public async Task Error_before_the_body_of_an_expect_100_continue_put_closes_the_connection()
     {
         // botocore sends Expect: 100-continue and withholds the body when the answer is final; a kept-alive connection

@@ -1,0 +1,13 @@
+namespace SseSim.Server.S3;
+
+/// <summary>GET /bucket/key?tagging: the object's tag set, sorted by key (an empty TagSet when it has none).</summary>
+internal static class GetObjectTagging
+{
+    public static async Task HandleAsync(S3Call call)
+    {
+        var version = VersionIds.RequireCurrentForTagging(call);
+        var tags = await call.Store.GetObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted);
+        VersionIds.Echo(call, version);
+        await S3Tagging.WriteAsync(call.Response, tags);
+    }
+}
