@@ -5,8 +5,10 @@ namespace SseSim.Server.Tests.S3;
 public sealed class Boto3TaggingTests(ServerFixture server)
 {
     private const string Script = """
-        import json, os, sys, boto3
-        from urllib.parse import urlencode
+        import json, os, sys, urllib.request, boto3
+        from urllib.parse import quote, urlencode
+        from botocore.auth import S3SigV4QueryAuth
+        from botocore.awsrequest import AWSRequest
         from botocore.config import Config
         from botocore.exceptions import ClientError
         s3 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
@@ -46,6 +48,17 @@ public sealed class Boto3TaggingTests(ServerFixture server)
                                      MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
         out["multipart"] = tags("mp")
 
+        # botocore signs x-amz-tagging as a header of the presigned URL; a presigner that hoists x-amz-* headers into the
+        # signed query string puts it there instead, and S3 applies it from either place.
+        v4 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3v4"))
+        url = v4.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "presigned", "Tagging": "via=header"}, ExpiresIn=300)
+        urllib.request.urlopen(urllib.request.Request(url, data=b"presigned", method="PUT", headers={"x-amz-tagging": "via=header"})).read()
+        hoisted = AWSRequest(method="PUT", url=os.environ["SSESIM_ENDPOINT"] + "/" + bucket + "/hoisted?x-amz-tagging=" + quote("via=query&second=", safe=""))
+        S3SigV4QueryAuth(boto3.Session().get_credentials(), "s3", "us-east-1", expires=300).add_auth(hoisted)
+        urllib.request.urlopen(urllib.request.Request(hoisted.url, data=b"hoisted", method="PUT")).read()
+        out["hoisted"] = tags("hoisted")
+        out["presigned"] = tags("presigned")
+
         out["tooMany"] = error(s3.put_object_tagging, Bucket=bucket, Key="src",
                                Tagging={"TagSet": [{"Key": "k%d" % i, "Value": "v"} for i in range(11)]})
         out["awsPrefix"] = error(s3.put_object_tagging, Bucket=bucket, Key="src", Tagging={"TagSet": [{"Key": "aws:x", "Value": "v"}]})
@@ -84,6 +97,8 @@ public sealed class Boto3TaggingTests(ServerFixture server)
         Assert.Equal("from=source", Pairs("copied"));
         Assert.Equal("to=dest", Pairs("swapped"));
         Assert.Equal("multi=part", Pairs("multipart"));
+        Assert.Equal("via=header", Pairs("presigned"));
+        Assert.Equal("second=;via=query", Pairs("hoisted"));
 
         Assert.Equal("BadRequest 400", Error("tooMany"));
         Assert.Equal("Object tags cannot be greater than 10", r.GetProperty("tooMany")[2].GetString());
