@@ -70,6 +70,8 @@ internal sealed class SnapshotRecord
     public uint DirectWriterId { get; init; }
     public DateTimeOffset? DirectDeadline { get; init; }
     public string? ClientToken { get; init; }
+    /// <summary>createVolumePermission: account ids, or "all" for public (unencrypted snapshots only).</summary>
+    public List<string> CreateVolumePermissions { get; init; } = [];
 }
 
 internal sealed class InstanceRecord

@@ -174,10 +174,21 @@ public sealed partial class VolumeService
     }
 
 
-    public IReadOnlyList<SnapshotInfo> DescribeSnapshots(Caller caller, IReadOnlyList<string>? snapshotIds = null, Filters? filters = null)
+    /// <summary>
+    /// DescribeSnapshots as EC2 scopes it: every snapshot the caller may restore (its own, shared with its account,
+    /// public), narrowed by owner ids ("self" or account ids) and by the accounts that may restore them ("self",
+    /// account ids, "all" for public ones). Another account's snapshot shows no tags.
+    /// </summary>
+    public IReadOnlyList<SnapshotInfo> DescribeSnapshots(Caller caller, IReadOnlyList<string>? snapshotIds = null, Filters? filters = null,
+        IReadOnlyList<string>? ownerIds = null, IReadOnlyList<string>? restorableBy = null)
     {
+        var owners = ownerIds is { Count: > 0 } ? ownerIds.Select(o => o == "self" ? caller.AccountId : o).ToHashSet(StringComparer.Ordinal) : null;
+        var restorers = restorableBy is { Count: > 0 } ? restorableBy.Select(r => r == "self" ? caller.AccountId : r).ToList() : null;
         var all = _kv.Scan("ebs/snap/").Select(kv => Json.Decode<SnapshotRecord>(kv.Value))
-            .Where(s => !s.Tombstone && s.AccountId == caller.AccountId && s.Region == caller.Region).ToList();
+            .Where(s => !s.Tombstone && s.Region == caller.Region && RestorableBy(s, caller.AccountId))
+            .Where(s => owners is null || owners.Contains(s.AccountId))
+            .Where(s => restorers is null || restorers.Any(r => r == "all" ? s.CreateVolumePermissions.Contains("all") : RestorableBy(s, r)))
+            .ToList();
         if (snapshotIds is { Count: > 0 })
         {
             foreach (var id in snapshotIds)
@@ -203,8 +214,50 @@ public sealed partial class VolumeService
             "tag-key" => s.Tags.Select(t => t.Key),
             _ when name.StartsWith("tag:", StringComparison.Ordinal) => s.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
             _ => throw Ec2Exception.InvalidFilter(name),
-        })).Select(ToInfo)];
+        })).Select(s => s.AccountId == caller.AccountId ? ToInfo(s) : ToInfo(s) with { Tags = [] })];
     }
+
+    /// <summary>
+    /// ModifySnapshotAttribute createVolumePermission: share with accounts or make public ("all"), or take it back.
+    /// Encrypted snapshots cannot be public, and ones under the AWS managed aws/ebs key cannot be shared at all
+    /// (other accounts can never be allowed to use that key).
+    /// </summary>
+    public async Task ModifyCreateVolumePermissionAsync(Caller caller, string snapshotId, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken cancellationToken = default)
+    {
+        foreach (var id in add.Concat(remove))
+        {
+            if (id != "all" && (id.Length != 12 || !id.All(char.IsAsciiDigit)))
+            {
+                throw new Ec2Exception("InvalidUserID.Malformed", $"User ID '{id}' is invalid");
+            }
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var s = LoadSnapshot(caller, snapshotId);
+            if (add.Count > 0 && s.Encrypted)
+            {
+                if (add.Contains("all"))
+                {
+                    throw new Ec2Exception("InvalidParameter", "Encrypted snapshots cannot be shared publicly.");
+                }
+                if (await ResolveAsync(caller, AwsManagedEbsAlias, cancellationToken) == s.KmsKeyArn)
+                {
+                    throw new Ec2Exception("OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared");
+                }
+            }
+            s.CreateVolumePermissions.RemoveAll(remove.Contains);
+            s.CreateVolumePermissions.AddRange(add.Where(a => a != s.AccountId && !s.CreateVolumePermissions.Contains(a)).Distinct());
+            await _kv.PutAsync(Keys.Snapshot(s.SnapshotId), Json.Encode(s), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>DescribeSnapshotAttribute createVolumePermission (owner only).</summary>
+    public IReadOnlyList<string> DescribeCreateVolumePermission(Caller caller, string snapshotId) => [.. LoadSnapshot(caller, snapshotId).CreateVolumePermissions];
 
     public async Task DeleteSnapshotAsync(Caller caller, string snapshotId, CancellationToken cancellationToken = default)
     {
@@ -286,7 +339,8 @@ public sealed partial class VolumeService
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var source = LoadSnapshot(caller, request.SourceSnapshotId);
+            var source = LoadRestorableSnapshot(caller, request.SourceSnapshotId);
+            var shared = source.AccountId != caller.AccountId;
             if (source.State != "completed")
             {
                 throw new Ec2Exception("IncorrectState", $"Snapshot '{source.SnapshotId}' is not completed.");
@@ -304,16 +358,16 @@ public sealed partial class VolumeService
             string? keyArn = null;
             if (encrypted)
             {
-                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (source.Encrypted ? source.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
+                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (source.Encrypted && !shared ? source.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
             }
             var copyId = AwsIds.New("snap");
             var via = caller.Via(Ec2Service);
             SnapshotRecord copy;
             Manifest manifest;
             var batch = new List<KvMutation>();
-            if (source.Encrypted == encrypted && keyArn == source.KmsKeyArn)
+            if (!shared && source.Encrypted == encrypted && keyArn == source.KmsKeyArn)
             {
-                copy = CloneSnapshot(source, copyId, request, source.WrappedKey, source.KeyContextId, keyArn, source.LineageId, source.Writers);
+                copy = CloneSnapshot(caller, source, copyId, request, source.WrappedKey, source.KeyContextId, keyArn, source.LineageId, source.Writers);
                 manifest = LoadManifest(source.SnapshotId) ?? new Manifest();
             }
             else
@@ -323,7 +377,7 @@ public sealed partial class VolumeService
                 {
                     wrapped = await GenerateWrappedKeyAsync(via, keyArn!, copyId, cancellationToken);
                 }
-                copy = CloneSnapshot(source, copyId, request, wrapped, encrypted ? copyId : null, keyArn, copyId, new Dictionary<uint, string> { [1] = copyId });
+                copy = CloneSnapshot(caller, source, copyId, request, wrapped, encrypted ? copyId : null, keyArn, copyId, new Dictionary<uint, string> { [1] = copyId });
                 manifest = new Manifest();
                 await ReencryptAsync(via, source, copy.WrappedKey, copy.KeyContextId, keyArn, copyId, copy.Writers, 1,
                     (index, record) =>
@@ -346,11 +400,12 @@ public sealed partial class VolumeService
         }
     }
 
-    private SnapshotRecord CloneSnapshot(SnapshotRecord source, string id, CopySnapshotRequest request, byte[]? wrapped, string? contextId, string? keyArn,
+    private SnapshotRecord CloneSnapshot(Caller caller, SnapshotRecord source, string id, CopySnapshotRequest request, byte[]? wrapped, string? contextId, string? keyArn,
         string lineage, Dictionary<uint, string> writers) => new()
         {
             SnapshotId = id,
-            AccountId = source.AccountId,
+            // The copy belongs to whoever copied it, also when the source was shared by another account.
+            AccountId = caller.AccountId,
             Region = source.Region,
             // AWS reports an arbitrary volume id (vol-ffffffff) for copies.
             VolumeId = "vol-ffffffff",

@@ -179,7 +179,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             SnapshotRecord? snapshot = null;
             if (request.SnapshotId is not null)
             {
-                snapshot = LoadSnapshot(caller, request.SnapshotId);
+                snapshot = LoadRestorableSnapshot(caller, request.SnapshotId);
                 if (snapshot.State != "completed")
                 {
                     throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
@@ -211,11 +211,14 @@ public sealed partial class VolumeService : IAsyncDisposable
             Dictionary<uint, string> writers;
             string? baseSnapshotId = null;
             var needsCopy = false;
+            // Another account's snapshot is always copied under the caller's own data key (its default EBS key unless
+            // one is named): the caller's KMS access to the owner's key is checked by the Decrypt that copy makes.
+            var shared = snapshot is not null && snapshot.AccountId != caller.AccountId;
             if (encrypted)
             {
-                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (snapshot?.Encrypted == true ? snapshot.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
+                keyArn = await ResolveAsync(caller, request.KmsKeyId ?? (snapshot?.Encrypted == true && !shared ? snapshot.KmsKeyArn! : settings.DefaultKmsKeyId ?? AwsManagedEbsAlias), cancellationToken);
             }
-            if (snapshot is not null && snapshot.Encrypted == encrypted && (!encrypted || keyArn == snapshot.KmsKeyArn))
+            if (snapshot is not null && !shared && snapshot.Encrypted == encrypted && (!encrypted || keyArn == snapshot.KmsKeyArn))
             {
                 // Same key (or both unencrypted): share the snapshot's data key and lineage, load lazily (block-volume.md §5.4).
                 wrapped = snapshot.WrappedKey;
@@ -762,6 +765,21 @@ public sealed partial class VolumeService : IAsyncDisposable
         var s = Json.Decode<SnapshotRecord>(bytes);
         return s.AccountId == caller.AccountId && s.Region == caller.Region && !s.Tombstone ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
     }
+
+    /// <summary>A snapshot the caller may create volumes from or copy: its own, or one shared with its account or public.</summary>
+    internal SnapshotRecord LoadRestorableSnapshot(Caller caller, string snapshotId)
+    {
+        if (!_kv.TryGet(Keys.Snapshot(snapshotId), out var bytes))
+        {
+            AwsIds.RequireSnapshotId(snapshotId);
+            throw Ec2Exception.SnapshotNotFound(snapshotId);
+        }
+        var s = Json.Decode<SnapshotRecord>(bytes);
+        return s.Region == caller.Region && !s.Tombstone && RestorableBy(s, caller.AccountId) ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
+    }
+
+    private static bool RestorableBy(SnapshotRecord s, string accountId) =>
+        s.AccountId == accountId || s.CreateVolumePermissions.Contains(accountId) || s.CreateVolumePermissions.Contains("all");
 
     private InstanceRecord LoadInstance(Caller caller, string instanceId)
     {
