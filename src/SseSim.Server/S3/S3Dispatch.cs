@@ -20,7 +20,11 @@ internal static class S3Dispatch
 {
     private const string Copy = "+copy";
 
-    private static readonly string[] BucketSubresources = ["encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging"];
+    private static readonly string[] BucketSubresources =
+    [
+        "encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging",
+        "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
+    ];
     private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
@@ -60,6 +64,22 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "tagging")] = new("GetBucketTagging", "s3:GetBucketTagging", GetBucketTagging.HandleAsync),
         // AWS has no s3:DeleteBucketTagging action: removing the tag set needs s3:PutBucketTagging.
         [("DELETE", S3Target.Bucket, "tagging")] = new("DeleteBucketTagging", "s3:PutBucketTagging", DeleteBucketTagging.HandleAsync),
+
+        // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented.
+        [("GET", S3Target.Bucket, "cors")] = new("GetBucketCors", "s3:GetBucketCORS", GetBucketCors.HandleAsync),
+        [("DELETE", S3Target.Bucket, "cors")] = new("DeleteBucketCors", "s3:PutBucketCORS", DeleteBucketCors.HandleAsync),
+        [("GET", S3Target.Bucket, "website")] = new("GetBucketWebsite", "s3:GetBucketWebsite", GetBucketWebsite.HandleAsync),
+        [("DELETE", S3Target.Bucket, "website")] = new("DeleteBucketWebsite", "s3:DeleteBucketWebsite", DeleteBucketWebsite.HandleAsync),
+        [("GET", S3Target.Bucket, "lifecycle")] = new("GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", GetBucketLifecycleConfiguration.HandleAsync),
+        [("DELETE", S3Target.Bucket, "lifecycle")] = new("DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", DeleteBucketLifecycle.HandleAsync),
+        [("GET", S3Target.Bucket, "replication")] = new("GetBucketReplication", "s3:GetReplicationConfiguration", GetBucketReplication.HandleAsync),
+        [("DELETE", S3Target.Bucket, "replication")] = new("DeleteBucketReplication", "s3:PutReplicationConfiguration", DeleteBucketReplication.HandleAsync),
+        [("GET", S3Target.Bucket, "object-lock")] = new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", GetObjectLockConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "accelerate")] = new("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration", GetBucketAccelerateConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "logging")] = new("GetBucketLogging", "s3:GetBucketLogging", GetBucketLogging.HandleAsync),
+        [("GET", S3Target.Bucket, "notification")] = new("GetBucketNotificationConfiguration", "s3:GetBucketNotification", GetBucketNotificationConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "requestPayment")] = new("GetBucketRequestPayment", "s3:GetBucketRequestPayment", GetBucketRequestPayment.HandleAsync),
+        [("GET", S3Target.Bucket, "ownershipControls")] = new("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", GetBucketOwnershipControls.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
@@ -103,6 +123,10 @@ internal static class S3Dispatch
         if (Table.TryGetValue((request.Method.ToUpperInvariant(), target, subresource), out var route))
         {
             return route;
+        }
+        if (Unsupported.Contains(subresource))
+        {
+            throw S3Errors.Error("NotImplemented", $"The '{subresource}' subresource is not implemented by SseSim for {request.Method}.", 501);
         }
         throw S3Errors.Error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405);
     }

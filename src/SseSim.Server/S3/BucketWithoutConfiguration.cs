@@ -1,0 +1,30 @@
+namespace SseSim.Server.S3;
+
+/// <summary>
+/// Bucket configurations SseSim cannot hold (CORS, website, lifecycle, replication, Object Lock, and so on): every
+/// bucket is as a new AWS bucket is without them, so reads answer what AWS answers for such a bucket and deletes have
+/// nothing to remove. Putting one stays NotImplemented (S3Dispatch), rather than being stored and ignored.
+/// </summary>
+internal static class BucketWithoutConfiguration
+{
+    /// <summary>The 404 AWS answers when the bucket has no such configuration (after NoSuchBucket, as on AWS).</summary>
+    public static async Task NotFoundAsync(S3Call call, string code, string message)
+    {
+        await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
+        throw S3Errors.Error(code, message, 404);
+    }
+
+    /// <summary>A 200 document in its default state.</summary>
+    public static async Task DefaultAsync(S3Call call, string root, Action<System.Xml.XmlWriter>? body = null)
+    {
+        await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
+        await S3Xml.WriteAsync(call.Response, root, body ?? (_ => { }));
+    }
+
+    /// <summary>204: deleting a configuration the bucket does not have succeeds, as on AWS.</summary>
+    public static async Task DeletedAsync(S3Call call)
+    {
+        await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
+        call.Response.StatusCode = 204;
+    }
+}

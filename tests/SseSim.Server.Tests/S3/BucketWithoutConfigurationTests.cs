@@ -1,0 +1,49 @@
+namespace SseSim.Server.Tests.S3;
+
+/// <summary>
+/// The bucket configurations SseSim does not hold read as on an AWS bucket that never had them (what Terraform and
+/// other tools read after creating a bucket), deletes succeed with nothing to remove, and puts stay NotImplemented.
+/// Driven with boto3, so the error codes are the ones botocore parses.
+/// </summary>
+[Collection("S3")]
+public sealed class BucketWithoutConfigurationTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Reads_answer_as_for_a_new_aws_bucket_and_puts_are_not_implemented()
+    {
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        var bucket = await server.NewBucketAsync();
+        var output = await server.RunPythonAsync("""
+import os, sys, boto3
+from botocore.exceptions import ClientError
+s3 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+b = sys.argv[1]
+def error(f, **kw):
+    try:
+        f(**kw)
+    except ClientError as e:
+        return (e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"])
+    raise AssertionError("no error from %s" % f)
+for f, code in [(s3.get_bucket_cors, "NoSuchCORSConfiguration"), (s3.get_bucket_website, "NoSuchWebsiteConfiguration"),
+                (s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration"),
+                (s3.get_bucket_replication, "ReplicationConfigurationNotFoundError"),
+                (s3.get_object_lock_configuration, "ObjectLockConfigurationNotFoundError")]:
+    assert error(f, Bucket=b) == (404, code), (f, error(f, Bucket=b))
+    assert error(f, Bucket=b + "-absent") == (404, "NoSuchBucket")
+assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=b)
+assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=b)
+n = s3.get_bucket_notification_configuration(Bucket=b)
+assert not any(k in n for k in ("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations")), n
+assert s3.get_bucket_request_payment(Bucket=b)["Payer"] == "BucketOwner"
+assert s3.get_bucket_ownership_controls(Bucket=b)["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+for f in (s3.delete_bucket_cors, s3.delete_bucket_website, s3.delete_bucket_lifecycle, s3.delete_bucket_replication):
+    assert f(Bucket=b)["ResponseMetadata"]["HTTPStatusCode"] == 204
+assert error(s3.put_bucket_cors, Bucket=b, CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}) == (501, "NotImplemented")
+assert error(s3.put_bucket_lifecycle_configuration, Bucket=b, LifecycleConfiguration={"Rules": [
+    {"ID": "x", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]}) == (501, "NotImplemented")
+assert error(s3.get_public_access_block, Bucket=b) == (501, "NotImplemented")
+print("CONFIG OK")
+""", bucket);
+        Assert.Contains("CONFIG OK", output, StringComparison.Ordinal);
+    }
+}
