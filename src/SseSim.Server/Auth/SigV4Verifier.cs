@@ -128,7 +128,7 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
 
     private AuthResult Check(HttpRequest request, string credential, string signedHeaders, string signature, string amzDate, string payloadHash, bool presigned, int? expires)
     {
-        var scope = credential.Split('/');
+        var scope = CredentialParts(credential);
         if (scope.Length != 5 || scope[4] != "aws4_request")
         {
             return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Credential should be scoped to a valid region. Credential={credential}");
@@ -189,7 +189,25 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         return new AuthResult(AuthFailure.None, "", new SigV4Request(identity, scope[1], scope[2], scope[3], signedHeaders, signature, amzDate, presigned) { SigningKey = key });
     }
 
-    public byte[] SigningKey(string secret, string date, string region, string service) =>
+    public byte[] SigningKey(string secret, string date, string region, string service)
+    {
+        // A thread keeps asking for the same key (one identity, one day, one region, one service): checking the last
+        // one it got is four short compares, where the dictionary hashes all four strings on every request.
+        if (_lastKey is { } last && last.Verifier == this && last.Secret == secret && last.Date == date && last.Region == region && last.Service == service)
+        {
+            return last.Key;
+        }
+        var key = DeriveSigningKey(secret, date, region, service);
+        _lastKey = new LastSigningKey(this, secret, date, region, service, key);
+        return key;
+    }
+
+    private sealed record LastSigningKey(SigV4Verifier Verifier, string Secret, string Date, string Region, string Service, byte[] Key);
+
+    [ThreadStatic]
+    private static LastSigningKey? _lastKey;
+
+    private byte[] DeriveSigningKey(string secret, string date, string region, string service) =>
         _signingKeys.GetOrAdd((secret, date, region, service), static k =>
         {
             var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + k.Secret), Encoding.UTF8.GetBytes(k.Date));
@@ -302,15 +320,48 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         }
         sb.Append('\n');
         sb.Append(CanonicalQuery(rawQuery, presigned)).Append('\n');
-        var names = signedHeaders.AsSpan();
-        foreach (var range in names.Split(';'))
+        foreach (var name in SignedHeaderNames(signedHeaders))
         {
-            var name = signedHeaders[range];
             sb.Append(name).Append(':');
             AppendCanonicalHeaderValue(sb, request, name);
             sb.Append('\n');
         }
         sb.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
+    }
+
+    [ThreadStatic]
+    private static (string List, string[] Names) _lastSignedHeaders;
+
+    [ThreadStatic]
+    private static (string Credential, string[] Parts) _lastCredential;
+
+    /// <summary>Credential split at '/', once per distinct credential a thread sees in a row (the parts are only read).</summary>
+    private static string[] CredentialParts(string credential)
+    {
+        var last = _lastCredential;
+        if (last.Parts is not null && string.Equals(last.Credential, credential, StringComparison.Ordinal))
+        {
+            return last.Parts;
+        }
+        var parts = credential.Split('/');
+        _lastCredential = (credential, parts);
+        return parts;
+    }
+
+    /// <summary>
+    /// The names in SignedHeaders, split once per distinct list a thread sees in a row (a client signs the same
+    /// headers on every request), since the header lookup needs each name as a string.
+    /// </summary>
+    private static string[] SignedHeaderNames(string signedHeaders)
+    {
+        var last = _lastSignedHeaders;
+        if (last.Names is not null && string.Equals(last.List, signedHeaders, StringComparison.Ordinal))
+        {
+            return last.Names;
+        }
+        var names = signedHeaders.Split(';');
+        _lastSignedHeaders = (signedHeaders, names);
+        return names;
     }
 
     private static void AppendCanonicalHeaderValue(StringBuilder sb, HttpRequest request, string name)
