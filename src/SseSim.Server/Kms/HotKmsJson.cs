@@ -104,8 +104,11 @@ internal static class HotKmsJson
         return r.TokenType == JsonTokenType.EndObject ? map : null;
     }
 
-    /// <summary>The response as <c>JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options)</c> writes it; null for other types.</summary>
-    public static byte[]? TryWrite(object response)
+    /// <summary>
+    /// The response as <c>JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options)</c> writes it, in a pooled
+    /// buffer that <see cref="RentedJson.Dispose"/> zeroes (it holds the base64 data key); null for other types.
+    /// </summary>
+    public static RentedJson? TryRender(object response)
     {
         if (response is not GenerateDataKeyResponse r)
         {
@@ -116,45 +119,84 @@ internal static class HotKmsJson
         // buffer would leave a copy of the data key behind unzeroed).
         var capacity = 256 + Base64Length(r.CiphertextBlob.Length) + Base64Length(plaintext.Length) + (6 * (r.KeyId.Length + r.KeyMaterialId.Length));
         var rented = ArrayPool<byte>.Shared.Rent(capacity);
+        // One writer and buffer per thread, reset for each response (rendering never awaits).
+        var buffer = _buffer ??= new FixedBufferWriter();
+        buffer.Reset(rented);
+        var w = _writer;
+        if (w is null)
+        {
+            w = _writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        }
+        else
+        {
+            w.Reset(buffer);
+        }
         try
         {
-            var buffer = new FixedBufferWriter(rented);
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-            {
-                w.WriteStartObject();
-                w.WriteBase64String("CiphertextBlob"u8, r.CiphertextBlob);
-                w.WriteBase64String("Plaintext"u8, plaintext);
-                w.WriteString("KeyId"u8, r.KeyId);
-                w.WriteString("KeyMaterialId"u8, r.KeyMaterialId);
-                w.WriteEndObject();
-            }
-            return rented.AsSpan(0, buffer.Written).ToArray();
+            w.WriteStartObject();
+            w.WriteBase64String("CiphertextBlob"u8, r.CiphertextBlob);
+            w.WriteBase64String("Plaintext"u8, plaintext);
+            w.WriteString("KeyId"u8, r.KeyId);
+            w.WriteString("KeyMaterialId"u8, r.KeyMaterialId);
+            w.WriteEndObject();
+            w.Flush();
+            return new RentedJson(rented, buffer.Written);
         }
         catch (InvalidOperationException)
         {
             // The writer asked for more room than the estimate: the serializer writes this one.
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(rented);
+            ArrayPool<byte>.Shared.Return(rented);
             return null;
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(rented);
-            ArrayPool<byte>.Shared.Return(rented);
+            w.Reset(Stream.Null);
+            buffer.Reset([]);
+        }
+    }
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
+    [ThreadStatic]
+    private static FixedBufferWriter? _buffer;
+
+    /// <summary>JSON in a pooled array; disposing zeroes what was written and returns the array.</summary>
+    public readonly struct RentedJson(byte[] array, int length) : IDisposable
+    {
+        public ReadOnlySpan<byte> Span => array.AsSpan(0, length);
+
+        public int Length => length;
+
+        public void Dispose()
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(array.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(array);
         }
     }
 
     private static int Base64Length(int bytes) => (bytes + 2) / 3 * 4;
 
     /// <summary>Writes into one array and refuses to grow past it.</summary>
-    private sealed class FixedBufferWriter(byte[] array) : IBufferWriter<byte>
+    private sealed class FixedBufferWriter : IBufferWriter<byte>
     {
+        private byte[] _array = [];
+
         public int Written { get; private set; }
+
+        public void Reset(byte[] destination)
+        {
+            _array = destination;
+            Written = 0;
+        }
 
         public void Advance(int count) => Written += count;
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => Check(sizeHint) ? array.AsMemory(Written) : throw new InvalidOperationException("Response buffer too small.");
+        public Memory<byte> GetMemory(int sizeHint = 0) => Check(sizeHint) ? _array.AsMemory(Written) : throw new InvalidOperationException("Response buffer too small.");
 
         public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
-        private bool Check(int sizeHint) => array.Length - Written >= Math.Max(sizeHint, 1);
+        private bool Check(int sizeHint) => _array.Length - Written >= Math.Max(sizeHint, 1);
     }
 }

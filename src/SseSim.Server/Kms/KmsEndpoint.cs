@@ -51,20 +51,10 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         try
         {
             (response, var type) = await handler(caller, body, context.RequestAborted);
-            // One buffer with its length known: one write with Content-Length, not a chunked body. It holds base64
-            // data keys, so it is zeroed once written.
-            var json = HotKmsJson.TryWrite(response) ?? JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options);
-            try
-            {
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "application/x-amz-json-1.1";
-                context.Response.ContentLength = json.Length;
-                await context.Response.Body.WriteAsync(json, context.RequestAborted);
-            }
-            finally
-            {
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(json);
-            }
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-amz-json-1.1";
+            WriteResponse(context.Response, response, type);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
         }
         catch (KmsException e)
         {
@@ -77,6 +67,38 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         finally
         {
             DisposeSecrets(response);
+        }
+    }
+
+    /// <summary>
+    /// The JSON, whole, into the response's own buffer: its length is known first, so one write with Content-Length
+    /// rather than a chunked body. The rendered copy holds base64 data keys and is zeroed once copied.
+    /// </summary>
+    private static void WriteResponse(HttpResponse http, object response, Type type)
+    {
+        if (HotKmsJson.TryRender(response) is { } hot)
+        {
+            using (hot)
+            {
+                Write(http, hot.Span);
+            }
+            return;
+        }
+        var json = JsonSerializer.SerializeToUtf8Bytes(response, type, KmsJson.Options);
+        try
+        {
+            Write(http, json);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(json);
+        }
+
+        static void Write(HttpResponse http, ReadOnlySpan<byte> json)
+        {
+            http.ContentLength = json.Length;
+            json.CopyTo(http.BodyWriter.GetSpan(json.Length));
+            http.BodyWriter.Advance(json.Length);
         }
     }
 
