@@ -25,13 +25,13 @@ internal static class S3Dispatch
         "encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging",
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
     ];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
         "cors", "lifecycle", "website", "logging", "notification", "replication",
-        "object-lock", "retention", "legal-hold", "attributes", "ownershipControls", "publicAccessBlock", "accelerate",
+        "object-lock", "retention", "legal-hold", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
         "policyStatus", "metadataTable", "session",
     };
@@ -93,6 +93,7 @@ internal static class S3Dispatch
         [("POST", S3Target.Object, "uploadId")] = new("CompleteMultipartUpload", null, CompleteMultipartUpload.HandleAsync),
         [("DELETE", S3Target.Object, "uploadId")] = new("AbortMultipartUpload", "s3:AbortMultipartUpload", AbortMultipartUpload.HandleAsync),
         [("GET", S3Target.Object, "uploadId")] = new("ListParts", "s3:ListMultipartUploadParts", ListParts.HandleAsync),
+        [("GET", S3Target.Object, "attributes")] = new("GetObjectAttributes", "s3:GetObjectAttributes", GetObjectAttributes.HandleAsync),
         [("GET", S3Target.Object, "acl")] = new("GetObjectAcl", "s3:GetObjectAcl", GetObjectAcl.HandleAsync),
         [("PUT", S3Target.Object, "acl")] = new("PutObjectAcl", "s3:PutObjectAcl", PutObjectAcl.HandleAsync),
         [("PUT", S3Target.Object, "tagging")] = new("PutObjectTagging", "s3:PutObjectTagging", PutObjectTagging.HandleAsync),

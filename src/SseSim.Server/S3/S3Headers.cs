@@ -298,9 +298,12 @@ internal static class S3Headers
         return (decoded[..slash], decoded[(slash + 1)..]);
     }
 
-    public static int? IntQuery(S3Call call, string name, int min, int max)
+    public static int? IntQuery(S3Call call, string name, int min, int max) => Int(call.Query(name), name, min, max);
+
+    public static int? IntHeader(S3Call call, string name, int min, int max) => Int(call.Header(name), name, min, max);
+
+    private static int? Int(string? text, string name, int min, int max)
     {
-        var text = call.Query(name);
         if (text is null)
         {
             return null;
