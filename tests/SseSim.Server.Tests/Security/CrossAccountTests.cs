@@ -17,38 +17,13 @@ namespace SseSim.Server.Tests.Security;
 /// without an explicit grant; every refusal is audited, and Alice sees Bob's refused calls on her key, bucket and
 /// volume in her own LookupEvents.
 /// </summary>
-public sealed class CrossAccountTests : IAsyncLifetime
+public sealed class CrossAccountTests : TwoAccountServerTests
 {
-    private const string Alice = "AKIAALICE";
-    private const string Bob = "AKIABOB";
-    private readonly string _seed = Path.Combine(Path.GetTempPath(), "sseSim-xacct-" + Guid.NewGuid().ToString("N") + ".json");
-    private ServerFixture _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_seed, JsonSerializer.Serialize(new
-        {
-            identities = new[]
-            {
-                new { accessKeyId = Alice, secretAccessKey = "alice-secret", accountId = "111122223333", userName = "alice" },
-                new { accessKeyId = Bob, secretAccessKey = "bob-secret", accountId = "444455556666", userName = "bob" },
-            },
-        }));
-        _server = new ServerFixture { ExtraArgs = ["--seed", _seed] };
-        await _server.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        File.Delete(_seed);
-    }
-
     [Fact]
     public async Task Kms_key_of_another_account_is_refused_audited_for_the_owner_and_allowed_once_the_policy_says_so()
     {
-        using var alice = _server.Kms(Alice, "alice-secret");
-        using var bob = _server.Kms(Bob, "bob-secret");
+        using var alice = Server.Kms(Alice, AliceSecret);
+        using var bob = Server.Kms(Bob, BobSecret);
         var key = (await alice.CreateKeyAsync(new CreateKeyRequest { Description = "alice's" })).KeyMetadata;
 
         var denied = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(
@@ -59,11 +34,11 @@ public sealed class CrossAccountTests : IAsyncLifetime
             () => bob.GenerateDataKeyAsync(new GenerateDataKeyRequest { KeyId = key.Arn, KeySpec = DataKeySpec.AES_256 }))).ErrorCode);
 
         // The refusal is in Alice's trail (her key), with Bob as the caller and AccessDenied as the error.
-        var refusal = await FindEventAsync(Alice, "alice-secret", "Encrypt", e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
+        var refusal = await FindEventAsync(Alice, AliceSecret, "Encrypt", e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
         Assert.Equal("AccessDeniedException", refusal.GetProperty("errorCode").GetString());
         // Bob's trail has it too; Alice's own events stay out of Bob's.
-        await FindEventAsync(Bob, "bob-secret", "Encrypt", e => e.TryGetProperty("errorCode", out var code) && code.GetString() == "AccessDeniedException");
-        var (_, bobsView) = await LookupAsync(Bob, "bob-secret", "CreateKey");
+        await FindEventAsync(Bob, BobSecret, "Encrypt", e => e.TryGetProperty("errorCode", out var code) && code.GetString() == "AccessDeniedException");
+        var (_, bobsView) = await LookupAsync(Bob, BobSecret, "CreateKey");
         Assert.Empty(bobsView.GetProperty("Events").EnumerateArray());
 
         var policy = JsonSerializer.Deserialize<JsonElement>((await alice.GetKeyPolicyAsync(new GetKeyPolicyRequest { KeyId = key.KeyId, PolicyName = "default" })).Policy);
@@ -81,8 +56,8 @@ public sealed class CrossAccountTests : IAsyncLifetime
     [Fact]
     public async Task Objects_of_another_account_are_AccessDenied()
     {
-        using var alice = _server.S3(Alice, "alice-secret");
-        using var bob = _server.S3(Bob, "bob-secret");
+        using var alice = Server.S3(Alice, AliceSecret);
+        using var bob = Server.S3(Bob, BobSecret);
         var bucket = S3Clients.NewBucketName("xacct");
         await alice.PutBucketAsync(bucket);
         await alice.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = "secret.txt", ContentBody = "alice only", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 });
@@ -111,19 +86,19 @@ public sealed class CrossAccountTests : IAsyncLifetime
             && e.GetProperty("requestParameters").GetProperty("bucketName").GetString() == bucket;
         foreach (var operation in new[] { "GetObject", "HeadObject", "ListObjectsV2", "PutObject", "DeleteObject", "GetBucketEncryption" })
         {
-            var bobs = await FindEventAsync(Bob, "bob-secret", operation, IsBobsRefusal);
+            var bobs = await FindEventAsync(Bob, BobSecret, operation, IsBobsRefusal);
             Assert.Equal("s3.amazonaws.com", bobs.GetProperty("eventSource").GetString());
             Assert.Equal("AccessDenied", bobs.GetProperty("errorCode").GetString());
             Assert.Equal("444455556666", bobs.GetProperty("recipientAccountId").GetString());
-            var alices = await FindEventAsync(Alice, "alice-secret", operation, IsBobsRefusal);
+            var alices = await FindEventAsync(Alice, AliceSecret, operation, IsBobsRefusal);
             Assert.Equal("111122223333", alices.GetProperty("recipientAccountId").GetString());
             Assert.Equal(bobs.GetProperty("sharedEventID").GetString(), alices.GetProperty("sharedEventID").GetString());
         }
-        var get = await FindEventAsync(Alice, "alice-secret", "GetObject", IsBobsRefusal);
+        var get = await FindEventAsync(Alice, AliceSecret, "GetObject", IsBobsRefusal);
         Assert.Equal("secret.txt", get.GetProperty("requestParameters").GetProperty("key").GetString());
         Assert.Contains(get.GetProperty("resources").EnumerateArray(), r => r.GetProperty("ARN").GetString() == $"arn:aws:s3:::{bucket}/secret.txt");
         // Alice's own calls are not refusals and are not in Bob's trail.
-        Assert.DoesNotContain((await LookupAsync(Bob, "bob-secret", "GetObject")).Body.GetProperty("Events").EnumerateArray(),
+        Assert.DoesNotContain((await LookupAsync(Bob, BobSecret, "GetObject")).Body.GetProperty("Events").EnumerateArray(),
             e => e.GetProperty("AccessKeyId").GetString() == Alice);
         // The dashboard's audit view, filtered by the bucket, lists the refusals too.
         Assert.Contains(await DashboardAuditAsync("bucket", bucket), e => e.GetProperty("eventSource").GetString() == "s3.amazonaws.com"
@@ -133,8 +108,8 @@ public sealed class CrossAccountTests : IAsyncLifetime
     [Fact]
     public async Task Volumes_of_another_account_are_invisible()
     {
-        using var alice = Ec2(Alice, "alice-secret");
-        using var bob = Ec2(Bob, "bob-secret");
+        using var alice = Ec2(Alice, AliceSecret);
+        using var bob = Ec2(Bob, BobSecret);
         var volume = (await alice.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true })).Volume.VolumeId;
         var instance = (await bob.RunInstancesAsync(new RunInstancesRequest { ImageId = "ami-12345678", MinCount = 1, MaxCount = 1 })).Reservation.Instances[0].InstanceId;
 
@@ -150,7 +125,7 @@ public sealed class CrossAccountTests : IAsyncLifetime
         // The attempts are audited with the volume's ARN: in Bob's trail (his calls) and in Alice's (her volume).
         foreach (var operation in new[] { "DescribeVolumes", "AttachVolume", "CreateSnapshot" })
         {
-            foreach (var (key, secret) in new[] { (Bob, "bob-secret"), (Alice, "alice-secret") })
+            foreach (var (key, secret) in new[] { (Bob, BobSecret), (Alice, AliceSecret) })
             {
                 var e = await FindEventAsync(key, secret, operation, e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
                 Assert.Equal("ec2.amazonaws.com", e.GetProperty("eventSource").GetString());
@@ -162,7 +137,7 @@ public sealed class CrossAccountTests : IAsyncLifetime
         var snap = (await alice.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume })).Snapshot.SnapshotId;
         Assert.Equal("InvalidSnapshot.NotFound", (await Assert.ThrowsAsync<AmazonEC2Exception>(
             () => bob.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snap] }))).ErrorCode);
-        var (status, body) = await SignedJson.GetAsync(_server.Endpoint, "ebs", $"/snapshots/{snap}/blocks", Bob, "bob-secret");
+        var (status, body) = await SignedJson.GetAsync(Server.Endpoint, "ebs", $"/snapshots/{snap}/blocks", Bob, BobSecret);
         Assert.Equal(404, status);
         Assert.Contains(snap, body.GetProperty("Message").GetString(), StringComparison.Ordinal);
         foreach (var (operation, source, code) in new[]
@@ -171,7 +146,7 @@ public sealed class CrossAccountTests : IAsyncLifetime
             ("ListSnapshotBlocks", "ebs.amazonaws.com", "ResourceNotFoundException"),
         })
         {
-            foreach (var (key, secret) in new[] { (Bob, "bob-secret"), (Alice, "alice-secret") })
+            foreach (var (key, secret) in new[] { (Bob, BobSecret), (Alice, AliceSecret) })
             {
                 var e = await FindEventAsync(key, secret, operation, e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
                 Assert.Equal(source, e.GetProperty("eventSource").GetString());
@@ -189,15 +164,15 @@ public sealed class CrossAccountTests : IAsyncLifetime
     private async Task<List<JsonElement>> DashboardAuditAsync(string filter, string value)
     {
         using var http = new HttpClient();
-        var body = await http.GetStringAsync($"{_server.Endpoint}/_ssesim/api/audit?{filter}={Uri.EscapeDataString(value)}");
+        var body = await http.GetStringAsync($"{Server.Endpoint}/_ssesim/api/audit?{filter}={Uri.EscapeDataString(value)}");
         return JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
     private AmazonEC2Client Ec2(string accessKey, string secret) =>
-        new(new BasicAWSCredentials(accessKey, secret), new AmazonEC2Config { ServiceURL = _server.Endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        new(new BasicAWSCredentials(accessKey, secret), new AmazonEC2Config { ServiceURL = Server.Endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
 
     private async Task<(int Status, JsonElement Body)> LookupAsync(string accessKey, string secret, string eventName) =>
-        await SignedJson.PostAsync(_server.Endpoint, "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+        await SignedJson.PostAsync(Server.Endpoint, "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
             JsonSerializer.Serialize(new { LookupAttributes = new[] { new { AttributeKey = "EventName", AttributeValue = eventName } }, MaxResults = 50 }),
             accessKey: accessKey, secretKey: secret);
 

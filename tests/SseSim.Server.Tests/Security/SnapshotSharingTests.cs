@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SseSim.Server.Tests.S3;
 
 namespace SseSim.Server.Tests.Security;
@@ -9,36 +8,13 @@ namespace SseSim.Server.Tests.Security;
 /// Alice's key policy lets him use the key; his copy is his own, under his own key, with Alice's data; encrypted
 /// snapshots cannot be public and ones under aws/ebs cannot be shared at all.
 /// </summary>
-public sealed class SnapshotSharingTests : IAsyncLifetime
+public sealed class SnapshotSharingTests : TwoAccountServerTests
 {
-    private readonly string _seed = Path.Combine(Path.GetTempPath(), "sseSim-share-" + Guid.NewGuid().ToString("N") + ".json");
-    private ServerFixture _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_seed, JsonSerializer.Serialize(new
-        {
-            identities = new[]
-            {
-                new { accessKeyId = "AKIAALICE", secretAccessKey = "alice-secret", accountId = "111122223333", userName = "alice" },
-                new { accessKeyId = "AKIABOB", secretAccessKey = "bob-secret", accountId = "444455556666", userName = "bob" },
-            },
-        }));
-        _server = new ServerFixture { ExtraArgs = ["--seed", _seed] };
-        await _server.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        File.Delete(_seed);
-    }
-
     [Fact]
     public async Task An_encrypted_snapshot_is_shared_with_an_account_that_may_use_its_key()
     {
         Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
-        var output = await _server.RunPythonAsync(Script);
+        var output = await Server.RunPythonAsync(Script);
         Assert.Contains("SHARING OK", output, StringComparison.Ordinal);
     }
 
