@@ -35,6 +35,8 @@ public static class FuzzTargets
         [nameof(S3DeleteObjects)] = S3DeleteObjects,
         [nameof(S3BucketEncryption)] = S3BucketEncryption,
         [nameof(S3BucketPolicy)] = S3BucketPolicy,
+        [nameof(S3Tagging)] = S3Tagging,
+        [nameof(S3TaggingHeader)] = S3TaggingHeader,
         [nameof(KmsRequest)] = KmsRequest,
         [nameof(KmsKeyPolicy)] = KmsKeyPolicy,
         [nameof(KmsCiphertextBlob)] = KmsCiphertextBlob,
@@ -96,6 +98,33 @@ public static class FuzzTargets
 
     public static void S3BucketEncryption(ReadOnlySpan<byte> data) => S3XmlBody(data, body => PutBucketEncryption.ParseRule(body));
 
+    /// <summary>A &lt;Tagging&gt; document (PutObjectTagging, PutBucketTagging, the POST form field) through S3's tag limits.</summary>
+    public static void S3Tagging(ReadOnlySpan<byte> data) => S3XmlBody(data, body => ValidateTags(Server.S3.S3Tagging.ParseXml(body)));
+
+    /// <summary>An x-amz-tagging header value (URL query form) through S3's tag limits.</summary>
+    public static void S3TaggingHeader(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            ValidateTags(Server.S3.S3Tagging.ParseHeader(Encoding.UTF8.GetString(data)));
+        }
+        catch (S3Exception)
+        {
+        }
+    }
+
+    private static List<S3Tag>? ValidateTags(IReadOnlyList<S3Tag> tags)
+    {
+        try
+        {
+            _ = TagRules.ForBucket(tags);
+        }
+        catch (S3Exception)
+        {
+        }
+        return TagRules.ForObject(tags);
+    }
+
     private static void S3XmlBody(ReadOnlySpan<byte> data, Action<System.Xml.Linq.XElement?> parse)
     {
         try
@@ -113,6 +142,8 @@ public static class FuzzTargets
         nameof(S3CompleteMultipartUpload) => CompleteMultipartUpload.ParseParts(S3Xml.Parse(data)),
         nameof(S3DeleteObjects) => DeleteObjects.Parse(S3Xml.Parse(data)).Objects,
         nameof(S3BucketEncryption) => PutBucketEncryption.ParseRule(S3Xml.Parse(data)),
+        nameof(S3Tagging) => ValidateTags(Server.S3.S3Tagging.ParseXml(S3Xml.Parse(data)))!,
+        nameof(S3TaggingHeader) => ValidateTags(Server.S3.S3Tagging.ParseHeader(Encoding.UTF8.GetString(data)))!,
         nameof(S3BucketPolicy) => BucketPolicy.Parse(Encoding.UTF8.GetString(data)),
         nameof(KmsKeyPolicy) => KeyPolicyDocument.Parse(Encoding.UTF8.GetString(data)).StatementCount,
         nameof(Ec2Query) => Ec2Request.ParseParameters([], data),

@@ -18,6 +18,11 @@ public static class SeedCorpus
 {
     public static readonly byte[] EnvelopePlaintext = [.. Enumerable.Range(0, 200).Select(i => (byte)(i * 7))];
 
+    private const string TaggingXml =
+        "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>project</Key><Value>blue sky</Value></Tag><Tag><Key>empty</Key><Value></Value></Tag><Tag><Key>키 _.:/=+-@</Key><Value>값</Value></Tag></TagSet></Tagging>";
+
+    private const string TaggingHeader = "project=blue+sky&empty=&bare&%ED%82%A4%20_.%3A%2F%3D%2B-%40=%EA%B0%92";
+
     public static IEnumerable<(string Target, IReadOnlyList<(string Name, byte[] Bytes)> Seeds)> All()
     {
         yield return (nameof(FuzzTargets.SigV4Header), [
@@ -37,6 +42,8 @@ public static class SeedCorpus
         yield return (nameof(FuzzTargets.S3BucketEncryption), [
             Text("kms.xml", "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>alias/fuzz</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled><BlockedEncryptionTypes><EncryptionType>SSE-C</EncryptionType></BlockedEncryptionTypes></Rule></ServerSideEncryptionConfiguration>"),
         ]);
+        yield return (nameof(FuzzTargets.S3Tagging), [Text("tagging.xml", TaggingXml)]);
+        yield return (nameof(FuzzTargets.S3TaggingHeader), [Text("header.txt", TaggingHeader)]);
         yield return (nameof(FuzzTargets.S3BucketPolicy), [Text("deny-unencrypted.json", """
             {"Version":"2012-10-17","Statement":[{"Sid":"DenyUnencrypted","Effect":"Deny","Principal":"*","Action":"s3:PutObject",
              "Resource":"arn:aws:s3:::fuzz-bucket/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"},
