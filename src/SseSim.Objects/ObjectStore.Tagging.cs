@@ -14,6 +14,13 @@ public sealed partial class ObjectStore
         return Task.FromResult<IReadOnlyList<S3Tag>>(record.Tags ?? []);
     }
 
+    /// <summary>
+    /// The object's tags for bucket-policy conditions (s3:ExistingObjectTag), or none when the bucket is missing, another
+    /// account's, or has no such object (the operation itself reports those). Never throws.
+    /// </summary>
+    public IReadOnlyList<S3Tag> FindObjectTags(Caller caller, string bucket, string key) =>
+        TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId ? FindRecord(bucket, key)?.Tags ?? [] : [];
+
     /// <summary>Replaces the whole tag set; an empty set removes it.</summary>
     public Task PutObjectTaggingAsync(Caller caller, string bucket, string key, IReadOnlyList<S3Tag> tags, CancellationToken cancellationToken = default)
     {

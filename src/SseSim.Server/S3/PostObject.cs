@@ -57,10 +57,10 @@ internal static class PostObject
             Key = key,
             PayloadHash = S3Body.Unsigned,
         };
-        S3Endpoint.Authorize(call, "s3:PutObject", form.Field);
         // The form's tagging field is a <Tagging> document, not the header's query form.
         var tags = form.Field("tagging") is { } tagging ? S3Tagging.ParseXml(S3Xml.Parse(Encoding.UTF8.GetBytes(tagging))) : null;
-        S3Tagging.AuthorizeTagging(call, tags);
+        S3Endpoint.Authorize(call, "s3:PutObject", form.Field, tags);
+        S3Tagging.AuthorizeTagging(call, tags, form.Field);
         var (min, max) = policy.LengthRange ?? (0, S3Body.MaxSinglePut);
         var body = new PostForm.FileBody(form.File.Body, min, Math.Min(max, S3Body.MaxSinglePut));
         var result = await services.Store.PutObjectAsync(caller, new PutObjectRequest(bucket, key, PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024)))

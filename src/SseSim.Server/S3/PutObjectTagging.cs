@@ -1,12 +1,16 @@
 namespace SseSim.Server.S3;
 
-/// <summary>PUT /bucket/key?tagging with &lt;Tagging&gt;: replaces the object's whole tag set (an empty TagSet removes it).</summary>
+/// <summary>
+/// PUT /bucket/key?tagging with &lt;Tagging&gt;: replaces the object's whole tag set (an empty TagSet removes it). The
+/// policy check (s3:PutObjectTagging) waits for the body, whose tags are its s3:RequestObjectTag condition keys.
+/// </summary>
 internal static class PutObjectTagging
 {
     public static async Task HandleAsync(S3Call call)
     {
         var version = VersionIds.RequireCurrentForTagging(call);
         var tags = S3Tagging.ParseXml(await S3Xml.ReadAsync(call));
+        S3Endpoint.Authorize(call, "s3:PutObjectTagging", call.Header, tags);
         await call.Store.PutObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, tags, call.Aborted);
         VersionIds.Echo(call, version);
         call.Response.StatusCode = 200;

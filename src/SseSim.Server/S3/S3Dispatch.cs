@@ -96,7 +96,8 @@ internal static class S3Dispatch
         [("GET", S3Target.Object, "attributes")] = new("GetObjectAttributes", "s3:GetObjectAttributes", GetObjectAttributes.HandleAsync),
         [("GET", S3Target.Object, "acl")] = new("GetObjectAcl", "s3:GetObjectAcl", GetObjectAcl.HandleAsync),
         [("PUT", S3Target.Object, "acl")] = new("PutObjectAcl", "s3:PutObjectAcl", PutObjectAcl.HandleAsync),
-        [("PUT", S3Target.Object, "tagging")] = new("PutObjectTagging", "s3:PutObjectTagging", PutObjectTagging.HandleAsync),
+        // Checked by the handler once the body's tags are known (s3:RequestObjectTag conditions).
+        [("PUT", S3Target.Object, "tagging")] = new("PutObjectTagging", null, PutObjectTagging.HandleAsync),
         [("GET", S3Target.Object, "tagging")] = new("GetObjectTagging", "s3:GetObjectTagging", GetObjectTagging.HandleAsync),
         [("DELETE", S3Target.Object, "tagging")] = new("DeleteObjectTagging", "s3:DeleteObjectTagging", DeleteObjectTagging.HandleAsync),
     };

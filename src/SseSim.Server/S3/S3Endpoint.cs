@@ -164,17 +164,20 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
 
     private static void Authorize(S3Call call, string action) => Authorize(call, action, call.Header);
 
-    /// <summary>Explicit Deny statements of the bucket policy, with the request's SSE headers (or POST form fields) as condition keys.</summary>
-    internal static void Authorize(S3Call call, string action, Func<string, string?> field)
+    /// <summary>
+    /// Explicit Deny statements of the bucket policy, with the request's SSE headers (or POST form fields) and tags as
+    /// condition keys. <paramref name="requestTags"/>: the tags the request sets, when they are not an x-amz-tagging field.
+    /// </summary>
+    internal static void Authorize(S3Call call, string action, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags = null)
     {
-        if (Denies(call, action, field))
+        if (Denies(call, action, field, requestTags))
         {
             throw S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403);
         }
     }
 
     /// <summary>Whether an explicit Deny of the bucket policy applies (for answers that leave out what the caller may not read).</summary>
-    internal static bool Denies(S3Call call, string action, Func<string, string?> field)
+    internal static bool Denies(S3Call call, string action, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags = null)
     {
         if (call.Store.FindBucketPolicy(call.Caller, call.BucketName) is not { } policyJson)
         {
@@ -205,7 +208,42 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             context["s3:prefix"] = prefix;
         }
+        AddTagConditions(call, policyJson, field, requestTags, context);
         return policy.Denies(action, resource, call.Caller.Identity.Arn, context);
+    }
+
+    /// <summary>
+    /// s3:ExistingObjectTag/&lt;key&gt; (the addressed object's tags) and s3:RequestObjectTag/&lt;key&gt; (the tags the
+    /// request sets), read only when the policy names them: the object's record is otherwise not needed here. A header
+    /// that does not parse sets no keys; the operation then refuses it.
+    /// </summary>
+    private static void AddTagConditions(S3Call call, string policyJson, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags, Dictionary<string, string> context)
+    {
+        if (call.Key is not null && policyJson.Contains("ExistingObjectTag/", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var tag in call.Store.FindObjectTags(call.Caller, call.BucketName, call.Key))
+            {
+                context["s3:existingobjecttag/" + tag.Key.ToLowerInvariant()] = tag.Value;
+            }
+        }
+        if (!policyJson.Contains("RequestObjectTag/", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (requestTags is null && field(S3Tagging.Header) is { } header)
+        {
+            try
+            {
+                requestTags = S3Tagging.ParseHeader(header);
+            }
+            catch (S3Exception)
+            {
+            }
+        }
+        foreach (var tag in requestTags ?? [])
+        {
+            context["s3:requestobjecttag/" + tag.Key.ToLowerInvariant()] = tag.Value;
+        }
     }
 
     /// <summary>Policies pin keys by ARN; a bare key id in the request is read as a key of the caller's account and region.</summary>

@@ -131,11 +131,12 @@ internal static class S3Tagging
     }
 
     /// <summary>Creating an object with tags needs s3:PutObjectTagging as well as s3:PutObject.</summary>
-    public static void AuthorizeTagging(S3Call call, IReadOnlyList<S3Tag>? tags)
+    /// <param name="field">The request's headers (default) or POST form fields, for the policy's other condition keys.</param>
+    public static void AuthorizeTagging(S3Call call, IReadOnlyList<S3Tag>? tags, Func<string, string?>? field = null)
     {
         if (tags is { Count: > 0 })
         {
-            S3Endpoint.Authorize(call, "s3:PutObjectTagging", call.Header);
+            S3Endpoint.Authorize(call, "s3:PutObjectTagging", field ?? call.Header, tags);
         }
     }
 }

@@ -184,6 +184,41 @@ public sealed class PutObjectTaggingTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Bucket_policy_conditions_read_existing_and_request_tags()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret", ContentBody = "x", TagSet = Tags(("classification", "secret")) });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "open", ContentBody = "y", TagSet = Tags(("classification", "public")) });
+        await s3.PutBucketPolicyAsync(bucket, $$$$"""
+        {"Version":"2012-10-17","Statement":[
+          {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+           "Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"secret"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+           "Condition":{"StringNotEquals":{"s3:RequestObjectTag/project":"blue"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:PutObjectTagging","Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+           "Condition":{"StringEquals":{"s3:RequestObjectTag/stage":"prod"}}}]}
+        """);
+        await FailsAsync(() => s3.GetObjectAsync(bucket, "secret"), "AccessDenied", HttpStatusCode.Forbidden);
+        using (var open = await s3.GetObjectAsync(bucket, "open"))
+        {
+            Assert.Equal(1, open.TagCount);
+        }
+
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "blue", ContentBody = "z", TagSet = Tags(("project", "blue")) });
+        await FailsAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "red", ContentBody = "z", TagSet = Tags(("project", "red")) }),
+            "AccessDenied", HttpStatusCode.Forbidden);
+        await FailsAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "none", ContentBody = "z" }), "AccessDenied", HttpStatusCode.Forbidden);
+
+        await FailsAsync(() => PutTagsAsync(s3, bucket, "secret", Tags(("stage", "prod"))), "AccessDenied", HttpStatusCode.Forbidden);
+        await PutTagsAsync(s3, bucket, "secret", Tags(("stage", "dev")));
+        // The object is no longer tagged secret, so the existing-tag Deny no longer matches.
+        using var now = await s3.GetObjectAsync(bucket, "secret");
+        Assert.Equal("x", await new StreamReader(now.ResponseStream).ReadToEndAsync());
+        await s3.DeleteBucketPolicyAsync(bucket);
+    }
+
+    [Fact]
     public async Task Bucket_policy_denies_tagging_actions_and_hides_the_count()
     {
         var bucket = await server.NewBucketAsync();
