@@ -37,8 +37,33 @@ public interface IAppendLog : IAsyncDisposable
     /// <summary>Appends one record and returns once it is durable.</summary>
     ValueTask AppendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends the records in order and returns once every one of them is durable. Logs with group commit override it
+    /// to wait once for the batch instead of once per record; if it fails, any of the records may be lost.
+    /// </summary>
+    ValueTask AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken cancellationToken = default) =>
+        AppendEachAsync(this, records, cancellationToken);
+
     /// <summary>Every durable record, oldest first.</summary>
     IEnumerable<byte[]> ReadAll();
+
+    private static async ValueTask AppendEachAsync(IAppendLog log, IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken cancellationToken)
+    {
+        // Started together, the appends can share a group commit.
+        var appends = new Task[records.Count];
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try
+            {
+                appends[i] = log.AppendAsync(records[i], cancellationToken).AsTask();
+            }
+            catch (Exception e)
+            {
+                appends[i] = Task.FromException(e);
+            }
+        }
+        await Task.WhenAll(appends).ConfigureAwait(false);
+    }
 }
 
 /// <summary>Opens the named stores under the data dir; the only seam through which domains reach disk.</summary>

@@ -128,6 +128,12 @@ public sealed class FaultyAppendLog(IAppendLog inner, StorageFaults faults, stri
         return inner.AppendAsync(record, cancellationToken);
     }
 
+    public ValueTask AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken cancellationToken = default)
+    {
+        faults.BeforeWrite(name);
+        return inner.AppendBatchAsync(records, cancellationToken);
+    }
+
     public IEnumerable<byte[]> ReadAll() => inner.ReadAll();
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
