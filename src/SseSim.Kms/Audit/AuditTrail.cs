@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -72,7 +73,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         }
     }
 
-    private const int MemoryWindow = 200_000;
+    /// <summary>How many of the newest events stay in memory for LookupEvents and the dashboard.</summary>
+    public const int DefaultMemoryWindow = 200_000;
 
     private readonly IAppendLog _log;
     private readonly TimeProvider _time;
@@ -88,20 +90,21 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private int _writerIdle;
     private TaskCompletionSource? _wake;
     private volatile bool _closed;
-    // Oldest first; each event carries a sequence number that LookupEvents' NextToken points at.
-    private readonly List<(long Seq, AuditEvent Event)> _recent = [];
-    private long _nextSeq;
-    private readonly Lock _recentLock = new();
+    // The newest memoryWindow events; each has a sequence number that LookupEvents' NextToken points at.
+    private readonly RetainedEvents _retained;
     private readonly Task _writer;
 
-    public AuditTrail(IAppendLog log, TimeProvider time, string region)
+    public AuditTrail(IAppendLog log, TimeProvider time, string region, int memoryWindow = DefaultMemoryWindow)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryWindow, 1);
+        _retained = new RetainedEvents(memoryWindow);
         _log = log;
         _time = time;
         _region = region;
+        // Before the writer starts, so the writer's EventInfo cache may be used.
         foreach (var record in log.ReadAll())
         {
-            Remember(AuditEvent.Parse(record));
+            _retained.Add(Retained(AuditEvent.Parse(record), (RetainedEvents.Own(record), 0, record.Length), _infos));
         }
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -130,7 +133,10 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     public byte[] BuildOutboxEvent(KmsCall call, object request, string eventId)
     {
         using var writer = new Utf8JsonWriter(Stream.Null, JsonWriterSettings);
-        return Build(Pending(call, request, null, eventId), writer, arena: null).Utf8Json.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        writer.Reset(buffer);
+        Build(Pending(call, request, null, eventId), writer, cached: false);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -139,17 +145,14 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// </summary>
     public async Task RecoverOutboxAsync(IEnumerable<byte[]> outboxEvents)
     {
-        HashSet<string> known;
-        lock (_recentLock)
-        {
-            known = _recent.Select(r => r.Event.EventId).ToHashSet(StringComparer.Ordinal);
-        }
+        var known = _retained.EventIds();
         foreach (var json in outboxEvents)
         {
             var e = AuditEvent.Parse(json);
             if (known.Add(e.EventId))
             {
-                Remember(e);
+                // The writer may be running: no EventInfo cache here.
+                _retained.Add(Retained(e, (RetainedEvents.Own(json), 0, json.Length), infos: null));
                 await _log.AppendAsync(json);
             }
         }
@@ -238,18 +241,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     }
 
     /// <summary>Events still held in memory, newest first.</summary>
-    public IReadOnlyList<AuditEvent> Recent()
-    {
-        lock (_recentLock)
-        {
-            var result = new AuditEvent[_recent.Count];
-            for (var i = 0; i < result.Length; i++)
-            {
-                result[i] = _recent[_recent.Count - 1 - i].Event;
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<AuditEvent> Recent() => _retained.Snapshot();
 
     public static readonly IReadOnlyList<string> LookupAttributeKeys =
         ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
@@ -288,41 +280,23 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             before = ReadToken(nextToken, queryHash);
         }
 
-        var page = new List<AuditEvent>(limit);
-        long lastSeq = 0;
-        var more = false;
-        lock (_recentLock)
-        {
-            for (var i = _recent.Count - 1; i >= 0; i--)
-            {
-                var (seq, ev) = _recent[i];
-                if (seq >= before || (startTime is { } from && ev.EventTime < from) || (endTime is { } to && ev.EventTime > to) || !Matches(ev, attribute)
-                    || (accountId is not null && !ev.IsVisibleTo(accountId)))
-                {
-                    continue;
-                }
-                if (page.Count == limit)
-                {
-                    more = true;
-                    break;
-                }
-                page.Add(ev);
-                lastSeq = seq;
-            }
-        }
+        var (id, rawId) = attribute?.AttributeKey == "EventId" ? RetainedEvent.SplitId(attribute.AttributeValue) : default;
+        var (page, lastSeq, more) = _retained.Page(before, limit, e =>
+            (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
+            && (accountId is null || AuditEvent.IsVisibleTo(e.Info.RecipientAccountId, e.Info.ResourceArns, accountId)));
         return (page, more ? Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"1:{lastSeq}:{queryHash}"))) : null);
     }
 
-    private static bool Matches(AuditEvent e, LookupAttribute? a) => a is null || a.AttributeKey switch
+    private static bool Matches(in RetainedEvent e, Guid id, string? rawId, LookupAttribute? a) => a is null || a.AttributeKey switch
     {
-        "EventId" => e.EventId == a.AttributeValue,
-        "EventName" => e.EventName == a.AttributeValue,
-        "ReadOnly" => string.Equals(e.ReadOnly ? "true" : "false", a.AttributeValue, StringComparison.OrdinalIgnoreCase),
-        "Username" => e.Username == a.AttributeValue,
-        "ResourceType" => e.ResourceArns.Count > 0 && a.AttributeValue == AuditEvent.KeyResourceType,
-        "ResourceName" => e.ResourceArns.Contains(a.AttributeValue),
-        "EventSource" => e.EventSource == a.AttributeValue,
-        "AccessKeyId" => e.AccessKeyId == a.AttributeValue,
+        "EventId" => e.Id == id && e.RawId == rawId,
+        "EventName" => e.Info.EventName == a.AttributeValue,
+        "ReadOnly" => string.Equals(e.Info.ReadOnly ? "true" : "false", a.AttributeValue, StringComparison.OrdinalIgnoreCase),
+        "Username" => e.Info.Username == a.AttributeValue,
+        "ResourceType" => e.Info.ResourceArns.Length > 0 && a.AttributeValue == AuditEvent.KeyResourceType,
+        "ResourceName" => e.Info.ResourceArns.Contains(a.AttributeValue),
+        "EventSource" => e.Info.EventSource == a.AttributeValue,
+        "AccessKeyId" => e.Info.AccessKeyId == a.AttributeValue,
         _ => false,
     };
 
@@ -361,8 +335,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private async Task WriteLoopAsync()
     {
         var records = new List<ReadOnlyMemory<byte>>();
-        var events = new List<AuditEvent>();
-        var appends = new List<Task>();
+        var events = new List<RetainedEvent>();
         var flushes = new List<TaskCompletionSource>();
         var durable = new List<TaskCompletionSource>();
         while (!_closed || !_queue.IsEmpty)
@@ -405,48 +378,35 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = pending.External is { } external ? AuditEvent.Parse(external) : Build(pending, _json, _arena);
+                var e = pending.External is { } external ? Retained(AuditEvent.Parse(external), _retained.Store(external), _infos) : Build(pending);
                 events.Add(e);
-                records.Add(e.Utf8Json);
+                records.Add(e.Chunk.Bytes.AsMemory(e.Offset, e.Length));
                 if (pending.Durable is not null)
                 {
                     durable.Add(pending.Durable);
                 }
             }
-            // Visible to LookupEvents at once; durable with the batch's commit.
-            Remember(events);
+            // Visible to LookupEvents at once; durable with the batch's commit. The window (far larger than a batch)
+            // keeps these records' chunks from reuse until long after the log has copied them.
+            _retained.AddRange(CollectionsMarshal.AsSpan(events));
             events.Clear();
-            await WriteBatchAsync(records, appends, durable, flushes);
+            await WriteBatchAsync(records, durable, flushes);
         }
     }
 
-    private async Task WriteBatchAsync(List<ReadOnlyMemory<byte>> records, List<Task> appends, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
+    private async Task WriteBatchAsync(List<ReadOnlyMemory<byte>> records, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
     {
-        foreach (var record in records)
-        {
-            // Started together, the appends share the log's group commits instead of one commit each.
-            Task append;
-            try
-            {
-                append = _log.AppendAsync(record).AsTask();
-            }
-            catch (Exception ex)
-            {
-                // A store that fails synchronously (a faulted log, a full disk) must not end this loop: every
-                // later mutation would wait for its event forever.
-                append = Task.FromException(ex);
-            }
-            appends.Add(append);
-        }
         Exception? failure = null;
         try
         {
-            await Task.WhenAll(appends);
+            // One call for the batch: the log waits once for the group commit that covers it.
+            await _log.AppendBatchAsync(records);
         }
         catch (Exception e)
         {
             // A failed append (storage fault, closing log) fails the mutations waiting on it; the loop goes on,
-            // so the audit recovers when the storage does.
+            // so the audit recovers when the storage does. A store that fails synchronously (a faulted log, a full
+            // disk) lands here too, so it cannot end this loop and leave later mutations waiting forever.
             failure = e;
         }
         foreach (var d in durable)
@@ -461,31 +421,12 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             }
         }
         durable.Clear();
-        appends.Clear();
         records.Clear();
         foreach (var f in flushes)
         {
             f.TrySetResult();
         }
         flushes.Clear();
-    }
-
-    private void Remember(AuditEvent e) => Remember([e]);
-
-    private void Remember(List<AuditEvent> events)
-    {
-        lock (_recentLock)
-        {
-            foreach (var e in events)
-            {
-                _recent.Add((_nextSeq++, e));
-            }
-            // Trim in chunks so the copy cost is amortized.
-            if (_recent.Count > MemoryWindow + (MemoryWindow / 10))
-            {
-                _recent.RemoveRange(0, _recent.Count - MemoryWindow);
-            }
-        }
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HasContextMember = new();
@@ -497,83 +438,102 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     };
 
     private readonly Utf8JsonWriter _json = new(Stream.Null, JsonWriterSettings);
-    private readonly JsonArena _arena = new();
+    private readonly EventInfoCache _infos = new();
     private readonly EventFragments _fragments = new(JsonWriterSettings);
 
-    /// <param name="arena">
-    /// The writer thread's arena, which also means the writer thread's caches (timestamp, fragments) may be used;
-    /// null: a fresh array, from any thread.
-    /// </param>
-    private AuditEvent Build(PendingEvent p, Utf8JsonWriter w, JsonArena? arena)
+    /// <summary>Builds a KMS call's event into the retained events' arena (writer thread).</summary>
+    private RetainedEvent Build(PendingEvent p)
+    {
+        _json.Reset(_retained);
+        string eventId;
+        try
+        {
+            eventId = Build(p, _json, cached: true);
+        }
+        catch
+        {
+            _retained.Rollback();
+            throw;
+        }
+        var (chunk, offset, length) = _retained.Commit();
+        var call = p.Call;
+        var identity = call.Caller.Identity;
+        var info = _infos.Get(call.Operation, ReadOnlyOperations.Contains(call.Operation), identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
+            p.ResourceArns, p.Error?.ErrorType, call.Caller.AccountId);
+        var (id, rawId) = RetainedEvent.SplitId(eventId);
+        return new RetainedEvent(p.Time, id, rawId, info, chunk, offset, length);
+    }
+
+    /// <summary>Writes the event's JSON with <paramref name="w"/>, already aimed at its target; returns its id.</summary>
+    /// <param name="cached">On the writer thread: its caches (timestamp, fragments) may be used.</param>
+    private string Build(PendingEvent p, Utf8JsonWriter w, bool cached)
     {
         var call = p.Call;
         var identity = call.Caller.Identity;
-        var fragments = arena is null ? null : _fragments;
+        var fragments = cached ? _fragments : null;
         var via = call.Caller.ViaService is not { } viaService ? null
             : fragments?.CachedInvokedBy(viaService) ?? EventFragments.InvokedBy(viaService);
         var eventId = p.EventId ?? NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
-        var buffer = arena is null ? new ArrayBufferWriter<byte>(2048) : null;
-        w.Reset(arena ?? (IBufferWriter<byte>)buffer!);
-        try
+        w.WriteStartObject();
+        w.WriteString("eventVersion"u8, "1.08"u8);
+        if (fragments is null)
         {
-            w.WriteStartObject();
-            w.WriteString("eventVersion"u8, "1.08"u8);
+            Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);
+        }
+        else
+        {
+            fragments.WriteUserIdentity(w, identity, via);
+        }
+        w.WriteString("eventTime"u8, cached ? EventTime(p.Time) : FormatTime(p.Time));
+        w.WriteString("eventSource"u8, "kms.amazonaws.com"u8);
+        w.WriteString("eventName"u8, call.Operation);
+        w.WriteString("awsRegion"u8, _region);
+        w.WriteString("sourceIPAddress"u8, via ?? call.Caller.SourceIp ?? "127.0.0.1");
+        w.WriteString("userAgent"u8, via ?? call.Caller.UserAgent ?? "");
+        if (p.Error is not null)
+        {
+            w.WriteString("errorCode"u8, p.Error.ErrorType);
+            w.WriteString("errorMessage"u8, p.Error.Message);
+        }
+        w.WritePropertyName("requestParameters"u8);
+        WriteParameters(w, p);
+        w.WriteNull("responseElements"u8);
+        Span<byte> requestId = stackalloc byte[36];
+        NewUuid().TryFormat(requestId, out _);
+        w.WriteString("requestID"u8, requestId);
+        w.WriteString("eventID"u8, eventId);
+        w.WriteBoolean("readOnly"u8, readOnly);
+        w.WriteStartArray("resources"u8);
+        for (var i = 0; i < p.ResourceArns.Length; i++)
+        {
             if (fragments is null)
             {
-                Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);
+                EventFragments.WriteKeyResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
             }
             else
             {
-                fragments.WriteUserIdentity(w, identity, via);
+                fragments.WriteResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
             }
-            w.WriteString("eventTime"u8, arena is not null ? EventTime(p.Time) : FormatTime(p.Time));
-            w.WriteString("eventSource"u8, "kms.amazonaws.com"u8);
-            w.WriteString("eventName"u8, call.Operation);
-            w.WriteString("awsRegion"u8, _region);
-            w.WriteString("sourceIPAddress"u8, via ?? call.Caller.SourceIp ?? "127.0.0.1");
-            w.WriteString("userAgent"u8, via ?? call.Caller.UserAgent ?? "");
-            if (p.Error is not null)
-            {
-                w.WriteString("errorCode"u8, p.Error.ErrorType);
-                w.WriteString("errorMessage"u8, p.Error.Message);
-            }
-            w.WritePropertyName("requestParameters"u8);
-            WriteParameters(w, p);
-            w.WriteNull("responseElements"u8);
-            Span<byte> requestId = stackalloc byte[36];
-            NewUuid().TryFormat(requestId, out _);
-            w.WriteString("requestID"u8, requestId);
-            w.WriteString("eventID"u8, eventId);
-            w.WriteBoolean("readOnly"u8, readOnly);
-            w.WriteStartArray("resources"u8);
-            for (var i = 0; i < p.ResourceArns.Length; i++)
-            {
-                if (fragments is null)
-                {
-                    EventFragments.WriteKeyResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
-                }
-                else
-                {
-                    fragments.WriteResource(w, p.ResourceArns[i], p.ResourceAccounts[i]);
-                }
-            }
-            w.WriteEndArray();
-            w.WriteString("eventType"u8, "AwsApiCall"u8);
-            w.WriteBoolean("managementEvent"u8, true);
-            w.WriteString("recipientAccountId"u8, call.Caller.AccountId);
-            w.WriteString("eventCategory"u8, "Management"u8);
-            w.WriteEndObject();
-            w.Flush();
         }
-        catch
-        {
-            arena?.Rollback();
-            throw;
-        }
-        return new AuditEvent(eventId, call.Operation, p.Time, readOnly, identity.UserName, identity.AccessKeyId, "kms.amazonaws.com",
-            p.ResourceArns, p.Error?.ErrorType, arena is null ? buffer!.WrittenSpan.ToArray() : arena.Commit())
-        { RecipientAccountId = call.Caller.AccountId };
+        w.WriteEndArray();
+        w.WriteString("eventType"u8, "AwsApiCall"u8);
+        w.WriteBoolean("managementEvent"u8, true);
+        w.WriteString("recipientAccountId"u8, call.Caller.AccountId);
+        w.WriteString("eventCategory"u8, "Management"u8);
+        w.WriteEndObject();
+        w.Flush();
+        return eventId;
+    }
+
+    /// <summary>The retained form of an event: its filter fields (shared through <paramref name="infos"/> when given) and its JSON.</summary>
+    private static RetainedEvent Retained(AuditEvent e, (RetainedEvents.Chunk Chunk, int Offset, int Length) json, EventInfoCache? infos)
+    {
+        var arns = e.ResourceArns as string[] ?? [.. e.ResourceArns];
+        var info = infos?.Get(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId)
+            ?? new EventInfo(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId);
+        var (id, rawId) = RetainedEvent.SplitId(e.EventId);
+        return new RetainedEvent(e.EventTime, id, rawId, info, json.Chunk, json.Offset, json.Length);
     }
 
     private static string NewId() => NewUuid().ToString();
@@ -667,14 +627,112 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     }
 }
 
-/// <summary>A stored event with the fields LookupEvents filters on, plus the full CloudTrail JSON.</summary>
-public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset EventTime, bool ReadOnly, string? Username,
-    string? AccessKeyId, string EventSource, IReadOnlyList<string> ResourceArns, string? ErrorCode, ReadOnlyMemory<byte> Utf8Json)
+/// <summary>A retained event with the fields LookupEvents filters on, plus the full CloudTrail JSON.</summary>
+public sealed class AuditEvent : IEquatable<AuditEvent>
 {
+    private readonly Guid _id;
+    private string? _eventId;
+    private ReadOnlyMemory<byte>? _json;
+    // Set while the JSON is still to be copied out of the retained events (RetainedEvents.Snapshot).
+    private RetainedEvents? _store;
+    private readonly long _seq;
+
+    public AuditEvent(string eventId, string eventName, DateTimeOffset eventTime, bool readOnly, string? username, string? accessKeyId,
+        string eventSource, IReadOnlyList<string> resourceArns, string? errorCode, ReadOnlyMemory<byte> utf8Json)
+    {
+        _eventId = eventId;
+        EventName = eventName;
+        EventTime = eventTime;
+        ReadOnly = readOnly;
+        Username = username;
+        AccessKeyId = accessKeyId;
+        EventSource = eventSource;
+        ResourceArns = resourceArns;
+        ErrorCode = errorCode;
+        _json = utf8Json;
+    }
+
+    private AuditEvent(in RetainedEvent e)
+    {
+        _id = e.Id;
+        _eventId = e.RawId;
+        EventName = e.Info.EventName;
+        EventTime = e.Time;
+        ReadOnly = e.Info.ReadOnly;
+        Username = e.Info.Username;
+        AccessKeyId = e.Info.AccessKeyId;
+        EventSource = e.Info.EventSource;
+        ResourceArns = e.Info.ResourceArns;
+        ErrorCode = e.Info.ErrorCode;
+        RecipientAccountId = e.Info.RecipientAccountId;
+    }
+
+    internal AuditEvent(in RetainedEvent e, byte[] json)
+        : this(e)
+    {
+        _json = json;
+    }
+
+    internal AuditEvent(in RetainedEvent e, RetainedEvents store, long seq)
+        : this(e)
+    {
+        _store = store;
+        _seq = seq;
+    }
+
+    public string EventId => _eventId ??= _id.ToString();
+
+    public string EventName { get; }
+
+    public DateTimeOffset EventTime { get; }
+
+    public bool ReadOnly { get; }
+
+    public string? Username { get; }
+
+    public string? AccessKeyId { get; }
+
+    public string EventSource { get; }
+
+    public IReadOnlyList<string> ResourceArns { get; }
+
+    public string? ErrorCode { get; }
+
+    /// <summary>
+    /// The CloudTrail event JSON, as UTF-8. An event listed by <see cref="AuditTrail.Recent"/> copies it on first read;
+    /// if by then the event has left the in-memory window, this throws (see <see cref="TryGetUtf8Json"/>).
+    /// </summary>
+    public ReadOnlyMemory<byte> Utf8Json => TryGetUtf8Json(out var json) ? json
+        : throw new InvalidOperationException("The audit event has left the in-memory window before its JSON was read.");
+
+    public bool TryGetUtf8Json(out ReadOnlyMemory<byte> json)
+    {
+        if (_json is null && _store is { } store)
+        {
+            if (store.CopyJson(_seq) is { } copy)
+            {
+                _json = copy;
+            }
+            _store = null;
+        }
+        json = _json ?? default;
+        return _json is not null;
+    }
+
     /// <summary>The CloudTrail event JSON; kept as UTF-8 and decoded only when someone reads it.</summary>
     public string Json => Encoding.UTF8.GetString(Utf8Json.Span);
 
     public const string KeyResourceType = "AWS::KMS::Key";
+
+    /// <summary>The same event: each read materializes its own copy, so equality is by id and content.</summary>
+    public bool Equals(AuditEvent? other) => other is not null && (ReferenceEquals(this, other)
+        || (EventId == other.EventId && EventTime == other.EventTime && Utf8Json.Span.SequenceEqual(other.Utf8Json.Span)));
+
+    public override bool Equals(object? obj) => Equals(obj as AuditEvent);
+
+    public override int GetHashCode() => EventId.GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => $"AuditEvent {{ EventId = {EventId}, EventName = {EventName}, EventTime = {EventTime:O} }}";
 
     /// <summary>The account whose trail holds the event (CloudTrail recipientAccountId).</summary>
     public string? RecipientAccountId { get; init; }
@@ -683,13 +741,15 @@ public sealed record AuditEvent(string EventId, string EventName, DateTimeOffset
     /// The caller's account sees its own calls; the owner of a key sees every call on it, allowed or refused, as AWS
     /// logs a cross-account KMS call in both trails (docs/security.md#cross-account).
     /// </summary>
-    public bool IsVisibleTo(string accountId)
+    public bool IsVisibleTo(string accountId) => IsVisibleTo(RecipientAccountId, ResourceArns, accountId);
+
+    internal static bool IsVisibleTo(string? recipientAccountId, IReadOnlyList<string> resourceArns, string accountId)
     {
-        if (RecipientAccountId == accountId)
+        if (recipientAccountId == accountId)
         {
             return true;
         }
-        foreach (var arn in ResourceArns)
+        foreach (var arn in resourceArns)
         {
             // arn:aws:kms:REGION:ACCOUNT:key/ID
             var parts = arn.Split(':', 6);

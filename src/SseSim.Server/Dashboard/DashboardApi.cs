@@ -222,15 +222,17 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
             {
                 continue;
             }
-            if (identity is { Length: > 0 } && e.Username != identity && e.AccessKeyId != identity)
+            // An event that left the in-memory window while this ran has no JSON any more.
+            if (!e.TryGetUtf8Json(out var utf8))
             {
-                var json = e.Json;
-                if (!json.Contains(identity, StringComparison.Ordinal))
-                {
-                    continue;
-                }
+                continue;
             }
-            using var doc = JsonDocument.Parse(e.Utf8Json);
+            if (identity is { Length: > 0 } && e.Username != identity && e.AccessKeyId != identity
+                && !System.Text.Encoding.UTF8.GetString(utf8.Span).Contains(identity, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            using var doc = JsonDocument.Parse(utf8);
             var root = doc.RootElement;
             // KMS events name a bucket or volume in their encryption context; S3 and EC2 refusals name it as a resource.
             if (bucket is { Length: > 0 } && !ContextMatches(root, "aws:s3:arn", IsBucketArn) && !e.ResourceArns.Any(IsBucketArn))
