@@ -293,7 +293,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         "EventName" => e.Info.EventName == a.AttributeValue,
         "ReadOnly" => string.Equals(e.Info.ReadOnly ? "true" : "false", a.AttributeValue, StringComparison.OrdinalIgnoreCase),
         "Username" => e.Info.Username == a.AttributeValue,
-        "ResourceType" => e.Info.ResourceArns.Length > 0 && a.AttributeValue == AuditEvent.KeyResourceType,
+        "ResourceType" => e.Info.ResourceArns.Any(arn => AuditEvent.ResourceTypeOf(arn) == a.AttributeValue),
         "ResourceName" => e.Info.ResourceArns.Contains(a.AttributeValue),
         "EventSource" => e.Info.EventSource == a.AttributeValue,
         "AccessKeyId" => e.Info.AccessKeyId == a.AttributeValue,
@@ -723,6 +723,19 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
     public string Json => Encoding.UTF8.GetString(Utf8Json.Span);
 
     public const string KeyResourceType = "AWS::KMS::Key";
+
+    /// <summary>
+    /// CloudTrail's resource type for an event's resource ARN: KMS keys, and the S3 and EC2 resources of the other
+    /// services' audited refusals.
+    /// </summary>
+    public static string ResourceTypeOf(string arn) => arn.Split(':', 6) switch
+    {
+        [_, _, "s3", _, _, var name] => name.Contains('/', StringComparison.Ordinal) ? "AWS::S3::Object" : "AWS::S3::Bucket",
+        [_, _, "ec2", _, _, var name] when name.StartsWith("volume/", StringComparison.Ordinal) => "AWS::EC2::Volume",
+        [_, _, "ec2", _, _, var name] when name.StartsWith("snapshot/", StringComparison.Ordinal) => "AWS::EC2::Snapshot",
+        [_, _, "ec2", _, _, var name] when name.StartsWith("instance/", StringComparison.Ordinal) => "AWS::EC2::Instance",
+        _ => KeyResourceType,
+    };
 
     /// <summary>The same event: each read materializes its own copy, so equality is by id and content.</summary>
     public bool Equals(AuditEvent? other) => other is not null && (ReferenceEquals(this, other)

@@ -48,7 +48,7 @@ public sealed class LookupEventsEndpoint(KmsService kms)
                     ["EventTime"] = e.EventTime.ToUnixTimeSeconds(),
                     ["EventSource"] = e.EventSource,
                     ["Username"] = e.Username,
-                    ["Resources"] = new JsonArray(e.ResourceArns.Select(a => (JsonNode)new JsonObject { ["ResourceType"] = ResourceType(a), ["ResourceName"] = a }).ToArray()),
+                    ["Resources"] = new JsonArray(e.ResourceArns.Select(a => (JsonNode)new JsonObject { ["ResourceType"] = AuditEvent.ResourceTypeOf(a), ["ResourceName"] = a }).ToArray()),
                     ["CloudTrailEvent"] = e.Json,
                 }).ToArray()),
             };
@@ -68,14 +68,6 @@ public sealed class LookupEventsEndpoint(KmsService kms)
             await KmsEndpoint.WriteErrorAsync(context, "SerializationException", "The request body is not a valid LookupEvents request.");
         }
     }
-
-    /// <summary>KMS keys, and the S3 and EC2 resources of audited refusals.</summary>
-    private static string ResourceType(string arn) => arn.Split(':', 6) switch
-    {
-        [_, _, "s3", _, _, var name] => name.Contains('/', StringComparison.Ordinal) ? "AWS::S3::Object" : "AWS::S3::Bucket",
-        [_, _, "ec2", _, _, var name] when name.StartsWith("volume/", StringComparison.Ordinal) => "AWS::EC2::Volume",
-        _ => AuditEvent.KeyResourceType,
-    };
 
     private static DateTimeOffset? ReadTime(JsonNode? node) => node switch
     {

@@ -154,6 +154,14 @@ public sealed class CrossAccountTests : TwoAccountServerTests
                 Assert.Equal($"arn:aws:ec2:us-east-1::snapshot/{snap}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
             }
         }
+        // LookupEvents names the snapshot's resource type and filters by it, as CloudTrail's event history does.
+        var (typeStatus, byType) = await SignedJson.PostAsync(Server.Endpoint, "cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+            JsonSerializer.Serialize(new { LookupAttributes = new[] { new { AttributeKey = "ResourceType", AttributeValue = "AWS::EC2::Snapshot" } } }),
+            accessKey: Alice, secretKey: AliceSecret);
+        Assert.Equal(200, typeStatus);
+        var snapshotEvents = byType.GetProperty("Events").EnumerateArray().ToList();
+        Assert.NotEmpty(snapshotEvents);
+        Assert.All(snapshotEvents, e => Assert.Equal("AWS::EC2::Snapshot", e.GetProperty("Resources")[0].GetProperty("ResourceType").GetString()));
 
         // The dashboard's audit view, filtered by the volume, lists them beside the volume's own KMS events.
         var byVolume = await DashboardAuditAsync("volume", volume);
