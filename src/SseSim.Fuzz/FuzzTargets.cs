@@ -302,7 +302,15 @@ public static class FuzzTargets
         _ = request.String("Action");
         _ = request.List("VolumeId");
         _ = request.Filters();
-        _ = request.Tags("volume");
+        _ = request.TagList();
+        try
+        {
+            // Tags that break EC2's rules are refused with InvalidParameterValue or TagLimitExceeded.
+            _ = request.Tags("volume");
+        }
+        catch (Ec2Exception)
+        {
+        }
         try
         {
             _ = request.Int("Size");
