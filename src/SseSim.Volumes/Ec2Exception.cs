@@ -16,6 +16,7 @@ public sealed class Ec2Exception(string code, string message, int httpStatus = 4
     public static Ec2Exception InvalidParameter(string message) => new("InvalidParameterValue", message);
     public static Ec2Exception Combination(string message) => new("InvalidParameterCombination", message);
     public static Ec2Exception InvalidFilter(string name) => InvalidParameter($"The filter '{name}' is invalid");
+    public static Ec2Exception TagLimitExceeded() => new("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
 
     /// <summary>
     /// KMS failures as EC2 reports them, the KMS code kept in the message. Disabled or pending-deletion keys give

@@ -48,7 +48,7 @@ public sealed partial class VolumeService
             }
             if (list.Count > MaxTagsPerResource)
             {
-                throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+                throw Ec2Exception.TagLimitExceeded();
             }
         }, cancellationToken);
     }

@@ -290,7 +290,7 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     public IReadOnlyList<VolumeInfo> DescribeVolumes(Caller caller, IReadOnlyList<string>? volumeIds = null, Filters? filters = null)
     {
-        var all = _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region).ToList();
+        var all = CallerVolumes(caller);
         if (volumeIds is { Count: > 0 })
         {
             foreach (var id in volumeIds)
@@ -412,7 +412,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<VolumeModificationInfo> DescribeVolumesModifications(Caller caller, IReadOnlyList<string>? volumeIds, Filters? filters)
     {
-        var volumes = _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region).ToList();
+        var volumes = CallerVolumes(caller);
         if (volumeIds is { Count: > 0 })
         {
             foreach (var id in volumeIds)
@@ -755,19 +755,14 @@ public sealed partial class VolumeService : IAsyncDisposable
         return v.AccountId == caller.AccountId && v.Region == caller.Region ? v : throw Ec2Exception.VolumeNotFound(volumeId);
     }
 
-    internal SnapshotRecord LoadSnapshot(Caller caller, string snapshotId)
-    {
-        if (!_kv.TryGet(Keys.Snapshot(snapshotId), out var bytes))
-        {
-            AwsIds.RequireSnapshotId(snapshotId);
-            throw Ec2Exception.SnapshotNotFound(snapshotId);
-        }
-        var s = Json.Decode<SnapshotRecord>(bytes);
-        return s.AccountId == caller.AccountId && s.Region == caller.Region && !s.Tombstone ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
-    }
+    internal SnapshotRecord LoadSnapshot(Caller caller, string snapshotId) =>
+        LoadSnapshot(caller, snapshotId, s => s.AccountId == caller.AccountId);
 
     /// <summary>A snapshot the caller may create volumes from or copy: its own, or one shared with its account or public.</summary>
-    internal SnapshotRecord LoadRestorableSnapshot(Caller caller, string snapshotId)
+    internal SnapshotRecord LoadRestorableSnapshot(Caller caller, string snapshotId) =>
+        LoadSnapshot(caller, snapshotId, s => RestorableBy(s, caller.AccountId));
+
+    private SnapshotRecord LoadSnapshot(Caller caller, string snapshotId, Func<SnapshotRecord, bool> visible)
     {
         if (!_kv.TryGet(Keys.Snapshot(snapshotId), out var bytes))
         {
@@ -775,7 +770,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             throw Ec2Exception.SnapshotNotFound(snapshotId);
         }
         var s = Json.Decode<SnapshotRecord>(bytes);
-        return s.Region == caller.Region && !s.Tombstone && RestorableBy(s, caller.AccountId) ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
+        return s.Region == caller.Region && !s.Tombstone && visible(s) ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
     }
 
     private static bool RestorableBy(SnapshotRecord s, string accountId) =>
@@ -791,6 +786,10 @@ public sealed partial class VolumeService : IAsyncDisposable
         var i = Json.Decode<InstanceRecord>(bytes);
         return i.AccountId == caller.AccountId ? i : throw Ec2Exception.InstanceNotFound(instanceId);
     }
+
+    /// <summary>Every volume of the caller's account in the caller's region.</summary>
+    private List<VolumeRecord> CallerVolumes(Caller caller) =>
+        [.. _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.AccountId == caller.AccountId && v.Region == caller.Region)];
 
     private IEnumerable<VolumeRecord> VolumesOf(string instanceId) =>
         _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.Attachment?.InstanceId == instanceId);

@@ -98,7 +98,7 @@ public sealed class Ec2Request(IReadOnlyDictionary<string, string> parameters)
         VolumeService.ValidateTags(tags);
         if (tags.Count > VolumeService.MaxTagsPerResource)
         {
-            throw new Ec2Exception("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.");
+            throw Ec2Exception.TagLimitExceeded();
         }
         return tags;
     }
