@@ -18,12 +18,9 @@ public static partial class KmsOperationCatalog
         RegisterLifecycle(registry);
         RegisterCryptography(registry);
         RegisterAccess(registry);
+        RegisterUnsimulated(registry);
     }
 
-    /// <summary>Modelled operations SseSim does not simulate; they answer UnsupportedOperationException naming themselves.</summary>
-    public static readonly IReadOnlyList<string> Unsupported =
-    [
-        "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore", "DescribeCustomKeyStores",
-        "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ReplicateKey", "UpdatePrimaryRegion", "GetKeyLastUsage",
-    ];
+    /// <summary>Modelled operations SseSim does not serve; they answer UnsupportedOperationException naming themselves.</summary>
+    public static readonly IReadOnlyList<string> Unsupported = ["GetKeyLastUsage"];
 }

@@ -78,6 +78,8 @@ public sealed class KmsService : IAsyncDisposable
                 outbox = new OutboxHook(Audit, call, request, AuditTrail.NewEventId());
                 KmsStore.PendingAuditEvent.Value = outbox.Build;
             }
+            // AWS's front door checks the model constraints before anything else looks at the request.
+            RequestErrors.Check(request);
             response = await handler(call, request);
         }
         catch (KmsException e)

@@ -26,7 +26,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private static readonly HashSet<string> Redacted = new(StringComparer.OrdinalIgnoreCase)
     {
         "plaintext", "ciphertextBlob", "grantTokens", "grantToken", "message", "signature", "mac", "encryptedKeyMaterial",
-        "importToken", "publicKey", "privateKeyPlaintext", "recipient",
+        "importToken", "publicKey", "privateKeyPlaintext", "recipient", "keyStorePassword", "xksProxyAuthenticationCredential",
     };
 
     private static readonly HashSet<string> ReadOnlyOperations =
@@ -34,7 +34,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
         "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom", "DeriveSharedSecret",
         "DescribeKey", "ListKeys", "ListAliases", "ListGrants", "ListRetirableGrants", "ListResourceTags", "ListKeyPolicies",
-        "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport",
+        "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport", "DescribeCustomKeyStores",
     ];
 
     private static readonly JsonSerializerOptions CamelCase = CreateCamelCase();

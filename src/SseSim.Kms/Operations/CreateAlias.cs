@@ -2,10 +2,16 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record CreateAliasRequest
+public sealed record CreateAliasRequest : IValidatedRequest
 {
     public string? AliasName { get; init; }
     public string? TargetKeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(AliasName, "aliasName", 1, 256, required: true, pattern: ModelPatterns.AliasNameType);
+        errors.String(TargetKeyId, "targetKeyId", 1, 2048, required: true);
+    }
 }
 
 public static class CreateAlias
@@ -14,7 +20,7 @@ public static class CreateAlias
     {
         AliasNames.Validate(request.AliasName);
         var name = request.AliasName!;
-        var key = await call.UseKeyAsync(Validate.Required(request.TargetKeyId, "targetKeyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
+        var key = await call.UseKeyAsync(request.TargetKeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);
         if (key.AccountId != call.Caller.AccountId)
         {

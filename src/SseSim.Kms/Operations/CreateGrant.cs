@@ -5,7 +5,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record CreateGrantRequest
+public sealed record CreateGrantRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? GranteePrincipal { get; init; }
@@ -15,6 +15,16 @@ public sealed record CreateGrantRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public string? Name { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.String(GranteePrincipal, "granteePrincipal", 1, 256, required: true, pattern: ModelPatterns.PrincipalIdType);
+        errors.String(RetiringPrincipal, "retiringPrincipal", 1, 256, pattern: ModelPatterns.PrincipalIdType);
+        errors.EnumList(Operations, "operations", ModelEnums.GrantOperation, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        errors.String(Name, "name", 1, 256, pattern: ModelPatterns.GrantNameType);
+    }
 }
 
 public sealed record CreateGrantResponse(string GrantToken, string GrantId);
@@ -33,32 +43,11 @@ public static partial class CreateGrant
 
     private static readonly string[] AnyKey = ["CreateGrant", "RetireGrant", "DescribeKey"];
 
-    [GeneratedRegex(@"^[\w+=,.@:/-]+$")]
-    private static partial Regex PrincipalPattern();
-
-    [GeneratedRegex("^[a-zA-Z0-9:/_-]+$")]
-    private static partial Regex NamePattern();
-
     public static async ValueTask<CreateGrantResponse> ExecuteAsync(KmsCall call, CreateGrantRequest request)
     {
-        var grantee = ValidatePrincipal(request.GranteePrincipal, "granteePrincipal", required: true)!;
-        var retiring = ValidatePrincipal(request.RetiringPrincipal, "retiringPrincipal", required: false);
-        var operations = Validate.Required(request.Operations, "operations");
-        foreach (var op in operations)
-        {
-            if (!GrantOperations.Contains(op))
-            {
-                throw KmsException.Validation($"1 validation error detected: Value '[{string.Join(", ", operations)}]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{string.Join(", ", GrantOperations)}]]");
-            }
-        }
-        if (request.Name is not null)
-        {
-            Validate.Length(request.Name, "name", 1, 256);
-            if (!NamePattern().IsMatch(request.Name))
-            {
-                throw KmsException.ConstraintViolation(request.Name, "name", "satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
-            }
-        }
+        var grantee = request.GranteePrincipal!;
+        var retiring = request.RetiringPrincipal;
+        var operations = request.Operations!;
         var constraints = ValidateConstraints(request.Constraints);
         if (operations.Count == 0)
         {
@@ -116,20 +105,6 @@ public static partial class CreateGrant
         {
             store.WriteLock.Release();
         }
-    }
-
-    private static string? ValidatePrincipal(string? principal, string member, bool required)
-    {
-        if (principal is null)
-        {
-            return required ? throw KmsException.ConstraintViolation("null", member, "not be null") : null;
-        }
-        Validate.Length(principal, member, 1, 256);
-        if (!PrincipalPattern().IsMatch(principal))
-        {
-            throw KmsException.ConstraintViolation(principal, member, @"satisfy regular expression pattern: ^[\w+=,.@:/-]+$");
-        }
-        return principal;
     }
 
     private static GrantConstraints? ValidateConstraints(GrantConstraints? shape)

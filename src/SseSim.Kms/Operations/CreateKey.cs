@@ -3,7 +3,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record CreateKeyRequest
+public sealed record CreateKeyRequest : IValidatedRequest
 {
     public string? Policy { get; init; }
     public string? Description { get; init; }
@@ -16,6 +16,19 @@ public sealed record CreateKeyRequest
     public IReadOnlyList<Tag>? Tags { get; init; }
     public bool? MultiRegion { get; init; }
     public string? XksKeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(Policy, "policy", 1, 131072, pattern: ModelPatterns.PolicyType);
+        errors.String(Description, "description", 0, 8192);
+        errors.Enum(KeyUsage, "keyUsage", ModelEnums.KeyUsageType);
+        errors.Enum(CustomerMasterKeySpec, "customerMasterKeySpec", ModelEnums.CustomerMasterKeySpec);
+        errors.Enum(KeySpec, "keySpec", ModelEnums.KeySpec);
+        errors.Enum(Origin, "origin", ModelEnums.OriginType);
+        errors.String(CustomKeyStoreId, "customKeyStoreId", 1, 64);
+        errors.Tags(Tags, "tags");
+        errors.String(XksKeyId, "xksKeyId", 1, 128, pattern: ModelPatterns.XksKeyIdType);
+    }
 }
 
 public sealed record CreateKeyResponse(KeyMetadata KeyMetadata);
@@ -24,7 +37,9 @@ public static class CreateKey
 {
     public static async ValueTask<CreateKeyResponse> ExecuteAsync(KmsCall call, CreateKeyRequest request)
     {
-        if (request.CustomKeyStoreId is not null || request.XksKeyId is not null)
+        // No custom key store can exist in SseSim, so any id names a missing one (the error AWS gives for an unknown id).
+        CustomKeyStores.ThrowIfNamed(request.CustomKeyStoreId);
+        if (request.XksKeyId is not null)
         {
             throw KmsException.Unsupported("Custom key stores (CloudHSM and external key stores) are not supported by SseSim.");
         }
@@ -41,9 +56,7 @@ public static class CreateKey
         {
             throw KmsException.Unsupported($"KeySpec {spec} is not supported by SseSim.");
         }
-        Validate.OneOf(spec, request.KeySpec is null ? "customerMasterKeySpec" : "keySpec", KeySpecInfo.All.Keys);
         var info = KeySpecInfo.All[spec];
-        Validate.OneOf(request.KeyUsage, "keyUsage", [KeyUsages.EncryptDecrypt, KeyUsages.SignVerify, KeyUsages.GenerateVerifyMac, KeyUsages.KeyAgreement]);
         if (request.KeyUsage is null && !info.IsSymmetric)
         {
             throw KmsException.Validation("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
@@ -54,12 +67,10 @@ public static class CreateKey
             throw KmsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec}");
         }
         var origin = request.Origin ?? Origins.AwsKms;
-        Validate.OneOf(origin, "origin", [Origins.AwsKms, Origins.External, "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]);
         if (origin is "AWS_CLOUDHSM" or "EXTERNAL_KEY_STORE")
         {
             throw KmsException.Unsupported($"Origin {origin} (custom key stores) is not supported by SseSim.");
         }
-        Validate.Length(request.Description, "description", 0, 8192);
         Validate.Tags(request.Tags);
 
         var keyId = Guid.NewGuid().ToString();

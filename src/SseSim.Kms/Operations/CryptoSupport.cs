@@ -16,76 +16,10 @@ public sealed record RecipientInfo
 /// <summary>Validation, key checks and primitives shared by the cryptographic operations.</summary>
 internal static class CryptoSupport
 {
-    public const int MaxPlaintext = 4096;
-    public const int MaxCiphertext = 6144;
     public const string SymmetricDefault = "SYMMETRIC_DEFAULT";
-
-    public static readonly string[] EncryptionAlgorithmEnum = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"];
-    public static readonly string[] SigningAlgorithmEnum =
-    [
-        "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
-        "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512",
-    ];
-    public static readonly string[] MessageTypeEnum = ["RAW", "DIGEST", "EXTERNAL_MU"];
-    public static readonly string[] MacAlgorithmEnum = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"];
-    public static readonly string[] DryRunModifierEnum = ["IGNORE_CIPHERTEXT"];
 
     public static KmsException NotNull(string member) =>
         KmsException.Validation($"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
-
-    public static string RequireString(string? value, string member) => value ?? throw NotNull(member);
-
-    /// <summary>AWS prints no value for blob members in constraint messages.</summary>
-    public static byte[] RequireBlob(byte[]? value, string member, int max)
-    {
-        if (value is null)
-        {
-            throw NotNull(member);
-        }
-        CheckBlob(value, member, max);
-        return value;
-    }
-
-    public static void CheckBlob(byte[]? value, string member, int max)
-    {
-        if (value is null)
-        {
-            return;
-        }
-        if (value.Length < 1)
-        {
-            throw KmsException.Validation($"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 1");
-        }
-        if (value.Length > max)
-        {
-            throw KmsException.Validation($"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}");
-        }
-    }
-
-    public static void CheckRange(int? value, string member, int min, int max)
-    {
-        if (value is { } v && (v < min || v > max))
-        {
-            var text = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            throw KmsException.ConstraintViolation(text, member, v < min ? $"have value greater than or equal to {min}" : $"have value less than or equal to {max}");
-        }
-    }
-
-    public static void CheckGrantTokens(IReadOnlyList<string>? tokens)
-    {
-        if (tokens is null)
-        {
-            return;
-        }
-        if (tokens.Count > 10)
-        {
-            throw KmsException.ConstraintViolation($"[{string.Join(", ", tokens)}]", "grantTokens", "have length less than or equal to 10");
-        }
-        foreach (var t in tokens)
-        {
-            Validate.Length(t, "grantTokens.member", 1, 8192);
-        }
-    }
 
     public static void RejectRecipient(RecipientInfo? recipient)
     {

@@ -5,7 +5,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record DecryptRequest
+public sealed record DecryptRequest : IValidatedRequest
 {
     public byte[]? CiphertextBlob { get; init; }
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
@@ -15,6 +15,15 @@ public sealed record DecryptRequest
     public RecipientInfo? Recipient { get; init; }
     public bool? DryRun { get; init; }
     public IReadOnlyList<string>? DryRunModifiers { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Blob(CiphertextBlob, "ciphertextBlob", 1, 6144);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        errors.String(KeyId, "keyId", 1, 2048);
+        errors.Enum(EncryptionAlgorithm, "encryptionAlgorithm", ModelEnums.EncryptionAlgorithmSpec);
+        errors.EnumList(DryRunModifiers, "dryRunModifiers", ModelEnums.DryRunModifierType);
+    }
 }
 
 public sealed record DecryptResponse(string KeyId, SecretBytes Plaintext, string EncryptionAlgorithm, string? KeyMaterialId) : IHoldsSecrets
@@ -26,11 +35,6 @@ public static class Decrypt
 {
     public static async ValueTask<DecryptResponse> ExecuteAsync(KmsCall call, DecryptRequest request)
     {
-        var blob = CryptoSupport.RequireBlob(request.CiphertextBlob, "ciphertextBlob", CryptoSupport.MaxCiphertext);
-        Validate.Length(request.KeyId, "keyId", 1, 2048);
-        Validate.OneOf(request.EncryptionAlgorithm, "encryptionAlgorithm", CryptoSupport.EncryptionAlgorithmEnum);
-        ValidateDryRunModifiers(request.DryRunModifiers);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
         CryptoSupport.RejectRecipient(request.Recipient);
         var context = CryptoSupport.Context(request.EncryptionContext);
         call.Context = context;
@@ -45,6 +49,7 @@ public static class Decrypt
             throw KmsException.DryRun();
         }
 
+        var blob = request.CiphertextBlob ?? throw CryptoSupport.NotNull("ciphertextBlob");
         var opened = await OpenAsync(call, blob, context, request.KeyId, algorithm, request.GrantTokens, null, "Decrypt");
         if (request.DryRun == true)
         {
@@ -52,18 +57,6 @@ public static class Decrypt
             throw KmsException.DryRun();
         }
         return new DecryptResponse(opened.Key.Arn, opened.Plaintext, algorithm, opened.MaterialId);
-    }
-
-    internal static void ValidateDryRunModifiers(IReadOnlyList<string>? modifiers)
-    {
-        if (modifiers is null)
-        {
-            return;
-        }
-        foreach (var m in modifiers)
-        {
-            Validate.OneOf(m, "dryRunModifiers.member", CryptoSupport.DryRunModifierEnum);
-        }
     }
 
     internal static bool IgnoresCiphertext(IReadOnlyList<string>? modifiers) => modifiers is not null && modifiers.Contains("IGNORE_CIPHERTEXT");

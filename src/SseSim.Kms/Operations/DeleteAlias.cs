@@ -1,8 +1,13 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record DeleteAliasRequest
+public sealed record DeleteAliasRequest : IValidatedRequest
 {
     public string? AliasName { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(AliasName, "aliasName", 1, 256, required: true, pattern: ModelPatterns.AliasNameType);
+    }
 }
 
 public static class DeleteAlias

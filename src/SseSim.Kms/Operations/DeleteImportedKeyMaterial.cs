@@ -2,10 +2,16 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record DeleteImportedKeyMaterialRequest
+public sealed record DeleteImportedKeyMaterialRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? KeyMaterialId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.String(KeyMaterialId, "keyMaterialId", 64, 64, pattern: ModelPatterns.BackingKeyIdType);
+    }
 }
 
 public sealed record DeleteImportedKeyMaterialResponse(string KeyId, string? KeyMaterialId);
@@ -14,9 +20,8 @@ public static class DeleteImportedKeyMaterial
 {
     public static async ValueTask<DeleteImportedKeyMaterialResponse> ExecuteAsync(KmsCall call, DeleteImportedKeyMaterialRequest request)
     {
-        ImportKeyMaterial.ValidateMaterialId(request.KeyMaterialId, "keyMaterialId");
         // Allowed in every state of an EXTERNAL key, pending deletion included (key-state table footnote 9).
-        var key = await call.UseKeyAsync(CryptoSupport.RequireString(request.KeyId, "keyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
         if (key.Origin != Origins.External)
         {
             throw KmsException.Unsupported($"{key.Arn} origin is {key.Origin} which is not valid for this operation.");

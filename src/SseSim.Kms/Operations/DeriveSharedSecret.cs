@@ -4,7 +4,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record DeriveSharedSecretRequest
+public sealed record DeriveSharedSecretRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? KeyAgreementAlgorithm { get; init; }
@@ -12,6 +12,14 @@ public sealed record DeriveSharedSecretRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public bool? DryRun { get; init; }
     public RecipientInfo? Recipient { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(KeyAgreementAlgorithm, "keyAgreementAlgorithm", ModelEnums.KeyAgreementAlgorithmSpec, required: true);
+        errors.Blob(PublicKey, "publicKey", 1, 8192, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record DeriveSharedSecretResponse(string KeyId, SecretBytes SharedSecret, string KeyAgreementAlgorithm, string KeyOrigin) : IHoldsSecrets
@@ -25,17 +33,13 @@ public sealed record DeriveSharedSecretResponse(string KeyId, SecretBytes Shared
 /// </summary>
 public static class DeriveSharedSecret
 {
-    private const int MaxPublicKey = 8192;
-
     public static async ValueTask<DeriveSharedSecretResponse> ExecuteAsync(KmsCall call, DeriveSharedSecretRequest request)
     {
-        var algorithm = CryptoSupport.RequireString(request.KeyAgreementAlgorithm, "keyAgreementAlgorithm");
-        Validate.OneOf(algorithm, "keyAgreementAlgorithm", ["ECDH"]);
-        var publicKey = CryptoSupport.RequireBlob(request.PublicKey, "publicKey", MaxPublicKey);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var algorithm = request.KeyAgreementAlgorithm!;
+        var publicKey = request.PublicKey!;
         CryptoSupport.RejectRecipient(request.Recipient);
 
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         CryptoSupport.RequireUsage(key, KeyUsages.KeyAgreement, "DeriveSharedSecret");
         CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.KeyAgreementAlgorithms(key.KeyUsage));
 

@@ -1,9 +1,15 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record DescribeKeyRequest
+public sealed record DescribeKeyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public IReadOnlyList<string>? GrantTokens { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record DescribeKeyResponse(KeyMetadata KeyMetadata);

@@ -2,9 +2,14 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record DisableKeyRequest
+public sealed record DisableKeyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+    }
 }
 
 public static class DisableKey

@@ -1,8 +1,13 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record DisableKeyRotationRequest
+public sealed record DisableKeyRotationRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+    }
 }
 
 public static class DisableKeyRotation

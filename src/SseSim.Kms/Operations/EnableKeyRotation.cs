@@ -3,10 +3,16 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record EnableKeyRotationRequest
+public sealed record EnableKeyRotationRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public int? RotationPeriodInDays { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Range(RotationPeriodInDays, "rotationPeriodInDays", 90, 2560);
+    }
 }
 
 public static class EnableKeyRotation

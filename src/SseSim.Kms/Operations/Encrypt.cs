@@ -2,7 +2,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record EncryptRequest
+public sealed record EncryptRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public byte[]? Plaintext { get; init; }
@@ -10,6 +10,14 @@ public sealed record EncryptRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public string? EncryptionAlgorithm { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Blob(Plaintext, "plaintext", 1, 4096, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        errors.Enum(EncryptionAlgorithm, "encryptionAlgorithm", ModelEnums.EncryptionAlgorithmSpec);
+    }
 }
 
 public sealed record EncryptResponse(byte[] CiphertextBlob, string KeyId, string EncryptionAlgorithm);
@@ -18,13 +26,11 @@ public static class Encrypt
 {
     public static async ValueTask<EncryptResponse> ExecuteAsync(KmsCall call, EncryptRequest request)
     {
-        var plaintext = CryptoSupport.RequireBlob(request.Plaintext, "plaintext", CryptoSupport.MaxPlaintext);
-        Validate.OneOf(request.EncryptionAlgorithm, "encryptionAlgorithm", CryptoSupport.EncryptionAlgorithmEnum);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var plaintext = request.Plaintext!;
         var context = CryptoSupport.Context(request.EncryptionContext);
         call.Context = context;
 
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, context, request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, context, request.GrantTokens);
         CryptoSupport.RequireUsage(key, KeyUsages.EncryptDecrypt, "Encrypt");
         var algorithm = request.EncryptionAlgorithm ?? CryptoSupport.SymmetricDefault;
         CryptoSupport.RequireAlgorithm(key, algorithm, key.SpecInfo.EncryptionAlgorithms(key.KeyUsage));

@@ -4,7 +4,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GenerateDataKeyRequest
+public sealed record GenerateDataKeyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
@@ -13,6 +13,14 @@ public sealed record GenerateDataKeyRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public RecipientInfo? Recipient { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Range(NumberOfBytes, "numberOfBytes", 1, 1024);
+        errors.Enum(KeySpec, "keySpec", ModelEnums.DataKeySpec);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record GenerateDataKeyResponse(byte[] CiphertextBlob, SecretBytes Plaintext, string KeyId, string KeyMaterialId) : IHoldsSecrets
@@ -22,8 +30,6 @@ public sealed record GenerateDataKeyResponse(byte[] CiphertextBlob, SecretBytes 
 
 public static class GenerateDataKey
 {
-    internal static readonly string[] DataKeySpecEnum = ["AES_256", "AES_128"];
-
     public static async ValueTask<GenerateDataKeyResponse> ExecuteAsync(KmsCall call, GenerateDataKeyRequest request)
     {
         CryptoSupport.RejectRecipient(request.Recipient);
@@ -46,13 +52,10 @@ public static class GenerateDataKey
     internal static async ValueTask<(KmsKey Key, EncryptionContext Context, int Length)> PrepareAsync(KmsCall call, string operation, string? keyId,
         IReadOnlyDictionary<string, string>? encryptionContext, int? numberOfBytes, string? keySpec, IReadOnlyList<string>? grantTokens, bool? dryRun)
     {
-        CryptoSupport.CheckRange(numberOfBytes, "numberOfBytes", 1, 1024);
-        Validate.OneOf(keySpec, "keySpec", DataKeySpecEnum);
-        CryptoSupport.CheckGrantTokens(grantTokens);
         var context = CryptoSupport.Context(encryptionContext);
         call.Context = context;
 
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(keyId, "keyId"), null, context, grantTokens);
+        var key = await CryptoSupport.UseAsync(call, keyId!, null, context, grantTokens);
         if ((keySpec is null) == (numberOfBytes is null))
         {
             throw KmsException.Validation("Please specify either number of bytes or key spec.");

@@ -5,7 +5,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GenerateDataKeyPairRequest
+public sealed record GenerateDataKeyPairRequest : IValidatedRequest
 {
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
     public string? KeyId { get; init; }
@@ -13,6 +13,13 @@ public sealed record GenerateDataKeyPairRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public RecipientInfo? Recipient { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(KeyPairSpec, "keyPairSpec", ModelEnums.DataKeyPairSpec, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record GenerateDataKeyPairResponse(byte[] PrivateKeyCiphertextBlob, SecretBytes PrivateKeyPlaintext, byte[] PublicKey, string KeyId,
@@ -23,9 +30,6 @@ public sealed record GenerateDataKeyPairResponse(byte[] PrivateKeyCiphertextBlob
 
 public static class GenerateDataKeyPair
 {
-    internal static readonly string[] DataKeyPairSpecEnum =
-        ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519"];
-
     public static async ValueTask<GenerateDataKeyPairResponse> ExecuteAsync(KmsCall call, GenerateDataKeyPairRequest request)
     {
         CryptoSupport.RejectRecipient(request.Recipient);
@@ -39,12 +43,10 @@ public static class GenerateDataKeyPair
     internal static async ValueTask<Pair> GenerateAsync(KmsCall call, string operation, string? keyId, string? keyPairSpec,
         IReadOnlyDictionary<string, string>? encryptionContext, IReadOnlyList<string>? grantTokens, bool? dryRun)
     {
-        var spec = CryptoSupport.RequireString(keyPairSpec, "keyPairSpec");
-        Validate.OneOf(spec, "keyPairSpec", DataKeyPairSpecEnum);
-        CryptoSupport.CheckGrantTokens(grantTokens);
+        var spec = keyPairSpec!;
         var context = CryptoSupport.Context(encryptionContext);
         call.Context = context;
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(keyId, "keyId"), null, context, grantTokens);
+        var key = await CryptoSupport.UseAsync(call, keyId!, null, context, grantTokens);
         CryptoSupport.RequireSymmetric(key, operation);
         if (spec is "SM2" or "ECC_NIST_EDWARDS25519")
         {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GenerateDataKeyWithoutPlaintextRequest
+public sealed record GenerateDataKeyWithoutPlaintextRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public IReadOnlyDictionary<string, string>? EncryptionContext { get; init; }
@@ -10,6 +10,14 @@ public sealed record GenerateDataKeyWithoutPlaintextRequest
     public int? NumberOfBytes { get; init; }
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(KeySpec, "keySpec", ModelEnums.DataKeySpec);
+        errors.Range(NumberOfBytes, "numberOfBytes", 1, 1024);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record GenerateDataKeyWithoutPlaintextResponse(byte[] CiphertextBlob, string KeyId, string KeyMaterialId);

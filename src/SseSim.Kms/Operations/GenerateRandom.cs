@@ -2,11 +2,17 @@ using SseSim.Core.Secrets;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GenerateRandomRequest
+public sealed record GenerateRandomRequest : IValidatedRequest
 {
     public int? NumberOfBytes { get; init; }
     public string? CustomKeyStoreId { get; init; }
     public RecipientInfo? Recipient { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Range(NumberOfBytes, "numberOfBytes", 1, 1024);
+        errors.String(CustomKeyStoreId, "customKeyStoreId", 1, 64);
+    }
 }
 
 public sealed record GenerateRandomResponse(SecretBytes Plaintext) : IHoldsSecrets
@@ -18,16 +24,11 @@ public static class GenerateRandom
 {
     public static ValueTask<GenerateRandomResponse> ExecuteAsync(KmsCall call, GenerateRandomRequest request)
     {
-        CryptoSupport.CheckRange(request.NumberOfBytes, "numberOfBytes", 1, 1024);
-        Validate.Length(request.CustomKeyStoreId, "customKeyStoreId", 1, 64);
         if (request.NumberOfBytes is not { } length)
         {
             throw KmsException.Validation("NumberOfBytes is required.");
         }
-        if (request.CustomKeyStoreId is not null)
-        {
-            throw KmsException.Unsupported("Custom key stores (CloudHSM and external key stores) are not supported by SseSim.");
-        }
+        CustomKeyStores.ThrowIfNamed(request.CustomKeyStoreId);
         CryptoSupport.RejectRecipient(request.Recipient);
         // No key is involved: authorization is IAM-only, but the request still counts against the quota.
         call.Kms.Quotas.Charge(call.Caller.AccountId, call.Operation, null);

@@ -1,9 +1,15 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record GetKeyPolicyRequest
+public sealed record GetKeyPolicyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? PolicyName { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.String(PolicyName, "policyName", 1, 128, pattern: ModelPatterns.PolicyNameType);
+    }
 }
 
 public sealed record GetKeyPolicyResponse(string Policy, string PolicyName);
@@ -29,11 +35,6 @@ public static class KeyPolicyNames
         if (policyName is null)
         {
             return Default;
-        }
-        Validate.Length(policyName, "policyName", 1, 128);
-        if (!policyName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-        {
-            throw KmsException.ConstraintViolation(policyName, "policyName", @"satisfy regular expression pattern: [\w]+");
         }
         if (policyName != Default)
         {

@@ -1,8 +1,13 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record GetKeyRotationStatusRequest
+public sealed record GetKeyRotationStatusRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+    }
 }
 
 // No OnDemandRotationStartDate: AWS reports it only while an on-demand rotation is in progress, and RotateKeyOnDemand

@@ -6,11 +6,18 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GetParametersForImportRequest
+public sealed record GetParametersForImportRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? WrappingAlgorithm { get; init; }
     public string? WrappingKeySpec { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(WrappingAlgorithm, "wrappingAlgorithm", ModelEnums.AlgorithmSpec, required: true);
+        errors.Enum(WrappingKeySpec, "wrappingKeySpec", ModelEnums.WrappingKeySpec, required: true);
+    }
 }
 
 public sealed record GetParametersForImportResponse(string KeyId, byte[] ImportToken, byte[] PublicKey, DateTimeOffset ParametersValidTo);
@@ -19,15 +26,12 @@ public static class GetParametersForImport
 {
     internal static readonly string[] WrappingAlgorithmEnum =
         ["RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"];
-    internal static readonly string[] WrappingKeySpecEnum = ["RSA_2048", "RSA_3072", "RSA_4096", "SM2"];
 
     public static async ValueTask<GetParametersForImportResponse> ExecuteAsync(KmsCall call, GetParametersForImportRequest request)
     {
-        var algorithm = CryptoSupport.RequireString(request.WrappingAlgorithm, "wrappingAlgorithm");
-        Validate.OneOf(algorithm, "wrappingAlgorithm", WrappingAlgorithmEnum);
-        var spec = CryptoSupport.RequireString(request.WrappingKeySpec, "wrappingKeySpec");
-        Validate.OneOf(spec, "wrappingKeySpec", WrappingKeySpecEnum);
-        var key = await call.UseKeyAsync(CryptoSupport.RequireString(request.KeyId, "keyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
+        var algorithm = request.WrappingAlgorithm!;
+        var spec = request.WrappingKeySpec!;
+        var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
         if (algorithm == "SM2PKE" || spec == "SM2")
         {
             throw KmsException.Unsupported("SM2 wrapping keys (China Regions only) are not supported by SseSim.");

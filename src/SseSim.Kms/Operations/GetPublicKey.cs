@@ -2,10 +2,16 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record GetPublicKeyRequest
+public sealed record GetPublicKeyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public IReadOnlyList<string>? GrantTokens { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record GetPublicKeyResponse(string KeyId, byte[] PublicKey, string CustomerMasterKeySpec, string KeySpec, string KeyUsage,
@@ -15,8 +21,7 @@ public static class GetPublicKey
 {
     public static async ValueTask<GetPublicKeyResponse> ExecuteAsync(KmsCall call, GetPublicKeyRequest request)
     {
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         var spec = key.SpecInfo;
         if (spec.Family is not (KeySpecInfo.Rsa or KeySpecInfo.Ecc))
         {

@@ -6,7 +6,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record ImportKeyMaterialRequest
+public sealed record ImportKeyMaterialRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public byte[]? ImportToken { get; init; }
@@ -16,6 +16,17 @@ public sealed record ImportKeyMaterialRequest
     public string? ImportType { get; init; }
     public string? KeyMaterialDescription { get; init; }
     public string? KeyMaterialId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Blob(ImportToken, "importToken", 1, 6144, required: true);
+        errors.Blob(EncryptedKeyMaterial, "encryptedKeyMaterial", 1, 6144, required: true);
+        errors.Enum(ExpirationModel, "expirationModel", ModelEnums.ExpirationModelType);
+        errors.Enum(ImportType, "importType", ModelEnums.ImportType);
+        errors.String(KeyMaterialDescription, "keyMaterialDescription", 0, 256, pattern: ModelPatterns.KeyMaterialDescriptionType);
+        errors.String(KeyMaterialId, "keyMaterialId", 64, 64, pattern: ModelPatterns.BackingKeyIdType);
+    }
 }
 
 public sealed record ImportKeyMaterialResponse(string KeyId, string KeyMaterialId);
@@ -30,23 +41,17 @@ public static partial class ImportKeyMaterial
     [GeneratedRegex(@"^[a-zA-Z0-9:/_\s.-]+$")]
     private static partial Regex DescriptionPattern();
 
-    [GeneratedRegex("^[a-f0-9]+$")]
-    private static partial Regex MaterialIdPattern();
 
     public static async ValueTask<ImportKeyMaterialResponse> ExecuteAsync(KmsCall call, ImportKeyMaterialRequest request)
     {
-        var token = CryptoSupport.RequireBlob(request.ImportToken, "importToken", CryptoSupport.MaxCiphertext);
-        var wrapped = CryptoSupport.RequireBlob(request.EncryptedKeyMaterial, "encryptedKeyMaterial", CryptoSupport.MaxCiphertext);
-        Validate.OneOf(request.ExpirationModel, "expirationModel", [Expires, DoesNotExpire]);
-        Validate.OneOf(request.ImportType, "importType", [NewMaterial, ExistingMaterial]);
-        Validate.Length(request.KeyMaterialDescription, "keyMaterialDescription", 0, 256);
+        var token = request.ImportToken!;
+        var wrapped = request.EncryptedKeyMaterial!;
         if (request.KeyMaterialDescription is { Length: > 0 } d && !DescriptionPattern().IsMatch(d))
         {
             throw KmsException.ConstraintViolation(d, "keyMaterialDescription", @"satisfy regular expression pattern: ^[a-zA-Z0-9:/_\s.-]+$");
         }
-        ValidateMaterialId(request.KeyMaterialId, "keyMaterialId");
 
-        var key = await call.UseKeyAsync(CryptoSupport.RequireString(request.KeyId, "keyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
+        var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
         var now = call.Now;
         var model = request.ExpirationModel ?? Expires;
         if (model == Expires && request.ValidTo is null)
@@ -145,15 +150,6 @@ public static partial class ImportKeyMaterial
 
     private static KmsException PendingExists(KmsKey key) =>
         KmsException.InvalidState($"{key.Arn} already has key material in PENDING_ROTATION state. Rotate to it with RotateKeyOnDemand, or delete it, before importing new key material.");
-
-    internal static void ValidateMaterialId(string? id, string member)
-    {
-        Validate.Length(id, member, 64, 64);
-        if (id is not null && !MaterialIdPattern().IsMatch(id))
-        {
-            throw KmsException.ConstraintViolation(id, member, "satisfy regular expression pattern: ^[a-f0-9]+$");
-        }
-    }
 
     /// <summary>
     /// AWS derives the id of imported material from the key id and the material; a keyed hash does the same without

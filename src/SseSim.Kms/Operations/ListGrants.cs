@@ -2,13 +2,22 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record ListGrantsRequest
+public sealed record ListGrantsRequest : IValidatedRequest
 {
     public int? Limit { get; init; }
     public string? Marker { get; init; }
     public string? KeyId { get; init; }
     public string? GrantId { get; init; }
     public string? GranteePrincipal { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Range(Limit, "limit", 1, 1000);
+        errors.String(Marker, "marker", 1, 1024, pattern: ModelPatterns.MarkerType);
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.String(GrantId, "grantId", 1, 128);
+        errors.String(GranteePrincipal, "granteePrincipal", 1, 256, pattern: ModelPatterns.PrincipalIdType);
+    }
 }
 
 /// <summary>GrantListEntry as the model spells it; KeyId is the key ARN, IssuingAccount the issuer's root ARN.</summary>
@@ -44,8 +53,6 @@ public static class ListGrants
 {
     public static async ValueTask<ListGrantsResponse> ExecuteAsync(KmsCall call, ListGrantsRequest request)
     {
-        Validate.Length(request.GrantId, "grantId", 1, 128);
-        Validate.Length(request.GranteePrincipal, "granteePrincipal", 1, 256);
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
         var grants = call.Kms.Authorizer.GrantsOf(key.KeyId);
         if (request.GrantId is not null)

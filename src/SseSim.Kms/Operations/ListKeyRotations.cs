@@ -2,12 +2,20 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record ListKeyRotationsRequest
+public sealed record ListKeyRotationsRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public string? IncludeKeyMaterial { get; init; }
     public int? Limit { get; init; }
     public string? Marker { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(IncludeKeyMaterial, "includeKeyMaterial", ModelEnums.IncludeKeyMaterial);
+        errors.Range(Limit, "limit", 1, 1000);
+        errors.String(Marker, "marker", 1, 1024, pattern: ModelPatterns.MarkerType);
+    }
 }
 
 public sealed record RotationsListEntry
@@ -29,7 +37,6 @@ public static class ListKeyRotations
 {
     public static async ValueTask<ListKeyRotationsResponse> ExecuteAsync(KmsCall call, ListKeyRotationsRequest request)
     {
-        Validate.OneOf(request.IncludeKeyMaterial, "includeKeyMaterial", ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"]);
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ReadRotation);
         if (!key.SpecInfo.IsSymmetric)
         {

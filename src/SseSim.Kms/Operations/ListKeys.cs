@@ -1,9 +1,15 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record ListKeysRequest
+public sealed record ListKeysRequest : IValidatedRequest
 {
     public int? Limit { get; init; }
     public string? Marker { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Range(Limit, "limit", 1, 1000);
+        errors.String(Marker, "marker", 1, 1024, pattern: ModelPatterns.MarkerType);
+    }
 }
 
 public sealed record KeyListEntry(string KeyId, string KeyArn);

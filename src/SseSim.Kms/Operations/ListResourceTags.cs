@@ -1,10 +1,17 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record ListResourceTagsRequest
+public sealed record ListResourceTagsRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public int? Limit { get; init; }
     public string? Marker { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Range(Limit, "limit", 1, 1000);
+        errors.String(Marker, "marker", 1, 1024, pattern: ModelPatterns.MarkerType);
+    }
 }
 
 public sealed record ListResourceTagsResponse(IReadOnlyList<Tag> Tags, string? NextMarker, bool Truncated);

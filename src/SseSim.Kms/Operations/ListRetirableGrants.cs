@@ -1,10 +1,17 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record ListRetirableGrantsRequest
+public sealed record ListRetirableGrantsRequest : IValidatedRequest
 {
     public int? Limit { get; init; }
     public string? Marker { get; init; }
     public string? RetiringPrincipal { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Range(Limit, "limit", 1, 1000);
+        errors.String(Marker, "marker", 1, 1024, pattern: ModelPatterns.MarkerType);
+        errors.String(RetiringPrincipal, "retiringPrincipal", 1, 256, required: true, pattern: ModelPatterns.PrincipalIdType);
+    }
 }
 
 public static class ListRetirableGrants
@@ -15,8 +22,7 @@ public static class ListRetirableGrants
     /// </summary>
     public static ValueTask<ListGrantsResponse> ExecuteAsync(KmsCall call, ListRetirableGrantsRequest request)
     {
-        var principal = Validate.Required(request.RetiringPrincipal, "retiringPrincipal");
-        Validate.Length(principal, "retiringPrincipal", 1, 256);
+        var principal = request.RetiringPrincipal!;
         var grants = call.Kms.Store.Grants
             .Where(g => g.RetiringPrincipal == principal)
             .OrderBy(g => g.KeyId + "/" + g.GrantId, StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record ReEncryptRequest
+public sealed record ReEncryptRequest : IValidatedRequest
 {
     public byte[]? CiphertextBlob { get; init; }
     public IReadOnlyDictionary<string, string>? SourceEncryptionContext { get; init; }
@@ -14,6 +14,17 @@ public sealed record ReEncryptRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public bool? DryRun { get; init; }
     public IReadOnlyList<string>? DryRunModifiers { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Blob(CiphertextBlob, "ciphertextBlob", 1, 6144);
+        errors.String(SourceKeyId, "sourceKeyId", 1, 2048);
+        errors.String(DestinationKeyId, "destinationKeyId", 1, 2048, required: true);
+        errors.Enum(SourceEncryptionAlgorithm, "sourceEncryptionAlgorithm", ModelEnums.EncryptionAlgorithmSpec);
+        errors.Enum(DestinationEncryptionAlgorithm, "destinationEncryptionAlgorithm", ModelEnums.EncryptionAlgorithmSpec);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        errors.EnumList(DryRunModifiers, "dryRunModifiers", ModelEnums.DryRunModifierType);
+    }
 }
 
 public sealed record ReEncryptResponse(byte[] CiphertextBlob, string SourceKeyId, string KeyId, string SourceEncryptionAlgorithm,
@@ -23,13 +34,7 @@ public static class ReEncrypt
 {
     public static async ValueTask<ReEncryptResponse> ExecuteAsync(KmsCall call, ReEncryptRequest request)
     {
-        var blob = CryptoSupport.RequireBlob(request.CiphertextBlob, "ciphertextBlob", CryptoSupport.MaxCiphertext);
-        var destinationKeyId = CryptoSupport.RequireString(request.DestinationKeyId, "destinationKeyId");
-        Validate.Length(request.SourceKeyId, "sourceKeyId", 1, 2048);
-        Validate.OneOf(request.SourceEncryptionAlgorithm, "sourceEncryptionAlgorithm", CryptoSupport.EncryptionAlgorithmEnum);
-        Validate.OneOf(request.DestinationEncryptionAlgorithm, "destinationEncryptionAlgorithm", CryptoSupport.EncryptionAlgorithmEnum);
-        Decrypt.ValidateDryRunModifiers(request.DryRunModifiers);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var destinationKeyId = request.DestinationKeyId!;
         var sourceContext = CryptoSupport.Context(request.SourceEncryptionContext);
         var destinationContext = CryptoSupport.Context(request.DestinationEncryptionContext);
         var sourceAlgorithm = request.SourceEncryptionAlgorithm ?? CryptoSupport.SymmetricDefault;
@@ -44,6 +49,7 @@ public static class ReEncrypt
         }
         else
         {
+            var blob = request.CiphertextBlob ?? throw CryptoSupport.NotNull("ciphertextBlob");
             source = await Decrypt.OpenAsync(call, blob, sourceContext, request.SourceKeyId, sourceAlgorithm, request.GrantTokens, "ReEncryptFrom", "ReEncrypt");
         }
 

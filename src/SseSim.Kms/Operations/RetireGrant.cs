@@ -3,12 +3,19 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record RetireGrantRequest
+public sealed record RetireGrantRequest : IValidatedRequest
 {
     public string? GrantToken { get; init; }
     public string? KeyId { get; init; }
     public string? GrantId { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(GrantToken, "grantToken", 1, 8192);
+        errors.String(KeyId, "keyId", 1, 2048);
+        errors.String(GrantId, "grantId", 1, 128);
+    }
 }
 
 public sealed record RetireGrantResponse;
@@ -26,7 +33,6 @@ public static class RetireGrant
         KmsGrant grant;
         if (request.GrantToken is not null)
         {
-            Validate.Length(request.GrantToken, "grantToken", 1, 8192);
             if (!GrantTokens.TryRead(request.GrantToken, out var tokenGrantId, out _))
             {
                 throw GrantTokens.Invalid();
@@ -39,7 +45,6 @@ public static class RetireGrant
             {
                 throw KmsException.Validation("Either a grant token or both a key ID and a grant ID are required.");
             }
-            Validate.Length(request.GrantId, "grantId", 1, 128);
             var owner = await kms.Resolver.ResolveAsync(call.Caller, request.KeyId, KeyIdForms.KeyOnly, call.CancellationToken);
             call.Touch(owner);
             grant = kms.Store.FindGrant(request.GrantId) is { } g && g.KeyId == owner.KeyId ? g : throw GrantNotFound(request.GrantId);

@@ -3,10 +3,16 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record ScheduleKeyDeletionRequest
+public sealed record ScheduleKeyDeletionRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public int? PendingWindowInDays { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Range(PendingWindowInDays, "pendingWindowInDays", 1, 365);
+    }
 }
 
 public sealed record ScheduleKeyDeletionResponse(string KeyId, DateTimeOffset DeletionDate, string KeyState, int PendingWindowInDays);

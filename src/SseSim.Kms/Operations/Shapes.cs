@@ -68,11 +68,8 @@ public static class Paging
 {
     public static (List<T> Page, string? NextMarker) Take<T>(IEnumerable<T> ordered, Func<T, string> sortKey, int? limit, string? marker, int defaultLimit)
     {
+        // Limit's 1..1000 range is a model constraint, checked at the front door.
         var size = limit ?? defaultLimit;
-        if (size is < 1 or > 1000)
-        {
-            throw KmsException.ConstraintViolation(size.ToString(System.Globalization.CultureInfo.InvariantCulture), "limit", size < 1 ? "have value greater than or equal to 1" : "have value less than or equal to 1000");
-        }
         string? after = null;
         if (marker is not null)
         {
@@ -95,35 +92,9 @@ public static class Paging
     }
 }
 
+/// <summary>KMS's own tag rules, beyond the model's lengths (checked at the front door): TagException, not ValidationException.</summary>
 public static class Validate
 {
-    public static void Length(string? value, string member, int min, int max)
-    {
-        if (value is null)
-        {
-            return;
-        }
-        if (value.Length < min)
-        {
-            throw KmsException.ConstraintViolation(value, member, $"have length greater than or equal to {min}");
-        }
-        if (value.Length > max)
-        {
-            throw KmsException.ConstraintViolation(value, member, $"have length less than or equal to {max}");
-        }
-    }
-
-    public static T Required<T>(T? value, string member) where T : class =>
-        value ?? throw KmsException.ConstraintViolation("null", member, "not be null");
-
-    public static void OneOf(string? value, string member, IEnumerable<string> allowed)
-    {
-        if (value is not null && !allowed.Contains(value))
-        {
-            throw KmsException.ConstraintViolation(value, member, $"satisfy enum value set: [{string.Join(", ", allowed)}]");
-        }
-    }
-
     public static void Tags(IReadOnlyList<Tag>? tags)
     {
         if (tags is null)
@@ -131,16 +102,8 @@ public static class Validate
             return;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < tags.Count; i++)
+        foreach (var t in tags)
         {
-            var t = tags[i];
-            // Both members are required by the model; JSON can still leave them out (found by the KmsRequest fuzz target).
-            if (t is null || t.TagKey is null || t.TagValue is null)
-            {
-                throw KmsException.ConstraintViolation("null", $"tags.{i + 1}.member.{(t?.TagKey is null ? "tagKey" : "tagValue")}", "not be null");
-            }
-            Length(t.TagKey, "tags.member.tagKey", 1, 128);
-            Length(t.TagValue, "tags.member.tagValue", 0, 256);
             if (t.TagKey.StartsWith("aws:", StringComparison.Ordinal))
             {
                 throw new KmsException("TagException", "Tags beginning with aws: are reserved");

@@ -3,7 +3,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record SignRequest
+public sealed record SignRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public byte[]? Message { get; init; }
@@ -11,6 +11,15 @@ public sealed record SignRequest
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public string? SigningAlgorithm { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Blob(Message, "message", 1, 4096, required: true);
+        errors.Enum(MessageType, "messageType", ModelEnums.MessageType);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        errors.Enum(SigningAlgorithm, "signingAlgorithm", ModelEnums.SigningAlgorithmSpec, required: true);
+    }
 }
 
 public sealed record SignResponse(string KeyId, byte[] Signature, string SigningAlgorithm);
@@ -19,13 +28,10 @@ public static class Sign
 {
     public static async ValueTask<SignResponse> ExecuteAsync(KmsCall call, SignRequest request)
     {
-        var message = CryptoSupport.RequireBlob(request.Message, "message", CryptoSupport.MaxPlaintext);
-        Validate.OneOf(request.MessageType, "messageType", CryptoSupport.MessageTypeEnum);
-        var algorithm = CryptoSupport.RequireString(request.SigningAlgorithm, "signingAlgorithm");
-        Validate.OneOf(algorithm, "signingAlgorithm", CryptoSupport.SigningAlgorithmEnum);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var message = request.Message!;
+        var algorithm = request.SigningAlgorithm!;
 
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         var digest = CryptoSupport.SigningDigest(key, "Sign", algorithm, request.MessageType ?? "RAW", message);
         CryptoSupport.ThrowIfDryRun(request.DryRun);
         return new SignResponse(key.Arn, SignDigest(call, key, algorithm, digest), algorithm);

@@ -2,17 +2,23 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record TagResourceRequest
+public sealed record TagResourceRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Tags(Tags, "tags", required: true);
+    }
 }
 
 public static class TagResource
 {
     public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, TagResourceRequest request)
     {
-        var tags = Validate.Required(request.Tags, "tags");
+        var tags = request.Tags!;
         Validate.Tags(tags);
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);

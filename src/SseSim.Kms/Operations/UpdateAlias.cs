@@ -1,9 +1,15 @@
 namespace SseSim.Kms.Operations;
 
-public sealed record UpdateAliasRequest
+public sealed record UpdateAliasRequest : IValidatedRequest
 {
     public string? AliasName { get; init; }
     public string? TargetKeyId { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(AliasName, "aliasName", 1, 256, required: true, pattern: ModelPatterns.AliasNameType);
+        errors.String(TargetKeyId, "targetKeyId", 1, 2048, required: true);
+    }
 }
 
 public static class UpdateAlias
@@ -12,7 +18,7 @@ public static class UpdateAlias
     {
         AliasNames.Validate(request.AliasName);
         var alias = AliasNames.Find(call, request.AliasName!);
-        var target = await call.UseKeyAsync(Validate.Required(request.TargetKeyId, "targetKeyId"), KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
+        var target = await call.UseKeyAsync(request.TargetKeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(target);
         if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } current)
         {

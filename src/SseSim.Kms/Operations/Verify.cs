@@ -3,7 +3,7 @@ using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record VerifyRequest
+public sealed record VerifyRequest : IValidatedRequest
 {
     public string? KeyId { get; init; }
     public byte[]? Message { get; init; }
@@ -12,6 +12,16 @@ public sealed record VerifyRequest
     public string? SigningAlgorithm { get; init; }
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Blob(Message, "message", 1, 4096, required: true);
+        errors.Enum(MessageType, "messageType", ModelEnums.MessageType);
+        errors.Blob(Signature, "signature", 1, 6144, required: true);
+        errors.Enum(SigningAlgorithm, "signingAlgorithm", ModelEnums.SigningAlgorithmSpec, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record VerifyResponse(string KeyId, bool SignatureValid, string SigningAlgorithm);
@@ -20,14 +30,11 @@ public static class Verify
 {
     public static async ValueTask<VerifyResponse> ExecuteAsync(KmsCall call, VerifyRequest request)
     {
-        var message = CryptoSupport.RequireBlob(request.Message, "message", CryptoSupport.MaxPlaintext);
-        Validate.OneOf(request.MessageType, "messageType", CryptoSupport.MessageTypeEnum);
-        var signature = CryptoSupport.RequireBlob(request.Signature, "signature", CryptoSupport.MaxCiphertext);
-        var algorithm = CryptoSupport.RequireString(request.SigningAlgorithm, "signingAlgorithm");
-        Validate.OneOf(algorithm, "signingAlgorithm", CryptoSupport.SigningAlgorithmEnum);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
+        var message = request.Message!;
+        var signature = request.Signature!;
+        var algorithm = request.SigningAlgorithm!;
 
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         var digest = CryptoSupport.SigningDigest(key, "Verify", algorithm, request.MessageType ?? "RAW", message);
         CryptoSupport.ThrowIfDryRun(request.DryRun);
         if (!IsValid(key, algorithm, digest, signature))

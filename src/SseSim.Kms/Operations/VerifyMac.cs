@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace SseSim.Kms.Operations;
 
-public sealed record VerifyMacRequest
+public sealed record VerifyMacRequest : IValidatedRequest
 {
     public byte[]? Message { get; init; }
     public string? KeyId { get; init; }
@@ -10,6 +10,15 @@ public sealed record VerifyMacRequest
     public byte[]? Mac { get; init; }
     public IReadOnlyList<string>? GrantTokens { get; init; }
     public bool? DryRun { get; init; }
+
+    public void Validate(ref RequestErrors errors)
+    {
+        errors.Blob(Message, "message", 1, 4096, required: true);
+        errors.String(KeyId, "keyId", 1, 2048, required: true);
+        errors.Enum(MacAlgorithm, "macAlgorithm", ModelEnums.MacAlgorithmSpec, required: true);
+        errors.Blob(Mac, "mac", 1, 6144, required: true);
+        errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+    }
 }
 
 public sealed record VerifyMacResponse(string KeyId, bool MacValid, string MacAlgorithm);
@@ -18,12 +27,10 @@ public static class VerifyMac
 {
     public static async ValueTask<VerifyMacResponse> ExecuteAsync(KmsCall call, VerifyMacRequest request)
     {
-        var message = CryptoSupport.RequireBlob(request.Message, "message", CryptoSupport.MaxPlaintext);
-        var algorithm = CryptoSupport.RequireString(request.MacAlgorithm, "macAlgorithm");
-        Validate.OneOf(algorithm, "macAlgorithm", CryptoSupport.MacAlgorithmEnum);
-        var mac = CryptoSupport.RequireBlob(request.Mac, "mac", CryptoSupport.MaxCiphertext);
-        CryptoSupport.CheckGrantTokens(request.GrantTokens);
-        var key = await CryptoSupport.UseAsync(call, CryptoSupport.RequireString(request.KeyId, "keyId"), null, null, request.GrantTokens);
+        var message = request.Message!;
+        var algorithm = request.MacAlgorithm!;
+        var mac = request.Mac!;
+        var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         CryptoSupport.CheckMac(key, "VerifyMac", algorithm);
         CryptoSupport.ThrowIfDryRun(request.DryRun);
         var secret = call.Kms.OpenMaterial(key, CryptoSupport.CurrentMaterial(key));

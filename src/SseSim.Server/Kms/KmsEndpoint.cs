@@ -41,9 +41,9 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
     {
         if (!_operations.TryGetValue(operation, out var handler))
         {
-            var unsupported = KmsOperationCatalog.Unsupported.Contains(operation) || operation == "GetKeyLastUsage";
+            var unsupported = KmsOperationCatalog.Unsupported.Contains(operation);
             await WriteErrorAsync(context, unsupported ? "UnsupportedOperationException" : "UnknownOperationException",
-                unsupported ? $"{operation} is not supported by SseSim (custom key stores and multi-Region keys are not simulated)." : $"Unknown operation {operation}");
+                unsupported ? $"{operation} is not supported by SseSim." : $"Unknown operation {operation}");
             return;
         }
         Metrics.RequestMetrics.Tag(context, "kms", operation);

@@ -1,0 +1,142 @@
+using SseSim.Server.Tests.S3;
+
+namespace SseSim.Server.Tests.Kms;
+
+/// <summary>
+/// AWS's front-door validation as boto3 meets it with its own checks switched off (as conformance suites and other SDKs
+/// send such requests): every violated model constraint in one ValidationException, "N validation errors detected:
+/// ...; ...", members named as the API spells them, before any key lookup.
+/// </summary>
+public sealed class RequestValidationTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private const string Prelude = """
+import os, boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
+                   config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+def error(op, **kw):
+    try:
+        getattr(kms, op)(**kw)
+    except ClientError as e:
+        return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"]["Message"]
+    raise AssertionError(op + " succeeded")
+def null(member):
+    return "Value null at '%s' failed to satisfy constraint: Member must not be null" % member
+def expect(got, *errors, code="ValidationException"):
+    n = len(errors)
+    want = (400, code, "%d validation error%s detected: %s" % (n, "" if n == 1 else "s", "; ".join(errors)))
+    assert got == want, "\n got: %r\nwant: %r" % (got, want)
+key = kms.create_key()["KeyMetadata"]["KeyId"]
+
+""";
+
+    private async Task RunAsync(string script)
+    {
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync(Prelude + script);
+    }
+
+    [Fact]
+    public Task Encrypt_reports_every_violated_constraint_at_once() => RunAsync("""
+expect(error("encrypt"), null("keyId"), null("plaintext"))
+expect(error("encrypt", KeyId="k" * 2049, Plaintext=b"", GrantTokens=["t"] * 11, EncryptionAlgorithm="AES"),
+       "Value '%s' at 'keyId' failed to satisfy constraint: Member must have length less than or equal to 2048" % ("k" * 2049),
+       "Value at 'plaintext' failed to satisfy constraint: Member must have length greater than or equal to 1",
+       "Value '[%s]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10" % ", ".join(["t"] * 11),
+       "Value 'AES' at 'encryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]")
+# Validation comes before the key lookup: a missing key with a bad member is a ValidationException, not NotFound.
+expect(error("encrypt", KeyId="alias/missing", Plaintext=b"x" * 4097),
+       "Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096")
+expect(error("encrypt", KeyId=key, Plaintext=b"x", GrantTokens=[""]),
+       "Value '[]' at 'grantTokens' failed to satisfy constraint: Member must satisfy constraint: [Member must have length greater than or equal to 1]")
+""");
+
+    [Fact]
+    public Task GenerateDataKey_names_null_members_without_quotes_and_checks_ranges_and_enums_together() => RunAsync("""
+expect(error("generate_data_key"), null("keyId"))
+expect(error("generate_data_key", KeyId=key, NumberOfBytes=0, KeySpec="AES_512"),
+       "Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1",
+       "Value 'AES_512' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]")
+expect(error("generate_data_key_pair"), null("keyId"), null("keyPairSpec"))
+expect(error("re_encrypt", CiphertextBlob=b"x", DestinationKeyId=""),
+       "Value '' at 'destinationKeyId' failed to satisfy constraint: Member must have length greater than or equal to 1")
+expect(error("verify"), null("keyId"), null("message"), null("signature"), null("signingAlgorithm"))
+expect(error("generate_mac"), null("message"), null("keyId"), null("macAlgorithm"))
+""");
+
+    [Fact]
+    public Task CreateAlias_reports_length_and_pattern_and_the_member_that_holds_the_key() => RunAsync("""
+pattern = "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+expect(error("create_alias"), null("aliasName"), null("targetKeyId"))
+expect(error("create_alias", AliasName="", TargetKeyId=key),
+       "Value '' at 'aliasName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+       "Value '' at 'aliasName' failed to satisfy constraint: " + pattern)
+expect(error("create_alias", AliasName="alias/x", TargetKeyId=""),
+       "Value '' at 'targetKeyId' failed to satisfy constraint: Member must have length greater than or equal to 1")
+# UpdateAlias without a target was a NotFoundException for the alias before the missing member was noticed.
+expect(error("update_alias", AliasName="alias/none"), null("targetKeyId"))
+expect(error("delete_alias", AliasName="alias/a b"), "Value 'alias/a b' at 'aliasName' failed to satisfy constraint: " + pattern)
+""");
+
+    [Fact]
+    public Task CreateGrant_checks_principals_operations_and_names_against_the_model() => RunAsync("""
+expect(error("create_grant"), null("keyId"), null("granteePrincipal"), null("operations"))
+expect(error("create_grant", KeyId=key, GranteePrincipal="", Operations=["Encrypt", "Fly"], Name="bad name"),
+       "Value '' at 'granteePrincipal' failed to satisfy constraint: Member must have length greater than or equal to 1",
+       "Value '' at 'granteePrincipal' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$",
+       "Value '[Encrypt, Fly]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [Decrypt, Encrypt, GenerateDataKey, GenerateDataKeyWithoutPlaintext, ReEncryptFrom, ReEncryptTo, Sign, Verify, GetPublicKey, CreateGrant, RetireGrant, DescribeKey, GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext, GenerateMac, VerifyMac, DeriveSharedSecret]]",
+       "Value 'bad name' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
+# ListRetirableGrants and ListGrants check the principal pattern too (they listed nothing before).
+expect(error("list_retirable_grants", RetiringPrincipal="not a principal!"),
+       "Value 'not a principal!' at 'retiringPrincipal' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$")
+expect(error("revoke_grant"), null("keyId"), null("grantId"))
+""");
+
+    [Fact]
+    public Task ListKeys_checks_limit_and_marker_before_reading_the_marker() => RunAsync("""
+expect(error("list_keys", Limit=1001), "Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000")
+expect(error("list_keys", Marker=""), "Value '' at 'marker' failed to satisfy constraint: Member must have length greater than or equal to 1")
+expect(error("list_aliases", Marker="m" * 1025),
+       "Value '%s' at 'marker' failed to satisfy constraint: Member must have length less than or equal to 1024" % ("m" * 1025))
+expect(error("list_resource_tags", KeyId=key, Limit=0, Marker=""),
+       "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+       "Value '' at 'marker' failed to satisfy constraint: Member must have length greater than or equal to 1")
+assert error("list_keys", Marker="not-one-of-ours")[1] == "InvalidMarkerException"
+page = kms.list_keys(Limit=1)
+assert page["Truncated"] and len(page["Keys"]) == 1 and "NextMarker" in page, page
+""");
+
+    [Fact]
+    public Task TagResource_addresses_each_tag_by_position() => RunAsync("""
+expect(error("tag_resource"), null("keyId"), null("tags"))
+expect(error("tag_resource", KeyId=key, Tags=[{"TagKey": "ok", "TagValue": "v"}, {"TagKey": "", "TagValue": "v" * 257}]),
+       "Value '' at 'tags.2.member.tagKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+       "Value '%s' at 'tags.2.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256" % ("v" * 257))
+expect(error("tag_resource", KeyId=key, Tags=[{"TagKey": "k"}]), null("tags.1.member.tagValue"))
+assert error("tag_resource", KeyId=key, Tags=[{"TagKey": "aws:x", "TagValue": "v"}])[1] == "TagException"
+expect(error("untag_resource", KeyId=key, TagKeys=["k" * 129]),
+       "Value '[%s]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128]" % ("k" * 129))
+""");
+
+    [Fact]
+    public Task CreateKey_prints_the_model_enum_sets_in_model_order() => RunAsync("""
+got = error("create_key", KeyUsage="SIGN", Description="d" * 8193)
+expect(got,
+       "Value '%s' at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192" % ("d" * 8193),
+       "Value 'SIGN' at 'keyUsage' failed to satisfy constraint: Member must satisfy enum value set: [SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT]")
+assert "ML_DSA_44" in error("create_key", KeySpec="RSA_1024")[2]
+# A policy must stay within the model's character set (tab, newline, carriage return, U+0020-U+00FF).
+assert "regular expression pattern" in error("create_key", Policy="{\"Statement\": \"\u2603\"}")[2]
+""");
+
+    [Fact]
+    public Task ScheduleKeyDeletion_separates_the_model_range_from_the_7_to_30_day_rule() => RunAsync("""
+expect(error("schedule_key_deletion", KeyId=key, PendingWindowInDays=0),
+       "Value '0' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 1")
+status, code, message = error("schedule_key_deletion", KeyId=key, PendingWindowInDays=3)
+assert (status, code) == (400, "ValidationException") and "greater than or equal to 7" in message, message
+expect(error("enable_key_rotation", KeyId=key, RotationPeriodInDays=89),
+       "Value '89' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 90")
+""");
+}
