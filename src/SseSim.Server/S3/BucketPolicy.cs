@@ -8,7 +8,7 @@ namespace SseSim.Server.S3;
 /// Evaluates the Deny statements of a bucket policy (SseSim has no IAM, so the bucket owner's account is always
 /// allowed and only an explicit Deny can refuse a request). Enough of the policy language for the SSE enforcement
 /// patterns of reference/s3.md §1.3: Action/NotAction and Resource/NotResource globs, Principal, and the String*,
-/// Null and Bool condition operators (with IfExists). A statement using an unsupported operator never matches.
+/// Null and Bool condition operators (with IfExists, and the ForAnyValue:/ForAllValues: set qualifiers). A statement using an unsupported operator never matches.
 /// </summary>
 internal sealed class BucketPolicy
 {
@@ -70,7 +70,9 @@ internal sealed class BucketPolicy
     }
 
     /// <summary>True when an explicit Deny applies to <paramref name="action"/> on <paramref name="resource"/> for this request context.</summary>
-    public bool Denies(string action, string resource, string principalArn, IReadOnlyDictionary<string, string> context)
+    /// <param name="multiValued">Multivalued condition keys (s3:RequestObjectTagKeys), matched only through ForAnyValue:/ForAllValues:.</param>
+    public bool Denies(string action, string resource, string principalArn, IReadOnlyDictionary<string, string> context,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? multiValued = null)
     {
         foreach (var s in _denies)
         {
@@ -94,7 +96,7 @@ internal sealed class BucketPolicy
             {
                 continue;
             }
-            if (s.Conditions.All(c => ConditionHolds(c.Operator, c.Key, c.Values, context)))
+            if (s.Conditions.All(c => ConditionHolds(c.Operator, c.Key, c.Values, context, multiValued)))
             {
                 return true;
             }
@@ -102,33 +104,57 @@ internal sealed class BucketPolicy
         return false;
     }
 
-    private static bool ConditionHolds(string op, string key, List<string> expected, IReadOnlyDictionary<string, string> context)
+    private const string ForAnyValue = "ForAnyValue:";
+    private const string ForAllValues = "ForAllValues:";
+
+    private static bool ConditionHolds(string op, string key, List<string> expected, IReadOnlyDictionary<string, string> context,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? multiValued)
     {
-        var ifExists = op.EndsWith("IfExists", StringComparison.Ordinal);
-        var baseOp = ifExists ? op[..^"IfExists".Length] : op;
-        var present = context.TryGetValue(key.ToLowerInvariant(), out var actual);
+        var qualifier = op.StartsWith(ForAnyValue, StringComparison.Ordinal) ? ForAnyValue
+            : op.StartsWith(ForAllValues, StringComparison.Ordinal) ? ForAllValues : null;
+        var unqualified = qualifier is null ? op : op[qualifier.Length..];
+        var ifExists = unqualified.EndsWith("IfExists", StringComparison.Ordinal);
+        var baseOp = ifExists ? unqualified[..^"IfExists".Length] : unqualified;
+        var name = key.ToLowerInvariant();
+        IReadOnlyList<string>? actual = multiValued?.TryGetValue(name, out var many) == true ? many
+            : context.TryGetValue(name, out var one) ? [one] : null;
+        var present = actual is { Count: > 0 };
         if (baseOp == "Null")
         {
             var wantAbsent = expected.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase));
             return wantAbsent ? !present : present;
         }
+        if (qualifier is null)
+        {
+            if (multiValued?.ContainsKey(name) == true)
+            {
+                return false; // a multivalued key needs a set operator; without one the statement does not match
+            }
+            // AWS: a missing key fails positive operators and satisfies negated ones; IfExists makes it pass.
+            return present ? Compare(baseOp, actual![0], expected) : ifExists || baseOp.Contains("Not", StringComparison.Ordinal);
+        }
         if (!present)
         {
-            // AWS: a missing key fails positive operators and satisfies negated ones; IfExists makes it pass.
-            return ifExists || baseOp.Contains("Not", StringComparison.Ordinal);
+            // An empty or missing set: ForAllValues holds vacuously, ForAnyValue has no value that could match.
+            return qualifier == ForAllValues || ifExists;
         }
-        return baseOp switch
-        {
-            "StringEquals" => expected.Any(v => v == actual),
-            "StringNotEquals" => expected.All(v => v != actual),
-            "StringEqualsIgnoreCase" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
-            "StringNotEqualsIgnoreCase" => expected.All(v => !v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
-            "StringLike" => expected.Any(v => Glob(v, actual!, ignoreCase: false)),
-            "StringNotLike" => expected.All(v => !Glob(v, actual!, ignoreCase: false)),
-            "Bool" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
-            _ => false,
-        };
+        return qualifier == ForAnyValue
+            ? actual!.Any(v => Compare(baseOp, v, expected))
+            : actual!.All(v => Compare(baseOp, v, expected));
     }
+
+    /// <summary>One request value against the statement's values (any of them for positive operators, none for negated ones).</summary>
+    private static bool Compare(string baseOp, string actual, List<string> expected) => baseOp switch
+    {
+        "StringEquals" => expected.Any(v => v == actual),
+        "StringNotEquals" => expected.All(v => v != actual),
+        "StringEqualsIgnoreCase" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+        "StringNotEqualsIgnoreCase" => expected.All(v => !v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+        "StringLike" => expected.Any(v => Glob(v, actual, ignoreCase: false)),
+        "StringNotLike" => expected.All(v => !Glob(v, actual, ignoreCase: false)),
+        "Bool" => expected.Any(v => v.Equals(actual, StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    };
 
     private static bool Glob(string pattern, string value, bool ignoreCase)
     {

@@ -16,6 +16,7 @@ internal static class CopyObject
         var taggingDirective = call.Header("x-amz-tagging-directive")?.Trim().ToUpperInvariant();
         var tags = taggingDirective == "REPLACE" ? S3Tagging.FromHeader(call) : null;
         S3Tagging.AuthorizeTagging(call, tags);
+        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: taggingDirective is null or "COPY");
         var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)
         {
             MetadataDirective = directive,

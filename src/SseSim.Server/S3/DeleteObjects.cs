@@ -11,7 +11,7 @@ internal static class DeleteObjects
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var (quiet, objects) = Parse(await S3Xml.ReadAsync(call));
+        var (quiet, objects) = Parse(await S3Xml.ReadAsync(call, integrityRequired: true));
         // A version other than "null" is refused per object; the rest are deleted and answered in request order.
         var refused = objects.Select(o => o.VersionId is { } v and not VersionIds.Null ? VersionIds.Missing(v) : null).ToList();
         var deletable = objects.Where((_, i) => refused[i] is null).Select(o => o.Key).ToList();

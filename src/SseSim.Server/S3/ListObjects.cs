@@ -1,6 +1,6 @@
+using System.Text;
 using System.Xml;
 using SseSim.Objects;
-using SseSim.Server.Auth;
 
 namespace SseSim.Server.S3;
 
@@ -37,7 +37,7 @@ internal static class ListObjects
 
     public static int MaxKeys(S3Call call) => Math.Min(1000, S3Headers.IntQuery(call, "max-keys", 0, int.MaxValue) ?? 1000);
 
-    /// <summary>encoding-type=url: keys and prefixes percent-encoded (slash kept), which clients decode.</summary>
+    /// <summary>encoding-type=url: keys, prefixes, delimiters and markers in <see cref="UrlEncode"/>'s form, which clients decode.</summary>
     public static Func<string, string> Encoding(S3Call call)
     {
         var type = call.Query("encoding-type");
@@ -49,8 +49,36 @@ internal static class ListObjects
         {
             throw S3Errors.InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", type);
         }
-        return s => SigV4Verifier.UriEncode(s, keepSlash: true);
+        return UrlEncode;
     }
+
+    /// <summary>
+    /// The form S3 answers encoding-type=url in (form encoding of the UTF-8 bytes): A-Z a-z 0-9 - _ . * and '/' as they
+    /// are, a space as '+', every other byte %XX, so a key "a b+c" lists as "a+b%2Bc" (botocore decodes with unquote_plus).
+    /// </summary>
+    public static string UrlEncode(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '*' or '/')
+            {
+                builder.Append(c);
+            }
+            else if (c == ' ')
+            {
+                builder.Append('+');
+            }
+            else
+            {
+                builder.Append('%').Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
+            }
+        }
+        return builder.ToString();
+    }
+
+    private const string HexDigits = "0123456789ABCDEF";
 
     public static void WriteEntries(XmlWriter w, ListObjectsResult result, Func<string, string> encode, bool owner)
     {

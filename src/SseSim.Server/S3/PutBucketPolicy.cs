@@ -11,24 +11,8 @@ internal static class PutBucketPolicy
 
     public static async Task HandleAsync(S3Call call)
     {
-        var (reader, _, _) = S3Body.Open(call, MaxPolicy);
-        var text = new StringBuilder();
-        try
-        {
-            using var stream = reader.AsStream(leaveOpen: true);
-            using var sr = new StreamReader(stream, Encoding.UTF8);
-            var buffer = new char[4096];
-            int n;
-            while ((n = await sr.ReadAsync(buffer, call.Aborted)) > 0)
-            {
-                text.Append(buffer, 0, n);
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync();
-        }
-        var json = text.ToString();
+        // Checked as text only after Content-MD5 / x-amz-checksum-* have been verified over the bytes.
+        var json = Encoding.UTF8.GetString(await S3Body.ReadAllAsync(call, MaxPolicy, integrityRequired: false)).TrimStart('\uFEFF');
         Validate(json);
         await call.Store.PutBucketPolicyAsync(call.Caller, call.BucketName, json, call.Aborted);
         call.Response.StatusCode = 204;

@@ -5,7 +5,7 @@ internal static class PutBucketTagging
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var tags = S3Tagging.ParseXml(await S3Xml.ReadAsync(call));
+        var tags = S3Tagging.ParseXml(await S3Xml.ReadAsync(call, integrityRequired: true));
         await call.Store.PutBucketTaggingAsync(call.Caller, call.BucketName, tags, call.Aborted);
         call.Response.StatusCode = 204;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Pipelines;
+using System.Security.Cryptography;
 using SseSim.Objects;
 using SseSim.Objects.Sse;
 
@@ -65,6 +66,91 @@ internal static class S3Body
         }
         return (PipeReader.Create(decoded, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024)), length, checksum);
     }
+
+    /// <summary>
+    /// Reads a small request document (XML or a policy) whole, then checks it against Content-MD5 and an
+    /// x-amz-checksum-* header as S3 does before acting on it: a malformed Content-MD5 is InvalidDigest, a mismatch
+    /// BadDigest. A trailing checksum is verified by <see cref="AwsChunkedStream"/> while reading.
+    /// </summary>
+    /// <param name="integrityRequired">
+    /// The operation needs Content-MD5 or a flexible checksum (DeleteObjects, PutBucketTagging: AWS refuses them
+    /// without one; the botocore model marks more operations requestChecksumRequired, but S3 itself enforces only these).
+    /// </param>
+    public static async Task<byte[]> ReadAllAsync(S3Call call, int maxSize, bool integrityRequired)
+    {
+        var contentMd5 = ContentMd5(call);
+        var (reader, _, checksum) = Open(call, maxSize);
+        if (integrityRequired && contentMd5 is null && checksum?.Value is null && !HasTrailingChecksum(call))
+        {
+            await reader.CompleteAsync();
+            throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5 OR x-amz-checksum-*", 400);
+        }
+        using var buffer = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(call.Aborted);
+                try
+                {
+                    foreach (var segment in result.Buffer)
+                    {
+                        if (buffer.Length + segment.Length > maxSize)
+                        {
+                            throw TooLarge();
+                        }
+                        buffer.Write(segment.Span);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(result.Buffer.End);
+                }
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+        var body = buffer.ToArray();
+        if (contentMd5 is not null && !CryptographicOperations.FixedTimeEquals(MD5.HashData(body), contentMd5))
+        {
+            throw S3Errors.Error(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", 400);
+        }
+        if (checksum?.Value is { } expected)
+        {
+            using var sum = new FlexibleChecksum(checksum.Algorithm);
+            sum.Append(body);
+            if (sum.GetBase64() != expected)
+            {
+                throw S3Errors.Error(S3ErrorCode.BadDigest, $"The {sum.Algorithm} you specified did not match the calculated checksum.", 400);
+            }
+        }
+        return body;
+    }
+
+    /// <summary>The decoded Content-MD5 header, null when absent; anything but base64 of 16 bytes is InvalidDigest.</summary>
+    private static byte[]? ContentMd5(S3Call call)
+    {
+        if (call.Header("Content-MD5") is not { } value)
+        {
+            return null;
+        }
+        var digest = new byte[16];
+        if (!Convert.TryFromBase64String(value.Trim(), digest, out var n) || n != 16)
+        {
+            throw S3Errors.Error(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.", 400);
+        }
+        return digest;
+    }
+
+    private static bool HasTrailingChecksum(S3Call call) =>
+        call.PayloadHash is SignedStreamingTrailer or UnsignedStreamingTrailer
+        && call.Header("x-amz-trailer")?.Trim().StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase) == true;
 
     public static S3Exception TooLarge() =>
         S3Errors.Error(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size", 400);

@@ -25,6 +25,19 @@ internal sealed class S3Call
     public string BucketName => Bucket ?? throw new InvalidOperationException("route without a bucket");
     public string ObjectKey => Key ?? throw new InvalidOperationException("route without a key");
 
+    /// <summary>The same request addressed to another object (a copy's source), for its bucket policy.</summary>
+    public S3Call For(string bucket, string key) => new()
+    {
+        Http = Http,
+        Caller = Caller,
+        Auth = Auth,
+        Store = Store,
+        Options = Options,
+        Bucket = bucket,
+        Key = key,
+        PayloadHash = PayloadHash,
+    };
+
     public string? Query(string name) => Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
 
     public string? Header(string name) => Request.Headers.TryGetValue(name, out var v) && v.Count > 0 ? v.ToString() : null;

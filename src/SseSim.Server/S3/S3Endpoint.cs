@@ -176,6 +176,20 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         }
     }
 
+    /// <summary>
+    /// A copy reads its source: s3:GetObject on the source object under the source bucket's policy, and
+    /// s3:GetObjectTagging too when the copy takes the source's tags (x-amz-tagging-directive COPY, the default).
+    /// </summary>
+    internal static void AuthorizeCopySource(S3Call call, string bucket, string key, bool copiesTags)
+    {
+        var source = call.For(bucket, key);
+        Authorize(source, "s3:GetObject");
+        if (copiesTags && call.Store.FindObjectTags(call.Caller, bucket, key).Count > 0)
+        {
+            Authorize(source, "s3:GetObjectTagging");
+        }
+    }
+
     /// <summary>Whether an explicit Deny of the bucket policy applies (for answers that leave out what the caller may not read).</summary>
     internal static bool Denies(S3Call call, string action, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags = null)
     {
@@ -208,16 +222,17 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             context["s3:prefix"] = prefix;
         }
-        AddTagConditions(call, policyJson, field, requestTags, context);
-        return policy.Denies(action, resource, call.Caller.Identity.Arn, context);
+        var tagKeys = AddTagConditions(call, policyJson, field, requestTags, context);
+        return policy.Denies(action, resource, call.Caller.Identity.Arn, context, tagKeys);
     }
 
     /// <summary>
-    /// s3:ExistingObjectTag/&lt;key&gt; (the addressed object's tags) and s3:RequestObjectTag/&lt;key&gt; (the tags the
-    /// request sets), read only when the policy names them: the object's record is otherwise not needed here. A header
-    /// that does not parse sets no keys; the operation then refuses it.
+    /// s3:ExistingObjectTag/&lt;key&gt; (the addressed object's tags), s3:RequestObjectTag/&lt;key&gt; (the tags the
+    /// request sets) and, returned as the one multivalued key, s3:RequestObjectTagKeys (their keys), read only when the
+    /// policy names them: the object's record is otherwise not needed here. A header that does not parse sets no keys;
+    /// the operation then refuses it. Tag keys and values keep their case: String operators compare them as written.
     /// </summary>
-    private static void AddTagConditions(S3Call call, string policyJson, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags, Dictionary<string, string> context)
+    private static Dictionary<string, IReadOnlyList<string>>? AddTagConditions(S3Call call, string policyJson, Func<string, string?> field, IReadOnlyList<S3Tag>? requestTags, Dictionary<string, string> context)
     {
         if (call.Key is not null && policyJson.Contains("ExistingObjectTag/", StringComparison.OrdinalIgnoreCase))
         {
@@ -226,9 +241,9 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
                 context["s3:existingobjecttag/" + tag.Key.ToLowerInvariant()] = tag.Value;
             }
         }
-        if (!policyJson.Contains("RequestObjectTag/", StringComparison.OrdinalIgnoreCase))
+        if (!policyJson.Contains("RequestObjectTag", StringComparison.OrdinalIgnoreCase))
         {
-            return;
+            return null;
         }
         if (requestTags is null && field(S3Tagging.Header) is { } header)
         {
@@ -240,10 +255,15 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             {
             }
         }
-        foreach (var tag in requestTags ?? [])
+        if (requestTags is null)
+        {
+            return null;
+        }
+        foreach (var tag in requestTags)
         {
             context["s3:requestobjecttag/" + tag.Key.ToLowerInvariant()] = tag.Value;
         }
+        return new(StringComparer.Ordinal) { ["s3:requestobjecttagkeys"] = [.. requestTags.Select(t => t.Key)] };
     }
 
     /// <summary>Policies pin keys by ARN; a bare key id in the request is read as a key of the caller's account and region.</summary>

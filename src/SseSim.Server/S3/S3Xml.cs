@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -62,50 +61,20 @@ internal static class S3Xml
 
     public static string Quote(string etag) => "\"" + etag + "\"";
 
-    /// <summary>Reads the (decoded, verified) request body as XML; an empty body gives null.</summary>
-    public static async Task<XElement?> ReadAsync(S3Call call)
+    /// <summary>
+    /// Reads the (decoded, verified) request body as XML; an empty body gives null. Content-MD5 and x-amz-checksum-*
+    /// are checked against it (<see cref="S3Body.ReadAllAsync"/>), and required when <paramref name="integrityRequired"/>.
+    /// </summary>
+    public static async Task<XElement?> ReadAsync(S3Call call, bool integrityRequired = false)
     {
-        PipeReader reader;
         try
         {
-            (reader, _, _) = S3Body.Open(call, MaxRequestXml);
+            return Parse(await S3Body.ReadAllAsync(call, MaxRequestXml, integrityRequired));
         }
         catch (S3Exception e) when (e.Code == S3ErrorCode.EntityTooLarge)
         {
             throw TooBig();
         }
-        using var buffer = new MemoryStream();
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync(call.Aborted);
-                try
-                {
-                    foreach (var segment in result.Buffer)
-                    {
-                        if (buffer.Length + segment.Length > MaxRequestXml)
-                        {
-                            throw TooBig();
-                        }
-                        buffer.Write(segment.Span);
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(result.Buffer.End);
-                }
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync();
-        }
-        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
     private static S3Exception TooBig() => S3Errors.Error("MaxMessageLengthExceeded", "Your request was too big.", 400);

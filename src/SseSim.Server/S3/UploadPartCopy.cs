@@ -9,6 +9,7 @@ internal static class UploadPartCopy
     {
         S3Headers.RejectKmsHeaders(call);
         var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
+        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: false);
         var partNumber = S3Headers.IntQuery(call, "partNumber", int.MinValue, int.MaxValue)
             ?? throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber");
         ByteRangeSpec? range = null;
