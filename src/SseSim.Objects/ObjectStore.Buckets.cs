@@ -196,14 +196,21 @@ public sealed partial class ObjectStore
 
     private static BucketInfo ToInfo(BucketRecord b) => new(b.Name, b.Created, b.Region, b.Owner);
 
-    /// <summary>General-purpose bucket naming rules (3–63 chars, lower-case letters, digits, '.', '-').</summary>
+    // Names S3 keeps for itself: punycode, Object Lambda and Multi-Region Access Point aliases, directory and table
+    // buckets, its own tooling and documentation examples (S3 User Guide, "General purpose bucket naming rules").
+    private static readonly string[] ReservedPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
+    private static readonly string[] ReservedSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+    /// <summary>General-purpose bucket naming rules (3–63 chars, lower-case letters, digits, '.', '-'; no reserved prefix or suffix).</summary>
     internal static void ValidateBucketName(string bucket)
     {
         var ok = bucket.Length is >= 3 and <= 63
             && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
             && char.IsAsciiLetterOrDigit(bucket[0]) && char.IsAsciiLetterOrDigit(bucket[^1])
             && !bucket.Contains("..", StringComparison.Ordinal)
-            && !(bucket.Split('.') is { Length: 4 } quad && quad.All(q => q.Length > 0 && q.All(char.IsAsciiDigit)));
+            && !(bucket.Split('.') is { Length: 4 } quad && quad.All(q => q.Length > 0 && q.All(char.IsAsciiDigit)))
+            && !ReservedPrefixes.Any(p => bucket.StartsWith(p, StringComparison.Ordinal))
+            && !ReservedSuffixes.Any(s => bucket.EndsWith(s, StringComparison.Ordinal));
         if (!ok)
         {
             throw new S3Exception(S3ErrorCode.InvalidBucketName, "The specified bucket is not valid.").With("BucketName", bucket);

@@ -4,24 +4,11 @@ namespace SseSim.Server.Tests.S3;
 [Collection("S3")]
 public sealed class Boto3TaggingTests(ServerFixture server)
 {
-    private const string Script = """
-        import json, os, sys, urllib.request, boto3
+    private const string Script = S3Clients.Boto3Prelude + """
+        import urllib.request
         from urllib.parse import quote, urlencode
         from botocore.auth import S3SigV4QueryAuth
         from botocore.awsrequest import AWSRequest
-        from botocore.config import Config
-        from botocore.exceptions import ClientError
-        s3 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
-                          config=Config(retries={"max_attempts": 1}))
-        bucket = sys.argv[1]
-        out = {}
-
-        def error(call, **kwargs):
-            try:
-                call(**kwargs)
-                return None
-            except ClientError as e:
-                return [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"].get("Message")]
 
         def tags(key):
             return [[t["Key"], t["Value"]] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]]

@@ -93,4 +93,45 @@ public sealed class CopyObjectTests(ServerFixture server)
         var self = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(bucket, "s", bucket, "s"));
         Assert.Equal("InvalidRequest", self.ErrorCode);
     }
+
+    [Fact]
+    public async Task The_source_bucket_policy_applies_to_a_copy_and_copying_tags_needs_GetObjectTagging_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            source = bucket + "-src"
+            s3.create_bucket(Bucket=source)
+            s3.put_object(Bucket=source, Key="tagged", Body=b"t", Tagging="a=1")
+            s3.put_object(Bucket=source, Key="plain", Body=b"p")
+            s3.put_object(Bucket=source, Key="private/x", Body=b"x")
+            s3.put_bucket_policy(Bucket=source, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObjectTagging", "Resource": "arn:aws:s3:::%s/*" % source},
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/private/*" % source}]}))
+            def copy(key, target, **kwargs):
+                return error(s3.copy_object, Bucket=bucket, Key=target, CopySource={"Bucket": source, "Key": key}, **kwargs)
+            out["tagsCopied"] = copy("tagged", "t1")
+            out["tagsCopiedExplicitly"] = copy("tagged", "t2", TaggingDirective="COPY")
+            out["tagsReplaced"] = copy("tagged", "t3", TaggingDirective="REPLACE", Tagging="b=2")
+            out["untaggedSource"] = copy("plain", "p1")
+            out["privateSource"] = copy("private/x", "x1")
+            upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+            out["partFromPrivate"] = error(s3.upload_part_copy, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1,
+                                           CopySource={"Bucket": source, "Key": "private/x"})
+            out["partFromTagged"] = error(s3.upload_part_copy, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1,
+                                          CopySource={"Bucket": source, "Key": "tagged"})
+            out["copied"] = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+            s3.delete_bucket_policy(Bucket=source)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("AccessDenied 403", result.Outcome("tagsCopied"));
+        Assert.Equal("AccessDenied 403", result.Outcome("tagsCopiedExplicitly"));
+        Assert.Equal("ok", result.Outcome("tagsReplaced"));
+        Assert.Equal("ok", result.Outcome("untaggedSource"));
+        Assert.Equal("AccessDenied 403", result.Outcome("privateSource"));
+        Assert.Equal("AccessDenied 403", result.Outcome("partFromPrivate"));
+        Assert.Equal("ok", result.Outcome("partFromTagged")); // a part takes no tags
+        Assert.Equal(["p1", "t3"], result.GetProperty("copied").EnumerateArray().Select(k => k.GetString()));
+    }
 }

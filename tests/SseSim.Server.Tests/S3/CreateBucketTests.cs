@@ -38,4 +38,25 @@ public sealed class CreateBucketTests(ServerFixture server)
         var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync("ab"));
         Assert.Equal("InvalidBucketName", e.ErrorCode);
     }
+
+    [Theory]
+    [InlineData("xn--punycode-bucket")]
+    [InlineData("sthree-bucket")]
+    [InlineData("sthree-configurator")]
+    [InlineData("amzn-s3-demo-bucket")]
+    [InlineData("bucket-s3alias")]
+    [InlineData("bucket--ol-s3")]
+    [InlineData("bucket.mrap")]
+    [InlineData("bucket--table-s3")]
+    [InlineData("Upper-case")]
+    [InlineData("under_score")]
+    [InlineData("two..dots")]
+    [InlineData("-leading-hyphen")]
+    [InlineData("192.168.5.4")]
+    public async Task Reserved_and_malformed_bucket_names_are_InvalidBucketName(string name)
+    {
+        using var s3 = server.S3();
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
+        Assert.Equal((System.Net.HttpStatusCode.BadRequest, "InvalidBucketName"), (e.StatusCode, e.ErrorCode));
+    }
 }

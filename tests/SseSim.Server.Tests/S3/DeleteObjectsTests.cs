@@ -21,4 +21,43 @@ public sealed class DeleteObjectsTests(ServerFixture server)
         var list = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
         Assert.True(list.S3Objects is null or { Count: 0 });
     }
+
+    [Fact]
+    public async Task Needs_Content_MD5_or_a_flexible_checksum_and_checks_them_with_boto3()
+    {
+        // boto3 sends x-amz-checksum-crc32 (the model marks DeleteObjects requestChecksumRequired); older SDKs Content-MD5.
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="a", Body=b"a")
+            s3.put_object(Bucket=bucket, Key="b", Body=b"b")
+            delete = {"Objects": [{"Key": "a"}]}
+            none = {"Content-MD5": None, "x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}
+            out["none"] = with_headers("DeleteObjects", none, s3.delete_objects, Bucket=bucket, Delete=delete)
+            wrong = dict(none, **{"Content-MD5": md5(b"<Delete/>")})
+            out["wrongMd5"] = with_headers("DeleteObjects", wrong, s3.delete_objects, Bucket=bucket, Delete=delete)
+            out["malformedMd5"] = with_headers("DeleteObjects", dict(none, **{"Content-MD5": "%%%"}), s3.delete_objects, Bucket=bucket, Delete=delete)
+            out["wrongCrc32"] = with_headers("DeleteObjects", {"x-amz-checksum-crc32": "AAAAAA=="}, s3.delete_objects, Bucket=bucket, Delete=delete)
+            out["kept"] = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+            out["crc32"] = error(s3.delete_objects, Bucket=bucket, Delete=delete)
+            def add_md5(request, **_):
+                for name in ("x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm"):
+                    if name in request.headers:
+                        del request.headers[name]
+                request.headers["Content-MD5"] = md5(request.body)
+            s3.meta.events.register("before-sign.s3.DeleteObjects", add_md5)
+            out["md5"] = error(s3.delete_objects, Bucket=bucket, Delete={"Objects": [{"Key": "b"}]})
+            out["left"] = s3.list_objects_v2(Bucket=bucket)["KeyCount"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("InvalidRequest 400", result.Outcome("none"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongMd5"));
+        Assert.Equal("InvalidDigest 400", result.Outcome("malformedMd5"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongCrc32"));
+        Assert.Equal(["a", "b"], result.GetProperty("kept").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("ok", result.Outcome("crc32"));
+        Assert.Equal("ok", result.Outcome("md5"));
+        Assert.Equal(0, result.GetProperty("left").GetInt32());
+    }
 }

@@ -44,6 +44,47 @@ public sealed class ListObjectsV2Tests(ServerFixture server)
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "sp ace/ü", ContentBody = "x" });
         var response = await RawS3.SendAsync(server, HttpMethod.Get, $"/{bucket}?list-type=2&encoding-type=url");
         var xml = await response.Content.ReadAsStringAsync();
-        Assert.Contains("<Key>sp%20ace/%C3%BC</Key>", xml, StringComparison.Ordinal);
+        Assert.Contains("<Key>sp+ace/%C3%BC</Key>", xml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Url_encoding_type_is_S3s_form_encoding_and_boto3_round_trips_it()
+    {
+        // S3 answers a space as '+' and a '+' as %2B (botocore, which asks for encoding-type=url itself, decodes with
+        // unquote_plus); '/', '*', '-', '_' and '.' stay, everything else is %XX of the UTF-8 bytes.
+        var r = await server.RunBoto3Async("""
+            keys = ["a b/c+d", "a b/e~f=g", "a b/*_-.", "a b/\u00fc\u0001", "x"]
+            for k in keys:
+                s3.put_object(Bucket=bucket, Key=k, Body=b"1")
+            listed = s3.list_objects_v2(Bucket=bucket, Prefix="a b/", Delimiter="+", StartAfter="a b/")
+            out["decoded"] = {k: listed.get(k) for k in ("Prefix", "Delimiter", "StartAfter")}
+            out["keys"] = [o["Key"] for o in listed["Contents"]]
+            out["prefixes"] = [p["Prefix"] for p in listed["CommonPrefixes"]]
+            out["paged"] = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, PaginationConfig={"PageSize": 2}) for o in page["Contents"]]
+            raw = {}
+            s3.meta.events.register("after-call.s3.ListObjectsV2", lambda http_response, **_: raw.update(body=http_response.content.decode()))
+            s3.list_objects_v2(Bucket=bucket, Prefix="a b/", Delimiter="+", EncodingType="url")
+            out["raw"] = raw["body"]
+            out["negative"] = error(s3.list_objects_v2, Bucket=bucket, MaxKeys=-1)
+            out["badType"] = error(s3.list_objects_v2, Bucket=bucket, EncodingType="base64")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var decoded = result.GetProperty("decoded");
+        Assert.Equal(("a b/", "+", "a b/"), (decoded.GetProperty("Prefix").GetString(), decoded.GetProperty("Delimiter").GetString(), decoded.GetProperty("StartAfter").GetString()));
+        Assert.Equal(["a b/*_-.", "a b/e~f=g", "a b/\u00fc\u0001"], result.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(["a b/c+"], result.GetProperty("prefixes").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(["a b/*_-.", "a b/c+d", "a b/e~f=g", "a b/\u00fc\u0001", "x"], result.GetProperty("paged").EnumerateArray().Select(k => k.GetString()));
+        var raw = result.GetProperty("raw").GetString()!;
+        Assert.Contains("<Prefix>a+b/</Prefix>", raw, StringComparison.Ordinal);
+        Assert.Contains("<Delimiter>%2B</Delimiter>", raw, StringComparison.Ordinal);
+        Assert.Contains("<Key>a+b/e%7Ef%3Dg</Key>", raw, StringComparison.Ordinal);
+        Assert.Contains("<Key>a+b/*_-.</Key>", raw, StringComparison.Ordinal);
+        Assert.Contains("<Key>a+b/%C3%BC%01</Key>", raw, StringComparison.Ordinal);
+        Assert.Contains("<CommonPrefixes><Prefix>a+b/c%2B</Prefix></CommonPrefixes>", raw, StringComparison.Ordinal);
+        Assert.Equal("InvalidArgument 400", result.Outcome("negative"));
+        Assert.Equal("InvalidArgument 400", result.Outcome("badType"));
     }
 }

@@ -82,4 +82,27 @@ public sealed class PutBucketPolicyTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("<Code>NoSuchBucketPolicy</Code>", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_policy_body_that_does_not_match_its_Content_MD5_or_checksum_is_refused_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+                                 "Resource": "arn:aws:s3:::%s/private/*" % bucket}]})
+            out["wrongMd5"] = with_headers("PutBucketPolicy", {"Content-MD5": md5(b"{}"), "x-amz-checksum-crc32": None}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            out["wrongCrc32"] = with_headers("PutBucketPolicy", {"x-amz-checksum-crc32": "AAAAAA=="}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            out["stored"] = error(s3.get_bucket_policy, Bucket=bucket)
+            out["neither"] = with_headers("PutBucketPolicy", {"x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            out["default"] = error(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("BadDigest 400", result.Outcome("wrongMd5"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongCrc32"));
+        Assert.Equal("NoSuchBucketPolicy 404", result.Outcome("stored"));
+        Assert.Equal("ok", result.Outcome("neither")); // AWS does not insist on a digest for PutBucketPolicy
+        Assert.Equal("ok", result.Outcome("default"));
+    }
 }

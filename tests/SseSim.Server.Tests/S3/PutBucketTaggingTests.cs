@@ -42,7 +42,9 @@ public sealed class PutBucketTaggingTests(ServerFixture server)
             TagSet = [new Tag { Key = "aws:cloudformation:stack-name", Value = "s" }],
         }));
         Assert.Equal("InvalidTag", system.ErrorCode);
-        var malformed = await RawS3.SendAsync(server, HttpMethod.Put, $"/{bucket}?tagging", Encoding.UTF8.GetBytes("<Tagging><TagSet><Tag><Value>v</Value></Tag></TagSet></Tagging>"));
+        var badXml = Encoding.UTF8.GetBytes("<Tagging><TagSet><Tag><Value>v</Value></Tag></TagSet></Tagging>");
+        var malformed = await RawS3.SendAsync(server, HttpMethod.Put, $"/{bucket}?tagging", badXml,
+            new() { ["Content-MD5"] = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(badXml)) });
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("<Code>MalformedXML</Code>", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -70,5 +72,31 @@ public sealed class PutBucketTaggingTests(ServerFixture server)
         Assert.Single((await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket })).TagSet);
         await s3.DeleteBucketPolicyAsync(bucket);
         await s3.DeleteBucketTaggingAsync(new DeleteBucketTaggingRequest { BucketName = bucket });
+    }
+
+    [Fact]
+    public async Task Needs_Content_MD5_or_a_flexible_checksum_and_checks_them_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            tagging = {"TagSet": [{"Key": "env", "Value": "test"}]}
+            none = {"Content-MD5": None, "x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}
+            out["none"] = with_headers("PutBucketTagging", none, s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
+            out["wrongMd5"] = with_headers("PutBucketTagging", dict(none, **{"Content-MD5": md5(b"x")}), s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
+            out["wrongSha256"] = with_headers("PutBucketTagging", {"x-amz-checksum-crc32": None, "x-amz-checksum-sha256": base64.b64encode(hashlib.sha256(b"x").digest()).decode()},
+                                              s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
+            out["stored"] = error(s3.get_bucket_tagging, Bucket=bucket)
+            out["default"] = error(s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
+            out["tags"] = s3.get_bucket_tagging(Bucket=bucket)["TagSet"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("InvalidRequest 400", result.Outcome("none"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongMd5"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongSha256"));
+        Assert.Equal("NoSuchTagSet 404", result.Outcome("stored"));
+        Assert.Equal("ok", result.Outcome("default"));
+        Assert.Equal("test", result.GetProperty("tags")[0].GetProperty("Value").GetString());
     }
 }

@@ -242,4 +242,81 @@ public sealed class PutObjectTaggingTests(ServerFixture server)
         await s3.DeleteBucketPolicyAsync(bucket);
         Assert.Equal([("a", "1")], await GetTagsAsync(s3, bucket, "k"));
     }
+
+    [Fact]
+    public async Task A_tag_set_that_does_not_match_its_Content_MD5_or_checksum_changes_nothing_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="keep=me")
+            tagging = {"TagSet": [{"Key": "new", "Value": "tags"}]}
+            out["wrongMd5"] = with_headers("PutObjectTagging", {"Content-MD5": md5(b"x"), "x-amz-checksum-crc32": None}, s3.put_object_tagging, Bucket=bucket, Key="k", Tagging=tagging)
+            out["malformedMd5"] = with_headers("PutObjectTagging", {"Content-MD5": "bm90IDE2IGJ5dGVz"}, s3.put_object_tagging, Bucket=bucket, Key="k", Tagging=tagging)
+            out["wrongCrc32"] = with_headers("PutObjectTagging", {"x-amz-checksum-crc32": "AAAAAA=="}, s3.put_object_tagging, Bucket=bucket, Key="k", Tagging=tagging)
+            out["kept"] = s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"]
+            # Unlike PutBucketTagging, AWS accepts PutObjectTagging without either header.
+            none = {"Content-MD5": None, "x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}
+            out["neither"] = with_headers("PutObjectTagging", none, s3.put_object_tagging, Bucket=bucket, Key="k", Tagging=tagging)
+            out["tags"] = s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("BadDigest 400", result.Outcome("wrongMd5"));
+        Assert.Equal("InvalidDigest 400", result.Outcome("malformedMd5"));
+        Assert.Equal("BadDigest 400", result.Outcome("wrongCrc32"));
+        Assert.Equal("keep", result.GetProperty("kept")[0].GetProperty("Key").GetString());
+        Assert.Equal("ok", result.Outcome("neither"));
+        Assert.Equal("new", result.GetProperty("tags")[0].GetProperty("Key").GetString());
+    }
+
+    [Fact]
+    public async Task Bucket_policy_conditions_on_RequestObjectTagKeys_and_tag_values_with_boto3()
+    {
+        // ForAnyValue: one request value is enough; ForAllValues: every one, so it also holds for a request that sets no
+        // tags at all. StringEquals compares keys and values case-sensitively, StringEqualsIgnoreCase does not.
+        var r = await server.RunBoto3Async("""
+            arn = "arn:aws:s3:::%s/*" % bucket
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject", "s3:PutObjectTagging"], "Resource": arn,
+                 "Condition": {"ForAnyValue:StringNotEquals": {"s3:RequestObjectTagKeys": ["project", "stage", "temp", "class"]}}},
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObjectTagging", "Resource": arn,
+                 "Condition": {"ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["temp"]}}},
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObjectTagging", "Resource": arn,
+                 "Condition": {"StringEquals": {"s3:RequestObjectTag/stage": "prod"}}},
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": arn,
+                 "Condition": {"StringEqualsIgnoreCase": {"s3:ExistingObjectTag/class": "SECRET"}}}]}))
+            out["allowedKeys"] = error(s3.put_object, Bucket=bucket, Key="a", Body=b"x", Tagging="project=blue&stage=dev")
+            out["otherKey"] = error(s3.put_object, Bucket=bucket, Key="b", Body=b"x", Tagging="project=blue&owner=me")
+            out["keyCase"] = error(s3.put_object, Bucket=bucket, Key="c", Body=b"x", Tagging="Project=blue")
+            out["untagged"] = error(s3.put_object, Bucket=bucket, Key="d", Body=b"x")
+            def put_tags(key, *pairs):
+                return error(s3.put_object_tagging, Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in pairs]})
+            out["onlyTemp"] = put_tags("a", ("temp", "1"))
+            out["noTags"] = put_tags("a")
+            out["tempAndProject"] = put_tags("a", ("temp", "1"), ("project", "p"))
+            out["prod"] = put_tags("a", ("stage", "prod"))
+            out["Prod"] = put_tags("a", ("stage", "Prod"))
+            out["secret"] = put_tags("d", ("class", "Secret"))
+            out["getSecret"] = error(s3.get_object, Bucket=bucket, Key="d")
+            out["getOpen"] = error(s3.get_object, Bucket=bucket, Key="a")
+            s3.delete_bucket_policy(Bucket=bucket)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("ok", result.Outcome("allowedKeys"));
+        Assert.Equal("AccessDenied 403", result.Outcome("otherKey"));
+        Assert.Equal("AccessDenied 403", result.Outcome("keyCase"));
+        Assert.Equal("ok", result.Outcome("untagged"));
+        Assert.Equal("AccessDenied 403", result.Outcome("onlyTemp"));
+        Assert.Equal("AccessDenied 403", result.Outcome("noTags"));
+        Assert.Equal("ok", result.Outcome("tempAndProject"));
+        Assert.Equal("AccessDenied 403", result.Outcome("prod"));
+        Assert.Equal("ok", result.Outcome("Prod"));
+        Assert.Equal("ok", result.Outcome("secret"));
+        Assert.Equal("AccessDenied 403", result.Outcome("getSecret"));
+        Assert.Equal("ok", result.Outcome("getOpen"));
+    }
 }

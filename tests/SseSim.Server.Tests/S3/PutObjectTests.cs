@@ -167,4 +167,37 @@ public sealed class PutObjectTests(ServerFixture server)
         var head = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/tampered");
         Assert.Equal(404, (int)head.StatusCode);
     }
+
+    [Fact]
+    public async Task Content_MD5_that_does_not_match_is_BadDigest_and_stores_nothing_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            wrong = md5(b"something else")
+            out["wrong"] = with_headers("PutObject", {"Content-MD5": wrong}, s3.put_object, Bucket=bucket, Key="k", Body=b"hello")
+            out["afterWrong"] = error(s3.head_object, Bucket=bucket, Key="k")
+            out["malformed"] = with_headers("PutObject", {"Content-MD5": "not-an-md5"}, s3.put_object, Bucket=bucket, Key="k", Body=b"hello")
+            out["right"] = error(s3.put_object, Bucket=bucket, Key="k", Body=b"hello", ContentMD5=md5(b"hello"))
+            out["overwrite"] = with_headers("PutObject", {"Content-MD5": wrong}, s3.put_object, Bucket=bucket, Key="k", Body=b"other")
+            out["body"] = s3.get_object(Bucket=bucket, Key="k")["Body"].read().decode()
+            upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+            out["part"] = with_headers("UploadPart", {"Content-MD5": wrong}, s3.upload_part, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"part")
+            out["partMalformed"] = with_headers("UploadPart", {"Content-MD5": "AAAA"}, s3.upload_part, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"part")
+            out["parts"] = len(s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload).get("Parts", []))
+            out["partRight"] = error(s3.upload_part, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"part", ContentMD5=md5(b"part"))
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("BadDigest 400", result.Outcome("wrong"));
+        Assert.Equal("404 404", result.Outcome("afterWrong"));
+        Assert.Equal("InvalidDigest 400", result.Outcome("malformed"));
+        Assert.Equal("ok", result.Outcome("right"));
+        Assert.Equal("BadDigest 400", result.Outcome("overwrite"));
+        Assert.Equal("hello", result.GetProperty("body").GetString());
+        Assert.Equal("BadDigest 400", result.Outcome("part"));
+        Assert.Equal("InvalidDigest 400", result.Outcome("partMalformed"));
+        Assert.Equal(0, result.GetProperty("parts").GetInt32());
+        Assert.Equal("ok", result.Outcome("partRight"));
+    }
 }

@@ -113,7 +113,12 @@ public static class RawS3
             }
             if (k is "content-encoding" or "content-type" or "content-md5")
             {
-                continue; // content headers are set on the content
+                // Content headers go on the content (a chunked upload sets its own Content-Encoding).
+                if (k is not "content-encoding" && request.Content is not null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation(k, v);
+                }
+                continue;
             }
             request.Headers.TryAddWithoutValidation(k, v);
         }

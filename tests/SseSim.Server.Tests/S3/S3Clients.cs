@@ -91,6 +91,62 @@ public static class S3Clients
         return (p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// The start of a boto3 test script: <c>s3</c> (no retries), <c>bucket</c> (argv[1]), <c>out</c> (printed as JSON by
+    /// <see cref="RunBoto3Async"/>), <c>error(call, **kwargs)</c> ([code, status, message] or None), <c>with_headers(operation,
+    /// headers, call, **kwargs)</c> (error() of a call whose headers are replaced, or removed with None, just before
+    /// botocore signs it: how a test sends what the SDK never would) and <c>md5(data)</c> (a Content-MD5 value).
+    /// </summary>
+    public const string Boto3Prelude = """
+        import base64, hashlib, json, os, sys, boto3
+        from botocore.config import Config
+        from botocore.exceptions import ClientError
+        s3 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
+                          config=Config(retries={"max_attempts": 1}))
+        bucket = sys.argv[1]
+        out = {}
+
+        def error(call, **kwargs):
+            try:
+                call(**kwargs)
+                return None
+            except ClientError as e:
+                return [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"].get("Message")]
+
+        def with_headers(operation, headers, call, **kwargs):
+            def edit(request, **_):
+                for name, value in headers.items():
+                    if name in request.headers:
+                        del request.headers[name]
+                    if value is not None:
+                        request.headers[name] = value
+            event = "before-sign.s3." + operation
+            s3.meta.events.register(event, edit)
+            try:
+                return error(call, **kwargs)
+            finally:
+                s3.meta.events.unregister(event, edit)
+
+        def md5(data):
+            return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+        """;
+
+    /// <summary>Runs <see cref="Boto3Prelude"/> + <paramref name="body"/> against a new bucket and returns <c>out</c>; null without boto3 outside CI.</summary>
+    public static async Task<JsonElement?> RunBoto3Async(this ServerFixture server, string body)
+    {
+        if (!PythonBoto3Available)
+        {
+            return null;
+        }
+        var bucket = await server.NewBucketAsync();
+        return Json(await server.RunPythonAsync(Boto3Prelude + body + "\nprint(json.dumps(out))\n", bucket));
+    }
+
+    /// <summary>An error() result as "Code status", or "ok" for a call that succeeded.</summary>
+    public static string Outcome(this JsonElement result, string name) =>
+        result.GetProperty(name) is { ValueKind: JsonValueKind.Array } e ? $"{e[0].GetString()} {e[1].GetInt32()}" : "ok";
+
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
     private static bool Probe()

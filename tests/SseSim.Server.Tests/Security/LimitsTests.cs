@@ -65,6 +65,9 @@ public sealed class LimitsTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, huge.StatusCode);
     }
 
+    /// <summary>DeleteObjects is refused without Content-MD5 (or a flexible checksum), as on AWS.</summary>
+    private static Dictionary<string, string> ContentMd5(byte[] body) => new() { ["Content-MD5"] = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(body)) };
+
     [Fact]
     public async Task Xml_body_over_the_limit_is_MaxMessageLengthExceeded()
     {
@@ -75,7 +78,8 @@ public sealed class LimitsTests(ServerFixture server)
             body.Append("<Object><Key>").Append(new string('k', 200)).Append("</Key></Object>");
         }
         body.Append("</Delete>");
-        using var response = await RawS3.SendAsync(server, HttpMethod.Post, $"/{bucket}?delete", Encoding.UTF8.GetBytes(body.ToString()));
+        var bytes = Encoding.UTF8.GetBytes(body.ToString());
+        using var response = await RawS3.SendAsync(server, HttpMethod.Post, $"/{bucket}?delete", bytes, ContentMd5(bytes));
         await AssertS3ErrorAsync(response, HttpStatusCode.BadRequest, "MaxMessageLengthExceeded");
     }
 
@@ -84,7 +88,8 @@ public sealed class LimitsTests(ServerFixture server)
     {
         var bucket = await server.NewBucketAsync();
         var body = "<Delete>" + string.Concat(Enumerable.Range(0, 1001).Select(i => $"<Object><Key>k{i}</Key></Object>")) + "</Delete>";
-        using var response = await RawS3.SendAsync(server, HttpMethod.Post, $"/{bucket}?delete", Encoding.UTF8.GetBytes(body));
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var response = await RawS3.SendAsync(server, HttpMethod.Post, $"/{bucket}?delete", bytes, ContentMd5(bytes));
         await AssertS3ErrorAsync(response, HttpStatusCode.BadRequest, "MalformedXML");
     }
 
