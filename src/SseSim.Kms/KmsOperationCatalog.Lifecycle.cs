@@ -29,5 +29,6 @@ public static partial class KmsOperationCatalog
         r.Add<GetKeyRotationStatusRequest, GetKeyRotationStatusResponse>("GetKeyRotationStatus", GetKeyRotationStatus.ExecuteAsync);
         r.Add<RotateKeyOnDemandRequest, RotateKeyOnDemandResponse>("RotateKeyOnDemand", RotateKeyOnDemand.ExecuteAsync);
         r.Add<ListKeyRotationsRequest, ListKeyRotationsResponse>("ListKeyRotations", ListKeyRotations.ExecuteAsync);
+        r.Add<GetKeyLastUsageRequest, GetKeyLastUsageResponse>("GetKeyLastUsage", GetKeyLastUsage.ExecuteAsync);
     }
 }

@@ -21,6 +21,4 @@ public static partial class KmsOperationCatalog
         RegisterUnsimulated(registry);
     }
 
-    /// <summary>Modelled operations SseSim does not serve; they answer UnsupportedOperationException naming themselves.</summary>
-    public static readonly IReadOnlyList<string> Unsupported = ["GetKeyLastUsage"];
 }

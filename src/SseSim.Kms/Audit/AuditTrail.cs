@@ -34,7 +34,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair",
         "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "Sign", "Verify", "GetPublicKey", "GenerateRandom", "DeriveSharedSecret",
         "DescribeKey", "ListKeys", "ListAliases", "ListGrants", "ListRetirableGrants", "ListResourceTags", "ListKeyPolicies",
-        "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport", "DescribeCustomKeyStores",
+        "GetKeyPolicy", "GetKeyRotationStatus", "ListKeyRotations", "GetParametersForImport", "DescribeCustomKeyStores", "GetKeyLastUsage",
     ];
 
     private static readonly JsonSerializerOptions CamelCase = CreateCamelCase();
@@ -285,6 +285,17 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
             && (accountId is null || AuditEvent.IsVisibleTo(e.Info.RecipientAccountId, e.Info.ResourceArns, accountId)));
         return (page, more ? Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"1:{lastSeq}:{queryHash}"))) : null);
+    }
+
+    /// <summary>
+    /// GetKeyLastUsage's source: the newest retained successful event named in <paramref name="eventNames"/> on
+    /// <paramref name="resourceArn"/>, and where the retained window starts if older events were dropped.
+    /// </summary>
+    public (AuditEvent? Last, DateTimeOffset? WindowStart) LastSuccess(string resourceArn, IReadOnlyCollection<string> eventNames)
+    {
+        var (page, _, _) = _retained.Page(long.MaxValue, 1,
+            e => e.Info.ErrorCode is null && eventNames.Contains(e.Info.EventName) && e.Info.ResourceArns.Contains(resourceArn));
+        return (page.Count > 0 ? page[0] : null, _retained.WindowStart());
     }
 
     private static bool Matches(in RetainedEvent e, Guid id, string? rawId, LookupAttribute? a) => a is null || a.AttributeKey switch

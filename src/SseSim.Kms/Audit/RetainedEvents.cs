@@ -220,6 +220,15 @@ internal sealed class RetainedEvents : IBufferWriter<byte>
         }
     }
 
+    /// <summary>The time of the oldest retained event once older ones have been dropped; null while nothing was.</summary>
+    public DateTimeOffset? WindowStart()
+    {
+        lock (_lock)
+        {
+            return _firstSeq > 0 && _count > 0 ? _ring[_head].Time : null;
+        }
+    }
+
     /// <summary>Events retained now, newest first; each copies its JSON when first read, if still retained then.</summary>
     public AuditEvent[] Snapshot()
     {

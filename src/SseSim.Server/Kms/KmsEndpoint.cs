@@ -41,9 +41,8 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
     {
         if (!_operations.TryGetValue(operation, out var handler))
         {
-            var unsupported = KmsOperationCatalog.Unsupported.Contains(operation);
-            await WriteErrorAsync(context, unsupported ? "UnsupportedOperationException" : "UnknownOperationException",
-                unsupported ? $"{operation} is not supported by SseSim." : $"Unknown operation {operation}");
+            // Every operation of the KMS model is in the table (KmsOperationCatalog); anything else is not KMS.
+            await WriteErrorAsync(context, "UnknownOperationException", $"Unknown operation {operation}");
             return;
         }
         Metrics.RequestMetrics.Tag(context, "kms", operation);

@@ -4,7 +4,7 @@ using Amazon.KeyManagementService.Model;
 namespace SseSim.Server.Tests.Kms;
 
 /// <summary>
-/// What SseSim does not simulate (custom key stores, multi-Region keys, GetKeyLastUsage) answers as AWS does for a
+/// What SseSim does not simulate (custom key stores, multi-Region keys) answers as AWS does for a
 /// store or key that is not there, through the AWS SDK for .NET, so its modelled exception types come back.
 /// </summary>
 public sealed class UnsupportedOperationTests(ServerFixture server) : IClassFixture<ServerFixture>
@@ -76,14 +76,5 @@ public sealed class UnsupportedOperationTests(ServerFixture server) : IClassFixt
         var invalid = await Assert.ThrowsAnyAsync<AmazonKeyManagementServiceException>(() =>
             kms.ReplicateKeyAsync(new ReplicateKeyRequest { KeyId = key.KeyId, ReplicaRegion = new string('M', 4) }));
         Assert.Equal("ValidationException", invalid.ErrorCode);
-    }
-
-    [Fact]
-    public async Task GetKeyLastUsage_answers_UnsupportedOperationException_naming_it()
-    {
-        var (status, body) = await Durability.SignedJson.PostAsync(server.Endpoint, "kms", "TrentService.GetKeyLastUsage", "{\"KeyId\":\"alias/aws/s3\"}");
-        Assert.Equal(400, status);
-        Assert.Equal("UnsupportedOperationException", body.GetProperty("__type").GetString());
-        Assert.Contains("GetKeyLastUsage", body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }
