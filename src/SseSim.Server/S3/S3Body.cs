@@ -30,7 +30,7 @@ internal static class S3Body
         var request = call.Request;
         var mode = call.PayloadHash;
         var trailerName = call.Header("x-amz-trailer")?.Trim().ToLowerInvariant();
-        var checksum = HeaderChecksum(call);
+        var checksum = HeaderChecksum(call, trailerName);
         Stream decoded;
         long? length;
         if (mode is SignedStreaming or SignedStreamingTrailer or UnsignedStreamingTrailer)
@@ -155,8 +155,11 @@ internal static class S3Body
     public static S3Exception TooLarge() =>
         S3Errors.Error(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size", 400);
 
-    /// <summary>x-amz-checksum-&lt;alg&gt; with a value, else x-amz-sdk-checksum-algorithm / x-amz-checksum-algorithm (compute only).</summary>
-    private static ChecksumInput? HeaderChecksum(S3Call call)
+    /// <summary>
+    /// x-amz-checksum-&lt;alg&gt; with a value, else x-amz-checksum-algorithm (compute only). x-amz-sdk-checksum-algorithm
+    /// names the algorithm of that header or of the x-amz-trailer checksum; S3 refuses it alone or naming another one.
+    /// </summary>
+    private static ChecksumInput? HeaderChecksum(S3Call call, string? trailerName)
     {
         ChecksumInput? found = null;
         foreach (var algorithm in ChecksumAlgorithms)
@@ -170,10 +173,21 @@ internal static class S3Body
                 found = new ChecksumInput(algorithm, value.Trim());
             }
         }
-        if (found is null && (call.Header("x-amz-sdk-checksum-algorithm") ?? call.Header("x-amz-checksum-algorithm")) is { } named
-            && call.Header("x-amz-trailer") is null)
+        if (call.Header("x-amz-sdk-checksum-algorithm")?.Trim() is { } named)
         {
-            found = new ChecksumInput(named.Trim().ToUpperInvariant());
+            var sent = found?.Algorithm ?? (trailerName?.StartsWith("x-amz-checksum-", StringComparison.Ordinal) == true ? trailerName["x-amz-checksum-".Length..] : null);
+            if (sent is null)
+            {
+                throw S3Errors.Error(S3ErrorCode.InvalidRequest, "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.", 400);
+            }
+            if (!sent.Equals(named, StringComparison.OrdinalIgnoreCase))
+            {
+                throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.", 400);
+            }
+        }
+        if (found is null && call.Header("x-amz-checksum-algorithm") is { } computeOnly && trailerName is null)
+        {
+            found = new ChecksumInput(computeOnly.Trim().ToUpperInvariant());
         }
         return found;
     }

@@ -89,7 +89,7 @@ public sealed class PutBucketPolicyTests(ServerFixture server)
         var r = await server.RunBoto3Async("""
             policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
                                  "Resource": "arn:aws:s3:::%s/private/*" % bucket}]})
-            out["wrongMd5"] = with_headers("PutBucketPolicy", {"Content-MD5": md5(b"{}"), "x-amz-checksum-crc32": None}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            out["wrongMd5"] = with_headers("PutBucketPolicy", {"Content-MD5": md5(b"{}"), "x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
             out["wrongCrc32"] = with_headers("PutBucketPolicy", {"x-amz-checksum-crc32": "AAAAAA=="}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)
             out["stored"] = error(s3.get_bucket_policy, Bucket=bucket)
             out["neither"] = with_headers("PutBucketPolicy", {"x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}, s3.put_bucket_policy, Bucket=bucket, Policy=policy)

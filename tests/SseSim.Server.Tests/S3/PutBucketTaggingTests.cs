@@ -82,7 +82,8 @@ public sealed class PutBucketTaggingTests(ServerFixture server)
             none = {"Content-MD5": None, "x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": None}
             out["none"] = with_headers("PutBucketTagging", none, s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
             out["wrongMd5"] = with_headers("PutBucketTagging", dict(none, **{"Content-MD5": md5(b"x")}), s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
-            out["wrongSha256"] = with_headers("PutBucketTagging", {"x-amz-checksum-crc32": None, "x-amz-checksum-sha256": base64.b64encode(hashlib.sha256(b"x").digest()).decode()},
+            out["wrongSha256"] = with_headers("PutBucketTagging", {"x-amz-checksum-crc32": None, "x-amz-sdk-checksum-algorithm": "SHA256",
+                                               "x-amz-checksum-sha256": base64.b64encode(hashlib.sha256(b"x").digest()).decode()},
                                               s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)
             out["stored"] = error(s3.get_bucket_tagging, Bucket=bucket)
             out["default"] = error(s3.put_bucket_tagging, Bucket=bucket, Tagging=tagging)

@@ -200,4 +200,23 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.Equal(0, result.GetProperty("parts").GetInt32());
         Assert.Equal("ok", result.Outcome("partRight"));
     }
+
+    [Fact]
+    public async Task x_amz_sdk_checksum_algorithm_must_name_the_checksum_sent_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            out["crc32"] = error(s3.put_object, Bucket=bucket, Key="a", Body=b"hello", ChecksumAlgorithm="CRC32")
+            out["alone"] = with_headers("PutObject", {"x-amz-checksum-crc32": None}, s3.put_object, Bucket=bucket, Key="b", Body=b"hello", ChecksumAlgorithm="CRC32")
+            out["other"] = with_headers("PutObject", {"x-amz-sdk-checksum-algorithm": "SHA256"}, s3.put_object, Bucket=bucket, Key="c", Body=b"hello", ChecksumAlgorithm="CRC32")
+            out["stored"] = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("ok", result.Outcome("crc32"));
+        Assert.Equal("InvalidRequest 400", result.Outcome("alone"));
+        Assert.Equal("InvalidRequest 400", result.Outcome("other"));
+        Assert.Equal(["a"], result.GetProperty("stored").EnumerateArray().Select(k => k.GetString()));
+    }
 }
