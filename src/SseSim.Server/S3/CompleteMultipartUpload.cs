@@ -10,7 +10,8 @@ internal static class CompleteMultipartUpload
     public static async Task HandleAsync(S3Call call)
     {
         var customer = S3Headers.CustomerKey(call, copySource: false);
-        var parts = ParseParts(await S3Xml.ReadAsync(call));
+        // x-amz-checksum-* here is the object's full checksum (the model's ChecksumCRC32... members), not the document's.
+        var parts = ParseParts(await S3Xml.ReadAsync(call, checksumOfBody: false));
         var result = await call.Store.CompleteMultipartUploadAsync(call.Caller,
             new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts)
             {

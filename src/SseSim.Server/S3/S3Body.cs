@@ -76,7 +76,10 @@ internal static class S3Body
     /// The operation needs Content-MD5 or a flexible checksum (DeleteObjects, PutBucketTagging: AWS refuses them
     /// without one; the botocore model marks more operations requestChecksumRequired, but S3 itself enforces only these).
     /// </param>
-    public static async Task<byte[]> ReadAllAsync(S3Call call, int maxSize, bool integrityRequired)
+    /// <param name="checksumOfBody">
+    /// False for CompleteMultipartUpload, whose x-amz-checksum-* headers carry the whole object's checksum, not the document's.
+    /// </param>
+    public static async Task<byte[]> ReadAllAsync(S3Call call, int maxSize, bool integrityRequired, bool checksumOfBody = true)
     {
         var contentMd5 = ContentMd5(call);
         var (reader, _, checksum) = Open(call, maxSize);
@@ -121,7 +124,7 @@ internal static class S3Body
         {
             throw S3Errors.Error(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", 400);
         }
-        if (checksum?.Value is { } expected)
+        if (checksumOfBody && checksum?.Value is { } expected)
         {
             using var sum = new FlexibleChecksum(checksum.Algorithm);
             sum.Append(body);

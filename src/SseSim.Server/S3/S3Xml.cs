@@ -63,13 +63,14 @@ internal static class S3Xml
 
     /// <summary>
     /// Reads the (decoded, verified) request body as XML; an empty body gives null. Content-MD5 and x-amz-checksum-*
-    /// are checked against it (<see cref="S3Body.ReadAllAsync"/>), and required when <paramref name="integrityRequired"/>.
+    /// are checked against it (<see cref="S3Body.ReadAllAsync"/>, the checksum only when <paramref name="checksumOfBody"/>),
+    /// and required when <paramref name="integrityRequired"/>.
     /// </summary>
-    public static async Task<XElement?> ReadAsync(S3Call call, bool integrityRequired = false)
+    public static async Task<XElement?> ReadAsync(S3Call call, bool integrityRequired = false, bool checksumOfBody = true)
     {
         try
         {
-            return Parse(await S3Body.ReadAllAsync(call, MaxRequestXml, integrityRequired));
+            return Parse(await S3Body.ReadAllAsync(call, MaxRequestXml, integrityRequired, checksumOfBody));
         }
         catch (S3Exception e) when (e.Code == S3ErrorCode.EntityTooLarge)
         {
