@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Text;
 using FASTER.core;
 using SseSim.Core.Storage;
@@ -38,6 +39,7 @@ public sealed class FasterBlockStore : IBlockStore
     private readonly string _directory;
     private readonly string _checkpointDirectory;
     private readonly FasterBlockStoreOptions _options;
+    private readonly long _pageSize;
     private readonly IDevice _device;
     private readonly DeviceLogCommitCheckpointManager _checkpoints;
     private readonly FasterKV<SpanByte, SpanByte> _store;
@@ -74,6 +76,8 @@ public sealed class FasterBlockStore : IBlockStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _options = options ?? new FasterBlockStoreOptions();
+        // FASTER rounds the page size down to a power of two; so must the page starts computed from it.
+        _pageSize = 1L << BitOperations.Log2((ulong)_options.PageSizeBytes);
         _directory = Path.GetFullPath(directory);
         _checkpointDirectory = Path.Combine(_directory, "checkpoints");
         DirectorySync.CreateDurable(_checkpointDirectory);
@@ -462,7 +466,7 @@ public sealed class FasterBlockStore : IBlockStore
             return false;
         }
         var begin = _store.Log.BeginAddress;
-        if (begin >= _store.Log.SafeReadOnlyAddress)
+        if (begin >= PageStart(_store.Log.SafeReadOnlyAddress))
         {
             return false;
         }
@@ -486,9 +490,10 @@ public sealed class FasterBlockStore : IBlockStore
             if (_passTarget <= begin)
             {
                 // A pass covers the log up to where it stood when the pass began; later records are newer anyway.
-                _passTarget = _store.Log.SafeReadOnlyAddress;
+                _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
             }
-            var until = Math.Min(_passTarget, begin + _options.CompactionStepBytes);
+            // Every address compaction stops at is a page start (see PageStart), so the step and its slices are too.
+            var until = Math.Min(_passTarget, Math.Max(PageStart(begin + _options.CompactionStepBytes), PageStart(begin) + _pageSize));
             var session = Rent();
             var ok = false;
             try
@@ -497,11 +502,16 @@ public sealed class FasterBlockStore : IBlockStore
                 // wait while it copies (see _writeGate), one short slice at a time, so none waits for a whole step.
                 for (var sliceEnd = begin; sliceEnd < until;)
                 {
-                    sliceEnd = Math.Min(until, sliceEnd + CompactionSliceBytes);
+                    sliceEnd = Math.Min(until, PageStart(sliceEnd) + Math.Max(_pageSize, CompactionSliceBytes));
                     _writeGate.EnterWriteLock();
                     try
                     {
-                        session.Compact(sliceEnd, CompactionType.Lookup);
+                        if (session.Compact(sliceEnd, CompactionType.Lookup) < sliceEnd)
+                        {
+                            // FASTER moves the begin address only to the end of the last record it scanned; up to the
+                            // page start there is only the page's unused tail, so the pass can end exactly there.
+                            _store.Log.ShiftBeginAddress(sliceEnd);
+                        }
                     }
                     finally
                     {
@@ -531,6 +541,15 @@ public sealed class FasterBlockStore : IBlockStore
             Volatile.Write(ref _compactionError, ex);
         }
     }
+
+    /// <summary>
+    /// The start of the page holding <paramref name="address"/>. Compaction only ever stops at a page start, which is
+    /// always a record boundary (FASTER never splits a record across pages): FASTER 2.6.5's scan reads the last page
+    /// from disk only up to the scan's end address, yet still returns the record that starts before it, so a record
+    /// straddling a mid-page end was copied to the tail with the rest of its bytes zeroed (block-volume.md §4,
+    /// "Page-aligned bounds").
+    /// </summary>
+    private long PageStart(long address) => address & ~(_pageSize - 1);
 
     /// <summary>Deletes the log segments wholly before the begin address (only ever after a checkpoint recorded it).</summary>
     private void TruncateBelowBegin()
