@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
 
 /// <summary>Alias-name rules shared by CreateAlias, UpdateAlias and DeleteAlias.</summary>
-public static partial class AliasNames
+public static class AliasNames
 {
     public static void Validate(string? name, bool allowReserved = false)
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SseSim.Core.Crypto;
 using SseSim.Kms.Authorization;
 using SseSim.Kms.Model;
@@ -29,7 +28,7 @@ public sealed record CreateGrantRequest : IValidatedRequest
 
 public sealed record CreateGrantResponse(string GrantToken, string GrantId);
 
-public static partial class CreateGrant
+public static class CreateGrant
 {
     public const int MaxGrantsPerKey = 50_000;
 

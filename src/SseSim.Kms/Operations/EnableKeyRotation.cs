@@ -1,4 +1,3 @@
-using System.Globalization;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -19,12 +18,8 @@ public static class EnableKeyRotation
 {
     public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, EnableKeyRotationRequest request)
     {
+        // 90..2560 is the model's range, checked at the front door.
         var period = request.RotationPeriodInDays ?? 365;
-        if (period is < 90 or > 2560)
-        {
-            throw KmsException.ConstraintViolation(period.ToString(CultureInfo.InvariantCulture), "rotationPeriodInDays",
-                period < 90 ? "have value greater than or equal to 90" : "have value less than or equal to 2560");
-        }
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ChangeRotation);
         KmsCall.RequireCustomerManaged(key);
         Rotation.RequireRotatable(key);

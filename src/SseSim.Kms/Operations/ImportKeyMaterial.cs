@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using SseSim.Core.Secrets;
 using SseSim.Kms.Model;
 
@@ -31,25 +30,17 @@ public sealed record ImportKeyMaterialRequest : IValidatedRequest
 
 public sealed record ImportKeyMaterialResponse(string KeyId, string KeyMaterialId);
 
-public static partial class ImportKeyMaterial
+public static class ImportKeyMaterial
 {
     public const string Expires = "KEY_MATERIAL_EXPIRES";
     public const string DoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE";
     private const string NewMaterial = "NEW_KEY_MATERIAL";
     private const string ExistingMaterial = "EXISTING_KEY_MATERIAL";
 
-    [GeneratedRegex(@"^[a-zA-Z0-9:/_\s.-]+$")]
-    private static partial Regex DescriptionPattern();
-
-
     public static async ValueTask<ImportKeyMaterialResponse> ExecuteAsync(KmsCall call, ImportKeyMaterialRequest request)
     {
         var token = request.ImportToken!;
         var wrapped = request.EncryptedKeyMaterial!;
-        if (request.KeyMaterialDescription is { Length: > 0 } d && !DescriptionPattern().IsMatch(d))
-        {
-            throw KmsException.ConstraintViolation(d, "keyMaterialDescription", @"satisfy regular expression pattern: ^[a-zA-Z0-9:/_\s.-]+$");
-        }
 
         var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
         var now = call.Now;

@@ -36,6 +36,22 @@ public sealed class GenerateDataKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public void GenerateDataKey_front_door_validation_allocates_nothing_for_a_valid_request()
+    {
+        // The benchmarked hot path runs this check on every call: it may allocate only to report a violation.
+        var request = new GenerateDataKeyRequest { KeyId = "alias/aws/s3", KeySpec = "AES_256", GrantTokens = ["token"], EncryptionContext = Ctx(("a", "b")) };
+        RequestErrors.Check(request);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            RequestErrors.Check(request);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var e = Assert.Throws<KmsException>(() => RequestErrors.Check(request with { NumberOfBytes = 0 }));
+        Assert.Equal("ValidationException", e.ErrorType);
+    }
+
+    [Fact]
     public async Task Without_plaintext_is_decryptable()
     {
         var key = await _kit.CreateKeyAsync();

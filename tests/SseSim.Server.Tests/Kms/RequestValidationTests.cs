@@ -139,4 +139,14 @@ assert (status, code) == (400, "ValidationException") and "greater than or equal
 expect(error("enable_key_rotation", KeyId=key, RotationPeriodInDays=89),
        "Value '89' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 90")
 """);
+
+    [Fact]
+    public Task Decrypt_needs_a_ciphertext_except_for_an_IGNORE_CIPHERTEXT_dry_run() => RunAsync("""
+# CiphertextBlob is optional in the model since DryRunModifiers: a permission check needs no ciphertext.
+assert error("decrypt", KeyId=key, DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])[1] == "DryRunOperationException"
+assert error("re_encrypt", SourceKeyId=key, DestinationKeyId=key, DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])[1] == "DryRunOperationException"
+expect(error("decrypt", KeyId=key), null("ciphertextBlob"))
+expect(error("decrypt", KeyId=key, DryRun=True, DryRunModifiers=["NONE"]),
+       "Value '[NONE]' at 'dryRunModifiers' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [IGNORE_CIPHERTEXT]]")
+""");
 }
