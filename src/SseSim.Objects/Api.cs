@@ -228,6 +228,9 @@ public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
 
     /// <summary>x-amz-tagging, validated now and given to the object at completion.</summary>
     public IReadOnlyList<S3Tag>? Tags { get; init; }
+
+    /// <summary>x-amz-checksum-algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): every part's checksum must use it.</summary>
+    public string? ChecksumAlgorithm { get; init; }
 }
 
 public sealed record CreateMultipartUploadResult(string Bucket, string Key, string UploadId, EncryptionInfo Encryption);

@@ -93,6 +93,9 @@ internal sealed class UploadRecord
 
     /// <summary>CreateMultipartUpload's x-amz-tagging, given to the object at CompleteMultipartUpload (docs/formats/s3-metadata-records.md#tags).</summary>
     public List<S3Tag>? Tags { get; set; }
+
+    /// <summary>CreateMultipartUpload's checksum algorithm, which a part's checksum must match (docs/formats/s3-metadata-records.md#checksumalgorithm).</summary>
+    public string? ChecksumAlgorithm { get; set; }
 }
 
 internal static class Records

@@ -30,6 +30,7 @@ public sealed partial class ObjectStore
             Encryption = encryption,
             Owner = caller.AccountId,
             Tags = tags,
+            ChecksumAlgorithm = request.ChecksumAlgorithm,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
         return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
@@ -42,6 +43,12 @@ public sealed partial class ObjectStore
         {
             var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
             ValidatePartNumber(request.PartNumber);
+            if (upload.ChecksumAlgorithm is { } expected && request.Checksum?.Algorithm is { } actual
+                && !expected.Equals(actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest,
+                    $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {actual.ToLowerInvariant()}");
+            }
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
                 upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, request.Checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);

@@ -10,16 +10,18 @@ internal static class CreateMultipartUpload
         BucketOwnerEnforced.CheckWrite(call);
         var tags = S3Tagging.FromHeader(call);
         S3Tagging.AuthorizeTagging(call, tags);
+        var algorithm = (call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm"))?.Trim().ToUpperInvariant();
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {
             Headers = S3Headers.ObjectHeaders(call),
             Encryption = S3Headers.SseRequest(call),
             Tags = tags,
+            ChecksumAlgorithm = algorithm is "CRC32" or "CRC32C" or "CRC64NVME" or "SHA1" or "SHA256" ? algorithm : null,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
-        if ((call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm")) is { } algorithm)
+        if (algorithm is not null)
         {
-            call.Response.Headers["x-amz-checksum-algorithm"] = algorithm.ToUpperInvariant();
+            call.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
         }
         await S3Xml.WriteAsync(call.Response, "InitiateMultipartUploadResult", w =>
         {

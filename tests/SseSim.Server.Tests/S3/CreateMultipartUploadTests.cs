@@ -94,4 +94,29 @@ public sealed class CreateMultipartUploadTests(ServerFixture server)
             extraHeaders: new() { ["x-amz-server-side-encryption"] = "aws:kms" });
         Assert.Equal(400, (int)response.StatusCode);
     }
+
+    [Fact]
+    public async Task Parts_must_use_the_checksum_algorithm_the_upload_named_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            created = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="SHA256")
+            out["echo"] = created.get("ChecksumAlgorithm")
+            upload = created["UploadId"]
+            out["crc32Part"] = error(s3.upload_part, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"part", ChecksumAlgorithm="CRC32")
+            out["sha256Part"] = error(s3.upload_part, Bucket=bucket, Key="mp", UploadId=upload, PartNumber=2, Body=b"part", ChecksumAlgorithm="SHA256")
+            out["parts"] = [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload).get("Parts", [])]
+            plain = s3.create_multipart_upload(Bucket=bucket, Key="plain")["UploadId"]
+            out["anyPart"] = error(s3.upload_part, Bucket=bucket, Key="plain", UploadId=plain, PartNumber=1, Body=b"part", ChecksumAlgorithm="SHA1")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("SHA256", result.GetProperty("echo").GetString());
+        Assert.Equal("InvalidRequest 400", result.Outcome("crc32Part"));
+        Assert.Equal("Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32", result.GetProperty("crc32Part")[2].GetString());
+        Assert.Equal("ok", result.Outcome("sha256Part"));
+        Assert.Equal([2], result.GetProperty("parts").EnumerateArray().Select(p => p.GetInt32()));
+        Assert.Equal("ok", result.Outcome("anyPart"));
+    }
 }
