@@ -57,9 +57,12 @@ public sealed class FasterBlockStore : IBlockStore
     // every later flush waited on it. Reads change no hash entry and are not held back.
     private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
-    // Guarded by _flushLock.
+    // Guarded by _flushLock. The loop clears _flushLoopRunning in the same hold of the lock in which it decides to
+    // stop: its task completes only after the lock is released, so a FlushAsync that tested the task's IsCompleted in
+    // that window neither started a loop nor was seen by the ending one, and waited forever.
     private TaskCompletionSource? _nextFlush;
     private Task? _flushLoop;
+    private bool _flushLoopRunning;
     private bool _disposed;
 
     // Writes completed so far, and how many of them the last checkpoint covers (touched by the flush loop only).
@@ -380,8 +383,9 @@ public sealed class FasterBlockStore : IBlockStore
             // A checkpoint already running may have started before the caller's writes, so join the next one.
             _nextFlush ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             flushed = _nextFlush.Task;
-            if (_flushLoop is null || _flushLoop.IsCompleted)
+            if (!_flushLoopRunning)
             {
+                _flushLoopRunning = true;
                 _flushLoop = Task.Run(FlushLoopAsync);
             }
         }
@@ -434,6 +438,7 @@ public sealed class FasterBlockStore : IBlockStore
                 _nextFlush = null;
                 if (waiters is null && (_disposed || !CompactionDue()))
                 {
+                    _flushLoopRunning = false;
                     return;
                 }
             }

@@ -241,7 +241,7 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
                 }
             });
             var finished = await Task.WhenAny(flushes, Task.Delay(TimeSpan.FromMinutes(3)));
-            Assert.True(finished == flushes, $"flushes stopped returning after {store.CompactionPasses} compaction passes (begin address stuck)");
+            Assert.True(finished == flushes, $"flushes stopped returning after {store.CompactionPasses} compaction passes (begin address stuck); log span {store.LogSpan}, disk {DiskBytes()}");
             await flushes;
         }
         finally

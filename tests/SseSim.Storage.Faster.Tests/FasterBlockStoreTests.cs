@@ -170,4 +170,24 @@ public sealed class FasterBlockStoreTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task Every_flush_returns_however_flushes_interleave_with_the_flush_loop_stopping()
+    {
+        // With nothing to checkpoint, each flush starts the flush loop, which serves it and stops at once: a flush
+        // arriving while the loop was stopping once saw the loop's task still running, started none, and hung.
+        await using var store = new FasterBlockStore(_dir.Path, Small with { Compaction = false, SyncDirectoriesOnFlush = false });
+        store.Write("vol-a", 0, Block("vol-a", 0));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(f => Task.Run(async () =>
+        {
+            var random = new Random(f);
+            for (var i = 0; i < 10_000; i++)
+            {
+                // Varied pauses move each flush across the loop's stopping window.
+                Thread.SpinWait(random.Next(2_000));
+                // Generous: a flush with nothing new returns in microseconds.
+                await store.FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        })));
+    }
 }
