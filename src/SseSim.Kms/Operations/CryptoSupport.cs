@@ -11,6 +11,17 @@ public sealed record RecipientInfo
 {
     public string? KeyEncryptionAlgorithm { get; init; }
     public byte[]? AttestationDocument { get; init; }
+
+    /// <summary>The shape's own constraints, addressed under the request member ("recipient.keyEncryptionAlgorithm").</summary>
+    public static void Validate(RecipientInfo? recipient, ref RequestErrors errors, string member)
+    {
+        if (recipient is null)
+        {
+            return;
+        }
+        errors.Enum(recipient.KeyEncryptionAlgorithm, member + ".keyEncryptionAlgorithm", ModelEnums.KeyEncryptionMechanism);
+        errors.Blob(recipient.AttestationDocument, member + ".attestationDocument", 1, 262144);
+    }
 }
 
 /// <summary>Validation, key checks and primitives shared by the cryptographic operations.</summary>

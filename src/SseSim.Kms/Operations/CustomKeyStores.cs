@@ -24,6 +24,19 @@ public sealed record XksProxyAuthenticationCredential
 {
     public string? AccessKeyId { get; init; }
     public string? RawSecretAccessKey { get; init; }
+
+    /// <summary>Both members are required and sensitive: a violation names the member but never echoes the value.</summary>
+    public static void Validate(XksProxyAuthenticationCredential? credential, ref RequestErrors errors, string member)
+    {
+        if (credential is null)
+        {
+            return;
+        }
+        errors.String(credential.AccessKeyId, member + ".accessKeyId", 20, 30, required: true,
+            pattern: ModelPatterns.XksProxyAuthenticationAccessKeyIdType, sensitive: true);
+        errors.String(credential.RawSecretAccessKey, member + ".rawSecretAccessKey", 43, 64, required: true,
+            pattern: ModelPatterns.XksProxyAuthenticationRawSecretAccessKeyType, sensitive: true);
+    }
 }
 
 /// <summary>The external key store proxy members CreateCustomKeyStore and UpdateCustomKeyStore share, last in both shapes.</summary>
@@ -42,6 +55,7 @@ public abstract record XksProxySettings
         errors.String(XksProxyUriPath, "xksProxyUriPath", 10, 128, pattern: ModelPatterns.XksProxyUriPathType);
         errors.String(XksProxyVpcEndpointServiceName, "xksProxyVpcEndpointServiceName", 20, 64, pattern: ModelPatterns.XksProxyVpcEndpointServiceNameType);
         errors.String(XksProxyVpcEndpointServiceOwner, "xksProxyVpcEndpointServiceOwner", 12, 12, pattern: ModelPatterns.AccountIdType);
+        XksProxyAuthenticationCredential.Validate(XksProxyAuthenticationCredential, ref errors, "xksProxyAuthenticationCredential");
         errors.Enum(XksProxyConnectivity, "xksProxyConnectivity", ModelEnums.XksProxyConnectivityType);
     }
 }

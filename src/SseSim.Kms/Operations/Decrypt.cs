@@ -22,6 +22,7 @@ public sealed record DecryptRequest : IValidatedRequest
         errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
         errors.String(KeyId, "keyId", 1, 2048);
         errors.Enum(EncryptionAlgorithm, "encryptionAlgorithm", ModelEnums.EncryptionAlgorithmSpec);
+        RecipientInfo.Validate(Recipient, ref errors, "recipient");
         errors.EnumList(DryRunModifiers, "dryRunModifiers", ModelEnums.DryRunModifierType);
     }
 }

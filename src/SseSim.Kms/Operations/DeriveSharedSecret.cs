@@ -19,6 +19,7 @@ public sealed record DeriveSharedSecretRequest : IValidatedRequest
         errors.Enum(KeyAgreementAlgorithm, "keyAgreementAlgorithm", ModelEnums.KeyAgreementAlgorithmSpec, required: true);
         errors.Blob(PublicKey, "publicKey", 1, 8192, required: true);
         errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        RecipientInfo.Validate(Recipient, ref errors, "recipient");
     }
 }
 

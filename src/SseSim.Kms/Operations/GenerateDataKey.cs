@@ -20,6 +20,7 @@ public sealed record GenerateDataKeyRequest : IValidatedRequest
         errors.Range(NumberOfBytes, "numberOfBytes", 1, 1024);
         errors.Enum(KeySpec, "keySpec", ModelEnums.DataKeySpec);
         errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        RecipientInfo.Validate(Recipient, ref errors, "recipient");
     }
 }
 

@@ -19,6 +19,7 @@ public sealed record GenerateDataKeyPairRequest : IValidatedRequest
         errors.String(KeyId, "keyId", 1, 2048, required: true);
         errors.Enum(KeyPairSpec, "keyPairSpec", ModelEnums.DataKeyPairSpec, required: true);
         errors.StringList(GrantTokens, "grantTokens", 0, 10, 1, 8192);
+        RecipientInfo.Validate(Recipient, ref errors, "recipient");
     }
 }
 

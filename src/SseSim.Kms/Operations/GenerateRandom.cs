@@ -12,6 +12,7 @@ public sealed record GenerateRandomRequest : IValidatedRequest
     {
         errors.Range(NumberOfBytes, "numberOfBytes", 1, 1024);
         errors.String(CustomKeyStoreId, "customKeyStoreId", 1, 64);
+        RecipientInfo.Validate(Recipient, ref errors, "recipient");
     }
 }
 

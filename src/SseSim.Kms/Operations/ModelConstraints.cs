@@ -17,6 +17,7 @@ public static class ModelEnums
     public static readonly string[] ImportType = ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"];
     public static readonly string[] IncludeKeyMaterial = ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"];
     public static readonly string[] KeyAgreementAlgorithmSpec = ["ECDH"];
+    public static readonly string[] KeyEncryptionMechanism = ["RSAES_OAEP_SHA_256"];
     public static readonly string[] KeyLastUsageTrackingOperation = ["Decrypt", "DeriveSharedSecret", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "GenerateMac", "ReEncrypt", "Sign", "Verify", "VerifyMac"];
     public static readonly string[] KeySpec = ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"];
     public static readonly string[] KeyUsageType = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
@@ -42,6 +43,8 @@ public static class ModelPatterns
     public static readonly ModelPattern PrincipalIdType = new(@"^[\w+=,.@:/-]+$");
     public static readonly ModelPattern RegionType = new(@"^([a-z]+-){2,3}\d+$");
     public static readonly ModelPattern XksKeyIdType = new(@"^[a-zA-Z0-9-_.]+$");
+    public static readonly ModelPattern XksProxyAuthenticationAccessKeyIdType = new(@"^[A-Z2-7]+$");
+    public static readonly ModelPattern XksProxyAuthenticationRawSecretAccessKeyType = new(@"^[a-zA-Z0-9\/+=]+$");
     public static readonly ModelPattern XksProxyUriEndpointType = new(@"^https://[a-zA-Z0-9.-]+$");
     public static readonly ModelPattern XksProxyUriPathType = new(@"^(/[a-zA-Z0-9\/_-]+/kms/xks/v\d{1,2})$|^(/kms/xks/v\d{1,2})$");
     public static readonly ModelPattern XksProxyVpcEndpointServiceNameType = new(@"^(com|eu)\.amazonaws\.vpce\.([a-z]+-){2,3}\d+\.vpce-svc-[0-9a-z]+$");

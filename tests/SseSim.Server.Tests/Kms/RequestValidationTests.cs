@@ -141,6 +141,42 @@ expect(error("enable_key_rotation", KeyId=key, RotationPeriodInDays=89),
 """);
 
     [Fact]
+    public Task Nested_structures_are_checked_member_by_member_under_their_parent_path() => RunAsync("""
+enum = "Member must satisfy enum value set: [RSAES_OAEP_SHA_256]"
+bad_recipient = {"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_1", "AttestationDocument": b""}
+recipient = ["Value 'RSAES_OAEP_SHA_1' at 'recipient.keyEncryptionAlgorithm' failed to satisfy constraint: " + enum,
+             "Value at 'recipient.attestationDocument' failed to satisfy constraint: Member must have length greater than or equal to 1"]
+# Recipient sits after numberOfBytes (GenerateRandom) and after encryptionAlgorithm (Decrypt) in the model.
+expect(error("generate_random", NumberOfBytes=0, Recipient=bad_recipient),
+       "Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1", *recipient)
+expect(error("generate_data_key", KeyId=key, Recipient=bad_recipient), *recipient)
+expect(error("generate_data_key_pair", KeyId=key, KeyPairSpec="RSA_2048", Recipient=bad_recipient), *recipient)
+expect(error("derive_shared_secret", KeyId=key, KeyAgreementAlgorithm="ECDH", PublicKey=b"k", Recipient=bad_recipient), *recipient)
+expect(error("decrypt", CiphertextBlob=b"c", EncryptionAlgorithm="AES", Recipient=bad_recipient),
+       "Value 'AES' at 'encryptionAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE]",
+       *recipient)
+# A well-formed Recipient passes the front door and meets SseSim's refusal of Nitro attestation.
+assert error("generate_random", NumberOfBytes=8, Recipient={"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"doc"})[1] == "UnsupportedOperationException"
+
+# The external key store credential: both members required, both sensitive (never echoed), checked where the model puts them.
+secret = "lowercase-secret-is-not-in-the-pattern!"
+status, code, message = error("update_custom_key_store", CustomKeyStoreId="cks-1234567890abcdef0", XksProxyUriPath="/kms/xks/v1",
+                              XksProxyAuthenticationCredential={"AccessKeyId": "abc", "RawSecretAccessKey": secret},
+                              XksProxyConnectivity="PRIVATE")
+redacted = "Value '*** Sensitive Data Redacted ***' at 'xksProxyAuthenticationCredential.%s' failed to satisfy constraint: Member must %s"
+expect((status, code, message),
+       redacted % ("accessKeyId", "have length greater than or equal to 20"),
+       redacted % ("accessKeyId", "satisfy regular expression pattern: ^[A-Z2-7]+$"),
+       redacted % ("rawSecretAccessKey", "have length greater than or equal to 43"),
+       redacted % ("rawSecretAccessKey", "satisfy regular expression pattern: ^[a-zA-Z0-9\\/+=]+$"),
+       "Value 'PRIVATE' at 'xksProxyConnectivity' failed to satisfy constraint: Member must satisfy enum value set: [PUBLIC_ENDPOINT, VPC_ENDPOINT_SERVICE]")
+assert secret not in message and "abc" not in message
+expect(error("create_custom_key_store", CustomKeyStoreName="x", CustomKeyStoreType="EXTERNAL_KEY_STORE",
+             XksProxyAuthenticationCredential={"AccessKeyId": "ABCDEFGHIJKLMNOPQRST"}),
+       null("xksProxyAuthenticationCredential.rawSecretAccessKey"))
+""");
+
+    [Fact]
     public Task Decrypt_needs_a_ciphertext_except_for_an_IGNORE_CIPHERTEXT_dry_run() => RunAsync("""
 # CiphertextBlob is optional in the model since DryRunModifiers: a permission check needs no ciphertext.
 assert error("decrypt", KeyId=key, DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])[1] == "DryRunOperationException"
