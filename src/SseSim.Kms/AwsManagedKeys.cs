@@ -17,6 +17,9 @@ public sealed class AwsManagedKeys(KmsStore store, KeyMaterialVault vault, KmsOp
 
     public static bool IsManagedAlias(string aliasName) => Known.ContainsKey(aliasName);
 
+    /// <summary>The predefined alias names, which AWS lists before any key stands behind them.</summary>
+    public static IEnumerable<string> ManagedAliasNames => Known.Keys;
+
     public async ValueTask<KmsKey> GetOrCreateAsync(string accountId, string aliasName, CancellationToken cancellationToken = default)
     {
         await store.WriteLock.WaitAsync(cancellationToken);

@@ -27,12 +27,19 @@ public static class ListAliases
         {
             keyId = (await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always)).KeyId;
         }
+        var account = call.Caller.AccountId;
         var aliases = call.Kms.Store.Aliases
-            .Where(a => a.AccountId == call.Caller.AccountId && (keyId is null || a.TargetKeyId == keyId))
-            .OrderBy(a => a.AliasName, StringComparer.Ordinal);
-        var (page, next) = Paging.Take(aliases, a => a.AliasName, request.Limit, request.Marker, 50);
-        return new ListAliasesResponse(
-            page.Select(a => new AliasListEntry(a.AliasName, a.AliasArn, a.TargetKeyId, a.CreationDate, a.LastUpdatedDate)).ToList(),
-            next, next is not null);
+            .Where(a => a.AccountId == account && (keyId is null || a.TargetKeyId == keyId))
+            .Select(a => new AliasListEntry(a.AliasName, a.AliasArn, a.TargetKeyId, a.CreationDate, a.LastUpdatedDate));
+        if (keyId is null)
+        {
+            // AWS lists its predefined aliases (alias/aws/s3, alias/aws/ebs) before their AWS managed key exists, with no
+            // TargetKeyId and no dates (ListAliases API reference); the key is created on first use.
+            aliases = aliases.Concat(AwsManagedKeys.ManagedAliasNames
+                .Where(name => call.Kms.Store.FindAlias(account, name) is null)
+                .Select(name => new AliasListEntry(name, $"arn:aws:kms:{call.Kms.Options.Region}:{account}:{name}", null, null, null)));
+        }
+        var (page, next) = Paging.Take(aliases.OrderBy(a => a.AliasName, StringComparer.Ordinal), a => a.AliasName, request.Limit, request.Marker, 50);
+        return new ListAliasesResponse(page, next, next is not null);
     }
 }

@@ -67,12 +67,29 @@ public sealed class AliasTests
             var page = await kit.Call("ListAliases", new ListAliasesRequest { Limit = 2, Marker = marker }, ListAliases.ExecuteAsync);
             Assert.True(page.Aliases.Count <= 2);
             Assert.Equal(page.NextMarker is not null, page.Truncated);
-            seen.AddRange(page.Aliases.Select(a => a.AliasName));
+            seen.AddRange(page.Aliases.Where(a => !a.AliasName.StartsWith("alias/aws/", StringComparison.Ordinal)).Select(a => a.AliasName));
             marker = page.NextMarker;
         }
         while (marker is not null);
         Assert.Equal(["alias/a0", "alias/a1", "alias/a2", "alias/a3", "alias/a4"], seen);
         var bad = await LifecycleKit.Fails(() => kit.Call("ListAliases", new ListAliasesRequest { Marker = "%%%" }, ListAliases.ExecuteAsync));
         Assert.Equal("InvalidMarkerException", bad.ErrorType);
+    }
+
+    [Fact]
+    public async Task ListAliases_names_the_predefined_aliases_with_no_target_until_first_use()
+    {
+        await using var kit = new LifecycleKit();
+        var fresh = await kit.Call("ListAliases", new ListAliasesRequest(), ListAliases.ExecuteAsync);
+        Assert.Equal(["alias/aws/ebs", "alias/aws/s3"], fresh.Aliases.Select(a => a.AliasName));
+        Assert.All(fresh.Aliases, a => Assert.True(a.TargetKeyId is null && a.CreationDate is null && a.LastUpdatedDate is null));
+        Assert.Equal("arn:aws:kms:us-east-1:111122223333:alias/aws/ebs", fresh.Aliases[0].AliasArn);
+
+        var managed = await kit.DescribeAsync("alias/aws/ebs");
+        var after = await kit.Call("ListAliases", new ListAliasesRequest(), ListAliases.ExecuteAsync);
+        Assert.Equal(managed.KeyId, after.Aliases.Single(a => a.AliasName == "alias/aws/ebs").TargetKeyId);
+        Assert.Null(after.Aliases.Single(a => a.AliasName == "alias/aws/s3").TargetKeyId);
+        var byKey = await kit.Call("ListAliases", new ListAliasesRequest { KeyId = managed.KeyId }, ListAliases.ExecuteAsync);
+        Assert.Equal("alias/aws/ebs", Assert.Single(byKey.Aliases).AliasName);
     }
 }
