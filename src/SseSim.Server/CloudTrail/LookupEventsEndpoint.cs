@@ -33,10 +33,21 @@ public sealed class LookupEventsEndpoint(KmsService kms)
                     attribute = new LookupAttribute(attributes[0]?["AttributeKey"]?.GetValue<string>() ?? "", attributes[0]?["AttributeValue"]?.GetValue<string>() ?? "");
                 }
             }
+            // EventCategory's only value (model enum) selects Insights events instead of management events, and SseSim
+            // records no Insights events: the query is still checked, and answers no events.
+            var category = request["EventCategory"]?.GetValue<string>();
+            if (category is not null and not "insight")
+            {
+                throw new CloudTrailException("InvalidEventCategoryException", $"EventCategory '{category}' is not valid. Valid values: insight.");
+            }
             // Events are written by a background writer; a lookup sees every call that returned before it.
             await kms.Audit.FlushAsync();
             var (events, next) = kms.Audit.LookupEvents(attribute, ReadTime(request["StartTime"]), ReadTime(request["EndTime"]),
                 request["MaxResults"]?.GetValue<int>(), request["NextToken"]?.GetValue<string>(), caller.AccountId);
+            if (category is not null)
+            {
+                (events, next) = ([], null);
+            }
             var response = new JsonObject
             {
                 ["Events"] = new JsonArray(events.Select(e => (JsonNode)new JsonObject
