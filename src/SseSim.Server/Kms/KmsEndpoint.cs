@@ -59,9 +59,9 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         {
             await WriteErrorAsync(context, e.ErrorType, e.Message, e.IsServerFault ? 500 : 400);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            await WriteErrorAsync(context, "SerializationException", "Start of structure or map found where not expected.");
+            await WriteErrorAsync(context, "SerializationException", SerializationErrors.Describe(body, e));
         }
         finally
         {
@@ -101,12 +101,15 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         }
     }
 
+    // Messages quote member names ('keyId'); AWS writes them as they are, not as \u0027 (HTML-safe escaping is for pages).
+    private static readonly JsonSerializerOptions ErrorJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteErrorAsync(HttpContext context, string type, string message, int status = 400)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";
         context.Response.Headers["x-amzn-ErrorType"] = type;
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = type, ["message"] = message });
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }, ErrorJson);
         context.Response.ContentLength = json.Length;
         await context.Response.Body.WriteAsync(json);
     }

@@ -177,6 +177,27 @@ expect(error("create_custom_key_store", CustomKeyStoreName="x", CustomKeyStoreTy
 """);
 
     [Fact]
+    public Task A_member_of_the_wrong_JSON_type_is_a_SerializationException_naming_what_was_found() => RunAsync("""
+def serialization(op, **kw):
+    status, code, message = error(op, **kw)
+    assert (status, code) == (400, "SerializationException"), (status, code, message)
+    return message
+assert serialization("describe_key", KeyId=5) == "NUMBER_VALUE can not be converted to a String"
+# Encryption context values are strings: a number inside the map is reported the same way.
+assert serialization("encrypt", KeyId=key, Plaintext=b"x", EncryptionContext={"purpose": 1}) == "NUMBER_VALUE can not be converted to a String"
+assert serialization("list_keys", Limit="5") == "STRING_VALUE can not be converted to an Integer"
+assert serialization("describe_key", KeyId=["a"]) == "Start of list found where not expected."
+assert serialization("describe_key", KeyId={"a": "b"}) == "Start of structure or map found where not expected."
+assert serialization("create_grant", KeyId=key, GranteePrincipal="p", Operations=[{"Op": "Encrypt"}]) == "Start of structure or map found where not expected."
+
+# Error bodies carry member names in plain quotes, not HTML-escaped.
+raw = {}
+kms.meta.events.register("after-call.kms.DescribeKey", lambda http_response, **kw: raw.update(body=http_response.content))
+error("describe_key", KeyId="")
+assert b"at 'keyId'" in raw["body"], raw
+""");
+
+    [Fact]
     public Task Decrypt_needs_a_ciphertext_except_for_an_IGNORE_CIPHERTEXT_dry_run() => RunAsync("""
 # CiphertextBlob is optional in the model since DryRunModifiers: a permission check needs no ciphertext.
 assert error("decrypt", KeyId=key, DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"])[1] == "DryRunOperationException"
