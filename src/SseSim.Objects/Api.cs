@@ -153,6 +153,9 @@ public sealed record ObjectInfo(
 {
     /// <summary>x-amz-tagging-count: how many tags the object has (0: the header is left out).</summary>
     public int TagCount { get; init; }
+
+    /// <summary>FULL_OBJECT or COMPOSITE (x-amz-checksum-type) when there is a checksum.</summary>
+    public string? ChecksumType { get; init; }
 }
 
 public sealed record GetObjectRequest(string Bucket, string Key)
@@ -231,9 +234,16 @@ public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
 
     /// <summary>x-amz-checksum-algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): every part's checksum must use it.</summary>
     public string? ChecksumAlgorithm { get; init; }
+
+    /// <summary>x-amz-checksum-type (COMPOSITE or FULL_OBJECT); null: S3's default for the algorithm.</summary>
+    public string? ChecksumType { get; init; }
 }
 
-public sealed record CreateMultipartUploadResult(string Bucket, string Key, string UploadId, EncryptionInfo Encryption);
+public sealed record CreateMultipartUploadResult(string Bucket, string Key, string UploadId, EncryptionInfo Encryption)
+{
+    /// <summary>The upload's checksum type (the request's or the algorithm's default); null without an algorithm.</summary>
+    public string? ChecksumType { get; init; }
+}
 
 public sealed record UploadPartRequest(string Bucket, string Key, string UploadId, int PartNumber, PipeReader Body)
 {
@@ -254,9 +264,17 @@ public sealed record UploadPartCopyRequest(string Bucket, string Key, string Upl
     public Conditions? SourceConditions { get; init; }
 }
 
-public sealed record UploadPartCopyResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption);
+public sealed record UploadPartCopyResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption)
+{
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumValue { get; init; }
+}
 
-public sealed record CompletedPart(int PartNumber, string ETag);
+/// <summary>A &lt;Part&gt; of CompleteMultipartUpload; <see cref="Checksum"/> is its Checksum&lt;ALG&gt; element, if any.</summary>
+public sealed record CompletedPart(int PartNumber, string ETag)
+{
+    public ChecksumInput? Checksum { get; init; }
+}
 
 public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, string UploadId, IReadOnlyList<CompletedPart> Parts)
 {
@@ -264,11 +282,25 @@ public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, s
 
     /// <summary>Conditional write (If-Match / If-None-Match: *) against the object the upload replaces; a failure leaves the upload open.</summary>
     public Conditions? WriteConditions { get; init; }
+
+    /// <summary>x-amz-checksum-&lt;alg&gt;: the whole object's checksum as the client computed it, compared with S3's.</summary>
+    public ChecksumInput? Checksum { get; init; }
+
+    /// <summary>x-amz-checksum-type, which must be the upload's.</summary>
+    public string? ChecksumType { get; init; }
 }
 
-public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption);
+public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption)
+{
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumValue { get; init; }
+    public string? ChecksumType { get; init; }
+}
 
-public sealed record PartInfo(int PartNumber, string ETag, long Size, DateTimeOffset LastModified);
+public sealed record PartInfo(int PartNumber, string ETag, long Size, DateTimeOffset LastModified)
+{
+    public string? ChecksumValue { get; init; }
+}
 
 public sealed record ListPartsResult(
     string Bucket,
@@ -278,7 +310,11 @@ public sealed record ListPartsResult(
     bool IsTruncated,
     int? NextPartNumberMarker,
     string OwnerAccountId,
-    DateTimeOffset Initiated);
+    DateTimeOffset Initiated)
+{
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumType { get; init; }
+}
 
 public sealed record ListMultipartUploadsRequest(string Bucket)
 {

@@ -51,6 +51,9 @@ internal sealed class PartRecord
     public long Size { get; set; }
     public required string ETag { get; set; }
     public DateTimeOffset LastModified { get; set; }
+
+    /// <summary>The part's checksum in its upload's algorithm (docs/formats/s3-metadata-records.md#checksumtype).</summary>
+    public string? ChecksumValue { get; set; }
 }
 
 internal sealed class ObjectRecord
@@ -68,6 +71,9 @@ internal sealed class ObjectRecord
     public List<PartRecord> Parts { get; set; } = [];
     public string? ChecksumAlgorithm { get; set; }
     public string? ChecksumValue { get; set; }
+
+    /// <summary>COMPOSITE for a multipart checksum of part checksums; null means FULL_OBJECT (docs/formats/s3-metadata-records.md#checksumtype).</summary>
+    public string? ChecksumType { get; set; }
     public required string Owner { get; set; }
 
     /// <summary>docs/formats/s3-metadata-records.md#tags: sorted by key, null when the object has none.</summary>
@@ -96,6 +102,9 @@ internal sealed class UploadRecord
 
     /// <summary>CreateMultipartUpload's checksum algorithm, which a part's checksum must match (docs/formats/s3-metadata-records.md#checksumalgorithm).</summary>
     public string? ChecksumAlgorithm { get; set; }
+
+    /// <summary>COMPOSITE or FULL_OBJECT when <see cref="ChecksumAlgorithm"/> is set (docs/formats/s3-metadata-records.md#checksumtype).</summary>
+    public string? ChecksumType { get; set; }
 }
 
 internal static class Records

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using SseSim.Core.Aws;
 using SseSim.Core.Storage;
 using SseSim.Objects.Envelope;
+using SseSim.Objects.Sse;
 
 namespace SseSim.Objects;
 
@@ -16,6 +17,7 @@ public sealed partial class ObjectStore
         var bucket = LoadBucket(request.Bucket, caller);
         ValidateKey(request.Key);
         var tags = TagRules.ForObject(request.Tags);
+        var checksumType = UploadChecksumType(request.ChecksumAlgorithm, request.ChecksumType);
         using var plan = ResolvePlan(bucket, request.Encryption);
         var uploadId = NewId();
         var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, uploadId, cancellationToken).ConfigureAwait(false);
@@ -31,9 +33,30 @@ public sealed partial class ObjectStore
             Owner = caller.AccountId,
             Tags = tags,
             ChecksumAlgorithm = request.ChecksumAlgorithm,
+            ChecksumType = checksumType,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
-        return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
+        return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
+        {
+            ChecksumType = checksumType,
+        };
+    }
+
+    /// <summary>The upload's x-amz-checksum-type: the request's, checked against the algorithm as S3 does, or the algorithm's default.</summary>
+    private static string? UploadChecksumType(string? algorithm, string? requested)
+    {
+        if (algorithm is null)
+        {
+            return requested is null ? null
+                : throw new S3Exception(S3ErrorCode.InvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+        }
+        var type = requested ?? MultipartChecksum.DefaultType(algorithm);
+        if (type is not (MultipartChecksum.Composite or MultipartChecksum.FullObject))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid.");
+        }
+        return MultipartChecksum.Supports(algorithm, type) ? type
+            : throw new S3Exception(S3ErrorCode.InvalidRequest, $"The {type} checksum type cannot be used with the {algorithm.ToLowerInvariant()} checksum algorithm.");
     }
 
     /// <summary>Encrypts one part as its own envelope bound to (upload id, part number); re-uploading a number replaces it.</summary>
@@ -50,10 +73,15 @@ public sealed partial class ObjectStore
                     $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {actual.ToLowerInvariant()}");
             }
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
+            // A part sent without a checksum still gets one in the upload's algorithm, for the object's checksum.
+            var checksum = request.Checksum ?? (upload.ChecksumAlgorithm is { } algorithm ? new ChecksumInput(algorithm) : null);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
-                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, request.Checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
+                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
             await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
-            return new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), body.ChecksumAlgorithm, body.ChecksumValue);
+            // S3 echoes a part checksum only when the client sent one (the computed one still counts at completion).
+            return request.Checksum is null
+                ? new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), null, null)
+                : new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), body.ChecksumAlgorithm, body.ChecksumValue);
         }
         finally
         {
@@ -82,9 +110,14 @@ public sealed partial class ObjectStore
         using var sourceKey = await OpenDataKeyAsync(caller, source.Encryption, request.SourceBucket, source.Key, source.InstanceId, request.SourceCustomerKey, cancellationToken).ConfigureAwait(false);
         using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         var body = await ReencryptAsync(request.SourceBucket, source, sourceKey, offset, length, dataKey,
-            new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption, upload.Encryption.Mode == SseMode.SseS3, allowInline: false, cancellationToken).ConfigureAwait(false);
+            new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption, upload.Encryption.Mode == SseMode.SseS3, allowInline: false, cancellationToken,
+            upload.ChecksumAlgorithm).ConfigureAwait(false);
         await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
-        return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false));
+        return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false))
+        {
+            ChecksumAlgorithm = body.ChecksumAlgorithm,
+            ChecksumValue = body.ChecksumValue,
+        };
     }
 
     /// <summary>Metadata only: the parts' envelopes become the object as they are (nothing is re-encrypted, no KMS call).</summary>
@@ -117,6 +150,10 @@ public sealed partial class ObjectStore
                     throw new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
                         .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
                 }
+                if (upload.ChecksumAlgorithm is { } algorithm)
+                {
+                    CheckPartChecksum(upload, algorithm, part, p);
+                }
                 chosen.Add(p);
             }
             for (var i = 0; i < chosen.Count - 1; i++)
@@ -130,6 +167,7 @@ public sealed partial class ObjectStore
             // docs: multipart ETag = MD5(concatenated binary part ETags) "-" part count (reference/s3.md §3.5).
             var concatenated = chosen.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();
             var now = _time.GetUtcNow();
+            var (checksumValue, checksumType) = ObjectChecksum(upload, chosen, request);
             record = new ObjectRecord
             {
                 Key = request.Key,
@@ -143,6 +181,9 @@ public sealed partial class ObjectStore
                 Parts = chosen,
                 Owner = upload.Owner,
                 Tags = upload.Tags,
+                ChecksumAlgorithm = checksumValue is null ? null : upload.ChecksumAlgorithm,
+                ChecksumValue = checksumValue,
+                ChecksumType = checksumType == MultipartChecksum.Composite ? checksumType : null,
             };
             var objectKey = Records.ObjectKey(request.Bucket, request.Key);
             var current = FindRecord(request.Bucket, request.Key);
@@ -159,7 +200,66 @@ public sealed partial class ObjectStore
             return true;
         }, cancellationToken).ConfigureAwait(false);
         await DeleteBodiesQuietlyAsync(unused.Concat(replaced)).ConfigureAwait(false);
-        return new CompleteMultipartUploadResult(request.Bucket, request.Key, record!.ETag, Describe(record.Encryption, request.CustomerKey, false));
+        return new CompleteMultipartUploadResult(request.Bucket, request.Key, record!.ETag, Describe(record.Encryption, request.CustomerKey, false))
+        {
+            ChecksumAlgorithm = record.ChecksumAlgorithm,
+            ChecksumValue = record.ChecksumValue,
+            ChecksumType = record.ChecksumValue is null ? null : record.ChecksumType ?? MultipartChecksum.FullObject,
+        };
+    }
+
+    /// <summary>
+    /// A part named in CompleteMultipartUpload of an upload with a checksum algorithm: its Checksum&lt;ALG&gt; must be the
+    /// stored one (InvalidPart otherwise), and a COMPOSITE upload must name every part's checksum, as S3 requires.
+    /// </summary>
+    private static void CheckPartChecksum(UploadRecord upload, string algorithm, CompletedPart part, PartRecord stored)
+    {
+        if (part.Checksum is { } given)
+        {
+            if (!given.Algorithm.Equals(algorithm, StringComparison.OrdinalIgnoreCase) || (stored.ChecksumValue is { } value && given.Value != value))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
+                    .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+            }
+        }
+        else if (upload.ChecksumType == MultipartChecksum.Composite)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest,
+                $"The upload was created using a {algorithm.ToLowerInvariant()} checksum. The complete request must include the checksum for each part. It was missing for part {part.PartNumber.ToString(CultureInfo.InvariantCulture)} in the request.");
+        }
+    }
+
+    /// <summary>
+    /// The object's checksum and type from its parts (null when the upload has no algorithm, or a part stored before
+    /// parts kept checksums has none); a client's x-amz-checksum-* for the whole object must match it (BadDigest).
+    /// </summary>
+    private static (string? Value, string? Type) ObjectChecksum(UploadRecord upload, List<PartRecord> parts, CompleteMultipartUploadRequest request)
+    {
+        if (upload.ChecksumAlgorithm is not { } algorithm)
+        {
+            return (null, null);
+        }
+        var type = upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm);
+        if (request.ChecksumType is { } requestedType && requestedType != type)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest,
+                $"The upload was created using the {type} checksum mode. The complete request must use the same checksum mode.");
+        }
+        if (parts.Any(p => p.ChecksumValue is null))
+        {
+            return (null, null);
+        }
+        var value = MultipartChecksum.Combine(algorithm, type, parts.Select(p => (p.ChecksumValue!, p.Size)).ToList());
+        if (request.Checksum is { Value: { } expected } given)
+        {
+            // A COMPOSITE value may be sent with or without its "-N" suffix.
+            var comparable = type == MultipartChecksum.Composite && !expected.Contains('-', StringComparison.Ordinal) ? value[..value.LastIndexOf('-')] : value;
+            if (!given.Algorithm.Equals(algorithm, StringComparison.OrdinalIgnoreCase) || expected != comparable)
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest, $"The {given.Algorithm.ToLowerInvariant()} you specified did not match the calculated checksum.");
+            }
+        }
+        return (value, type);
     }
 
     public async Task AbortMultipartUploadAsync(Caller caller, string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
@@ -182,9 +282,13 @@ public sealed partial class ObjectStore
             .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
             .Where(p => p.PartNumber > partNumberMarker)
             .ToList();
-        var page = all.Take(Math.Max(0, maxParts)).Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified)).ToList();
+        var page = all.Take(Math.Max(0, maxParts)).Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified) { ChecksumValue = p.ChecksumValue }).ToList();
         var truncated = all.Count > page.Count;
-        return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated));
+        return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated)
+        {
+            ChecksumAlgorithm = upload.ChecksumAlgorithm,
+            ChecksumType = upload.ChecksumAlgorithm is { } algorithm ? upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm) : null,
+        });
     }
 
     /// <summary>In-progress uploads ordered by key, then initiation time.</summary>
@@ -262,7 +366,15 @@ public sealed partial class ObjectStore
 
     private async Task CommitPartAsync(UploadRecord upload, int partNumber, WrittenBody body, CancellationToken cancellationToken)
     {
-        var part = new PartRecord { PartNumber = partNumber, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = _time.GetUtcNow() };
+        var part = new PartRecord
+        {
+            PartNumber = partNumber,
+            BodyId = body.BodyId,
+            Size = body.Size,
+            ETag = body.ETag,
+            LastModified = _time.GetUtcNow(),
+            ChecksumValue = upload.ChecksumAlgorithm is not null && upload.ChecksumAlgorithm == body.ChecksumAlgorithm ? body.ChecksumValue : null,
+        };
         string? replaced = null;
         try
         {

@@ -341,6 +341,7 @@ public sealed partial class ObjectStore
         r.ChecksumValue)
     {
         TagCount = r.Tags?.Count ?? 0,
+        ChecksumType = r.ChecksumValue is null ? null : r.ChecksumType ?? Sse.MultipartChecksum.FullObject,
     };
 
     /// <summary>
@@ -393,14 +394,16 @@ public sealed partial class ObjectStore
     /// <summary>Pipes verified plaintext of a source range straight into a new envelope; memory stays bounded by the pipe.</summary>
     private async Task<WrittenBody> ReencryptAsync(
         string sourceBucket, ObjectRecord source, SecretBytes sourceKey, long offset, long length,
-        SecretBytes targetKey, EnvelopeBinding target, EncryptionRecord targetEncryption, bool etagIsPlaintextMd5, bool allowInline, CancellationToken cancellationToken)
+        SecretBytes targetKey, EnvelopeBinding target, EncryptionRecord targetEncryption, bool etagIsPlaintextMd5, bool allowInline, CancellationToken cancellationToken,
+        string? checksumAlgorithm = null)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
         using var reader = new GetObjectResult(this, source, ToInfo(sourceBucket, source), sourceKey.Clone(), offset, length, null);
         var produce = ProduceAsync();
         try
         {
-            return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null, null, length, allowInline, cancellationToken).ConfigureAwait(false);
+            return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null,
+                checksumAlgorithm is null ? null : new ChecksumInput(checksumAlgorithm), length, allowInline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -17,6 +17,8 @@ internal static class CompleteMultipartUpload
             {
                 CustomerKey = customer,
                 WriteConditions = S3Headers.WriteConditions(call),
+                Checksum = S3Body.HeaderChecksum(call, trailerName: null),
+                ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
             }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
         await S3Xml.WriteAsync(call.Response, "CompleteMultipartUploadResult", w =>
@@ -25,10 +27,12 @@ internal static class CompleteMultipartUpload
             w.WriteElementString("Bucket", result.Bucket);
             w.WriteElementString("Key", result.Key);
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
+            S3Xml.Checksum(w, result.ChecksumAlgorithm, result.ChecksumValue);
+            w.Optional("ChecksumType", result.ChecksumType);
         });
     }
 
-    /// <summary>The &lt;Part&gt; list of the request body; anything else is MalformedXML.</summary>
+    /// <summary>The &lt;Part&gt; list of the request body (with a part's Checksum&lt;ALG&gt;, if any); anything else is MalformedXML.</summary>
     public static List<CompletedPart> ParseParts(XElement? body)
     {
         if (body is null || body.Name.LocalName != "CompleteMultipartUpload")
@@ -41,7 +45,19 @@ internal static class CompleteMultipartUpload
             var etag = p.ChildValue("ETag");
             return number is null || etag is null || !int.TryParse(number.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
                 ? throw S3Errors.MalformedXml()
-                : new CompletedPart(n, etag.Trim());
+                : new CompletedPart(n, etag.Trim()) { Checksum = PartChecksum(p) };
         }).ToList();
+    }
+
+    private static ChecksumInput? PartChecksum(XElement part)
+    {
+        foreach (var algorithm in S3Body.ChecksumAlgorithms)
+        {
+            if (part.ChildValue("Checksum" + algorithm) is { } value)
+            {
+                return new ChecksumInput(algorithm, value.Trim());
+            }
+        }
+        return null;
     }
 }

@@ -17,11 +17,16 @@ internal static class CreateMultipartUpload
             Encryption = S3Headers.SseRequest(call),
             Tags = tags,
             ChecksumAlgorithm = algorithm is "CRC32" or "CRC32C" or "CRC64NVME" or "SHA1" or "SHA256" ? algorithm : null,
+            ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         if (algorithm is not null)
         {
             call.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
+        }
+        if (result.ChecksumType is { } type)
+        {
+            call.Response.Headers["x-amz-checksum-type"] = type;
         }
         await S3Xml.WriteAsync(call.Response, "InitiateMultipartUploadResult", w =>
         {

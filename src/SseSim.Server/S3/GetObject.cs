@@ -69,7 +69,7 @@ internal static class GetObject
         var ranged = range is not null || call.Query("partNumber") is not null || call.Header("Range") is not null;
         if (!ranged && string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
-            S3Headers.WriteChecksum(response, info.ChecksumAlgorithm, info.ChecksumValue);
+            S3Headers.WriteChecksum(response, info.ChecksumAlgorithm, info.ChecksumValue, info.ChecksumType);
         }
         response.ContentLength = contentLength;
         if (range is { } r)

@@ -20,6 +20,8 @@ internal static class ListParts
             w.Owner("Initiator", result.OwnerAccountId);
             w.Owner("Owner", result.OwnerAccountId);
             w.WriteElementString("StorageClass", "STANDARD");
+            w.Optional("ChecksumAlgorithm", result.ChecksumAlgorithm);
+            w.Optional("ChecksumType", result.ChecksumType);
             foreach (var p in result.Parts)
             {
                 w.WriteStartElement("Part");
@@ -27,6 +29,7 @@ internal static class ListParts
                 w.WriteElementString("LastModified", S3Xml.Timestamp(p.LastModified));
                 w.WriteElementString("ETag", S3Xml.Quote(p.ETag));
                 w.WriteElementString("Size", S3Xml.Int(p.Size));
+                S3Xml.Checksum(w, result.ChecksumAlgorithm, p.ChecksumValue);
                 w.WriteEndElement();
             }
         });

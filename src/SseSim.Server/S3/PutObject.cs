@@ -25,7 +25,7 @@ internal static class PutObject
         }, call.Aborted);
         call.Response.Headers.ETag = S3Xml.Quote(result.ETag);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
-        S3Headers.WriteChecksum(call.Response, result.ChecksumAlgorithm, result.ChecksumValue);
+        S3Headers.WriteChecksum(call.Response, result.ChecksumAlgorithm, result.ChecksumValue, "FULL_OBJECT");
         call.Response.StatusCode = 200;
     }
 }

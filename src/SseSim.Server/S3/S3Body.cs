@@ -18,7 +18,7 @@ internal static class S3Body
     public const string SignedStreamingTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
     public const string UnsignedStreamingTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     public const string Unsigned = "UNSIGNED-PAYLOAD";
-    private static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+    public static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
 
     public static bool IsKnownPayloadHash(string value) =>
         value is Unsigned or SignedStreaming or SignedStreamingTrailer or UnsignedStreamingTrailer
@@ -162,7 +162,7 @@ internal static class S3Body
     /// x-amz-checksum-&lt;alg&gt; with a value, else x-amz-checksum-algorithm (compute only). x-amz-sdk-checksum-algorithm
     /// names the algorithm of that header or of the x-amz-trailer checksum; S3 refuses it alone or naming another one.
     /// </summary>
-    private static ChecksumInput? HeaderChecksum(S3Call call, string? trailerName)
+    public static ChecksumInput? HeaderChecksum(S3Call call, string? trailerName)
     {
         ChecksumInput? found = null;
         foreach (var algorithm in ChecksumAlgorithms)

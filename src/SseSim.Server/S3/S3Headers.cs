@@ -229,11 +229,16 @@ internal static class S3Headers
         }
     }
 
-    public static void WriteChecksum(HttpResponse response, string? algorithm, string? value)
+    /// <param name="type">x-amz-checksum-type (FULL_OBJECT, COMPOSITE), sent with the value when given.</param>
+    public static void WriteChecksum(HttpResponse response, string? algorithm, string? value, string? type = null)
     {
         if (algorithm is not null && value is not null)
         {
             response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
+            if (type is not null)
+            {
+                response.Headers["x-amz-checksum-type"] = type;
+            }
         }
     }
 

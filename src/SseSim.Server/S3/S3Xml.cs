@@ -51,6 +51,15 @@ internal static class S3Xml
     public static string CanonicalId(string accountId) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sseSim-canonical:" + accountId)));
 
+    /// <summary>A Checksum&lt;ALG&gt; element (CompleteMultipartUploadResult, CopyPartResult, ListParts' Part), when there is a value.</summary>
+    public static void Checksum(XmlWriter w, string? algorithm, string? value)
+    {
+        if (algorithm is not null && value is not null)
+        {
+            w.WriteElementString("Checksum" + algorithm.ToUpperInvariant(), value);
+        }
+    }
+
     public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("r", CultureInfo.InvariantCulture);

@@ -32,6 +32,7 @@ internal static class UploadPartCopy
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
             w.WriteElementString("LastModified", S3Xml.Timestamp(result.LastModified));
+            S3Xml.Checksum(w, result.ChecksumAlgorithm, result.ChecksumValue);
         });
     }
 }

@@ -48,4 +48,59 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("rightMd5"));
         Assert.Equal("ok", result.Outcome("objectChecksum"));
     }
+
+    [Fact]
+    public async Task Default_boto3_multipart_upload_gets_a_composite_crc32_and_full_object_crc32_validates_on_get()
+    {
+        var r = await server.RunBoto3Async("""
+            import zlib
+            from boto3.s3.transfer import TransferConfig
+            data = os.urandom(11 * 1024 * 1024)
+            def crc32(b):
+                return base64.b64encode(zlib.crc32(b).to_bytes(4, "big")).decode()
+            # What boto3 does by default: CRC32 parts under CreateMultipartUpload's ChecksumAlgorithm CRC32.
+            import io
+            s3.upload_fileobj(io.BytesIO(data), bucket, "default", Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+            head = s3.head_object(Bucket=bucket, Key="default", ChecksumMode="ENABLED")
+            out["defaultChecksum"] = head.get("ChecksumCRC32")
+            out["defaultType"] = head.get("ChecksumType")
+            parts = [data[i:i + 5 * 1024 * 1024] for i in range(0, len(data), 5 * 1024 * 1024)]
+            out["expectedComposite"] = base64.b64encode(zlib.crc32(b"".join(base64.b64decode(crc32(p)) for p in parts)).to_bytes(4, "big")).decode() + "-3"
+            got = s3.get_object(Bucket=bucket, Key="default", ChecksumMode="ENABLED")
+            out["defaultBody"] = got["Body"].read() == data
+            out["defaultGetType"] = got.get("ChecksumType")
+
+            def full(key, whole_checksum):
+                up = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
+                out[key + "CreateType"] = up.get("ChecksumType")
+                done = []
+                for n, p in enumerate(parts, 1):
+                    r = s3.upload_part(Bucket=bucket, Key=key, UploadId=up["UploadId"], PartNumber=n, Body=p, ChecksumAlgorithm="CRC32")
+                    done.append({"PartNumber": n, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+                listed = s3.list_parts(Bucket=bucket, Key=key, UploadId=up["UploadId"])
+                out[key + "ListedParts"] = [p.get("ChecksumCRC32") == crc32(parts[i]) for i, p in enumerate(listed["Parts"])] + [listed.get("ChecksumType")]
+                args = dict(Bucket=bucket, Key=key, UploadId=up["UploadId"], MultipartUpload={"Parts": done}, ChecksumCRC32=whole_checksum, ChecksumType="FULL_OBJECT")
+                out[key] = error(s3.complete_multipart_upload, **args)
+            full("wrong", crc32(b"not the object"))
+            full("right", crc32(data))
+            head = s3.head_object(Bucket=bucket, Key="right", ChecksumMode="ENABLED")
+            out["fullChecksum"] = [head.get("ChecksumCRC32") == crc32(data), head.get("ChecksumType")]
+            # botocore checks a FULL_OBJECT CRC32 against the body it reads (FlexibleChecksumError otherwise).
+            out["fullBody"] = s3.get_object(Bucket=bucket, Key="right", ChecksumMode="ENABLED")["Body"].read() == data
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(result.GetProperty("expectedComposite").GetString(), result.GetProperty("defaultChecksum").GetString());
+        Assert.Equal("COMPOSITE", result.GetProperty("defaultType").GetString());
+        Assert.Equal("COMPOSITE", result.GetProperty("defaultGetType").GetString());
+        Assert.True(result.GetProperty("defaultBody").GetBoolean());
+        Assert.Equal("FULL_OBJECT", result.GetProperty("rightCreateType").GetString());
+        Assert.Equal("[true, true, true, \"FULL_OBJECT\"]", result.GetProperty("rightListedParts").GetRawText());
+        Assert.Equal("BadDigest 400", result.Outcome("wrong"));
+        Assert.Equal("ok", result.Outcome("right"));
+        Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("fullChecksum").GetRawText());
+        Assert.True(result.GetProperty("fullBody").GetBoolean());
+    }
 }
