@@ -41,6 +41,13 @@ public sealed class ObjectStoreOptions
 
 public sealed record BucketInfo(string Name, DateTimeOffset CreationDate, string Region, string OwnerAccountId);
 
+/// <summary>A bucket's PublicAccessBlockConfiguration (a member left out of a put is false).</summary>
+public sealed record PublicAccessBlock(bool BlockPublicAcls, bool IgnorePublicAcls, bool BlockPublicPolicy, bool RestrictPublicBuckets)
+{
+    /// <summary>What every new AWS bucket has had since April 2023.</summary>
+    public static readonly PublicAccessBlock AllBlocked = new(true, true, true, true);
+}
+
 /// <summary>One ServerSideEncryptionConfiguration rule. <see cref="SseAlgorithm"/> is "AES256" or "aws:kms".</summary>
 public sealed record BucketEncryptionRule(
     string SseAlgorithm,

@@ -42,6 +42,12 @@ internal sealed class BucketRecord
 
     /// <summary>docs/formats/s3-metadata-records.md#tags: null means no tag set (NoSuchTagSet).</summary>
     public List<S3Tag>? Tags { get; set; }
+
+    /// <summary>docs/formats/s3-metadata-records.md#bucket-configurations: null means none (404 on Get).</summary>
+    public PublicAccessBlock? PublicAccessBlock { get; set; }
+    public string? Cors { get; set; }
+    public string? Lifecycle { get; set; }
+    public string? LifecycleMinimumObjectSize { get; set; }
 }
 
 internal sealed class PartRecord

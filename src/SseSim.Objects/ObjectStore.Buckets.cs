@@ -27,6 +27,7 @@ public sealed partial class ObjectStore
                 Region = region ?? caller.Region,
                 Owner = caller.AccountId,
                 Encryption = _options.BlockSseCOnNewBuckets ? new BucketEncryptionRule("AES256", BlockedEncryptionTypes: ["SSE-C"]) : null,
+                PublicAccessBlock = PublicAccessBlock.AllBlocked,
             };
             await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
             return ToInfo(record);

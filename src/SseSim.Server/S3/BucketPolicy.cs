@@ -69,6 +69,21 @@ internal sealed class BucketPolicy
         return policy;
     }
 
+    /// <summary>
+    /// Whether BlockPublicPolicy refuses the policy: an Allow statement for every principal ("*" or {"AWS": "*"}) without
+    /// a Condition. AWS also treats some conditioned statements as public (its "What is public" rules); SseSim lets
+    /// every conditioned one through rather than refuse a policy AWS would accept.
+    /// </summary>
+    public static bool IsPublic(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var statements = doc.RootElement.GetProperty("Statement");
+        return (statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray() : Enumerable.Repeat(statements, 1)).Any(s =>
+            s.TryGetProperty("Effect", out var effect) && effect.ValueKind == JsonValueKind.String && effect.GetString() == "Allow"
+            && s.TryGetProperty("Principal", out var principal) && Principals(principal)?.Contains("*") == true
+            && !(s.TryGetProperty("Condition", out var condition) && condition.ValueKind == JsonValueKind.Object && condition.EnumerateObject().Any()));
+    }
+
     /// <summary>True when an explicit Deny applies to <paramref name="action"/> on <paramref name="resource"/> for this request context.</summary>
     /// <param name="multiValued">Multivalued condition keys (s3:RequestObjectTagKeys), matched only through ForAnyValue:/ForAllValues:.</param>
     public bool Denies(string action, string resource, string principalArn, IReadOnlyDictionary<string, string> context,

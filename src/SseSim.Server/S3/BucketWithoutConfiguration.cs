@@ -1,7 +1,7 @@
 namespace SseSim.Server.S3;
 
 /// <summary>
-/// Bucket configurations SseSim cannot hold (CORS, website, lifecycle, replication, Object Lock, and so on): every
+/// Bucket configurations SseSim cannot hold (website, replication, Object Lock, and so on): every
 /// bucket is as a new AWS bucket is without them, so reads answer what AWS answers for such a bucket and deletes have
 /// nothing to remove. Putting one stays NotImplemented (S3Dispatch), rather than being stored and ignored.
 /// </summary>

@@ -1,8 +1,12 @@
 namespace SseSim.Server.S3;
 
-/// <summary>GET /bucket?lifecycle: no bucket has lifecycle rules here.</summary>
+/// <summary>GET /bucket?lifecycle: the stored LifecycleConfiguration (NoSuchLifecycleConfiguration 404 when none).</summary>
 internal static class GetBucketLifecycleConfiguration
 {
-    public static Task HandleAsync(S3Call call) =>
-        BucketWithoutConfiguration.NotFoundAsync(call, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist");
+    public static async Task HandleAsync(S3Call call)
+    {
+        var (document, minimumSize) = await call.Store.GetBucketLifecycleAsync(call.Caller, call.BucketName, call.Aborted);
+        call.Response.Headers[PutBucketLifecycleConfiguration.MinimumObjectSizeHeader] = minimumSize ?? "all_storage_classes_128K";
+        await S3Xml.WriteCanonicalAsync(call.Response, document);
+    }
 }

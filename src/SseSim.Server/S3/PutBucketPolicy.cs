@@ -14,8 +14,25 @@ internal static class PutBucketPolicy
         // Checked as text only after Content-MD5 / x-amz-checksum-* have been verified over the bytes.
         var json = Encoding.UTF8.GetString(await S3Body.ReadAllAsync(call, MaxPolicy, integrityRequired: false)).TrimStart('\uFEFF');
         Validate(json);
+        if (BucketPolicy.IsPublic(json) && await BlocksPublicPolicyAsync(call))
+        {
+            throw S3Errors.Error(S3ErrorCode.AccessDenied,
+                $"User: {call.Caller.Identity.Arn} is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::{call.BucketName}\" because public policies are blocked by the BlockPublicPolicy block public access setting.", 403);
+        }
         await call.Store.PutBucketPolicyAsync(call.Caller, call.BucketName, json, call.Aborted);
         call.Response.StatusCode = 204;
+    }
+
+    private static async Task<bool> BlocksPublicPolicyAsync(S3Call call)
+    {
+        try
+        {
+            return (await call.Store.GetPublicAccessBlockAsync(call.Caller, call.BucketName, call.Aborted)).BlockPublicPolicy;
+        }
+        catch (S3Exception e) when (e.Code == "NoSuchPublicAccessBlockConfiguration")
+        {
+            return false;
+        }
     }
 
     /// <summary>Parses the policy as enforcement will; any grammar problem is MalformedPolicy.</summary>

@@ -73,7 +73,8 @@ internal static class S3Body
     /// BadDigest. A trailing checksum is verified by <see cref="AwsChunkedStream"/> while reading.
     /// </summary>
     /// <param name="integrityRequired">
-    /// The operation needs Content-MD5 or a flexible checksum (DeleteObjects, PutBucketTagging: AWS refuses them
+    /// The operation needs Content-MD5 or a flexible checksum (DeleteObjects, PutBucketTagging, PutBucketCors,
+    /// PutBucketLifecycleConfiguration: AWS refuses them
     /// without one; the botocore model marks more operations requestChecksumRequired, but S3 itself enforces only these).
     /// </param>
     /// <param name="checksumOfBody">

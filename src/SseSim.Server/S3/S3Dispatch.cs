@@ -24,6 +24,7 @@ internal static class S3Dispatch
     [
         "encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging",
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
+        "publicAccessBlock",
     ];
     private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes"];
 
@@ -65,13 +66,20 @@ internal static class S3Dispatch
         // AWS has no s3:DeleteBucketTagging action: removing the tag set needs s3:PutBucketTagging.
         [("DELETE", S3Target.Bucket, "tagging")] = new("DeleteBucketTagging", "s3:PutBucketTagging", DeleteBucketTagging.HandleAsync),
 
-        // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented.
+        // Stored and returned, not enforced (README): CORS, lifecycle, public access block.
+        [("PUT", S3Target.Bucket, "cors")] = new("PutBucketCors", "s3:PutBucketCORS", PutBucketCors.HandleAsync),
         [("GET", S3Target.Bucket, "cors")] = new("GetBucketCors", "s3:GetBucketCORS", GetBucketCors.HandleAsync),
         [("DELETE", S3Target.Bucket, "cors")] = new("DeleteBucketCors", "s3:PutBucketCORS", DeleteBucketCors.HandleAsync),
-        [("GET", S3Target.Bucket, "website")] = new("GetBucketWebsite", "s3:GetBucketWebsite", GetBucketWebsite.HandleAsync),
-        [("DELETE", S3Target.Bucket, "website")] = new("DeleteBucketWebsite", "s3:DeleteBucketWebsite", DeleteBucketWebsite.HandleAsync),
+        [("PUT", S3Target.Bucket, "lifecycle")] = new("PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", PutBucketLifecycleConfiguration.HandleAsync),
         [("GET", S3Target.Bucket, "lifecycle")] = new("GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", GetBucketLifecycleConfiguration.HandleAsync),
         [("DELETE", S3Target.Bucket, "lifecycle")] = new("DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", DeleteBucketLifecycle.HandleAsync),
+        [("PUT", S3Target.Bucket, "publicAccessBlock")] = new("PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", PutPublicAccessBlock.HandleAsync),
+        [("GET", S3Target.Bucket, "publicAccessBlock")] = new("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", GetPublicAccessBlock.HandleAsync),
+        [("DELETE", S3Target.Bucket, "publicAccessBlock")] = new("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", DeletePublicAccessBlock.HandleAsync),
+
+        // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented.
+        [("GET", S3Target.Bucket, "website")] = new("GetBucketWebsite", "s3:GetBucketWebsite", GetBucketWebsite.HandleAsync),
+        [("DELETE", S3Target.Bucket, "website")] = new("DeleteBucketWebsite", "s3:DeleteBucketWebsite", DeleteBucketWebsite.HandleAsync),
         [("GET", S3Target.Bucket, "replication")] = new("GetBucketReplication", "s3:GetReplicationConfiguration", GetBucketReplication.HandleAsync),
         [("DELETE", S3Target.Bucket, "replication")] = new("DeleteBucketReplication", "s3:PutReplicationConfiguration", DeleteBucketReplication.HandleAsync),
         [("GET", S3Target.Bucket, "object-lock")] = new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", GetObjectLockConfiguration.HandleAsync),

@@ -114,6 +114,28 @@ internal static class S3Xml
         }
     }
 
+    /// <summary>
+    /// A validated request document as it is stored (CORS, lifecycle): every element in the S3 namespace, no attributes,
+    /// comments or insignificant white space, so a Get answers it as S3 writes its own documents.
+    /// </summary>
+    public static string Canonical(XElement root)
+    {
+        static XElement Copy(XElement e) => e.HasElements
+            ? new XElement(XName.Get(e.Name.LocalName, Namespace), e.Elements().Select(Copy))
+            : new XElement(XName.Get(e.Name.LocalName, Namespace), e.Value.Trim());
+        return Copy(root).ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>Answers a document kept by <see cref="Canonical"/>.</summary>
+    public static async Task WriteCanonicalAsync(HttpResponse response, string document)
+    {
+        var bytes = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + document);
+        response.StatusCode = 200;
+        response.ContentType = "application/xml";
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes);
+    }
+
     /// <summary>Child elements by local name, ignoring the namespace (clients differ in whether they send one).</summary>
     public static IEnumerable<XElement> Children(this XElement e, string localName) => e.Elements().Where(c => c.Name.LocalName == localName);
 
