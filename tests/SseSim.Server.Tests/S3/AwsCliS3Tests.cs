@@ -48,6 +48,97 @@ public sealed class AwsCliS3Tests(ServerFixture server)
         }
     }
 
+    /// <summary>
+    /// A script a user would write: mb, cp with SSE-KMS and SSE-S3, sync of a tree, ls --recursive, mv, presign fetched
+    /// with curl, s3api head-object / get-bucket-encryption / paginated list-objects-v2, rm --recursive, rb --force.
+    /// </summary>
+    [Fact]
+    public async Task Everyday_aws_s3_script_round_trips()
+    {
+        if (!AwsCli.Available)
+        {
+            return;
+        }
+        var dir = Directory.CreateTempSubdirectory("sseSim-cli-script-").FullName;
+        try
+        {
+            var bucket = "script-" + Guid.NewGuid().ToString("N")[..12];
+            var keyId = await server.NewKmsKeyAsync();
+            Directory.CreateDirectory(Path.Combine(dir, "tree", "sub", "deep"));
+            await File.WriteAllTextAsync(Path.Combine(dir, "tree", "a.txt"), "alpha");
+            await File.WriteAllTextAsync(Path.Combine(dir, "tree", "sub", "b.txt"), "bravo");
+            await File.WriteAllBytesAsync(Path.Combine(dir, "tree", "sub", "deep", "c.bin"), S3Clients.RandomBytes(70_000));
+            await File.WriteAllTextAsync(Path.Combine(dir, "note.txt"), "secret note");
+
+            Assert.Contains($"make_bucket: {bucket}", await Run(dir, "s3", "mb", $"s3://{bucket}"), StringComparison.Ordinal);
+            await Run(dir, "s3", "cp", "note.txt", $"s3://{bucket}/kms.txt", "--sse", "aws:kms", "--sse-kms-key-id", keyId);
+            await Run(dir, "s3", "cp", "note.txt", $"s3://{bucket}/aes.txt", "--sse", "AES256");
+            await Run(dir, "s3", "sync", "tree", $"s3://{bucket}/tree/");
+            // A second sync finds nothing to upload (sizes and times match what ListObjectsV2 reports).
+            Assert.Equal("", (await Run(dir, "s3", "sync", "tree", $"s3://{bucket}/tree/")).Trim());
+
+            var listing = await Run(dir, "s3", "ls", $"s3://{bucket}", "--recursive");
+            foreach (var key in new[] { "kms.txt", "aes.txt", "tree/a.txt", "tree/sub/b.txt", "tree/sub/deep/c.bin" })
+            {
+                Assert.Contains(key, listing, StringComparison.Ordinal);
+            }
+
+            var kms = JsonDocument.Parse(await Run(dir, "s3api", "head-object", "--bucket", bucket, "--key", "kms.txt")).RootElement;
+            Assert.Equal("aws:kms", kms.GetProperty("ServerSideEncryption").GetString());
+            Assert.EndsWith(keyId, kms.GetProperty("SSEKMSKeyId").GetString(), StringComparison.Ordinal);
+            var aes = JsonDocument.Parse(await Run(dir, "s3api", "head-object", "--bucket", bucket, "--key", "aes.txt")).RootElement;
+            Assert.Equal("AES256", aes.GetProperty("ServerSideEncryption").GetString());
+
+            await Run(dir, "s3", "mv", $"s3://{bucket}/aes.txt", $"s3://{bucket}/moved.txt");
+            var (headCode, _, _) = await AwsCli.RunAsync(server.Endpoint, dir, "s3api", "head-object", "--bucket", bucket, "--key", "aes.txt");
+            Assert.NotEqual(0, headCode);
+            await Run(dir, "s3", "cp", $"s3://{bucket}/moved.txt", "moved.out");
+            Assert.Equal("secret note", await File.ReadAllTextAsync(Path.Combine(dir, "moved.out")));
+
+            var url = (await Run(dir, "s3", "presign", $"s3://{bucket}/kms.txt", "--expires-in", "300")).Trim();
+            Assert.Equal("secret note", await FetchAsync(url));
+
+            var encryption = JsonDocument.Parse(await Run(dir, "s3api", "get-bucket-encryption", "--bucket", bucket)).RootElement;
+            Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0]
+                .GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
+
+            var first = JsonDocument.Parse(await Run(dir, "s3api", "list-objects-v2", "--bucket", bucket, "--max-items", "2")).RootElement;
+            var keys = first.GetProperty("Contents").EnumerateArray().Select(c => c.GetProperty("Key").GetString()).ToList();
+            Assert.Equal(2, keys.Count);
+            var rest = JsonDocument.Parse(await Run(dir, "s3api", "list-objects-v2", "--bucket", bucket, "--starting-token", first.GetProperty("NextToken").GetString()!)).RootElement;
+            keys.AddRange(rest.GetProperty("Contents").EnumerateArray().Select(c => c.GetProperty("Key").GetString()));
+            Assert.False(rest.TryGetProperty("NextToken", out _));
+            Assert.Equal(["kms.txt", "moved.txt", "tree/a.txt", "tree/sub/b.txt", "tree/sub/deep/c.bin"], keys);
+
+            await Run(dir, "s3", "rm", $"s3://{bucket}/tree", "--recursive");
+            Assert.DoesNotContain("tree/", await Run(dir, "s3", "ls", $"s3://{bucket}", "--recursive"), StringComparison.Ordinal);
+            Assert.Contains($"remove_bucket: {bucket}", await Run(dir, "s3", "rb", $"s3://{bucket}", "--force"), StringComparison.Ordinal);
+            var (gone, _, goneErr) = await AwsCli.RunAsync(server.Endpoint, dir, "s3api", "head-bucket", "--bucket", bucket);
+            Assert.NotEqual(0, gone);
+            Assert.Contains("404", goneErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The presigned URL fetched with curl (a client that knows nothing of AWS), or HttpClient where curl is missing.</summary>
+    private static async Task<string> FetchAsync(string url)
+    {
+        if (File.Exists("/usr/bin/curl"))
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/curl", ["-sS", "--fail-with-body", url]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = await p.StandardOutput.ReadToEndAsync();
+            var error = await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, $"curl failed: {error} {output}");
+            return output;
+        }
+        using var http = new HttpClient();
+        return await http.GetStringAsync(new Uri(url));
+    }
+
     private async Task<string> Run(string dir, params string[] args)
     {
         var (code, stdout, stderr) = await AwsCli.RunAsync(server.Endpoint, dir, args);
