@@ -29,6 +29,7 @@ public static class CreateCustomKeyStore
 {
     public static ValueTask<CreateCustomKeyStoreResponse> ExecuteAsync(KmsCall call, CreateCustomKeyStoreRequest request)
     {
+        RequireMembersOfType(request);
         if (request.CustomKeyStoreType == "EXTERNAL_KEY_STORE")
         {
             throw request.XksProxyConnectivity == "VPC_ENDPOINT_SERVICE"
@@ -39,5 +40,34 @@ public static class CreateCustomKeyStore
         }
         throw new KmsException("CloudHsmClusterNotFoundException",
             $"KMS cannot find the CloudHSM cluster '{request.CloudHsmClusterId}': SseSim simulates no CloudHSM clusters.");
+    }
+
+    /// <summary>
+    /// The members the API reference marks required for the store's type (optional in the model, which serves both
+    /// types): a request without them is refused before any cluster or proxy is looked for.
+    /// </summary>
+    private static void RequireMembersOfType(CreateCustomKeyStoreRequest request)
+    {
+        var type = request.CustomKeyStoreType ?? "AWS_CLOUDHSM";
+        var members = type == "EXTERNAL_KEY_STORE"
+            ? new (string Name, bool Present)[]
+            {
+                ("XksProxyConnectivity", request.XksProxyConnectivity is not null),
+                ("XksProxyUriEndpoint", request.XksProxyUriEndpoint is not null),
+                ("XksProxyUriPath", request.XksProxyUriPath is not null),
+                ("XksProxyAuthenticationCredential", request.XksProxyAuthenticationCredential is not null),
+                ("XksProxyVpcEndpointServiceName", request.XksProxyConnectivity != "VPC_ENDPOINT_SERVICE" || request.XksProxyVpcEndpointServiceName is not null),
+            }
+            : [
+                ("CloudHsmClusterId", request.CloudHsmClusterId is not null),
+                ("TrustAnchorCertificate", request.TrustAnchorCertificate is not null),
+                ("KeyStorePassword", request.KeyStorePassword is not null),
+            ];
+        var missing = members.Where(m => !m.Present).Select(m => m.Name).ToList();
+        if (missing.Count > 0)
+        {
+            var connectivity = type == "EXTERNAL_KEY_STORE" && request.XksProxyConnectivity is { } c ? $" with XksProxyConnectivity {c}" : "";
+            throw KmsException.Validation($"A custom key store of type {type}{connectivity} requires {string.Join(", ", missing)}.");
+        }
     }
 }

@@ -49,6 +49,41 @@ public sealed class UnsupportedOperationTests(ServerFixture server) : IClassFixt
             XksProxyUriPath = "/kms/xks/v1",
             XksProxyAuthenticationCredential = new XksProxyAuthenticationCredentialType { AccessKeyId = "ABCDEFGHIJKLMNOPQRST", RawSecretAccessKey = "DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo=" },
         }));
+        await Assert.ThrowsAsync<XksProxyVpcEndpointServiceNotFoundException>(() => kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest
+        {
+            CustomKeyStoreName = "ExampleVpcKeyStore",
+            CustomKeyStoreType = CustomKeyStoreType.EXTERNAL_KEY_STORE,
+            XksProxyConnectivity = XksProxyConnectivityType.VPC_ENDPOINT_SERVICE,
+            XksProxyUriEndpoint = "https://myproxy-private.xks.example.com",
+            XksProxyUriPath = "/kms/xks/v1",
+            XksProxyVpcEndpointServiceName = "com.amazonaws.vpce.us-east-1.vpce-svc-example1",
+            XksProxyAuthenticationCredential = new XksProxyAuthenticationCredentialType { AccessKeyId = "ABCDEFGHIJKLMNOPQRST", RawSecretAccessKey = "DXjSUawnel2fr6SKC7G25CNxTyWKE5PF9XX6H/u9pSo=" },
+        }));
+    }
+
+    [Fact]
+    public async Task CreateCustomKeyStore_without_the_members_its_type_requires_is_a_ValidationException()
+    {
+        using var kms = server.Kms();
+        // ValidationException is not a modelled KMS error, so the SDK raises its base exception with the code.
+        var cloudHsm = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest
+        {
+            CustomKeyStoreName = "NoCluster",
+            KeyStorePassword = "kmsPswd1",
+        }));
+        Assert.Equal("ValidationException", cloudHsm.ErrorCode);
+        Assert.Equal("A custom key store of type AWS_CLOUDHSM requires CloudHsmClusterId, TrustAnchorCertificate.", cloudHsm.Message);
+        Assert.DoesNotContain("kmsPswd1", cloudHsm.Message, StringComparison.Ordinal);
+        var external = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => kms.CreateCustomKeyStoreAsync(new CreateCustomKeyStoreRequest
+        {
+            CustomKeyStoreName = "NoProxy",
+            CustomKeyStoreType = CustomKeyStoreType.EXTERNAL_KEY_STORE,
+            XksProxyConnectivity = XksProxyConnectivityType.VPC_ENDPOINT_SERVICE,
+            XksProxyUriPath = "/kms/xks/v1",
+        }));
+        Assert.Equal("ValidationException", external.ErrorCode);
+        Assert.Equal("A custom key store of type EXTERNAL_KEY_STORE with XksProxyConnectivity VPC_ENDPOINT_SERVICE requires "
+            + "XksProxyUriEndpoint, XksProxyAuthenticationCredential, XksProxyVpcEndpointServiceName.", external.Message);
     }
 
     [Fact]
