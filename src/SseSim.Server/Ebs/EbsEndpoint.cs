@@ -81,6 +81,11 @@ public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, Sig
             return;
         }
         var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+        if (SnapshotIdErrors(values!, request.Query) is { } invalid)
+        {
+            await WriteErrorAsync(context, "ValidationException", 400, "INVALID_SNAPSHOT_ID", invalid);
+            return;
+        }
         try
         {
             await route.Handler(new EbsCall(context, caller, ebs, values!, body));
@@ -124,6 +129,32 @@ public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, Sig
                     readOnly: request.Method == "GET");
             }
         }
+    }
+
+    /// <summary>
+    /// The model's SnapshotId constraint (1-64 characters, ^snap-[0-9a-f]+$) on every snapshot id of the request,
+    /// checked before the handler as AWS's front door does: a malformed id is a ValidationException, not "not found".
+    /// </summary>
+    private static string? SnapshotIdErrors(Dictionary<string, string> routeValues, IQueryCollection query)
+    {
+        List<string>? errors = null;
+        foreach (var (member, value) in routeValues.Where(v => v.Key.EndsWith("napshotId", StringComparison.Ordinal))
+            .Concat(query.TryGetValue("firstSnapshotId", out var first) ? [KeyValuePair.Create("firstSnapshotId", first.ToString())] : []))
+        {
+            if (value.Length is < 1 or > 64)
+            {
+                (errors ??= []).Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {(value.Length < 1 ? "greater than or equal to 1" : "less than or equal to 64")}");
+            }
+            else if (!ValidSnapshotId(value))
+            {
+                (errors ??= []).Add($"Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ^snap-[0-9a-f]+$");
+            }
+        }
+        return errors is null ? null
+            : $"{errors.Count} validation error{(errors.Count == 1 ? "" : "s")} detected: {string.Join("; ", errors)}";
+
+        static bool ValidSnapshotId(string id) =>
+            id.Length > 5 && id.StartsWith("snap-", StringComparison.Ordinal) && id.AsSpan(5).IndexOfAnyExcept("0123456789abcdef") < 0;
     }
 
     private static bool TryMatch(string[] pattern, string[] segments, out Dictionary<string, string> values)

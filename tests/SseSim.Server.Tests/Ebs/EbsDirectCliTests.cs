@@ -72,6 +72,30 @@ public sealed class EbsDirectCliTests(ServerFixture server) : IClassFixture<Serv
         Assert.Contains("ValidationException", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_malformed_snapshot_id_is_a_validation_error_and_a_missing_one_is_not_found()
+    {
+        Assert.True(AwsCli.Available, "the aws CLI must be installed");
+        var work = Directory.CreateTempSubdirectory("sseSim-ebs-ids-").FullName;
+
+        // botocore does not check patterns, so the malformed ids reach the server.
+        var (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ebs", "list-snapshot-blocks", "--snapshot-id", "bad");
+        Assert.NotEqual(0, code);
+        Assert.Contains("ValidationException", stderr, StringComparison.Ordinal);
+        Assert.Contains("1 validation error detected: Value 'bad' at 'snapshotId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^snap-[0-9a-f]+$", stderr, StringComparison.Ordinal);
+
+        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ebs", "list-changed-blocks", "--first-snapshot-id", "snap-XYZ", "--second-snapshot-id", "vol-0123");
+        Assert.NotEqual(0, code);
+        Assert.Contains("2 validation errors detected: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("'secondSnapshotId'", stderr, StringComparison.Ordinal);
+        Assert.Contains("'firstSnapshotId'", stderr, StringComparison.Ordinal);
+
+        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ebs", "get-snapshot-block", "--snapshot-id", "snap-0123456789abcdef0", "--block-index", "0",
+            "--block-token", "x", Path.Combine(work, "out.bin"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("ResourceNotFoundException", stderr, StringComparison.Ordinal);
+    }
+
     private async Task<string> Aws(string work, params string[] args)
     {
         var (code, stdout, stderr) = await AwsCli.RunAsync(server.Endpoint, work, args);
