@@ -48,6 +48,9 @@ internal sealed class BucketRecord
     public string? Cors { get; set; }
     public string? Lifecycle { get; set; }
     public string? LifecycleMinimumObjectSize { get; set; }
+
+    /// <summary>PutBucketVersioning Suspended: reported by GetBucketVersioning; objects stay version "null" either way.</summary>
+    public bool? VersioningSuspended { get; set; }
 }
 
 internal sealed class PartRecord

@@ -1,11 +1,17 @@
 namespace SseSim.Server.S3;
 
-/// <summary>GET /bucket?versioning: a bucket that never had versioning enabled answers an empty configuration.</summary>
+/// <summary>GET /bucket?versioning: empty for a bucket that never had versioning, Status Suspended once suspended.</summary>
 internal static class GetBucketVersioning
 {
     public static async Task HandleAsync(S3Call call)
     {
-        await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
-        await S3Xml.WriteAsync(call.Response, "VersioningConfiguration", _ => { });
+        var suspended = await call.Store.IsBucketVersioningSuspendedAsync(call.Caller, call.BucketName, call.Aborted);
+        await S3Xml.WriteAsync(call.Response, "VersioningConfiguration", w =>
+        {
+            if (suspended)
+            {
+                w.WriteElementString("Status", "Suspended");
+            }
+        });
     }
 }

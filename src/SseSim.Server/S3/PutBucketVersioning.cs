@@ -1,8 +1,39 @@
+using SseSim.Objects;
+
 namespace SseSim.Server.S3;
 
-/// <summary>PUT /bucket?versioning: SseSim keeps one version per object, so turning versioning on is refused plainly.</summary>
+/// <summary>
+/// PUT /bucket?versioning with &lt;VersioningConfiguration&gt;: SseSim keeps one version per object, so Suspended (which
+/// writes every object as version "null", as here) is stored and reported, and Enabled is refused plainly (501).
+/// </summary>
 internal static class PutBucketVersioning
 {
-    public static Task HandleAsync(S3Call call) =>
-        throw S3Errors.Error("NotImplemented", "Bucket versioning is not implemented by SseSim: every bucket stays unversioned.", 501);
+    public static async Task HandleAsync(S3Call call)
+    {
+        var body = await S3Xml.ReadAsync(call);
+        if (body is null || body.Name.LocalName != "VersioningConfiguration"
+            || body.Elements().Any(e => e.Name.LocalName is not ("Status" or "MfaDelete"))
+            || body.ChildValue("Status")?.Trim() is not (null or "Enabled" or "Suspended")
+            || body.ChildValue("MfaDelete")?.Trim() is not (null or "Enabled" or "Disabled"))
+        {
+            throw S3Errors.MalformedXml();
+        }
+        if (body.ChildValue("Status")?.Trim() == "Enabled")
+        {
+            throw S3Errors.Error("NotImplemented", "Bucket versioning is not implemented by SseSim: a bucket can be unversioned or suspended, not enabled.", 501);
+        }
+        if (body.ChildValue("MfaDelete")?.Trim() == "Enabled")
+        {
+            throw S3Errors.Error("NotImplemented", "MFA delete is not implemented by SseSim.", 501);
+        }
+        if (body.ChildValue("Status") is not null)
+        {
+            await call.Store.SuspendBucketVersioningAsync(call.Caller, call.BucketName, call.Aborted);
+        }
+        else
+        {
+            await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
+        }
+        call.Response.StatusCode = 200;
+    }
 }

@@ -3,12 +3,15 @@ using Amazon.S3.Model;
 
 namespace SseSim.Server.Tests.S3;
 
-/// <summary>GetBucketVersioning reports a never-versioned bucket; PutBucketVersioning is refused, not ignored.</summary>
+/// <summary>
+/// GetBucketVersioning reports a never-versioned bucket; PutBucketVersioning Suspended is stored (objects stay version
+/// "null"), Enabled is refused, not ignored, and a malformed document is MalformedXML.
+/// </summary>
 [Collection("S3")]
 public sealed class GetBucketVersioningTests(ServerFixture server)
 {
     [Fact]
-    public async Task A_bucket_is_unversioned_and_stays_so()
+    public async Task A_bucket_is_unversioned_can_be_suspended_and_is_never_enabled()
     {
         using var s3 = server.S3();
         var bucket = await server.NewBucketAsync();
@@ -23,7 +26,37 @@ public sealed class GetBucketVersioningTests(ServerFixture server)
         Assert.Equal(("NotImplemented", 501), (enable.ErrorCode, (int)enable.StatusCode));
         Assert.Equal(VersionStatus.Off, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.Status);
 
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },
+        });
+        Assert.Equal(VersionStatus.Suspended, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.Status);
+
         var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = S3Clients.NewBucketName() }));
         Assert.Equal("NoSuchBucket", missing.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Suspended_with_boto3_and_a_malformed_status()
+    {
+        var r = await server.RunBoto3Async("""
+            out["before"] = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+            out["bad"] = error(s3.put_bucket_versioning, Bucket=bucket, VersioningConfiguration={"Status": "Paused"})
+            out["mfa"] = error(s3.put_bucket_versioning, Bucket=bucket, VersioningConfiguration={"Status": "Suspended", "MFADelete": "Enabled"}, MFA="serial 123456")
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+            out["after"] = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+            s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+            out["versions"] = [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket)["Versions"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("before").ValueKind);
+        Assert.Equal("MalformedXML 400", result.Outcome("bad"));
+        Assert.Equal("NotImplemented 501", result.Outcome("mfa"));
+        Assert.Equal("Suspended", result.GetProperty("after").GetString());
+        Assert.Equal("[\"null\"]", result.GetProperty("versions").GetRawText());
     }
 }
