@@ -36,12 +36,6 @@ public sealed class FasterBlockStore : IBlockStore
     /// <summary>Log bytes compacted per hold of the write gate (about a thousand 4 KiB records).</summary>
     private const long CompactionSliceBytes = 4L << 20;
 
-    /// <summary>
-    /// A pass takes at most about this many steps: each step ends in a checkpoint, so under a steady write stream
-    /// fixed-size steps fell behind and each pass grew longer than the last (the log grew without bound).
-    /// </summary>
-    private const int MaxStepsPerPass = 16;
-
     private readonly string _directory;
     private readonly string _checkpointDirectory;
     private readonly FasterBlockStoreOptions _options;
@@ -77,10 +71,8 @@ public sealed class FasterBlockStore : IBlockStore
 
     // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
     private long _passTarget;
-    private long _passStep;
     private long _spanAfterPass;
     private long _compactionPasses;
-    private long _compactionSteps;
     private Exception? _compactionError;
 
     public FasterBlockStore(string directory, FasterBlockStoreOptions? options = null)
@@ -135,9 +127,6 @@ public sealed class FasterBlockStore : IBlockStore
 
     /// <summary>Completed compaction passes since the store was opened.</summary>
     public long CompactionPasses => Interlocked.Read(ref _compactionPasses);
-
-    /// <summary>Completed compaction steps (each ends in a checkpoint) since the store was opened.</summary>
-    public long CompactionSteps => Interlocked.Read(ref _compactionSteps);
 
     /// <summary>The error that stopped compaction (it stays off until the store is reopened), if any.</summary>
     public Exception? CompactionError => Volatile.Read(ref _compactionError);
@@ -507,10 +496,9 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 // A pass covers the log up to where it stood when the pass began; later records are newer anyway.
                 _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
-                _passStep = Math.Max(_options.CompactionStepBytes, (_passTarget - begin) / MaxStepsPerPass);
             }
             // Every address compaction stops at is a page start (see PageStart), so the step and its slices are too.
-            var until = Math.Min(_passTarget, Math.Max(PageStart(begin + _passStep), PageStart(begin) + _pageSize));
+            var until = Math.Min(_passTarget, Math.Max(PageStart(begin + _options.CompactionStepBytes), PageStart(begin) + _pageSize));
             var session = Rent();
             var ok = false;
             try
@@ -546,7 +534,6 @@ public sealed class FasterBlockStore : IBlockStore
             _readGate.ExitWriteLock();
             await CheckpointIfDirtyAsync(force: true).ConfigureAwait(false);
             TruncateBelowBegin();
-            Interlocked.Increment(ref _compactionSteps);
             if (_store.Log.BeginAddress >= _passTarget)
             {
                 _spanAfterPass = LogSpan;

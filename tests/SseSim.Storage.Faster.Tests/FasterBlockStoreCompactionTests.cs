@@ -121,33 +121,6 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_long_pass_takes_a_bounded_number_of_steps()
-    {
-        // The first pass starts at a 32 MiB log: with 1 MiB steps it would take 32 steps, each ending in a checkpoint,
-        // and under a steady write stream such passes fell further behind each time (the log kept growing).
-        var options = Compacting with { CompactionThresholdBytes = 32L << 20, SyncDirectoriesOnFlush = false };
-        await using var store = new FasterBlockStore(_dir.Path, options);
-        var rounds = 0;
-        for (; rounds < 200 && store.CompactionSteps == 0; rounds++)
-        {
-            for (var i = 0; i < Blocks; i++)
-            {
-                store.Write("vol-c", i, Versioned(i, rounds));
-            }
-            await store.FlushAsync(); // every overwrite after a checkpoint appends
-        }
-        for (var wait = 0; wait < 400 && store.CompactionPasses < 1; wait++)
-        {
-            await store.FlushAsync();
-            await Task.Delay(10);
-        }
-        Assert.Null(store.CompactionError);
-        Assert.True(store.CompactionPasses == 1, $"{store.CompactionPasses} passes, {store.CompactionSteps} steps, log span {store.LogSpan}");
-        Assert.InRange(store.CompactionSteps, 1, 17);
-        AssertLatest(store, rounds);
-    }
-
-    [Fact]
     public async Task Reads_and_deletes_racing_compaction_never_miss_a_block_or_see_a_stale_one()
     {
         const int writers = 2;
