@@ -79,9 +79,9 @@ public sealed partial class ObjectStore
                 upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
             await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
             // S3 echoes a part checksum only when the client sent one (the computed one still counts at completion).
-            return request.Checksum is null
-                ? new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), null, null)
-                : new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false), body.ChecksumAlgorithm, body.ChecksumValue);
+            var echoed = request.Checksum is not null;
+            return new UploadPartResult(body.ETag, Describe(upload.Encryption, request.CustomerKey, false),
+                echoed ? body.ChecksumAlgorithm : null, echoed ? body.ChecksumValue : null);
         }
         finally
         {
@@ -147,8 +147,7 @@ public sealed partial class ObjectStore
                 previous = part.PartNumber;
                 if (!stored.TryGetValue(part.PartNumber, out var p) || p.ETag != part.ETag.Trim('"'))
                 {
-                    throw new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
-                        .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+                    throw InvalidPart(part);
                 }
                 if (upload.ChecksumAlgorithm is { } algorithm)
                 {
@@ -204,9 +203,18 @@ public sealed partial class ObjectStore
         {
             ChecksumAlgorithm = record.ChecksumAlgorithm,
             ChecksumValue = record.ChecksumValue,
-            ChecksumType = record.ChecksumValue is null ? null : record.ChecksumType ?? MultipartChecksum.FullObject,
+            ChecksumType = ChecksumTypeOf(record),
         };
     }
+
+    /// <summary>A part CompleteMultipartUpload names that is not stored as named (ETag or checksum).</summary>
+    private static S3Exception InvalidPart(CompletedPart part) =>
+        new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
+            .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+
+    /// <summary>The upload's checksum type: the stored one, or the algorithm's default for an upload recorded without it; null without an algorithm.</summary>
+    private static string? ChecksumTypeOf(UploadRecord upload) =>
+        upload.ChecksumAlgorithm is { } algorithm ? upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm) : null;
 
     /// <summary>
     /// A part named in CompleteMultipartUpload of an upload with a checksum algorithm: its Checksum&lt;ALG&gt; must be the
@@ -218,8 +226,7 @@ public sealed partial class ObjectStore
         {
             if (!given.Algorithm.Equals(algorithm, StringComparison.OrdinalIgnoreCase) || (stored.ChecksumValue is { } value && given.Value != value))
             {
-                throw new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
-                    .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+                throw InvalidPart(part);
             }
         }
         else if (upload.ChecksumType == MultipartChecksum.Composite)
@@ -239,7 +246,7 @@ public sealed partial class ObjectStore
         {
             return (null, null);
         }
-        var type = upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm);
+        var type = ChecksumTypeOf(upload)!;
         if (request.ChecksumType is { } requestedType && requestedType != type)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest,
@@ -287,7 +294,7 @@ public sealed partial class ObjectStore
         return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated)
         {
             ChecksumAlgorithm = upload.ChecksumAlgorithm,
-            ChecksumType = upload.ChecksumAlgorithm is { } algorithm ? upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm) : null,
+            ChecksumType = ChecksumTypeOf(upload),
         });
     }
 

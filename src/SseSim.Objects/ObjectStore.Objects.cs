@@ -341,8 +341,12 @@ public sealed partial class ObjectStore
         r.ChecksumValue)
     {
         TagCount = r.Tags?.Count ?? 0,
-        ChecksumType = r.ChecksumValue is null ? null : r.ChecksumType ?? Sse.MultipartChecksum.FullObject,
+        ChecksumType = ChecksumTypeOf(r),
     };
+
+    /// <summary>The object's x-amz-checksum-type when it has a checksum: a stored null means FULL_OBJECT (docs/formats/s3-metadata-records.md#checksumtype).</summary>
+    private static string? ChecksumTypeOf(ObjectRecord r) =>
+        r.ChecksumValue is null ? null : r.ChecksumType ?? Sse.MultipartChecksum.FullObject;
 
     /// <summary>
     /// Makes <paramref name="record"/> the visible version (durably), then frees the bodies it replaced. An

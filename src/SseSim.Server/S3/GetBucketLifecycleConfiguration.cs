@@ -6,7 +6,7 @@ internal static class GetBucketLifecycleConfiguration
     public static async Task HandleAsync(S3Call call)
     {
         var (document, minimumSize) = await call.Store.GetBucketLifecycleAsync(call.Caller, call.BucketName, call.Aborted);
-        call.Response.Headers[PutBucketLifecycleConfiguration.MinimumObjectSizeHeader] = minimumSize ?? "all_storage_classes_128K";
+        call.Response.Headers[PutBucketLifecycleConfiguration.MinimumObjectSizeHeader] = minimumSize ?? PutBucketLifecycleConfiguration.DefaultMinimumObjectSize;
         await S3Xml.WriteCanonicalAsync(call.Response, document);
     }
 }

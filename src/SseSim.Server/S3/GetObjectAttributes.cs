@@ -36,7 +36,7 @@ internal static class GetObjectAttributes
             {
                 x.WriteStartElement("Checksum", S3Xml.Namespace);
                 x.WriteElementString("Checksum" + algorithm.ToUpperInvariant(), S3Xml.Namespace, value);
-                x.WriteElementString("ChecksumType", S3Xml.Namespace, info.ChecksumType ?? "FULL_OBJECT");
+                x.WriteElementString("ChecksumType", S3Xml.Namespace, info.ChecksumType);
                 x.WriteEndElement();
             }
             // Parts are listed only for uploads with part checksums, which SseSim does not keep per part; the count is known.

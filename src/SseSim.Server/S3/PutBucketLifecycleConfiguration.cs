@@ -11,6 +11,9 @@ namespace SseSim.Server.S3;
 internal static class PutBucketLifecycleConfiguration
 {
     public const string MinimumObjectSizeHeader = "x-amz-transition-default-minimum-object-size";
+
+    /// <summary>S3's value when a put names none (and for rules stored without one).</summary>
+    public const string DefaultMinimumObjectSize = "all_storage_classes_128K";
     private static readonly string[] RuleMembers =
         ["ID", "Prefix", "Filter", "Status", "Transition", "Expiration", "NoncurrentVersionTransition", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"];
     private static readonly string[] Actions = ["Transition", "Expiration", "NoncurrentVersionTransition", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"];
@@ -19,8 +22,8 @@ internal static class PutBucketLifecycleConfiguration
 
     public static async Task HandleAsync(S3Call call)
     {
-        var minimumSize = call.Header(MinimumObjectSizeHeader)?.Trim() ?? "all_storage_classes_128K";
-        if (minimumSize is not ("all_storage_classes_128K" or "varies_by_storage_class"))
+        var minimumSize = call.Header(MinimumObjectSizeHeader)?.Trim() ?? DefaultMinimumObjectSize;
+        if (minimumSize is not (DefaultMinimumObjectSize or "varies_by_storage_class"))
         {
             throw S3Errors.InvalidArgument("Invalid value for x-amz-transition-default-minimum-object-size header.", MinimumObjectSizeHeader, minimumSize);
         }
