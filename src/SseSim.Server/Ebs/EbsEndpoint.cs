@@ -138,7 +138,7 @@ public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, Sig
     private static string? SnapshotIdErrors(Dictionary<string, string> routeValues, IQueryCollection query)
     {
         List<string>? errors = null;
-        foreach (var (member, value) in routeValues.Where(v => v.Key.EndsWith("napshotId", StringComparison.Ordinal))
+        foreach (var (member, value) in routeValues.Where(v => v.Key is "snapshotId" or "secondSnapshotId")
             .Concat(query.TryGetValue("firstSnapshotId", out var first) ? [KeyValuePair.Create("firstSnapshotId", first.ToString())] : []))
         {
             if (value.Length is < 1 or > 64)
