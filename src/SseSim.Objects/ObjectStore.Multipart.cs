@@ -72,8 +72,15 @@ public sealed partial class ObjectStore
                 throw new S3Exception(S3ErrorCode.InvalidRequest,
                     $"Checksum Type mismatch occurred, expected checksum Type: {expected.ToLowerInvariant()}, actual checksum Type: {actual.ToLowerInvariant()}");
             }
+            // A COMPOSITE object checksum is made of the checksums the client sent for its parts, so S3 refuses a part
+            // without one; under FULL_OBJECT it computes the part's CRC itself (below).
+            if (request.Checksum is null && ChecksumTypeOf(upload) == MultipartChecksum.Composite)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest,
+                    $"Checksum Type mismatch occurred, expected checksum Type: {upload.ChecksumAlgorithm!.ToLowerInvariant()}, actual checksum Type: null");
+            }
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
-            // A part sent without a checksum still gets one in the upload's algorithm, for the object's checksum.
+            // A FULL_OBJECT part sent without a checksum still gets one in the upload's algorithm, for the object's checksum.
             var checksum = request.Checksum ?? (upload.ChecksumAlgorithm is { } algorithm ? new ChecksumInput(algorithm) : null);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
                 upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);

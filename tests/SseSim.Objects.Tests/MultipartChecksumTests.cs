@@ -83,6 +83,16 @@ public sealed class MultipartChecksumTests : IDisposable
     }
 
     [Fact]
+    public async Task Composite_upload_refuses_a_part_without_a_checksum()
+    {
+        await _f.Store.CreateBucketAsync(Alice, "bkt");
+        var create = await _f.Store.CreateMultipartUploadAsync(Alice, new CreateMultipartUploadRequest("bkt", "comp") { ChecksumAlgorithm = "CRC32C" });
+        await Fails(() => _f.Store.UploadPartAsync(Alice, new UploadPartRequest("bkt", "comp", create.UploadId, 1, Body("part"u8.ToArray()))), S3ErrorCode.InvalidRequest, 400,
+            "Checksum Type mismatch occurred, expected checksum Type: crc32c, actual checksum Type: null");
+        Assert.Empty((await _f.Store.ListPartsAsync(Alice, "bkt", "comp", create.UploadId)).Parts);
+    }
+
+    [Fact]
     public async Task Composite_upload_needs_every_part_checksum_in_the_complete_and_they_must_match()
     {
         await _f.Store.CreateBucketAsync(Alice, "bkt");

@@ -11,12 +11,19 @@ internal static class CreateMultipartUpload
         var tags = S3Tagging.FromHeader(call);
         S3Tagging.AuthorizeTagging(call, tags);
         var algorithm = (call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm"))?.Trim().ToUpperInvariant();
+        if (algorithm is not null && !S3Body.ChecksumAlgorithms.Contains(algorithm))
+        {
+            // S3's wording, whose list predates CRC64NVME.
+            throw S3Errors.Error(S3ErrorCode.InvalidRequest, algorithm.Contains(',', StringComparison.Ordinal)
+                ? "Invalid types are specified in x-amz-checksum-algorithm header."
+                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]", 400);
+        }
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {
             Headers = S3Headers.ObjectHeaders(call),
             Encryption = S3Headers.SseRequest(call),
             Tags = tags,
-            ChecksumAlgorithm = algorithm is "CRC32" or "CRC32C" or "CRC64NVME" or "SHA1" or "SHA256" ? algorithm : null,
+            ChecksumAlgorithm = algorithm,
             ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);

@@ -172,7 +172,7 @@ internal static class S3Body
             {
                 if (found is not null)
                 {
-                    throw S3Errors.InvalidArgument("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+                    throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.", 400);
                 }
                 found = new ChecksumInput(algorithm, value.Trim());
             }

@@ -107,6 +107,8 @@ public sealed class CreateMultipartUploadTests(ServerFixture server)
             out["parts"] = [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload).get("Parts", [])]
             plain = s3.create_multipart_upload(Bucket=bucket, Key="plain")["UploadId"]
             out["anyPart"] = error(s3.upload_part, Bucket=bucket, Key="plain", UploadId=plain, PartNumber=1, Body=b"part", ChecksumAlgorithm="SHA1")
+            out["unknownAlgorithm"] = error(s3.create_multipart_upload, Bucket=bucket, Key="x", ChecksumAlgorithm="MD4")
+            out["twoAlgorithms"] = error(s3.create_multipart_upload, Bucket=bucket, Key="x", ChecksumAlgorithm="CRC32,CRC32C")
             """);
         if (r is not { } result)
         {
@@ -118,5 +120,8 @@ public sealed class CreateMultipartUploadTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("sha256Part"));
         Assert.Equal([2], result.GetProperty("parts").EnumerateArray().Select(p => p.GetInt32()));
         Assert.Equal("ok", result.Outcome("anyPart"));
+        Assert.Equal("InvalidRequest 400", result.Outcome("unknownAlgorithm"));
+        Assert.Equal("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]", result.GetProperty("unknownAlgorithm")[2].GetString());
+        Assert.Equal("Invalid types are specified in x-amz-checksum-algorithm header.", result.GetProperty("twoAlgorithms")[2].GetString());
     }
 }
