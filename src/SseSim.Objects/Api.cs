@@ -174,7 +174,11 @@ public sealed record GetObjectRequest(string Bucket, string Key)
 }
 
 /// <summary>GET/HEAD outcome; <see cref="Range"/> is set for a 206.</summary>
-public sealed record HeadObjectResult(ObjectInfo Object, long ContentLength, ContentRange? Range);
+public sealed record HeadObjectResult(ObjectInfo Object, long ContentLength, ContentRange? Range)
+{
+    /// <summary>The parts of a COMPOSITE multipart object, each with its checksum (GetObjectAttributes lists them); null otherwise.</summary>
+    public IReadOnlyList<PartInfo>? Parts { get; init; }
+}
 
 public sealed record DeleteObjectsEntry(string Key, string? ErrorCode = null, string? ErrorMessage = null)
 {

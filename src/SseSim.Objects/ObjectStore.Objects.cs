@@ -83,7 +83,13 @@ public sealed partial class ObjectStore
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "The encryption parameters are not applicable to this object.");
         }
-        return Task.FromResult(new HeadObjectResult(info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, length, range));
+        return Task.FromResult(new HeadObjectResult(info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, length, range)
+        {
+            // S3 lists an object's parts only where they have checksums of their own: COMPOSITE uploads.
+            Parts = record.Multipart && ChecksumTypeOf(record) == Sse.MultipartChecksum.Composite && record.Parts.All(p => p.ChecksumValue is not null)
+                ? record.Parts.Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified) { ChecksumValue = p.ChecksumValue }).ToList()
+                : null,
+        });
     }
 
     /// <summary>The account owning an existing object: with ACLs disabled (S3's BucketOwnerEnforced default) the bucket owner.</summary>
@@ -298,14 +304,37 @@ public sealed partial class ObjectStore
                 first += record.Parts[i].Size;
             }
             var size = record.Parts[partNumber - 1].Size;
-            ContentRange? partRange = record.Multipart && size > 0 ? new ContentRange(first, first + size - 1, record.Size) : null;
-            return (record, info, first, size, partRange);
+            // S3 answers any partNumber read with 206 and its Content-Range, a single-part object's part 1 too.
+            ContentRange? partRange = size > 0 ? new ContentRange(first, first + size - 1, record.Size) : null;
+            return (record, PartChecksum(info, record, partNumber), first, size, partRange);
         }
         var resolved = Preconditions.ResolveRange(request.Range, record.Size);
         return resolved is { } r
-            ? (record, info, r.First, r.Last - r.First + 1, r)
+            ? (record, r.First == 0 && r.Last == record.Size - 1 ? info : WithoutChecksum(info), r.First, r.Last - r.First + 1, r)
             : (record, info, 0, record.Size, null);
     }
+
+    /// <summary>
+    /// The checksum a part read answers (with x-amz-checksum-mode ENABLED), so that a client can validate the bytes it
+    /// gets: a COMPOSITE object's part has its own checksum; a FULL_OBJECT object's checksum covers a part only when
+    /// it is the only one (S3 answers none for a part of a larger one); a single-part object's part 1 is all of it.
+    /// </summary>
+    private static ObjectInfo PartChecksum(ObjectInfo info, ObjectRecord record, int partNumber)
+    {
+        if (!record.Multipart || info.ChecksumValue is null)
+        {
+            return info;
+        }
+        if (info.ChecksumType == Sse.MultipartChecksum.Composite)
+        {
+            var part = record.Parts[partNumber - 1].ChecksumValue;
+            return part is null ? WithoutChecksum(info) : info with { ChecksumValue = part };
+        }
+        return record.Parts.Count == 1 ? info : WithoutChecksum(info);
+    }
+
+    /// <summary>A ranged read that is not the whole object carries no checksum, as on S3.</summary>
+    private static ObjectInfo WithoutChecksum(ObjectInfo info) => info with { ChecksumAlgorithm = null, ChecksumValue = null, ChecksumType = null };
 
     /// <summary>The current record without its inline body (for conditional writes and replacing it), or null.</summary>
     private ObjectRecord? FindRecord(string bucket, string key) =>
@@ -530,10 +559,10 @@ internal static class Preconditions
         long last;
         if (r.First is null)
         {
-            var suffix = r.Last ?? throw Unsatisfiable(size);
+            var suffix = r.Last ?? throw Unsatisfiable(r, size);
             if (suffix <= 0 || size == 0)
             {
-                throw Unsatisfiable(size);
+                throw Unsatisfiable(r, size);
             }
             first = Math.Max(0, size - suffix);
             last = size - 1;
@@ -547,13 +576,15 @@ internal static class Preconditions
             }
             if (first >= size)
             {
-                throw Unsatisfiable(size);
+                throw Unsatisfiable(r, size);
             }
             last = Math.Min(r.Last ?? (size - 1), size - 1);
         }
         return new ContentRange(first, last, size);
     }
 
-    private static S3Exception Unsatisfiable(long size) =>
-        new S3Exception(S3ErrorCode.InvalidRange, "The requested range is not satisfiable").With("ActualObjectSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static S3Exception Unsatisfiable(ByteRangeSpec range, long size) =>
+        new S3Exception(S3ErrorCode.InvalidRange, "The requested range is not satisfiable")
+            .With("RangeRequested", FormattableString.Invariant($"bytes={range.First}-{range.Last}"))
+            .With("ActualObjectSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -50,6 +50,10 @@ internal static class GetObject
     {
         S3Headers.RejectSseOnRead(call);
         VersionIds.RequireCurrent(call.Query("versionId"));
+        if (call.Header("x-amz-checksum-mode") is { } mode && !mode.Trim().Equals("ENABLED", StringComparison.OrdinalIgnoreCase))
+        {
+            throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-mode header is invalid.", 400);
+        }
         return new GetObjectRequest(call.BucketName, call.ObjectKey)
         {
             Range = S3Headers.Range(call.Header("Range")),
@@ -62,12 +66,12 @@ internal static class GetObject
     public static void WriteHeaders(S3Call call, ObjectInfo info, long contentLength, ContentRange? range)
     {
         var response = call.Response;
-        S3Headers.WriteObjectHeaders(response, info);
+        // x-amz-mp-parts-count answers a partNumber read only, as on S3.
+        S3Headers.WriteObjectHeaders(response, call.Query("partNumber") is null ? info with { PartsCount = null } : info);
         S3Headers.WriteEncryption(response, info.Encryption, includeContext: false);
         S3Tagging.WriteCount(call, info);
-        // Full-object checksums only, and only when asked: a Range or part read would fail client validation.
-        var ranged = range is not null || call.Query("partNumber") is not null || call.Header("Range") is not null;
-        if (!ranged && string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        // Only when asked; the store leaves out a checksum that does not cover the bytes this response carries.
+        if (string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
             S3Headers.WriteChecksum(response, info.ChecksumAlgorithm, info.ChecksumValue, info.ChecksumType);
         }

@@ -1,3 +1,5 @@
+using SseSim.Objects;
+
 namespace SseSim.Server.S3;
 
 /// <summary>
@@ -35,20 +37,16 @@ internal static class GetObjectAttributes
             if (requested.Contains("Checksum") && info.ChecksumAlgorithm is { } algorithm && info.ChecksumValue is { } value)
             {
                 x.WriteStartElement("Checksum", S3Xml.Namespace);
-                x.WriteElementString("Checksum" + algorithm.ToUpperInvariant(), S3Xml.Namespace, value);
+                // S3 writes a COMPOSITE checksum here without the "-N" part count that HEAD and GET append.
+                var dash = value.LastIndexOf('-');
+                x.WriteElementString("Checksum" + algorithm.ToUpperInvariant(), S3Xml.Namespace,
+                    info.ChecksumType == "COMPOSITE" && dash > 0 ? value[..dash] : value);
                 x.WriteElementString("ChecksumType", S3Xml.Namespace, info.ChecksumType);
                 x.WriteEndElement();
             }
-            // Parts are listed only for uploads with part checksums, which SseSim does not keep per part; the count is known.
-            if (requested.Contains("ObjectParts") && info.PartsCount is { } parts)
+            if (requested.Contains("ObjectParts") && info.PartsCount is { } count)
             {
-                x.WriteStartElement("ObjectParts", S3Xml.Namespace);
-                x.WriteElementString("PartNumberMarker", S3Xml.Namespace, partMarker.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                x.WriteElementString("NextPartNumberMarker", S3Xml.Namespace, "0");
-                x.WriteElementString("MaxParts", S3Xml.Namespace, maxParts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                x.WriteElementString("IsTruncated", S3Xml.Namespace, "false");
-                x.WriteElementString("PartsCount", S3Xml.Namespace, parts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                x.WriteEndElement();
+                WriteParts(x, count, result.Parts, maxParts, partMarker, info.ChecksumAlgorithm);
             }
             if (requested.Contains("StorageClass"))
             {
@@ -60,4 +58,35 @@ internal static class GetObjectAttributes
             }
         });
     }
+
+    /// <summary>
+    /// ObjectParts: the count, and a page of the parts (number, size, checksum) when the object has part checksums of
+    /// its own (COMPOSITE); S3 lists no parts otherwise.
+    /// </summary>
+    private static void WriteParts(System.Xml.XmlWriter x, int count, IReadOnlyList<PartInfo>? parts, int maxParts, int partMarker, string? algorithm)
+    {
+        var after = parts?.Where(p => p.PartNumber > partMarker).ToList() ?? [];
+        var page = after.Take(maxParts).ToList();
+        var truncated = after.Count > page.Count;
+        x.WriteStartElement("ObjectParts", S3Xml.Namespace);
+        x.WriteElementString("PartsCount", S3Xml.Namespace, Number(count));
+        x.WriteElementString("PartNumberMarker", S3Xml.Namespace, Number(partMarker));
+        x.WriteElementString("NextPartNumberMarker", S3Xml.Namespace, Number(page.Count > 0 ? page[^1].PartNumber : 0));
+        x.WriteElementString("MaxParts", S3Xml.Namespace, Number(maxParts));
+        x.WriteElementString("IsTruncated", S3Xml.Namespace, S3Xml.Bool(truncated));
+        foreach (var part in page)
+        {
+            x.WriteStartElement("Part", S3Xml.Namespace);
+            x.WriteElementString("PartNumber", S3Xml.Namespace, Number(part.PartNumber));
+            x.WriteElementString("Size", S3Xml.Namespace, part.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (algorithm is not null && part.ChecksumValue is { } checksum)
+            {
+                x.WriteElementString("Checksum" + algorithm.ToUpperInvariant(), S3Xml.Namespace, checksum);
+            }
+            x.WriteEndElement();
+        }
+        x.WriteEndElement();
+    }
+
+    private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -36,6 +36,11 @@ internal static class S3Errors
     {
         var response = context.Response;
         response.StatusCode = error.StatusCode;
+        if (error.Code == S3ErrorCode.InvalidRange && error.Details.TryGetValue("ActualObjectSize", out var size))
+        {
+            // RFC 9110 §15.5.17, as S3 sends it: the size a satisfiable range must fall within.
+            response.Headers.ContentRange = "bytes */" + size;
+        }
         // HEAD answers and 304s carry no body (reference/s3.md §3.5).
         if (HttpMethods.IsHead(context.Request.Method) || error.StatusCode == 304)
         {

@@ -51,4 +51,38 @@ print("ATTRIBUTES OK")
 """, bucket);
         Assert.Contains("ATTRIBUTES OK", output, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task Composite_uploads_list_their_parts_with_checksums_and_the_checksum_without_its_part_count_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            def sha256(b):
+                return base64.b64encode(hashlib.sha256(b).digest()).decode()
+            parts = [os.urandom(5 * 1024 * 1024), os.urandom(5 * 1024 * 1024), b"tail"]
+            def upload(key, **create):
+                up = s3.create_multipart_upload(Bucket=bucket, Key=key, **create)["UploadId"]
+                done = []
+                for n, p in enumerate(parts, 1):
+                    sent = s3.upload_part(Bucket=bucket, Key=key, UploadId=up, PartNumber=n, Body=p, ChecksumAlgorithm=create["ChecksumAlgorithm"])
+                    done.append({k: v for k, v in sent.items() if k in ("ETag", "ChecksumSHA256", "ChecksumCRC32")} | {"PartNumber": n})
+                return s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=up, MultipartUpload={"Parts": done})
+            completed = upload("composite", ChecksumAlgorithm="SHA256")
+            a = s3.get_object_attributes(Bucket=bucket, Key="composite", ObjectAttributes=["Checksum", "ObjectParts"])
+            out["checksum"] = [a["Checksum"].get("ChecksumSHA256") + "-3" == completed["ChecksumSHA256"], a["Checksum"].get("ChecksumType")]
+            op = a["ObjectParts"]
+            out["parts"] = [op["TotalPartsCount"], op["IsTruncated"], [[p["PartNumber"], p["Size"], p.get("ChecksumSHA256") == sha256(parts[p["PartNumber"] - 1])] for p in op["Parts"]]]
+            page = s3.get_object_attributes(Bucket=bucket, Key="composite", ObjectAttributes=["ObjectParts"], MaxParts=1, PartNumberMarker=1)["ObjectParts"]
+            out["page"] = [page["IsTruncated"], page["NextPartNumberMarker"], [p["PartNumber"] for p in page["Parts"]]]
+            upload("full", ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
+            f = s3.get_object_attributes(Bucket=bucket, Key="full", ObjectAttributes=["ObjectParts"])["ObjectParts"]
+            out["fullParts"] = [f["TotalPartsCount"], "Parts" in f]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[true, \"COMPOSITE\"]", result.GetProperty("checksum").GetRawText());
+        Assert.Equal("[3, false, [[1, 5242880, true], [2, 5242880, true], [3, 4, true]]]", result.GetProperty("parts").GetRawText());
+        Assert.Equal("[true, 2, [2]]", result.GetProperty("page").GetRawText());
+        Assert.Equal("[3, false]", result.GetProperty("fullParts").GetRawText());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -115,5 +116,103 @@ public sealed class GetObjectTests(ServerFixture server)
         var response = await RawS3.SendAsync(server, HttpMethod.Get, "/obj", host: host);
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(data, await response.Content.ReadAsByteArrayAsync());
+    }
+    [Fact]
+    public async Task Part_and_range_reads_answer_the_checksum_of_the_bytes_they_carry_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            import zlib
+            def crc32(b):
+                return base64.b64encode(zlib.crc32(b).to_bytes(4, "big")).decode()
+            def sha256(b):
+                return base64.b64encode(hashlib.sha256(b).digest()).decode()
+            parts = [os.urandom(5 * 1024 * 1024), b"the short last part"]
+            def upload(key, **create):
+                up = s3.create_multipart_upload(Bucket=bucket, Key=key, **create)["UploadId"]
+                done = []
+                for n, p in enumerate(parts, 1):
+                    sent = s3.upload_part(Bucket=bucket, Key=key, UploadId=up, PartNumber=n, Body=p, ChecksumAlgorithm=create["ChecksumAlgorithm"])
+                    done.append({k: v for k, v in sent.items() if k in ("ETag", "ChecksumSHA256", "ChecksumCRC32")} | {"PartNumber": n})
+                s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=up, MultipartUpload={"Parts": done})
+            def read(call, key, **kwargs):
+                got = call(Bucket=bucket, Key=key, **kwargs)
+                h = got["ResponseMetadata"]["HTTPHeaders"]
+                return [got["ResponseMetadata"]["HTTPStatusCode"], h.get("content-range"), h.get("x-amz-mp-parts-count"),
+                        {k: v for k, v in h.items() if k.startswith("x-amz-checksum-")}]
+            # COMPOSITE: a part read answers that part's own checksum (botocore validates the part's bytes against it).
+            upload("composite", ChecksumAlgorithm="SHA256")
+            out["compositePart2"] = read(s3.get_object, "composite", PartNumber=2, ChecksumMode="ENABLED")
+            out["compositePart2Expected"] = sha256(parts[1])
+            out["compositeHeadPart1"] = read(s3.head_object, "composite", PartNumber=1, ChecksumMode="ENABLED")
+            out["compositeHeadPart1Expected"] = sha256(parts[0])
+            out["compositeNoMode"] = read(s3.head_object, "composite", PartNumber=1)
+            out["compositePlainHead"] = read(s3.head_object, "composite")
+            # FULL_OBJECT: the object's CRC does not cover one part of two, so none is answered.
+            upload("full", ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
+            out["fullPart1"] = read(s3.head_object, "full", PartNumber=1, ChecksumMode="ENABLED")
+            # A single PUT: part 1 and a Range over all of it carry the object's checksum, a partial Range none.
+            s3.put_object(Bucket=bucket, Key="single", Body=b"0123456789", ChecksumAlgorithm="CRC32")
+            out["singlePart1"] = read(s3.get_object, "single", PartNumber=1, ChecksumMode="ENABLED")
+            out["singleWhole"] = read(s3.get_object, "single", Range="bytes=0-9", ChecksumMode="ENABLED")
+            out["singlePartial"] = read(s3.get_object, "single", Range="bytes=1-9", ChecksumMode="ENABLED")
+            out["singleExpected"] = crc32(b"0123456789")
+            out["badMode"] = with_headers("GetObject", {"x-amz-checksum-mode": "DISABLED"}, s3.get_object, Bucket=bucket, Key="single")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var partOne = 5 * 1024 * 1024;
+        var size = partOne + "the short last part".Length;
+        var compositePart2 = result.GetProperty("compositePart2");
+        Assert.Equal(206, compositePart2[0].GetInt32());
+        Assert.Equal($"bytes {partOne}-{size - 1}/{size}", compositePart2[1].GetString());
+        Assert.Equal("2", compositePart2[2].GetString());
+        Assert.Equal(result.GetProperty("compositePart2Expected").GetString(), compositePart2[3].GetProperty("x-amz-checksum-sha256").GetString());
+        Assert.Equal("COMPOSITE", compositePart2[3].GetProperty("x-amz-checksum-type").GetString());
+        var compositeHeadPart1 = result.GetProperty("compositeHeadPart1");
+        Assert.Equal(result.GetProperty("compositeHeadPart1Expected").GetString(), compositeHeadPart1[3].GetProperty("x-amz-checksum-sha256").GetString());
+        Assert.Equal(JsonValueKind.Object, result.GetProperty("compositeNoMode")[3].ValueKind);
+        Assert.Empty(result.GetProperty("compositeNoMode")[3].EnumerateObject());
+        // x-amz-mp-parts-count answers partNumber reads only.
+        Assert.Equal(200, result.GetProperty("compositePlainHead")[0].GetInt32());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("compositePlainHead")[2].ValueKind);
+        Assert.Empty(result.GetProperty("fullPart1")[3].EnumerateObject());
+        Assert.Equal("2", result.GetProperty("fullPart1")[2].GetString());
+        var expected = result.GetProperty("singleExpected").GetString();
+        var singlePart1 = result.GetProperty("singlePart1");
+        Assert.Equal(206, singlePart1[0].GetInt32());
+        Assert.Equal("bytes 0-9/10", singlePart1[1].GetString());
+        Assert.Equal(JsonValueKind.Null, singlePart1[2].ValueKind);
+        Assert.Equal(expected, singlePart1[3].GetProperty("x-amz-checksum-crc32").GetString());
+        Assert.Equal(expected, result.GetProperty("singleWhole")[3].GetProperty("x-amz-checksum-crc32").GetString());
+        Assert.Equal("FULL_OBJECT", result.GetProperty("singleWhole")[3].GetProperty("x-amz-checksum-type").GetString());
+        Assert.Empty(result.GetProperty("singlePartial")[3].EnumerateObject());
+        Assert.Equal("InvalidRequest 400", result.Outcome("badMode"));
+    }
+    [Fact]
+    public async Task An_unsatisfiable_range_is_416_with_the_range_the_size_and_Content_Range_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="ten", Body=b"0123456789")
+            def unsatisfiable(call, rng):
+                try:
+                    call(Bucket=bucket, Key="ten", Range=rng)
+                    return None
+                except ClientError as e:
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"].get("RangeRequested"),
+                            e.response["Error"].get("ActualObjectSize"), e.response["ResponseMetadata"]["HTTPHeaders"].get("content-range")]
+            out["past"] = unsatisfiable(s3.get_object, "bytes=10-20")
+            out["suffixZero"] = unsatisfiable(s3.get_object, "bytes=-0")
+            out["head"] = unsatisfiable(s3.head_object, "bytes=10-")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[416, \"InvalidRange\", \"bytes=10-20\", \"10\", \"bytes */10\"]", result.GetProperty("past").GetRawText());
+        Assert.Equal("[416, \"InvalidRange\", \"bytes=-0\", \"10\", \"bytes */10\"]", result.GetProperty("suffixZero").GetRawText());
+        Assert.Equal(416, result.GetProperty("head")[0].GetInt32());
+        Assert.Equal("bytes */10", result.GetProperty("head")[4].GetString());
     }
 }
