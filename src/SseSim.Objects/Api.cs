@@ -187,6 +187,9 @@ public sealed record DeleteObjectsEntry(string Key, string? ErrorCode = null, st
 
 public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, string Bucket, string Key)
 {
+    /// <summary>x-amz-checksum-algorithm: the new object's checksum algorithm; null keeps the source's, if it has one.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+
     /// <summary>Conditional write on the destination (If-Match / If-None-Match: *).</summary>
     public Conditions? WriteConditions { get; init; }
 
@@ -211,7 +214,12 @@ public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, st
     public IReadOnlyList<S3Tag>? Tags { get; init; }
 }
 
-public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption);
+public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption)
+{
+    /// <summary>The new object's checksum (always FULL_OBJECT: a copy is one part), if it has one.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumValue { get; init; }
+}
 
 public sealed record ObjectSummary(string Key, DateTimeOffset LastModified, string ETag, long Size, string StorageClass, string OwnerAccountId);
 

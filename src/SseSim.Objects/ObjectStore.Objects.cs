@@ -167,7 +167,8 @@ public sealed partial class ObjectStore
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
         var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
-        if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption)
+        if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption
+            && request.ChecksumAlgorithm is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -178,8 +179,11 @@ public sealed partial class ObjectStore
         WrittenBody body;
         using (dataKey)
         {
+            // S3 copies the source's checksum algorithm unless the request names another; the copy is one part, so its
+            // checksum is computed over the whole body (FULL_OBJECT), whatever the source's type was.
             body = await ReencryptAsync(request.SourceBucket, source, sourceKey, 0, source.Size, dataKey,
-                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, allowInline: true, cancellationToken).ConfigureAwait(false);
+                new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, allowInline: true, cancellationToken,
+                request.ChecksumAlgorithm ?? source.ChecksumAlgorithm).ConfigureAwait(false);
         }
         var now = _time.GetUtcNow();
         var record = new ObjectRecord
@@ -194,9 +198,15 @@ public sealed partial class ObjectStore
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
             Owner = caller.AccountId,
             Tags = taggingDirective == "COPY" ? source.Tags : replacedTags,
+            ChecksumAlgorithm = body.ChecksumAlgorithm,
+            ChecksumValue = body.ChecksumValue,
         };
         await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
-        return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true));
+        return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
+        {
+            ChecksumAlgorithm = record.ChecksumAlgorithm,
+            ChecksumValue = record.ChecksumValue,
+        };
     }
 
     public Task<ListObjectsResult> ListObjectsAsync(Caller caller, ListObjectsRequest request, CancellationToken cancellationToken = default)

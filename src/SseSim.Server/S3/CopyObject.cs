@@ -17,6 +17,11 @@ internal static class CopyObject
         var tags = taggingDirective == "REPLACE" ? S3Tagging.FromHeader(call) : null;
         S3Tagging.AuthorizeTagging(call, tags);
         S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: taggingDirective is null or "COPY");
+        var checksumAlgorithm = call.Header("x-amz-checksum-algorithm")?.Trim().ToUpperInvariant();
+        if (checksumAlgorithm is not null && !S3Body.ChecksumAlgorithms.Contains(checksumAlgorithm))
+        {
+            throw S3Errors.InvalidArgument("Value for x-amz-checksum-algorithm header is invalid.", "x-amz-checksum-algorithm", checksumAlgorithm);
+        }
         var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)
         {
             MetadataDirective = directive,
@@ -27,12 +32,18 @@ internal static class CopyObject
             WriteConditions = S3Headers.WriteConditions(call),
             TaggingDirective = taggingDirective,
             Tags = tags,
+            ChecksumAlgorithm = checksumAlgorithm,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
             w.WriteElementString("LastModified", S3Xml.Timestamp(result.LastModified));
+            if (result.ChecksumValue is not null)
+            {
+                w.WriteElementString("ChecksumType", "FULL_OBJECT");
+                S3Xml.Checksum(w, result.ChecksumAlgorithm, result.ChecksumValue);
+            }
         });
     }
 }

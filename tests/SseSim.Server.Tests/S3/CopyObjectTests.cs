@@ -134,4 +134,47 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("partFromTagged")); // a part takes no tags
         Assert.Equal(["p1", "t3"], result.GetProperty("copied").EnumerateArray().Select(k => k.GetString()));
     }
+    [Fact]
+    public async Task A_copy_keeps_the_source_checksum_algorithm_or_computes_the_one_named_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            def sha256(b):
+                return base64.b64encode(hashlib.sha256(b).digest()).decode()
+            def sha1(b):
+                return base64.b64encode(hashlib.sha1(b).digest()).decode()
+            data = b"copied bytes"
+            s3.put_object(Bucket=bucket, Key="src", Body=data, ChecksumAlgorithm="SHA256")
+            kept = s3.copy_object(Bucket=bucket, Key="kept", CopySource={"Bucket": bucket, "Key": "src"})["CopyObjectResult"]
+            out["kept"] = [kept.get("ChecksumSHA256") == sha256(data), kept.get("ChecksumType")]
+            head = s3.head_object(Bucket=bucket, Key="kept", ChecksumMode="ENABLED")
+            out["keptHead"] = [head.get("ChecksumSHA256") == sha256(data), head.get("ChecksumType")]
+            named = s3.copy_object(Bucket=bucket, Key="named", CopySource={"Bucket": bucket, "Key": "src"}, ChecksumAlgorithm="SHA1")["CopyObjectResult"]
+            out["named"] = [named.get("ChecksumSHA1") == sha1(data), "ChecksumSHA256" in named]
+            out["namedGet"] = s3.get_object(Bucket=bucket, Key="named", ChecksumMode="ENABLED").get("ChecksumSHA1") == sha1(data)
+            # Copying an object onto itself with only a new checksum algorithm is a change S3 accepts.
+            out["inPlace"] = error(s3.copy_object, Bucket=bucket, Key="src", CopySource={"Bucket": bucket, "Key": "src"}, ChecksumAlgorithm="SHA1")
+            out["inPlaceHead"] = s3.head_object(Bucket=bucket, Key="src", ChecksumMode="ENABLED").get("ChecksumSHA1") == sha1(data)
+            out["unknown"] = error(s3.copy_object, Bucket=bucket, Key="x", CopySource={"Bucket": bucket, "Key": "src"}, ChecksumAlgorithm="MD4")
+            # A COMPOSITE multipart source: the copy is one part, so its checksum is the whole body's.
+            part = os.urandom(5 * 1024 * 1024)
+            up = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="SHA256")["UploadId"]
+            sent = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up, PartNumber=1, Body=part, ChecksumAlgorithm="SHA256")
+            s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up,
+                MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": sent["ETag"], "ChecksumSHA256": sent["ChecksumSHA256"]}]})
+            fromMp = s3.copy_object(Bucket=bucket, Key="fromMp", CopySource={"Bucket": bucket, "Key": "mp"})["CopyObjectResult"]
+            out["fromMp"] = [fromMp.get("ChecksumSHA256") == sha256(part), fromMp.get("ChecksumType")]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("kept").GetRawText());
+        Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("keptHead").GetRawText());
+        Assert.Equal("[true, false]", result.GetProperty("named").GetRawText());
+        Assert.True(result.GetProperty("namedGet").GetBoolean());
+        Assert.Equal("ok", result.Outcome("inPlace"));
+        Assert.True(result.GetProperty("inPlaceHead").GetBoolean());
+        Assert.Equal("InvalidArgument 400", result.Outcome("unknown"));
+        Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("fromMp").GetRawText());
+    }
 }
