@@ -16,7 +16,7 @@ public sealed record SeedKey
     public IReadOnlyList<string>? Aliases { get; init; }
     public bool? Enabled { get; init; }
     public string? Policy { get; init; }
-    /// <summary>Base64: 32 bytes for SYMMETRIC_DEFAULT, the key length for HMAC, PKCS#8 DER for RSA/ECC.</summary>
+    /// <summary>Base64: 32 bytes for SYMMETRIC_DEFAULT, the key length for HMAC, PKCS#8 DER for the asymmetric specs.</summary>
     public string? KeyMaterial { get; init; }
 }
 
@@ -50,7 +50,14 @@ public static class KmsSeeding
                     using var clear = SecretBytes.TakeFrom(Convert.FromBase64String(base64));
                     // A material id derived from the key id and material keeps seeded ciphertext reproducible.
                     var materialId = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(seed.KeyId), .. clear.UnsafeExpose()]));
-                    material = kms.Vault.Seal(seed.KeyId, materialId, clear);
+                    try
+                    {
+                        material = kms.Vault.Seal(seed.KeyId, spec, materialId, clear);
+                    }
+                    catch (CryptographicException)
+                    {
+                        throw new InvalidDataException($"Seed key {seed.KeyId}: keyMaterial is not a PKCS#8 private key of KeySpec {spec}.");
+                    }
                 }
                 else
                 {

@@ -5,8 +5,9 @@ namespace SseSim.Kms;
 
 /// <summary>
 /// Token buckets per account and quota class with AWS's default rates (Developer Guide requests-per-second.md):
-/// one shared bucket for symmetric and HMAC cryptographic operations, one for RSA, one for ECC. The rates start from
-/// <see cref="KmsOptions"/> and can be lowered or raised at run time (<see cref="Set"/>, fault injection).
+/// one shared bucket for symmetric and HMAC cryptographic operations, one for RSA, one for ECC (Ed25519 included), one
+/// for ML-DSA. The rates start from <see cref="KmsOptions"/> and can be lowered or raised at run time (<see cref="Set"/>,
+/// fault injection).
 /// </summary>
 public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
 {
@@ -54,7 +55,9 @@ public sealed class RequestQuotas(KmsOptions options, TimeProvider time)
         var (quotaClass, rate) = (key?.SpecInfo.Family) switch
         {
             KeySpecInfo.Rsa => ("RSA", settings.RsaRequestsPerSecond),
-            KeySpecInfo.Ecc => ("ECC", settings.EccRequestsPerSecond),
+            KeySpecInfo.Ecc or KeySpecInfo.Ed25519 => ("ECC", settings.EccRequestsPerSecond),
+            // AWS meters ML-DSA keys in a quota of their own; SseSim gives it the RSA rate rather than another setting.
+            KeySpecInfo.MlDsa => ("ML-DSA", settings.RsaRequestsPerSecond),
             _ => ("Symmetric", settings.SymmetricRequestsPerSecond),
         };
         var bucket = Volatile.Read(ref _buckets).GetOrAdd((accountId, quotaClass), static (_, arg) => new TokenBucket(arg.rate, arg.time), (rate, time));

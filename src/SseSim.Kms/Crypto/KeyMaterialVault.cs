@@ -21,25 +21,25 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
     {
         var info = KeySpecInfo.All[keySpec];
         var materialId = NewMaterialId();
+        byte[]? publicKey = null;
         using var clear = info.Family switch
         {
             KeySpecInfo.Symmetric => SecretBytes.Random(32),
             KeySpecInfo.Hmac => SecretBytes.Random(info.Bits / 8),
-            KeySpecInfo.Rsa => ExportPrivate(RSA.Create(info.Bits)),
-            KeySpecInfo.Ecc => ExportPrivate(ECDsa.Create(CurveFor(keySpec))),
-            _ => throw new InvalidOperationException(keySpec),
+            _ => AsymmetricKeys.Generate(keySpec, out publicKey),
         };
-        return Seal(keyId, materialId, clear, rotationType);
+        return Seal(keyId, materialId, clear, publicKey, rotationType);
     }
 
-    /// <summary>Seals caller-supplied material (seed files, ImportKeyMaterial) and caches it.</summary>
-    public KeyMaterial Seal(string keyId, string materialId, SecretBytes clear, string? rotationType = null, string? expirationModel = null, DateTimeOffset? validTo = null)
+    /// <summary>
+    /// Seals seed-file material and caches it; asymmetric material must be a PKCS#8 private key of
+    /// <paramref name="keySpec"/> (CryptographicException otherwise).
+    /// </summary>
+    public KeyMaterial Seal(string keyId, string keySpec, string materialId, SecretBytes clear) =>
+        Seal(keyId, materialId, clear, KeySpecInfo.All[keySpec].IsAsymmetric ? AsymmetricKeys.PublicKeyOf(keySpec, clear) : null);
+
+    private KeyMaterial Seal(string keyId, string materialId, SecretBytes clear, byte[]? publicKey, string? rotationType = null)
     {
-        byte[]? publicKey = null;
-        if (IsPkcs8(clear))
-        {
-            publicKey = PublicKeyOf(clear);
-        }
         var material = new KeyMaterial
         {
             Id = materialId,
@@ -47,8 +47,6 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
             CreatedAt = time.GetUtcNow(),
             RotationType = rotationType,
             PublicKey = publicKey,
-            ExpirationModel = expirationModel,
-            ValidTo = validTo,
         };
         _clear[(keyId, materialId)] = clear.Clone();
         DropDeriver((keyId, materialId));
@@ -94,42 +92,6 @@ public sealed class KeyMaterialVault(RootKey rootKey, TimeProvider time) : IDisp
             {
                 s.Dispose();
             }
-        }
-    }
-
-    public static ECCurve CurveFor(string keySpec) => keySpec switch
-    {
-        "ECC_NIST_P256" => ECCurve.NamedCurves.nistP256,
-        "ECC_NIST_P384" => ECCurve.NamedCurves.nistP384,
-        "ECC_NIST_P521" => ECCurve.NamedCurves.nistP521,
-        "ECC_SECG_P256K1" => ECCurve.CreateFromFriendlyName("secp256k1"),
-        _ => throw new ArgumentOutOfRangeException(nameof(keySpec)),
-    };
-
-    private static SecretBytes ExportPrivate(AsymmetricAlgorithm algorithm)
-    {
-        using (algorithm)
-        {
-            return SecretBytes.TakeFrom(algorithm.ExportPkcs8PrivateKey());
-        }
-    }
-
-    // PKCS#8 DER starts with a SEQUENCE; symmetric material is random and checked by length first.
-    private static bool IsPkcs8(SecretBytes clear) => clear.Length > 64 && clear.UnsafeExpose()[0] == 0x30;
-
-    private static byte[] PublicKeyOf(SecretBytes pkcs8)
-    {
-        try
-        {
-            using var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(pkcs8.UnsafeExpose(), out _);
-            return rsa.ExportSubjectPublicKeyInfo();
-        }
-        catch (CryptographicException)
-        {
-            using var ec = ECDsa.Create();
-            ec.ImportPkcs8PrivateKey(pkcs8.UnsafeExpose(), out _);
-            return ec.ExportSubjectPublicKeyInfo();
         }
     }
 

@@ -34,6 +34,8 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
     public const string Rsa = "RSA";
     public const string Ecc = "ECC";
     public const string Hmac = "HMAC";
+    public const string Ed25519 = "ED25519";
+    public const string MlDsa = "ML_DSA";
 
     private static readonly string[] RsaSigning =
         ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"];
@@ -49,6 +51,11 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
         ["ECC_NIST_P384"] = new("ECC_NIST_P384", Ecc, 384, [KeyUsages.SignVerify, KeyUsages.KeyAgreement]),
         ["ECC_NIST_P521"] = new("ECC_NIST_P521", Ecc, 521, [KeyUsages.SignVerify, KeyUsages.KeyAgreement]),
         ["ECC_SECG_P256K1"] = new("ECC_SECG_P256K1", Ecc, 256, [KeyUsages.SignVerify]),
+        ["ECC_NIST_EDWARDS25519"] = new("ECC_NIST_EDWARDS25519", Ed25519, 256, [KeyUsages.SignVerify]),
+        // Bits is unused for ML-DSA: the parameter set, not a size, tells the three apart.
+        ["ML_DSA_44"] = new("ML_DSA_44", MlDsa, 0, [KeyUsages.SignVerify]),
+        ["ML_DSA_65"] = new("ML_DSA_65", MlDsa, 0, [KeyUsages.SignVerify]),
+        ["ML_DSA_87"] = new("ML_DSA_87", MlDsa, 0, [KeyUsages.SignVerify]),
         ["HMAC_224"] = new("HMAC_224", Hmac, 224, [KeyUsages.GenerateVerifyMac]),
         ["HMAC_256"] = new("HMAC_256", Hmac, 256, [KeyUsages.GenerateVerifyMac]),
         ["HMAC_384"] = new("HMAC_384", Hmac, 384, [KeyUsages.GenerateVerifyMac]),
@@ -56,6 +63,9 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
     };
 
     public bool IsSymmetric => Family == Symmetric;
+
+    /// <summary>Key specs whose material is a PKCS#8 private key with an SPKI public key.</summary>
+    public bool IsAsymmetric => Family is Rsa or Ecc or Ed25519 or MlDsa;
 
     public IReadOnlyList<string>? EncryptionAlgorithms(string usage) => usage != KeyUsages.EncryptDecrypt ? null
         : Family == Symmetric ? ["SYMMETRIC_DEFAULT"] : Family == Rsa ? RsaEncryption : null;
@@ -67,6 +77,8 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
             "ECC_NIST_P256" or "ECC_SECG_P256K1" => ["ECDSA_SHA_256"],
             "ECC_NIST_P384" => ["ECDSA_SHA_384"],
             "ECC_NIST_P521" => ["ECDSA_SHA_512"],
+            "ECC_NIST_EDWARDS25519" => ["ED25519_SHA_512", "ED25519_PH_SHA_512"],
+            "ML_DSA_44" or "ML_DSA_65" or "ML_DSA_87" => ["ML_DSA_SHAKE_256"],
             _ => null,
         };
 
@@ -76,7 +88,6 @@ public sealed record KeySpecInfo(string KeySpec, string Family, int Bits, IReadO
     public IReadOnlyList<string>? MacAlgorithms(string usage) =>
         usage != KeyUsages.GenerateVerifyMac ? null : [$"HMAC_SHA_{Bits}"];
 
-    /// <summary>Unsupported specs (SM2, ML-DSA, Ed25519) are modelled by AWS but not simulated.</summary>
-    public static bool IsModelledButUnsupported(string spec) =>
-        spec is "SM2" or "ECC_NIST_EDWARDS25519" or "ML_DSA_44" or "ML_DSA_65" or "ML_DSA_87";
+    /// <summary>SM2 (China Regions only) is modelled by AWS but not simulated.</summary>
+    public static bool IsModelledButUnsupported(string spec) => spec is "SM2";
 }

@@ -232,28 +232,54 @@ internal static class CryptoSupport
 
     public static int HashLength(HashAlgorithmName hash) => hash == HashAlgorithmName.SHA256 ? 32 : hash == HashAlgorithmName.SHA384 ? 48 : 64;
 
-    /// <summary>Checks Sign/Verify inputs against the key and returns the digest to sign.</summary>
-    public static byte[] SigningDigest(KmsKey key, string operation, string algorithm, string messageType, byte[] message)
+    public const string ExternalMu = "EXTERNAL_MU";
+
+    /// <summary>
+    /// Checks Sign/Verify inputs against the key and returns what the algorithm signs: the digest for RSA and ECDSA;
+    /// the message itself for Ed25519 and ML-DSA, which hash inside the algorithm (for ED25519_PH_SHA_512 the message
+    /// is the caller's SHA-512 digest, for EXTERNAL_MU the 64-byte μ).
+    /// </summary>
+    public static byte[] SigningInput(KmsKey key, string operation, string algorithm, string messageType, byte[] message)
     {
         RequireUsage(key, KeyUsages.SignVerify, operation);
         RequireAlgorithm(key, algorithm, key.SpecInfo.SigningAlgorithms(key.KeyUsage));
-        if (messageType == "EXTERNAL_MU")
+        switch (key.SpecInfo.Family)
         {
-            throw KmsException.Validation($"MessageType EXTERNAL_MU is not valid for algorithm {algorithm}.");
+            case KeySpecInfo.Ed25519:
+                // "ED25519_SHA_512 signing algorithm requires MessageType:RAW, ED25519_PH_SHA_512 requires MessageType:DIGEST."
+                var preHash = algorithm == "ED25519_PH_SHA_512";
+                if (messageType != (preHash ? "DIGEST" : "RAW"))
+                {
+                    throw InvalidMessageType(messageType, algorithm);
+                }
+                return preHash && message.Length != 64 ? throw InvalidDigestLength(algorithm) : message;
+            case KeySpecInfo.MlDsa:
+                if (messageType == "DIGEST")
+                {
+                    throw InvalidMessageType(messageType, algorithm);
+                }
+                return messageType == ExternalMu && message.Length != 64
+                    ? throw KmsException.Validation($"EXTERNAL_MU is invalid length for algorithm {algorithm}: it must be 64 bytes.")
+                    : message;
+        }
+        if (messageType == ExternalMu)
+        {
+            throw InvalidMessageType(messageType, algorithm);
         }
         var hash = HashOf(algorithm);
         if (messageType == "DIGEST")
         {
-            if (message.Length != HashLength(hash))
-            {
-                throw KmsException.Validation($"Digest is invalid length for algorithm {algorithm}.");
-            }
-            return message;
+            return message.Length != HashLength(hash) ? throw InvalidDigestLength(algorithm) : message;
         }
         return hash == HashAlgorithmName.SHA256 ? SHA256.HashData(message)
             : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(message)
             : SHA512.HashData(message);
     }
+
+    private static KmsException InvalidMessageType(string messageType, string algorithm) =>
+        KmsException.Validation($"MessageType {messageType} is not valid for algorithm {algorithm}.");
+
+    private static KmsException InvalidDigestLength(string algorithm) => KmsException.Validation($"Digest is invalid length for algorithm {algorithm}.");
 
     public static RSASignaturePadding RsaSignaturePadding(string algorithm) =>
         algorithm.StartsWith("RSASSA_PSS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;

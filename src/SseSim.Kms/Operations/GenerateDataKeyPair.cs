@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SseSim.Core.Secrets;
 using SseSim.Kms.Crypto;
 using SseSim.Kms.Model;
@@ -49,18 +48,15 @@ public static class GenerateDataKeyPair
         call.Context = context;
         var key = await CryptoSupport.UseAsync(call, keyId!, null, context, grantTokens);
         CryptoSupport.RequireSymmetric(key, operation);
-        if (spec is "SM2" or "ECC_NIST_EDWARDS25519")
+        if (spec is "SM2")
         {
             throw KmsException.Unsupported($"KeyPairSpec {spec} is not supported by SseSim.");
         }
         CryptoSupport.ThrowIfDryRun(dryRun);
 
-        var info = KeySpecInfo.All[spec];
-        using AsymmetricAlgorithm algorithm = info.Family == KeySpecInfo.Rsa ? RSA.Create(info.Bits) : ECDsa.Create(KeyMaterialVault.CurveFor(spec));
-        var privateKey = SecretBytes.TakeFrom(algorithm.ExportPkcs8PrivateKey());
+        var privateKey = AsymmetricKeys.Generate(spec, out var publicKey);
         try
         {
-            var publicKey = algorithm.ExportSubjectPublicKeyInfo();
             var blob = CryptoSupport.SealSymmetric(call, key, privateKey.UnsafeExpose(), context, out var materialId);
             return new Pair(key, spec, privateKey, publicKey, blob, materialId);
         }

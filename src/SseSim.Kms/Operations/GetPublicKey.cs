@@ -23,7 +23,7 @@ public static class GetPublicKey
     {
         var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
         var spec = key.SpecInfo;
-        if (spec.Family is not (KeySpecInfo.Rsa or KeySpecInfo.Ecc))
+        if (!spec.IsAsymmetric)
         {
             throw KmsException.Unsupported($"{key.Arn} key spec is {key.KeySpec} which is not valid for GetPublicKey.");
         }

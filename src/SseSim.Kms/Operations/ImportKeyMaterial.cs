@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SseSim.Core.Secrets;
+using SseSim.Kms.Crypto;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -208,38 +209,17 @@ public static class ImportKeyMaterial
                 var max = info.Bits <= 256 ? 64 : 128;
                 return clear.Length >= min && clear.Length <= max ? null
                     : throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be between {min} and {max} bytes.");
-            case KeySpecInfo.Rsa:
-                try
-                {
-                    using var rsa = CryptoSupport.LoadRsa(clear);
-                    return rsa.KeySize == info.Bits ? rsa.ExportSubjectPublicKeyInfo()
-                        : throw IncorrectMaterial($"The imported RSA key is {rsa.KeySize} bits, but the key spec is {key.KeySpec}.");
-                }
-                catch (CryptographicException)
-                {
-                    throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be a DER-encoded PKCS#8 RSA private key.");
-                }
             default:
                 try
                 {
-                    using var ec = CryptoSupport.LoadEcdsa(clear);
-                    return ec.ExportParameters(false).Curve.Oid.Value == CurveOid(key.KeySpec) ? ec.ExportSubjectPublicKeyInfo()
-                        : throw IncorrectMaterial($"The imported EC key is not on the curve of key spec {key.KeySpec}.");
+                    return AsymmetricKeys.PublicKeyOf(key.KeySpec, clear);
                 }
-                catch (CryptographicException)
+                catch (CryptographicException e)
                 {
-                    throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be a DER-encoded PKCS#8 EC private key.");
+                    throw IncorrectMaterial($"Key material for a {key.KeySpec} key must be a DER-encoded PKCS#8 private key of that key spec ({e.Message})");
                 }
         }
     }
-
-    private static string CurveOid(string keySpec) => keySpec switch
-    {
-        "ECC_NIST_P256" => "1.2.840.10045.3.1.7",
-        "ECC_NIST_P384" => "1.3.132.0.34",
-        "ECC_NIST_P521" => "1.3.132.0.35",
-        _ => "1.3.132.0.10",
-    };
 
     private static KmsException IncorrectMaterial(string message) => new("IncorrectKeyMaterialException", message);
 }

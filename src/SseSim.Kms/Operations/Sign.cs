@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SseSim.Kms.Crypto;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -32,22 +33,35 @@ public static class Sign
         var algorithm = request.SigningAlgorithm!;
 
         var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
-        var digest = CryptoSupport.SigningDigest(key, "Sign", algorithm, request.MessageType ?? "RAW", message);
+        var messageType = request.MessageType ?? "RAW";
+        var input = CryptoSupport.SigningInput(key, "Sign", algorithm, messageType, message);
         CryptoSupport.ThrowIfDryRun(request.DryRun);
-        return new SignResponse(key.Arn, SignDigest(call, key, algorithm, digest), algorithm);
+        return new SignResponse(key.Arn, SignInput(call, key, algorithm, messageType, input), algorithm);
     }
 
-    /// <summary>RSA PSS uses a salt as long as the hash (as .NET's Pss does); ECDSA signatures are DER, as AWS returns them.</summary>
-    internal static byte[] SignDigest(KmsCall call, KmsKey key, string algorithm, byte[] digest)
+    /// <summary>
+    /// RSA PSS uses a salt as long as the hash (as .NET's Pss does); ECDSA signatures are DER, as AWS returns them;
+    /// Ed25519 signatures are the 64 bytes of RFC 8032 and ML-DSA ones the FIPS 204 encoding.
+    /// </summary>
+    private static byte[] SignInput(KmsCall call, KmsKey key, string algorithm, string messageType, byte[] input)
     {
         var privateKey = call.Kms.OpenMaterial(key, CryptoSupport.CurrentMaterial(key));
-        var hash = CryptoSupport.HashOf(algorithm);
-        if (key.SpecInfo.Family == KeySpecInfo.Rsa)
+        switch (key.SpecInfo.Family)
         {
-            using var rsa = CryptoSupport.LoadRsa(privateKey);
-            return rsa.SignHash(digest, hash, CryptoSupport.RsaSignaturePadding(algorithm));
+            case KeySpecInfo.Rsa:
+                using (var rsa = CryptoSupport.LoadRsa(privateKey))
+                {
+                    return rsa.SignHash(input, CryptoSupport.HashOf(algorithm), CryptoSupport.RsaSignaturePadding(algorithm));
+                }
+            case KeySpecInfo.Ed25519:
+                return AsymmetricKeys.SignEd25519(privateKey, preHash: algorithm == "ED25519_PH_SHA_512", input);
+            case KeySpecInfo.MlDsa:
+                return AsymmetricKeys.SignMlDsa(key.KeySpec, privateKey, input, externalMu: messageType == CryptoSupport.ExternalMu);
+            default:
+                using (var ec = CryptoSupport.LoadEcdsa(privateKey))
+                {
+                    return ec.SignHash(input, DSASignatureFormat.Rfc3279DerSequence);
+                }
         }
-        using var ec = CryptoSupport.LoadEcdsa(privateKey);
-        return ec.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SseSim.Kms.Crypto;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -35,9 +36,10 @@ public static class Verify
         var algorithm = request.SigningAlgorithm!;
 
         var key = await CryptoSupport.UseAsync(call, request.KeyId!, null, null, request.GrantTokens);
-        var digest = CryptoSupport.SigningDigest(key, "Verify", algorithm, request.MessageType ?? "RAW", message);
+        var messageType = request.MessageType ?? "RAW";
+        var input = CryptoSupport.SigningInput(key, "Verify", algorithm, messageType, message);
         CryptoSupport.ThrowIfDryRun(request.DryRun);
-        if (!IsValid(key, algorithm, digest, signature))
+        if (!IsValid(key, algorithm, messageType, input, signature))
         {
             // AWS reports a bad signature as an error with an empty message, never SignatureValid=false.
             throw new KmsException("KMSInvalidSignatureException", "");
@@ -45,20 +47,30 @@ public static class Verify
         return new VerifyResponse(key.Arn, true, algorithm);
     }
 
-    private static bool IsValid(KmsKey key, string algorithm, byte[] digest, byte[] signature)
+    private static bool IsValid(KmsKey key, string algorithm, string messageType, byte[] input, byte[] signature)
     {
         var publicKey = CryptoSupport.CurrentMaterial(key).PublicKey ?? throw new InvalidOperationException("Asymmetric material without a public key.");
         try
         {
-            if (key.SpecInfo.Family == KeySpecInfo.Rsa)
+            switch (key.SpecInfo.Family)
             {
-                using var rsa = RSA.Create();
-                rsa.ImportSubjectPublicKeyInfo(publicKey, out _);
-                return rsa.VerifyHash(digest, signature, CryptoSupport.HashOf(algorithm), CryptoSupport.RsaSignaturePadding(algorithm));
+                case KeySpecInfo.Rsa:
+                    using (var rsa = RSA.Create())
+                    {
+                        rsa.ImportSubjectPublicKeyInfo(publicKey, out _);
+                        return rsa.VerifyHash(input, signature, CryptoSupport.HashOf(algorithm), CryptoSupport.RsaSignaturePadding(algorithm));
+                    }
+                case KeySpecInfo.Ed25519:
+                    return AsymmetricKeys.VerifyEd25519(publicKey, preHash: algorithm == "ED25519_PH_SHA_512", input, signature);
+                case KeySpecInfo.MlDsa:
+                    return AsymmetricKeys.VerifyMlDsa(key.KeySpec, publicKey, input, externalMu: messageType == CryptoSupport.ExternalMu, signature);
+                default:
+                    using (var ec = ECDsa.Create())
+                    {
+                        ec.ImportSubjectPublicKeyInfo(publicKey, out _);
+                        return ec.VerifyHash(input, signature, DSASignatureFormat.Rfc3279DerSequence);
+                    }
             }
-            using var ec = ECDsa.Create();
-            ec.ImportSubjectPublicKeyInfo(publicKey, out _);
-            return ec.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {

@@ -55,6 +55,30 @@ public sealed class RequestQuotasTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ed25519_shares_the_ecc_bucket_and_ml_dsa_has_its_own_at_the_rsa_rate()
+    {
+        var ecc = await _kit.CreateKeyAsync(spec: "ECC_NIST_P256", usage: "SIGN_VERIFY");
+        var ed25519 = await _kit.CreateKeyAsync(spec: "ECC_NIST_EDWARDS25519", usage: "SIGN_VERIFY");
+        var rsa = await _kit.CreateKeyAsync(spec: "RSA_2048", usage: "SIGN_VERIFY");
+        var mlDsa = await _kit.CreateKeyAsync(spec: "ML_DSA_44", usage: "SIGN_VERIFY");
+        Task PublicKey(string keyId) => _kit.Call(Alice, "GetPublicKey", new GetPublicKeyRequest { KeyId = keyId }, GetPublicKey.ExecuteAsync);
+
+        await PublicKey(ed25519.KeyId);
+        Assert.True(IsThrottle(await Fails(() => PublicKey(ecc.KeyId))));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await PublicKey(rsa.KeyId);
+        }
+        await Fails(() => PublicKey(rsa.KeyId));
+        for (var i = 0; i < 5; i++)
+        {
+            await PublicKey(mlDsa.KeyId);
+        }
+        Assert.True(IsThrottle(await Fails(() => PublicKey(mlDsa.KeyId))));
+    }
+
+    [Fact]
     public async Task Rsa_and_ecc_have_their_own_buckets_and_fractional_rates_work()
     {
         var sym = await _kit.CreateKeyAsync();

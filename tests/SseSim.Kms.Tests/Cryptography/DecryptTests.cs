@@ -175,7 +175,7 @@ public sealed class DecryptTests : IAsyncLifetime
                 Region = "us-east-1",
                 CreationDate = _kit.Time.GetUtcNow(),
                 Policy = KeyPolicies.Default(Account),
-                Materials = [_kit.Kms.Vault.Seal(GoldenKeyId, GoldenMaterialId, backing)],
+                Materials = [_kit.Kms.Vault.Seal(GoldenKeyId, "SYMMETRIC_DEFAULT", GoldenMaterialId, backing)],
             });
         }
         var blob = Convert.FromHexString(GoldenBlob);

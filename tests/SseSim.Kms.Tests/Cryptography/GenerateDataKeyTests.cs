@@ -137,6 +137,31 @@ public sealed class GenerateDataKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ed25519_data_key_pair_is_rfc_8410_pkcs8_with_its_spki()
+    {
+        var key = await _kit.CreateKeyAsync();
+        var pair = await _kit.Call("GenerateDataKeyPair", new GenerateDataKeyPairRequest { KeyId = key.KeyId, KeyPairSpec = "ECC_NIST_EDWARDS25519" },
+            GenerateDataKeyPair.ExecuteAsync);
+        Assert.Equal("ECC_NIST_EDWARDS25519", pair.KeyPairSpec);
+        using var fromBlob = (await _kit.DecryptAsync(pair.PrivateKeyCiphertextBlob)).Plaintext;
+        Assert.True(fromBlob.Equals(pair.PrivateKeyPlaintext));
+        var info = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo.GetInstance(pair.PrivateKeyPlaintext.UnsafeExpose().ToArray());
+        Assert.Equal("1.3.101.112", info.PrivateKeyAlgorithm.Algorithm.Id);
+        var spki = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(pair.PublicKey);
+        Assert.Equal("1.3.101.112", spki.Algorithm.Algorithm.Id);
+
+        var privateKey = (Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters)Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(info);
+        Assert.Equal(spki.PublicKey.GetOctets(), privateKey.GeneratePublicKey().GetEncoded());
+        pair.PrivateKeyPlaintext.Dispose();
+
+        var without = await _kit.Call("GenerateDataKeyPairWithoutPlaintext",
+            new GenerateDataKeyPairWithoutPlaintextRequest { KeyId = key.KeyId, KeyPairSpec = "ECC_NIST_EDWARDS25519" }, GenerateDataKeyPairWithoutPlaintext.ExecuteAsync);
+        using var p = (await _kit.DecryptAsync(without.PrivateKeyCiphertextBlob)).Plaintext;
+        var generated = (Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters)Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(p.UnsafeExpose().ToArray());
+        Assert.Equal(Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(without.PublicKey).PublicKey.GetOctets(), generated.GeneratePublicKey().GetEncoded());
+    }
+
+    [Fact]
     public async Task Data_key_pair_validation()
     {
         var key = await _kit.CreateKeyAsync();

@@ -1,4 +1,11 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 using SseSim.Kms.Model;
 using SseSim.Kms.Operations;
 using static SseSim.Kms.Tests.Cryptography.CryptoKit;
@@ -237,5 +244,72 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
         Assert.Equal(plaintext, AesKeyWrapPadding.Unwrap(kek, wrapped));
         wrapped[3] ^= 1;
         Assert.Null(AesKeyWrapPadding.Unwrap(kek, wrapped));
+    }
+
+    private async Task ImportPkcs8Async(string keyId, byte[] pkcs8)
+    {
+        var parameters = await ParametersAsync(keyId, "RSA_AES_KEY_WRAP_SHA_256", "RSA_3072");
+        await ImportAsync(keyId, parameters.ImportToken, Wrap(parameters.PublicKey, "RSA_AES_KEY_WRAP_SHA_256", pkcs8));
+    }
+
+    private static AsymmetricCipherKeyPair OfflineMlDsa(MLDsaParameters parameters)
+    {
+        var generator = new MLDsaKeyPairGenerator();
+        generator.Init(new MLDsaKeyGenerationParameters(new SecureRandom(), parameters));
+        return generator.GenerateKeyPair();
+    }
+
+    [Fact]
+    public async Task Imported_ed25519_key_verifies_offline_signatures_and_its_signatures_verify_offline()
+    {
+        var key = await _kit.CreateKeyAsync("ECC_NIST_EDWARDS25519", KeyUsages.SignVerify, Origins.External);
+        var generator = new Ed25519KeyPairGenerator();
+        generator.Init(new Ed25519KeyGenerationParameters(new SecureRandom()));
+        var pair = generator.GenerateKeyPair();
+        await ImportPkcs8Async(key.KeyId, PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
+        var publicKey = await _kit.Call("GetPublicKey", new GetPublicKeyRequest { KeyId = key.KeyId }, GetPublicKey.ExecuteAsync);
+        Assert.Equal(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded(), publicKey.PublicKey);
+
+        var message = "signed elsewhere"u8.ToArray();
+        var offline = new Ed25519Signer();
+        offline.Init(true, pair.Private);
+        offline.BlockUpdate(message, 0, message.Length);
+        var offlineSignature = offline.GenerateSignature();
+        var verified = await _kit.Call("Verify", new VerifyRequest { KeyId = key.KeyId, Message = message, Signature = offlineSignature, SigningAlgorithm = "ED25519_SHA_512" },
+            Verify.ExecuteAsync);
+        Assert.True(verified.SignatureValid);
+        var signed = await _kit.Call("Sign", new SignRequest { KeyId = key.KeyId, Message = message, SigningAlgorithm = "ED25519_SHA_512" }, Sign.ExecuteAsync);
+        Assert.Equal(offlineSignature, signed.Signature);
+    }
+
+    [Fact]
+    public async Task Imported_ml_dsa_key_verifies_offline_signatures_and_refuses_another_parameter_set()
+    {
+        var key = await _kit.CreateKeyAsync("ML_DSA_65", KeyUsages.SignVerify, Origins.External);
+        var wrongSet = OfflineMlDsa(MLDsaParameters.ml_dsa_44);
+        await Fails("IncorrectKeyMaterialException", () => ImportPkcs8Async(key.KeyId, PrivateKeyInfoFactory.CreatePrivateKeyInfo(wrongSet.Private).GetDerEncoded()));
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await Fails("IncorrectKeyMaterialException", () => ImportPkcs8Async(key.KeyId, ec.ExportPkcs8PrivateKey()));
+        Assert.Equal(KeyStates.PendingImport, _kit.Kms.Store.FindKey(key.KeyId)!.KeyState);
+
+        // BouncyCastle's default PKCS#8 carries both the seed and the expanded key.
+        var pair = OfflineMlDsa(MLDsaParameters.ml_dsa_65);
+        await ImportPkcs8Async(key.KeyId, PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
+        var publicKey = await _kit.Call("GetPublicKey", new GetPublicKeyRequest { KeyId = key.KeyId }, GetPublicKey.ExecuteAsync);
+        Assert.Equal(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded(), publicKey.PublicKey);
+
+        var message = "signed elsewhere, hedged"u8.ToArray();
+        var offline = new MLDsaSigner(MLDsaParameters.ml_dsa_65, deterministic: false);
+        offline.Init(true, pair.Private);
+        offline.BlockUpdate(message, 0, message.Length);
+        var verified = await _kit.Call("Verify", new VerifyRequest { KeyId = key.KeyId, Message = message, Signature = offline.GenerateSignature(), SigningAlgorithm = "ML_DSA_SHAKE_256" },
+            Verify.ExecuteAsync);
+        Assert.True(verified.SignatureValid);
+        // Sign is deterministic ML-DSA: the offline deterministic signer gives the same bytes.
+        var signed = await _kit.Call("Sign", new SignRequest { KeyId = key.KeyId, Message = message, SigningAlgorithm = "ML_DSA_SHAKE_256" }, Sign.ExecuteAsync);
+        var deterministic = new MLDsaSigner(MLDsaParameters.ml_dsa_65, deterministic: true);
+        deterministic.Init(true, pair.Private);
+        deterministic.BlockUpdate(message, 0, message.Length);
+        Assert.Equal(deterministic.GenerateSignature(), signed.Signature);
     }
 }

@@ -33,6 +33,55 @@ public sealed class CreateKeyTests
         Assert.Equal(usage, key.KeyUsage);
     }
 
+    [Theory]
+    [InlineData("ECC_NIST_EDWARDS25519", "ED25519_SHA_512", "ED25519_PH_SHA_512")]
+    [InlineData("ML_DSA_44", "ML_DSA_SHAKE_256", null)]
+    [InlineData("ML_DSA_65", "ML_DSA_SHAKE_256", null)]
+    [InlineData("ML_DSA_87", "ML_DSA_SHAKE_256", null)]
+    public async Task Ed25519_and_ml_dsa_keys_are_sign_verify_only_and_their_sealed_material_survives_a_restart(string spec, string algorithm, string? second)
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync(spec, "SIGN_VERIFY");
+        Assert.Equal(spec, key.KeySpec);
+        Assert.Equal(spec, key.CustomerMasterKeySpec);
+        Assert.Equal("SIGN_VERIFY", key.KeyUsage);
+        Assert.Equal(second is null ? [algorithm] : [algorithm, second], key.SigningAlgorithms!);
+        Assert.Null(key.EncryptionAlgorithms);
+        Assert.Null(key.KeyAgreementAlgorithms);
+        Assert.Null(key.MacAlgorithms);
+        Assert.Null(key.CurrentKeyMaterialId);
+        Assert.Equal(key.SigningAlgorithms, (await kit.DescribeAsync(key.KeyId)).SigningAlgorithms);
+
+        foreach (var usage in new[] { "ENCRYPT_DECRYPT", "KEY_AGREEMENT", "GENERATE_VERIFY_MAC" })
+        {
+            var e = await LifecycleKit.Fails(() => kit.CreateKeyAsync(spec, usage));
+            Assert.Equal("ValidationException", e.ErrorType);
+            Assert.Equal($"KeyUsage {usage} is not compatible with KeySpec {spec}", e.Message);
+        }
+        Assert.Equal("ValidationException", (await LifecycleKit.Fails(() => kit.CreateKeyAsync(spec))).ErrorType);
+
+        // Signed before a restart, verified after: the private key came back from its sealed form (root key).
+        var message = "across restarts"u8.ToArray();
+        var signed = await kit.Call("Sign", new SignRequest { KeyId = key.KeyId, Message = message, SigningAlgorithm = algorithm }, Sign.ExecuteAsync);
+        var stored = kit.Kms.Store.FindKey(key.KeyId)!.Materials.Single();
+        Assert.NotNull(stored.PublicKey);
+        await using var reopened = kit.Open();
+        var verified = await reopened.InvokeAsync(kit.Caller, "Verify",
+            new VerifyRequest { KeyId = key.KeyId, Message = message, Signature = signed.Signature, SigningAlgorithm = algorithm }, Verify.ExecuteAsync);
+        Assert.True(verified.SignatureValid);
+        var again = await reopened.InvokeAsync(kit.Caller, "Sign", new SignRequest { KeyId = key.KeyId, Message = message, SigningAlgorithm = algorithm }, Sign.ExecuteAsync);
+        Assert.Equal(signed.Signature, again.Signature);
+    }
+
+    [Fact]
+    public async Task Sm2_stays_unsupported()
+    {
+        await using var kit = new LifecycleKit();
+        var e = await LifecycleKit.Fails(() => kit.CreateKeyAsync("SM2", "SIGN_VERIFY"));
+        Assert.Equal("UnsupportedOperationException", e.ErrorType);
+        Assert.Equal("KeySpec SM2 is not supported by SseSim.", e.Message);
+    }
+
     [Fact]
     public async Task Asymmetric_keys_need_a_KeyUsage()
     {
