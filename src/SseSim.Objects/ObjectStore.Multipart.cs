@@ -231,7 +231,13 @@ public sealed partial class ObjectStore
     {
         if (part.Checksum is { } given)
         {
-            if (!given.Algorithm.Equals(algorithm, StringComparison.OrdinalIgnoreCase) || (stored.ChecksumValue is { } value && given.Value != value))
+            if (!given.Algorithm.Equals(algorithm, StringComparison.OrdinalIgnoreCase))
+            {
+                // S3's wording for a checksum of another algorithm than the upload's (it keeps only that one).
+                throw new S3Exception(S3ErrorCode.BadDigest,
+                    $"The {given.Algorithm.ToLowerInvariant()} you specified for part {part.PartNumber.ToString(CultureInfo.InvariantCulture)} did not match what we received.");
+            }
+            if (stored.ChecksumValue is { } value && given.Value != value)
             {
                 throw InvalidPart(part);
             }

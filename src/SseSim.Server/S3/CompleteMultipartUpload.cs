@@ -17,7 +17,7 @@ internal static class CompleteMultipartUpload
             {
                 CustomerKey = customer,
                 WriteConditions = S3Headers.WriteConditions(call),
-                Checksum = S3Body.HeaderChecksum(call, trailerName: null),
+                Checksum = S3Body.HeaderChecksum(call, trailerName: null, partCount: true),
                 ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
             }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
@@ -49,15 +49,18 @@ internal static class CompleteMultipartUpload
         }).ToList();
     }
 
+    /// <summary>A part's Checksum&lt;ALG&gt;: more than one, or one that is not a checksum value, is InvalidArgument naming them all, as S3 answers.</summary>
     private static ChecksumInput? PartChecksum(XElement part)
     {
-        foreach (var algorithm in S3Body.ChecksumAlgorithms)
+        var given = S3Body.ChecksumAlgorithms
+            .Select(algorithm => (Algorithm: algorithm, Value: part.ChildValue("Checksum" + algorithm)?.Trim()))
+            .Where(c => c.Value is not null)
+            .ToList();
+        if (given.Count > 1 || given.Any(c => !S3Body.IsChecksumValue(c.Algorithm, c.Value!)))
         {
-            if (part.ChildValue("Checksum" + algorithm) is { } value)
-            {
-                return new ChecksumInput(algorithm, value.Trim());
-            }
+            throw S3Errors.InvalidArgument("Invalid Base64 or multiple checksums present in request", "Checksum",
+                string.Concat(given.Select(c => c.Algorithm + ":" + c.Value + ";")));
         }
-        return null;
+        return given.Count == 1 ? new ChecksumInput(given[0].Algorithm, given[0].Value) : null;
     }
 }

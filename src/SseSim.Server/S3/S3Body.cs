@@ -156,6 +156,15 @@ internal static class S3Body
         call.PayloadHash is SignedStreamingTrailer or UnsignedStreamingTrailer
         && call.Header("x-amz-trailer")?.Trim().StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase) == true;
 
+    /// <summary>Canonical base64 of a digest of the algorithm's size, as S3 requires of a checksum value (anything else is not a wrong checksum but an invalid one).</summary>
+    public static bool IsChecksumValue(string algorithm, string value)
+    {
+        var size = algorithm switch { "CRC32" or "CRC32C" => 4, "CRC64NVME" => 8, "SHA1" => 20, "SHA256" => 32, _ => 0 };
+        var bytes = new byte[size];
+        return size > 0 && value.Length == (size + 2) / 3 * 4 && Convert.TryFromBase64String(value, bytes, out var n) && n == size
+            && Convert.ToBase64String(bytes) == value;
+    }
+
     public static S3Exception TooLarge() =>
         S3Errors.Error(S3ErrorCode.EntityTooLarge, "Your proposed upload exceeds the maximum allowed size", 400);
 
@@ -163,18 +172,27 @@ internal static class S3Body
     /// x-amz-checksum-&lt;alg&gt; with a value, else x-amz-checksum-algorithm (compute only). x-amz-sdk-checksum-algorithm
     /// names the algorithm of that header or of the x-amz-trailer checksum; S3 refuses it alone or naming another one.
     /// </summary>
-    public static ChecksumInput? HeaderChecksum(S3Call call, string? trailerName)
+    /// <param name="partCount">CompleteMultipartUpload: a COMPOSITE object's checksum may end in its "-N" part count.</param>
+    public static ChecksumInput? HeaderChecksum(S3Call call, string? trailerName, bool partCount = false)
     {
         ChecksumInput? found = null;
         foreach (var algorithm in ChecksumAlgorithms)
         {
-            if (call.Header("x-amz-checksum-" + algorithm.ToLowerInvariant()) is { } value)
+            var name = "x-amz-checksum-" + algorithm.ToLowerInvariant();
+            if (call.Header(name) is { } value)
             {
                 if (found is not null)
                 {
                     throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.", 400);
                 }
-                found = new ChecksumInput(algorithm, value.Trim());
+                value = value.Trim();
+                var dash = partCount ? value.LastIndexOf('-') : -1;
+                if (!IsChecksumValue(algorithm, dash < 0 ? value : value[..dash])
+                    || (dash >= 0 && !int.TryParse(value.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                {
+                    throw S3Errors.Error(S3ErrorCode.InvalidRequest, $"Value for {name} header is invalid.", 400);
+                }
+                found = new ChecksumInput(algorithm, value);
             }
         }
         if (call.Header("x-amz-sdk-checksum-algorithm")?.Trim() is { } named)

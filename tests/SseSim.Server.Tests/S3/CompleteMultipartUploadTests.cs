@@ -103,4 +103,42 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("fullChecksum").GetRawText());
         Assert.True(result.GetProperty("fullBody").GetBoolean());
     }
+    [Fact]
+    public async Task Malformed_part_checksums_and_another_algorithms_are_refused_in_S3s_words_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            import zlib
+            up = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="SHA256")["UploadId"]
+            sent = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up, PartNumber=1, Body=b"part", ChecksumAlgorithm="SHA256")
+            sha = sent["ChecksumSHA256"]
+            crc = base64.b64encode(zlib.crc32(b"part").to_bytes(4, "big")).decode()
+            def complete(part, **kwargs):
+                return error(s3.complete_multipart_upload, Bucket=bucket, Key="mp", UploadId=up,
+                             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": sent["ETag"]} | part]}, **kwargs)
+            bad = sha[:-2] + "x="
+            out["invalid"] = complete({"ChecksumSHA256": bad})
+            out["multiple"] = complete({"ChecksumSHA256": sha, "ChecksumCRC32": crc})
+            out["otherAlgorithm"] = complete({"ChecksumCRC32": crc})
+            out["invalidObject"] = complete({"ChecksumSHA256": sha}, ChecksumSHA256=sha + "-a")
+            out["done"] = complete({"ChecksumSHA256": sha})
+            # The InvalidArgument details, as S3 writes them.
+            try:
+                s3.complete_multipart_upload(Bucket=bucket, Key="mp2", UploadId="none", MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": "x", "ChecksumSHA256": bad}]})
+            except ClientError as e:
+                out["details"] = [e.response["Error"].get("ArgumentName"), e.response["Error"].get("ArgumentValue") == "SHA256:" + bad + ";"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("InvalidArgument 400", result.Outcome("invalid"));
+        Assert.Equal("Invalid Base64 or multiple checksums present in request", result.GetProperty("invalid")[2].GetString());
+        Assert.Equal("InvalidArgument 400", result.Outcome("multiple"));
+        Assert.Equal("BadDigest 400", result.Outcome("otherAlgorithm"));
+        Assert.Equal("The crc32 you specified for part 1 did not match what we received.", result.GetProperty("otherAlgorithm")[2].GetString());
+        Assert.Equal("InvalidRequest 400", result.Outcome("invalidObject"));
+        Assert.Equal("Value for x-amz-checksum-sha256 header is invalid.", result.GetProperty("invalidObject")[2].GetString());
+        Assert.Equal("ok", result.Outcome("done"));
+        Assert.Equal("[\"Checksum\", true]", result.GetProperty("details").GetRawText());
+    }
 }

@@ -219,4 +219,27 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.Equal("InvalidRequest 400", result.Outcome("other"));
         Assert.Equal(["a"], result.GetProperty("stored").EnumerateArray().Select(k => k.GetString()));
     }
+    [Fact]
+    public async Task A_checksum_header_that_is_not_a_checksum_value_is_InvalidRequest_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            import zlib
+            good = base64.b64encode(zlib.crc32(b"123456789").to_bytes(4, "big")).decode()
+            out["good"] = good
+            for name, value in [("badLength", "short==="), ("tooShort", "shrt"), ("tooLong", "toolong="), ("badChars", "y^/^Q5^J^g=="), ("nonCanonical", good[:-3] + "h==")]:
+                out[name] = error(s3.put_object, Bucket=bucket, Key=name, Body=b"123456789", ChecksumCRC32=value)
+            out["ok"] = error(s3.put_object, Bucket=bucket, Key="ok", Body=b"123456789", ChecksumCRC32=good)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("y/Q5Jg==", result.GetProperty("good").GetString());
+        foreach (var name in new[] { "badLength", "tooShort", "tooLong", "badChars", "nonCanonical" })
+        {
+            Assert.Equal("InvalidRequest 400", result.Outcome(name));
+            Assert.Equal("Value for x-amz-checksum-crc32 header is invalid.", result.GetProperty(name)[2].GetString());
+        }
+        Assert.Equal("ok", result.Outcome("ok"));
+    }
 }
