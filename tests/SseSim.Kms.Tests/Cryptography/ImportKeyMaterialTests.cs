@@ -219,6 +219,20 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Imported_symmetric_key_refuses_automatic_rotation()
+    {
+        var key = await _kit.CreateKeyAsync(origin: Origins.External);
+        var parameters = await ParametersAsync(key.KeyId, "RSAES_OAEP_SHA_256");
+        await ImportAsync(key.KeyId, parameters.ImportToken, Wrap(parameters.PublicKey, "RSAES_OAEP_SHA_256", RandomNumberGenerator.GetBytes(32)));
+        // "You cannot enable automatic rotation of ... KMS keys with imported key material" (EnableKeyRotation).
+        await Fails("UnsupportedOperationException", () => _kit.Call("EnableKeyRotation", new EnableKeyRotationRequest { KeyId = key.KeyId }, EnableKeyRotation.ExecuteAsync),
+            $"{key.Arn} origin is EXTERNAL which is not valid for this operation.");
+        await Fails("UnsupportedOperationException", () => _kit.Call("DisableKeyRotation", new DisableKeyRotationRequest { KeyId = key.KeyId }, DisableKeyRotation.ExecuteAsync));
+        var status = await _kit.Call("GetKeyRotationStatus", new GetKeyRotationStatusRequest { KeyId = key.KeyId }, GetKeyRotationStatus.ExecuteAsync);
+        Assert.False(status.KeyRotationEnabled);
+    }
+
+    [Fact]
     public async Task Imported_ecc_signing_key_signs()
     {
         var key = await _kit.CreateKeyAsync("ECC_NIST_P256", KeyUsages.SignVerify, Origins.External);
