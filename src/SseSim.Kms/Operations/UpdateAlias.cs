@@ -1,3 +1,5 @@
+using SseSim.Kms.Model;
+
 namespace SseSim.Kms.Operations;
 
 public sealed record UpdateAliasRequest : IValidatedRequest
@@ -23,7 +25,9 @@ public static class UpdateAlias
         if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } current)
         {
             call.Touch(current);
-            if (current.SpecInfo.Family != target.SpecInfo.Family || current.KeyUsage != target.KeyUsage)
+            // "The current and new KMS key must be the same type (both symmetric or both asymmetric or both HMAC), and
+            // they must have the same key usage": an RSA signing key may follow an ECC or ML-DSA one.
+            if (KeyType(current) != KeyType(target) || current.KeyUsage != target.KeyUsage)
             {
                 throw KmsException.Validation($"{target.Arn} has a different key type or key usage than the key the alias currently points to. The alias can only be pointed at a key of the same type and usage.");
             }
@@ -39,4 +43,6 @@ public static class UpdateAlias
         }
         return new EmptyResponse();
     }
+
+    private static string KeyType(KmsKey key) => key.SpecInfo.IsAsymmetric ? "ASYMMETRIC" : key.SpecInfo.Family;
 }

@@ -52,6 +52,26 @@ public sealed class AliasTests
     }
 
     [Fact]
+    public async Task UpdateAlias_moves_between_asymmetric_keys_of_the_same_usage_whatever_their_spec()
+    {
+        await using var kit = new LifecycleKit();
+        var ecc = await kit.CreateKeyAsync("ECC_NIST_P256", "SIGN_VERIFY");
+        await kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/signer", TargetKeyId = ecc.KeyId }, CreateAlias.ExecuteAsync);
+        foreach (var spec in new[] { "ECC_NIST_EDWARDS25519", "ML_DSA_44", "RSA_2048" })
+        {
+            var next = await kit.CreateKeyAsync(spec, "SIGN_VERIFY");
+            await kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/signer", TargetKeyId = next.KeyId }, UpdateAlias.ExecuteAsync);
+            Assert.Equal(next.KeyId, (await kit.DescribeAsync("alias/signer")).KeyId);
+        }
+        var encrypting = await kit.CreateKeyAsync("RSA_2048", "ENCRYPT_DECRYPT");
+        var usage = await LifecycleKit.Fails(() => kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/signer", TargetKeyId = encrypting.KeyId }, UpdateAlias.ExecuteAsync));
+        Assert.Equal("ValidationException", usage.ErrorType);
+        var symmetric = await kit.CreateKeyAsync();
+        var type = await LifecycleKit.Fails(() => kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/signer", TargetKeyId = symmetric.KeyId }, UpdateAlias.ExecuteAsync));
+        Assert.Equal("ValidationException", type.ErrorType);
+    }
+
+    [Fact]
     public async Task ListAliases_pages_with_markers()
     {
         await using var kit = new LifecycleKit();
