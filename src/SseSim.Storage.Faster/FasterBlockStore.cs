@@ -58,7 +58,7 @@ public sealed class FasterBlockStore : IBlockStore
     // every later flush waited on it. Reads change no hash entry and are not held back.
     private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
-    // Writes and deletes wait on it while a compaction pass is behind the writes (see Behind); set otherwise.
+    // Writes and deletes wait on it while a compaction pass runs and the log is over its ceiling (see Behind).
     private readonly ManualResetEventSlim _compactionCaughtUp = new(initialState: true);
 
     // Guarded by _flushLock. The loop clears _flushLoopRunning in the same hold of the lock in which it decides to
@@ -76,10 +76,7 @@ public sealed class FasterBlockStore : IBlockStore
     // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
     private long _passTarget;
     private long _passCopied;
-    private readonly long _openTail;
-    private long _copied;
     private long _passScanned;
-    private long _passAppendedAtStart;
     private long _liveAfterPass;
     private long _recordedBegin;
     private long _compactionPasses;
@@ -120,7 +117,6 @@ public sealed class FasterBlockStore : IBlockStore
             // Until a pass has measured it, everything recovered counts as live.
             _liveAfterPass = LogSpan;
             _recordedBegin = _store.Log.BeginAddress;
-            _openTail = _store.Log.TailAddress;
             if (_options.SyncDirectoriesOnFlush)
             {
                 DirectorySync.SyncTree(_directory);
@@ -540,7 +536,6 @@ public sealed class FasterBlockStore : IBlockStore
                 _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
                 _passCopied = 0;
                 _passScanned = 0;
-                _passAppendedAtStart = WriteAppended();
             }
             var stepStart = begin;
             var session = Rent();
@@ -565,9 +560,7 @@ public sealed class FasterBlockStore : IBlockStore
                             _store.Log.ShiftBeginAddress(sliceEnd);
                         }
                         // No write runs while the gate is held, so the tail moved only by the copies.
-                        var copied = _store.Log.TailAddress - tail;
-                        _passCopied += copied;
-                        _copied += copied;
+                        _passCopied += _store.Log.TailAddress - tail;
                     }
                     finally
                     {
@@ -596,8 +589,11 @@ public sealed class FasterBlockStore : IBlockStore
             }
             if (begin >= _passTarget)
             {
-                // What the pass copied is the live data it found; the next pass waits until the log is twice that.
-                _liveAfterPass = _passCopied;
+                // Live data: the log as the pass leaves it, taken to be as live as what the pass found (all of it
+                // while volumes are being filled, about the working set under steady overwrites). The next pass waits
+                // until the log is twice that.
+                var liveFraction = _passScanned == 0 ? 1.0 : Math.Min(1.0, (double)_passCopied / _passScanned);
+                _liveAfterPass = (long)(LogSpan * liveFraction);
                 Interlocked.Increment(ref _compactionPasses);
             }
         }
@@ -610,15 +606,14 @@ public sealed class FasterBlockStore : IBlockStore
     }
 
     /// <summary>
-    /// Whether writes have appended more during this pass than half of what it has compacted plus a slack of half the
-    /// compaction threshold (at least a step). A write stream faster than compaction would otherwise keep every pass
-    /// longer than the last and grow the log without bound: compaction holds the write gate only while it copies a
-    /// slice, and on 2 busy cores the writers' threads get most of the CPU. With it, the log stays near
-    /// max(threshold, 2 × live data) plus the slack.
+    /// Whether the log has outgrown max(2 × threshold, 4 × the live data estimated by the last pass) while a pass runs.
+    /// Without it, a write stream faster than compaction kept every pass longer than the last and grew the log without
+    /// bound: compaction holds the write gate only while it copies a slice, and on 2 busy cores the writers' threads
+    /// get most of the CPU. A log of mostly live data (a volume being filled) stays under the ceiling, so its writes
+    /// are not held back for a pass that frees little.
     /// </summary>
     private bool Behind() =>
-        2 * (WriteAppended() - _passAppendedAtStart)
-        > _passScanned + Math.Max(_options.CompactionStepBytes, _options.CompactionThresholdBytes);
+        LogSpan > Math.Max(2 * _options.CompactionThresholdBytes, 4 * _liveAfterPass);
 
     private void ThrottleWrites(bool hold)
     {
@@ -631,9 +626,6 @@ public sealed class FasterBlockStore : IBlockStore
             _compactionCaughtUp.Set();
         }
     }
-
-    /// <summary>Log bytes appended by writes (not compaction copies) since the store was opened.</summary>
-    private long WriteAppended() => _store.Log.TailAddress - _openTail - _copied;
 
     /// <summary>
     /// The start of the page holding <paramref name="address"/>. Compaction only ever stops at a page start, which is
