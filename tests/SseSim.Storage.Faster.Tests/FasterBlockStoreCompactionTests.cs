@@ -259,7 +259,7 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
         // Compaction reads most records back from disk and shares 2 cores with the writers; without back-pressure the
         // log grew with the stream (70 MiB after 100 MiB written, still growing), since each pass ended later
         // than the last. Now writes wait while a pass runs and the log is over max(2 × threshold, 4 × live data),
-        // a few times the 4 MiB of live data.
+        // here about 17 MiB.
         const int keys = 1024;
         const long written = 100L << 20;
         var options = Compacting with { SyncDirectoriesOnFlush = false };
