@@ -671,11 +671,6 @@ public sealed class FasterBlockStore : IBlockStore
         for (var attempt = 0; ; attempt++)
         {
             var (success, _) = await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
-            // FASTER completes that task from inside its checkpoint state machine, so without this the rest of the
-            // flush loop (a compaction step, with its own epoch-protected scan) ran inline on FASTER's thread: the scan
-            // then read a page that was being evicted (an AccessViolationException in CompactLookup, under a test with
-            // back-to-back flushes and compaction).
-            await Task.Yield();
             if (success)
             {
                 break;
