@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Numerics;
 using System.Text;
 using FASTER.core;
@@ -551,8 +550,6 @@ public sealed class FasterBlockStore : IBlockStore
                     var sliceEnd = Math.Min(_passTarget, PageStart(begin) + Math.Min(
                         Math.Max(_pageSize, CompactionSliceBytes), Math.Max(_pageSize, PageStart(_options.CompactionStepBytes))));
                     _writeGate.EnterWriteLock();
-                    var sliceStarted = Stopwatch.GetTimestamp();
-                    var writesWaited = false;
                     try
                     {
                         var tail = _store.Log.TailAddress;
@@ -564,7 +561,6 @@ public sealed class FasterBlockStore : IBlockStore
                         }
                         // No write runs while the gate is held, so the tail moved only by the copies.
                         _passCopied += _store.Log.TailAddress - tail;
-                        writesWaited = _writeGate.WaitingReadCount > 0;
                     }
                     finally
                     {
@@ -574,13 +570,6 @@ public sealed class FasterBlockStore : IBlockStore
                     begin = sliceEnd;
                     var behind = Behind();
                     ThrottleWrites(behind);
-                    if (!behind && writesWaited)
-                    {
-                        // Below the ceiling compaction is not urgent: writes that waited for this slice get three times
-                        // as long to themselves (up to 100 ms), so a pass takes about a quarter of their time. A pass
-                        // over a freshly filled volume's live records otherwise halved the volume's write rate.
-                        Thread.Sleep(TimeSpan.FromTicks(Math.Min(3 * Stopwatch.GetElapsedTime(sliceStarted).Ticks, TimeSpan.TicksPerMillisecond * 100)));
-                    }
                     // A waiting flush ends the step at once (its checkpoint records the new begin address too).
                     if (Volatile.Read(ref _nextFlush) is not null || (!behind && begin - stepStart >= _options.CompactionStepBytes))
                     {
