@@ -58,7 +58,7 @@ public sealed class FasterBlockStore : IBlockStore
     // every later flush waited on it. Reads change no hash entry and are not held back.
     private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
-    // Writes and deletes wait on it while a compaction pass runs and the log is over its ceiling (see Behind).
+    // Writes and deletes wait on it while a compaction pass is behind the writes (see Behind); set otherwise.
     private readonly ManualResetEventSlim _compactionCaughtUp = new(initialState: true);
 
     // Guarded by _flushLock. The loop clears _flushLoopRunning in the same hold of the lock in which it decides to
@@ -76,7 +76,10 @@ public sealed class FasterBlockStore : IBlockStore
     // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
     private long _passTarget;
     private long _passCopied;
+    private readonly long _openTail;
+    private long _copied;
     private long _passScanned;
+    private long _passAppendedAtStart;
     private long _liveAfterPass;
     private long _recordedBegin;
     private long _compactionPasses;
@@ -117,6 +120,7 @@ public sealed class FasterBlockStore : IBlockStore
             // Until a pass has measured it, everything recovered counts as live.
             _liveAfterPass = LogSpan;
             _recordedBegin = _store.Log.BeginAddress;
+            _openTail = _store.Log.TailAddress;
             if (_options.SyncDirectoriesOnFlush)
             {
                 DirectorySync.SyncTree(_directory);
@@ -536,6 +540,7 @@ public sealed class FasterBlockStore : IBlockStore
                 _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
                 _passCopied = 0;
                 _passScanned = 0;
+                _passAppendedAtStart = WriteAppended();
             }
             var stepStart = begin;
             var session = Rent();
@@ -560,7 +565,9 @@ public sealed class FasterBlockStore : IBlockStore
                             _store.Log.ShiftBeginAddress(sliceEnd);
                         }
                         // No write runs while the gate is held, so the tail moved only by the copies.
-                        _passCopied += _store.Log.TailAddress - tail;
+                        var copied = _store.Log.TailAddress - tail;
+                        _passCopied += copied;
+                        _copied += copied;
                     }
                     finally
                     {
@@ -589,11 +596,8 @@ public sealed class FasterBlockStore : IBlockStore
             }
             if (begin >= _passTarget)
             {
-                // Live data: the log as the pass leaves it, taken to be as live as what the pass found (all of it
-                // while volumes are being filled, about the working set under steady overwrites). The next pass waits
-                // until the log is twice that.
-                var liveFraction = _passScanned == 0 ? 1.0 : Math.Min(1.0, (double)_passCopied / _passScanned);
-                _liveAfterPass = (long)(LogSpan * liveFraction);
+                // What the pass copied is the live data it found; the next pass waits until the log is twice that.
+                _liveAfterPass = _passCopied;
                 Interlocked.Increment(ref _compactionPasses);
             }
         }
@@ -606,14 +610,15 @@ public sealed class FasterBlockStore : IBlockStore
     }
 
     /// <summary>
-    /// Whether the log has outgrown max(2 × threshold, 4 × the live data estimated by the last pass) while a pass runs.
-    /// Without it, a write stream faster than compaction kept every pass longer than the last and grew the log without
-    /// bound: compaction holds the write gate only while it copies a slice, and on 2 busy cores the writers' threads
-    /// get most of the CPU. A log of mostly live data (a volume being filled) stays under the ceiling, so its writes
-    /// are not held back for a pass that frees little.
+    /// Whether writes have appended more during this pass than half of what it has compacted plus a slack of half the
+    /// compaction threshold (at least a step). A write stream faster than compaction would otherwise keep every pass
+    /// longer than the last and grow the log without bound: compaction holds the write gate only while it copies a
+    /// slice, and on 2 busy cores the writers' threads get most of the CPU. With it, the log stays near
+    /// max(threshold, 2 × live data) plus the slack.
     /// </summary>
     private bool Behind() =>
-        LogSpan > Math.Max(2 * _options.CompactionThresholdBytes, 4 * _liveAfterPass);
+        2 * (WriteAppended() - _passAppendedAtStart)
+        > _passScanned + Math.Max(_options.CompactionStepBytes, _options.CompactionThresholdBytes);
 
     private void ThrottleWrites(bool hold)
     {
@@ -626,6 +631,9 @@ public sealed class FasterBlockStore : IBlockStore
             _compactionCaughtUp.Set();
         }
     }
+
+    /// <summary>Log bytes appended by writes (not compaction copies) since the store was opened.</summary>
+    private long WriteAppended() => _store.Log.TailAddress - _openTail - _copied;
 
     /// <summary>
     /// The start of the page holding <paramref name="address"/>. Compaction only ever stops at a page start, which is

@@ -70,9 +70,9 @@ public sealed record FasterBlockStoreOptions
     public bool SyncDirectoriesOnFlush { get; init; } = true;
 
     /// <summary>
-    /// A compaction pass starts once the log spans at least this many bytes and at least twice the live data the
-    /// previous pass estimated (so at least half of it is estimated to be overwritten records). While a pass runs,
-    /// writes wait whenever the log spans more than twice this and four times that live data.
+    /// A compaction pass starts once the log spans at least this many bytes and at least twice the live records the
+    /// previous pass copied (so at least half of it is estimated to be overwritten records). While a pass runs, writes
+    /// wait whenever they have appended more than half of what it compacted plus half of this.
     /// </summary>
     public long CompactionThresholdBytes { get; init; } = 1L << 30;
 

@@ -258,8 +258,8 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
         // Two tight-loop writers over 4 MiB of blocks and back-to-back flushes (as NBD clients with FUA send them).
         // Compaction reads most records back from disk and shares 2 cores with the writers; without back-pressure the
         // log grew with the stream (70 MiB after 100 MiB written, still growing), since each pass ended later
-        // than the last. Now writes wait while a pass runs and the log is over max(2 × threshold, 4 × live data),
-        // here about 17 MiB.
+        // than the last. With it, writes wait whenever a pass falls behind them, so the log stays near
+        // max(threshold, 2 × live) + slack: here about 3 + 8 + 3 MiB.
         const int keys = 1024;
         const long written = 100L << 20;
         var options = Compacting with { SyncDirectoriesOnFlush = false };
