@@ -20,10 +20,9 @@ namespace SseSim.Storage.Faster;
 /// <item>FASTER sessions are single-threaded, so each call borrows one from a pool.</item>
 /// <item>Every overwrite after a checkpoint appends (fold-over makes earlier records read-only), so the flush loop
 /// compacts the log once enough of it is overwritten records (<see cref="FasterBlockStoreOptions.CompactionThresholdBytes"/>):
-/// live records are copied to the tail and the begin address moves past them, the next checkpoint (a flush's, or the
-/// loop's own) records the new begin address, and only then are the segments before it deleted. A crash before that
-/// checkpoint recovers the previous one, whose segments are all still there. Writes wait while compaction copies a
-/// slice (a few MiB) of records, and between slices too while a pass has fallen behind them.</item>
+/// live records are copied to the tail and the begin address moves past them, a checkpoint records the new begin
+/// address, and only then are the segments before it deleted. A crash before that checkpoint recovers the previous
+/// one, whose segments are all still there. Writes wait while compaction copies a slice (a few MiB) of records.</item>
 /// </list>
 /// Calls must not race with <see cref="DisposeAsync"/>.
 /// </summary>
@@ -58,9 +57,6 @@ public sealed class FasterBlockStore : IBlockStore
     // every later flush waited on it. Reads change no hash entry and are not held back.
     private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
-    // Writes and deletes wait on it while a compaction pass is behind the writes (see Behind); set otherwise.
-    private readonly ManualResetEventSlim _compactionCaughtUp = new(initialState: true);
-
     // Guarded by _flushLock. The loop clears _flushLoopRunning in the same hold of the lock in which it decides to
     // stop: its task completes only after the lock is released, so a FlushAsync that tested the task's IsCompleted in
     // that window neither started a loop nor was seen by the ending one, and waited forever.
@@ -75,13 +71,7 @@ public sealed class FasterBlockStore : IBlockStore
 
     // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
     private long _passTarget;
-    private long _passCopied;
-    private readonly long _openTail;
-    private long _copied;
-    private long _passScanned;
-    private long _passAppendedAtStart;
-    private long _liveAfterPass;
-    private long _recordedBegin;
+    private long _spanAfterPass;
     private long _compactionPasses;
     private Exception? _compactionError;
 
@@ -117,10 +107,7 @@ public sealed class FasterBlockStore : IBlockStore
                 // A crash between a compaction's checkpoint and its truncation leaves segments the checkpoint no longer needs.
                 TruncateBelowBegin();
             }
-            // Until a pass has measured it, everything recovered counts as live.
-            _liveAfterPass = LogSpan;
-            _recordedBegin = _store.Log.BeginAddress;
-            _openTail = _store.Log.TailAddress;
+            _spanAfterPass = LogSpan;
             if (_options.SyncDirectoriesOnFlush)
             {
                 DirectorySync.SyncTree(_directory);
@@ -332,8 +319,6 @@ public sealed class FasterBlockStore : IBlockStore
         ThrowIfDisposed();
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
-        // Back-pressure: while a compaction pass is behind the writes, they wait for it (see Behind).
-        _compactionCaughtUp.Wait();
         var session = Rent();
         var ok = false;
         _writeGate.EnterReadLock();
@@ -364,8 +349,6 @@ public sealed class FasterBlockStore : IBlockStore
         ThrowIfDisposed();
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
-        // Back-pressure: while a compaction pass is behind the writes, they wait for it (see Behind).
-        _compactionCaughtUp.Wait();
         var session = Rent();
         var ok = false;
         _writeGate.EnterReadLock();
@@ -441,7 +424,6 @@ public sealed class FasterBlockStore : IBlockStore
             _device.Dispose();
             _readGate.Dispose();
             _writeGate.Dispose();
-            _compactionCaughtUp.Dispose();
         }
     }
 
@@ -454,16 +436,14 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 waiters = _nextFlush;
                 _nextFlush = null;
-                if (waiters is null && (_disposed || (!CompactionDue() && !BeginUnrecorded())))
+                if (waiters is null && (_disposed || !CompactionDue()))
                 {
-                    ThrottleWrites(false);
                     _flushLoopRunning = false;
                     return;
                 }
             }
             if (waiters is not null)
             {
-                // This checkpoint also records a begin address that compaction moved, and frees the segments below it.
                 try
                 {
                     await CheckpointIfDirtyAsync().ConfigureAwait(false);
@@ -474,17 +454,12 @@ public sealed class FasterBlockStore : IBlockStore
                     waiters.TrySetException(ex);
                 }
             }
-            else if (BeginUnrecorded()
-                && (!CompactionDue() || _store.Log.BeginAddress - _recordedBegin >= Math.Max(_options.SegmentSizeBytes, _options.CompactionStepBytes)))
-            {
-                // No flush came to record it: checkpoint once a segment's worth can be freed, or when the pass is over.
-                await CompactionCheckpointAsync().ConfigureAwait(false);
-            }
-            // Compaction never runs beside a checkpoint: records copied during one would belong to the next version,
-            // yet the moved begin address could land in the checkpoint.
+            // One short compaction step after each flush, so a steady stream of flushes cannot starve it; never
+            // beside a checkpoint (records copied during one would belong to the next version, yet the moved begin
+            // address could land in the checkpoint).
             if (!Volatile.Read(ref _disposed) && CompactionDue())
             {
-                CompactStep();
+                await CompactStepAsync().ConfigureAwait(false);
             }
         }
     }
@@ -505,31 +480,14 @@ public sealed class FasterBlockStore : IBlockStore
             return true;
         }
         var span = LogSpan;
-        return span >= _options.CompactionThresholdBytes && span >= 2 * _liveAfterPass;
-    }
-
-    /// <summary>Compaction moved the begin address past what the last checkpoint recorded; nothing below it is freed yet.</summary>
-    private bool BeginUnrecorded() => _compactionError is null && _store.Log.BeginAddress > _recordedBegin;
-
-    private async Task CompactionCheckpointAsync()
-    {
-        try
-        {
-            await CheckpointIfDirtyAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Writes and flushes go on without compaction; the error stays visible (a flush will report its own).
-            Volatile.Write(ref _compactionError, ex);
-        }
+        return span >= _options.CompactionThresholdBytes && span >= 2 * _spanAfterPass;
     }
 
     /// <summary>
-    /// Compacts the log's oldest part, one slice at a time, until the pass is over, a flush is waiting, or
-    /// <see cref="FasterBlockStoreOptions.CompactionStepBytes"/> are done. The moved begin address is recorded by the
-    /// next checkpoint (a flush's, or the flush loop's own), and only then are the segments before it deleted.
+    /// Compacts up to <see cref="FasterBlockStoreOptions.CompactionStepBytes"/> of the log's oldest part, makes the new
+    /// begin address durable with a checkpoint, then deletes the segments wholly before it.
     /// </summary>
-    private void CompactStep()
+    private async Task CompactStepAsync()
     {
         try
         {
@@ -538,49 +496,31 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 // A pass covers the log up to where it stood when the pass began; later records are newer anyway.
                 _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
-                _passCopied = 0;
-                _passScanned = 0;
-                _passAppendedAtStart = WriteAppended();
             }
-            var stepStart = begin;
+            // Every address compaction stops at is a page start (see PageStart), so the step and its slices are too.
+            var until = Math.Min(_passTarget, Math.Max(PageStart(begin + _options.CompactionStepBytes), PageStart(begin) + _pageSize));
             var session = Rent();
             var ok = false;
             try
             {
                 // Lookup: each record in the range is copied to the tail unless a newer one for its key exists. Writes
-                // wait while it copies a slice (see _writeGate), and between slices too while the pass is behind them.
-                while (begin < _passTarget && !Volatile.Read(ref _disposed))
+                // wait while it copies (see _writeGate), one short slice at a time, so none waits for a whole step.
+                for (var sliceEnd = begin; sliceEnd < until;)
                 {
-                    // Every address compaction stops at is a page start (see PageStart), so each slice is too.
-                    var sliceEnd = Math.Min(_passTarget, PageStart(begin) + Math.Min(
-                        Math.Max(_pageSize, CompactionSliceBytes), Math.Max(_pageSize, PageStart(_options.CompactionStepBytes))));
+                    sliceEnd = Math.Min(until, PageStart(sliceEnd) + Math.Max(_pageSize, CompactionSliceBytes));
                     _writeGate.EnterWriteLock();
                     try
                     {
-                        var tail = _store.Log.TailAddress;
                         if (session.Compact(sliceEnd, CompactionType.Lookup) < sliceEnd)
                         {
                             // FASTER moves the begin address only to the end of the last record it scanned; up to the
-                            // page start there is only the page's unused tail, so the slice can end exactly there.
+                            // page start there is only the page's unused tail, so the pass can end exactly there.
                             _store.Log.ShiftBeginAddress(sliceEnd);
                         }
-                        // No write runs while the gate is held, so the tail moved only by the copies.
-                        var copied = _store.Log.TailAddress - tail;
-                        _passCopied += copied;
-                        _copied += copied;
                     }
                     finally
                     {
                         _writeGate.ExitWriteLock();
-                    }
-                    _passScanned += sliceEnd - begin;
-                    begin = sliceEnd;
-                    var behind = Behind();
-                    ThrottleWrites(behind);
-                    // A waiting flush ends the step at once (its checkpoint records the new begin address too).
-                    if (Volatile.Read(ref _nextFlush) is not null || (!behind && begin - stepStart >= _options.CompactionStepBytes))
-                    {
-                        break;
                     }
                 }
                 ok = true;
@@ -588,16 +528,15 @@ public sealed class FasterBlockStore : IBlockStore
             finally
             {
                 Return(session, ok);
-                // Writes still behind wait on through the checkpoint and the next step; never past the pass.
-                if (!ok || begin >= _passTarget || Volatile.Read(ref _disposed))
-                {
-                    ThrottleWrites(false);
-                }
             }
-            if (begin >= _passTarget)
+            // Reads that started before the begin address moved finish before anything below it can be deleted.
+            _readGate.EnterWriteLock();
+            _readGate.ExitWriteLock();
+            await CheckpointIfDirtyAsync(force: true).ConfigureAwait(false);
+            TruncateBelowBegin();
+            if (_store.Log.BeginAddress >= _passTarget)
             {
-                // What the pass copied is the live data it found; the next pass waits until the log is twice that.
-                _liveAfterPass = _passCopied;
+                _spanAfterPass = LogSpan;
                 Interlocked.Increment(ref _compactionPasses);
             }
         }
@@ -605,35 +544,8 @@ public sealed class FasterBlockStore : IBlockStore
         {
             // Writes and flushes go on without compaction; the error stays visible.
             Volatile.Write(ref _compactionError, ex);
-            ThrottleWrites(false);
         }
     }
-
-    /// <summary>
-    /// Whether writes have appended more during this pass than half of what it has compacted plus a slack of half the
-    /// compaction threshold (at least a step). A write stream faster than compaction would otherwise keep every pass
-    /// longer than the last and grow the log without bound: compaction holds the write gate only while it copies a
-    /// slice, and on 2 busy cores the writers' threads get most of the CPU. With it, the log stays near
-    /// max(threshold, 2 × live data) plus the slack.
-    /// </summary>
-    private bool Behind() =>
-        2 * (WriteAppended() - _passAppendedAtStart)
-        > _passScanned + Math.Max(_options.CompactionStepBytes, _options.CompactionThresholdBytes);
-
-    private void ThrottleWrites(bool hold)
-    {
-        if (hold)
-        {
-            _compactionCaughtUp.Reset();
-        }
-        else
-        {
-            _compactionCaughtUp.Set();
-        }
-    }
-
-    /// <summary>Log bytes appended by writes (not compaction copies) since the store was opened.</summary>
-    private long WriteAppended() => _store.Log.TailAddress - _openTail - _copied;
 
     /// <summary>
     /// The start of the page holding <paramref name="address"/>. Compaction only ever stops at a page start, which is
@@ -654,12 +566,10 @@ public sealed class FasterBlockStore : IBlockStore
         }
     }
 
-    private async Task CheckpointIfDirtyAsync()
+    private async Task CheckpointIfDirtyAsync(bool force = false)
     {
         var writes = Interlocked.Read(ref _writeCount);
-        // Compaction does not run beside this, so the begin address the checkpoint records is this one.
-        var begin = _store.Log.BeginAddress;
-        if (writes == _checkpointedCount && begin == _recordedBegin)
+        if (writes == _checkpointedCount && !force)
         {
             return;
         }
@@ -685,14 +595,6 @@ public sealed class FasterBlockStore : IBlockStore
             DirectorySync.Sync(_directory);
         }
         _checkpointedCount = writes;
-        if (begin > _recordedBegin)
-        {
-            _recordedBegin = begin;
-            // Reads that started before the begin address moved finish before anything below it is deleted.
-            _readGate.EnterWriteLock();
-            _readGate.ExitWriteLock();
-            TruncateBelowBegin();
-        }
     }
 
     private BlockSession Rent() =>

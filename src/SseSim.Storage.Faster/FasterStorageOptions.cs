@@ -70,16 +70,14 @@ public sealed record FasterBlockStoreOptions
     public bool SyncDirectoriesOnFlush { get; init; } = true;
 
     /// <summary>
-    /// A compaction pass starts once the log spans at least this many bytes and at least twice the live records the
-    /// previous pass copied (so at least half of it is estimated to be overwritten records). While a pass runs, writes
-    /// wait whenever they have appended more than half of what it compacted plus half of this.
+    /// A compaction pass starts, after a checkpoint, once the log spans at least this many bytes and at least twice
+    /// what it spanned after the previous pass (so at least half of it is estimated to be overwritten records).
     /// </summary>
     public long CompactionThresholdBytes { get; init; } = 1L << 30;
 
     /// <summary>
-    /// Log bytes compacted per step while no flush waits (a waiting flush ends the step after its current slice, and
-    /// its checkpoint records the moved begin address). Disk space is freed a whole segment
-    /// (<see cref="SegmentSizeBytes"/>) at a time, once a checkpoint has recorded the begin address past it.
+    /// Log bytes compacted per step. Flushes wait for a running step, so steps are kept short; disk space is freed a
+    /// whole segment (<see cref="SegmentSizeBytes"/>) at a time.
     /// </summary>
     public long CompactionStepBytes { get; init; } = 64L << 20;
 

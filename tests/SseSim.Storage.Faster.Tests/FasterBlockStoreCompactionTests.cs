@@ -253,49 +253,6 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_write_stream_faster_than_compaction_is_held_back_so_the_log_stays_bounded()
-    {
-        // Two tight-loop writers over 4 MiB of blocks and back-to-back flushes (as NBD clients with FUA send them).
-        // Compaction reads most records back from disk and shares 2 cores with the writers; without back-pressure the
-        // log grew with the stream (70 MiB after 100 MiB written, still growing), since each pass ended later
-        // than the last. With it, writes wait whenever a pass falls behind them, so the log stays near
-        // max(threshold, 2 × live) + slack: here about 3 + 8 + 3 MiB.
-        const int keys = 1024;
-        const long written = 100L << 20;
-        var options = Compacting with { SyncDirectoriesOnFlush = false };
-        await using var store = new FasterBlockStore(_dir.Path, options);
-        var appended = 0L;
-        var maxSpan = 0L;
-        using var stop = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(() =>
-        {
-            var random = new Random(w);
-            for (var version = 0L; Interlocked.Add(ref appended, 4096) <= written; version++)
-            {
-                var i = random.Next(keys);
-                store.Write("vol-c", i, Versioned(i, version));
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-        var flusher = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await store.FlushAsync();
-                maxSpan = Math.Max(maxSpan, store.LogSpan);
-            }
-        });
-        var all = Task.WhenAll(writers);
-        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(4)));
-        await stop.CancelAsync();
-        Assert.True(finished == all, $"writes stopped returning; log span {store.LogSpan}, passes {store.CompactionPasses}");
-        await all;
-        await flusher;
-        Assert.Null(store.CompactionError);
-        Assert.True(maxSpan < 40L << 20, $"the log reached {maxSpan} bytes while 100 MiB were written ({store.CompactionPasses} passes)");
-        Assert.True(store.CompactionPasses >= 3, $"{store.CompactionPasses} compaction passes");
-    }
-
-    [Fact]
     public async Task Compaction_copies_every_live_record_from_disk_intact_whatever_its_step_size()
     {
         // Every record is live and most are on disk when the pass runs, so every one is copied from a page read back
