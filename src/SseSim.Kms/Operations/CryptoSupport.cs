@@ -234,6 +234,9 @@ internal static class CryptoSupport
 
     public const string ExternalMu = "EXTERNAL_MU";
 
+    /// <summary>Ed25519ph: the caller sends the SHA-512 digest (MessageType DIGEST) instead of the message.</summary>
+    public const string Ed25519PreHash = "ED25519_PH_SHA_512";
+
     /// <summary>
     /// Checks Sign/Verify inputs against the key and returns what the algorithm signs: the digest for RSA and ECDSA;
     /// the message itself for Ed25519 and ML-DSA, which hash inside the algorithm (for ED25519_PH_SHA_512 the message
@@ -247,7 +250,7 @@ internal static class CryptoSupport
         {
             case KeySpecInfo.Ed25519:
                 // "ED25519_SHA_512 signing algorithm requires MessageType:RAW, ED25519_PH_SHA_512 requires MessageType:DIGEST."
-                var preHash = algorithm == "ED25519_PH_SHA_512";
+                var preHash = algorithm == Ed25519PreHash;
                 if (messageType != (preHash ? "DIGEST" : "RAW"))
                 {
                     throw InvalidMessageType(messageType, algorithm);

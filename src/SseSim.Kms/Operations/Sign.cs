@@ -54,7 +54,7 @@ public static class Sign
                     return rsa.SignHash(input, CryptoSupport.HashOf(algorithm), CryptoSupport.RsaSignaturePadding(algorithm));
                 }
             case KeySpecInfo.Ed25519:
-                return AsymmetricKeys.SignEd25519(privateKey, preHash: algorithm == "ED25519_PH_SHA_512", input);
+                return AsymmetricKeys.SignEd25519(privateKey, preHash: algorithm == CryptoSupport.Ed25519PreHash, input);
             case KeySpecInfo.MlDsa:
                 return AsymmetricKeys.SignMlDsa(key.KeySpec, privateKey, input, externalMu: messageType == CryptoSupport.ExternalMu);
             default:

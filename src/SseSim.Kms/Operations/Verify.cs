@@ -61,7 +61,7 @@ public static class Verify
                         return rsa.VerifyHash(input, signature, CryptoSupport.HashOf(algorithm), CryptoSupport.RsaSignaturePadding(algorithm));
                     }
                 case KeySpecInfo.Ed25519:
-                    return AsymmetricKeys.VerifyEd25519(publicKey, preHash: algorithm == "ED25519_PH_SHA_512", input, signature);
+                    return AsymmetricKeys.VerifyEd25519(publicKey, preHash: algorithm == CryptoSupport.Ed25519PreHash, input, signature);
                 case KeySpecInfo.MlDsa:
                     return AsymmetricKeys.VerifyMlDsa(key.KeySpec, publicKey, input, externalMu: messageType == CryptoSupport.ExternalMu, signature);
                 default:
