@@ -9,7 +9,8 @@ using SseSim.Core.Storage;
 namespace SseSim.Objects.Remote;
 
 /// <summary>
-/// Wraps the front end's local "s3" table so object records ("obj/&lt;bucket&gt;/&lt;key&gt;") are also kept, sealed,
+/// Wraps the front end's local "s3" table so object records ("obj/&lt;bucket&gt;/&lt;key&gt;", and noncurrent versions under
+/// "ver/") are also kept, sealed,
 /// in the shared bucket as "index/&lt;HMAC(table key)&gt;" (docs/formats/remote-backend.md#index). The remote index is
 /// the source of truth for object records: GET/HEAD/overwrite/DELETE of an object written by another front end work,
 /// and an object another front end deleted is gone here too. Listings, buckets and in-progress multipart uploads stay
@@ -91,7 +92,8 @@ public sealed class SharedObjectIndex : IKeyValueStore, IDisposable
         _sealKey.Dispose();
     }
 
-    private static bool IsShared(string key) => key.StartsWith(ObjectStore.ObjectRecordPrefix, StringComparison.Ordinal);
+    private static bool IsShared(string key) =>
+        key.StartsWith(ObjectStore.ObjectRecordPrefix, StringComparison.Ordinal) || key.StartsWith(ObjectStore.VersionRecordPrefix, StringComparison.Ordinal);
 
     private async ValueTask<byte[]?> FetchAsync(string key)
     {

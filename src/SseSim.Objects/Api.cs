@@ -140,7 +140,11 @@ public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body
     public IReadOnlyList<S3Tag>? Tags { get; init; }
 }
 
-public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue);
+public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue)
+{
+    /// <summary>x-amz-version-id: the new version's id ("null" in a suspended bucket); null in an unversioned bucket.</summary>
+    public string? VersionId { get; init; }
+}
 
 /// <summary>
 /// Object metadata as GET/HEAD report it. <see cref="ETag"/> is unquoted. <see cref="PartsCount"/> is set for
@@ -163,10 +167,15 @@ public sealed record ObjectInfo(
 
     /// <summary>FULL_OBJECT or COMPOSITE (x-amz-checksum-type) when there is a checksum.</summary>
     public string? ChecksumType { get; init; }
+
+    /// <summary>x-amz-version-id: set in a versioned (Enabled or Suspended) bucket, "null" for the null version.</summary>
+    public string? VersionId { get; init; }
 }
 
 public sealed record GetObjectRequest(string Bucket, string Key)
 {
+    /// <summary>The versionId query parameter; null reads the current version.</summary>
+    public string? VersionId { get; init; }
     public ByteRangeSpec? Range { get; init; }
     public int? PartNumber { get; init; }
     public Conditions? Conditions { get; init; }
@@ -183,10 +192,31 @@ public sealed record HeadObjectResult(ObjectInfo Object, long ContentLength, Con
 public sealed record DeleteObjectsEntry(string Key, string? ErrorCode = null, string? ErrorMessage = null)
 {
     public bool Deleted => ErrorCode is null;
+
+    /// <summary>The version the request named, echoed as VersionId.</summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>True when a delete marker was created, or when the version deleted was one.</summary>
+    public bool DeleteMarker { get; init; }
+
+    /// <summary>That marker's version id.</summary>
+    public string? DeleteMarkerVersionId { get; init; }
 }
+
+/// <summary>One &lt;Object&gt; of DeleteObjects: a key and, optionally, the version to remove permanently.</summary>
+public sealed record ObjectIdentifier(string Key, string? VersionId = null);
+
+/// <summary>
+/// DeleteObject's outcome: <see cref="VersionId"/> (x-amz-version-id) is the version removed or the marker created,
+/// null in an unversioned bucket when no version was named; <see cref="DeleteMarker"/> is x-amz-delete-marker.
+/// </summary>
+public sealed record DeleteObjectResult(string? VersionId, bool DeleteMarker);
 
 public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, string Bucket, string Key)
 {
+    /// <summary>The ?versionId of x-amz-copy-source; null copies the current version.</summary>
+    public string? SourceVersionId { get; init; }
+
     /// <summary>x-amz-checksum-algorithm: the new object's checksum algorithm; null keeps the source's, if it has one.</summary>
     public string? ChecksumAlgorithm { get; init; }
 
@@ -216,6 +246,12 @@ public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, st
 
 public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption)
 {
+    /// <summary>x-amz-version-id of the new object (destination bucket versioned).</summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>x-amz-copy-source-version-id: the version copied (source bucket versioned).</summary>
+    public string? SourceVersionId { get; init; }
+
     /// <summary>The new object's checksum (always FULL_OBJECT: a copy is one part), if it has one.</summary>
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumValue { get; init; }
@@ -276,6 +312,9 @@ public sealed record UploadPartResult(string ETag, EncryptionInfo Encryption, st
 
 public sealed record UploadPartCopyRequest(string Bucket, string Key, string UploadId, int PartNumber, string SourceBucket, string SourceKey)
 {
+    /// <summary>The ?versionId of x-amz-copy-source; null copies the current version.</summary>
+    public string? SourceVersionId { get; init; }
+
     /// <summary>x-amz-copy-source-range: must be bytes=first-last when given.</summary>
     public ByteRangeSpec? SourceRange { get; init; }
     public CustomerKeyHeaders? CustomerKey { get; init; }
@@ -285,6 +324,9 @@ public sealed record UploadPartCopyRequest(string Bucket, string Key, string Upl
 
 public sealed record UploadPartCopyResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption)
 {
+    /// <summary>x-amz-copy-source-version-id: the version copied (source bucket versioned).</summary>
+    public string? SourceVersionId { get; init; }
+
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumValue { get; init; }
 }
@@ -311,6 +353,9 @@ public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, s
 
 public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption)
 {
+    /// <summary>x-amz-version-id of the new object (bucket versioned).</summary>
+    public string? VersionId { get; init; }
+
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumValue { get; init; }
     public string? ChecksumType { get; init; }
@@ -346,3 +391,28 @@ public sealed record ListMultipartUploadsRequest(string Bucket)
 public sealed record UploadInfo(string Key, string UploadId, DateTimeOffset Initiated, string OwnerAccountId);
 
 public sealed record ListMultipartUploadsResult(IReadOnlyList<UploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);
+
+/// <summary>ListObjectVersions: markers as AWS reads them (a version id marker needs a key marker).</summary>
+public sealed record ListObjectVersionsRequest(string Bucket)
+{
+    public string? Prefix { get; init; }
+    public string? Delimiter { get; init; }
+    public int MaxKeys { get; init; } = 1000;
+    public string? KeyMarker { get; init; }
+    public string? VersionIdMarker { get; init; }
+}
+
+/// <summary>One &lt;Version&gt; or, with <see cref="DeleteMarker"/>, &lt;DeleteMarker&gt; entry.</summary>
+public sealed record ObjectVersionSummary(string Key, string VersionId, bool IsLatest, bool DeleteMarker, DateTimeOffset LastModified, string ETag, long Size, string OwnerAccountId)
+{
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumType { get; init; }
+}
+
+/// <summary>Versions and markers in key order, newest first within a key; prefixes as ListObjects rolls them up.</summary>
+public sealed record ListObjectVersionsResult(
+    IReadOnlyList<ObjectVersionSummary> Versions,
+    IReadOnlyList<string> CommonPrefixes,
+    bool IsTruncated,
+    string? NextKeyMarker,
+    string? NextVersionIdMarker);

@@ -49,8 +49,15 @@ internal sealed class BucketRecord
     public string? Lifecycle { get; set; }
     public string? LifecycleMinimumObjectSize { get; set; }
 
-    /// <summary>PutBucketVersioning Suspended: reported by GetBucketVersioning; objects stay version "null" either way.</summary>
+    /// <summary>"Enabled" or "Suspended" (docs/formats/s3-metadata-records.md#versioning); null: never versioned.</summary>
+    public string? Versioning { get; set; }
+
+    /// <summary>Older builds' only versioning member (true: Suspended); read when <see cref="Versioning"/> is absent, never written.</summary>
     public bool? VersioningSuspended { get; set; }
+
+    /// <summary>The bucket's versioning state, from either member.</summary>
+    [JsonIgnore]
+    public string? VersioningState => Versioning ?? (VersioningSuspended == true ? Records.Suspended : null);
 }
 
 internal sealed class PartRecord
@@ -87,6 +94,22 @@ internal sealed class ObjectRecord
 
     /// <summary>docs/formats/s3-metadata-records.md#tags: sorted by key, null when the object has none.</summary>
     public List<S3Tag>? Tags { get; set; }
+
+    /// <summary>docs/formats/s3-metadata-records.md#versioning: null is the version AWS calls "null".</summary>
+    public string? VersionId { get; set; }
+
+    /// <summary>Position among the key's versions, higher is newer; 0 (absent) outside versioned buckets.</summary>
+    public long? Sequence { get; set; }
+
+    /// <summary>True for a delete marker (no body, no parts).</summary>
+    public bool? DeleteMarker { get; set; }
+
+    [JsonIgnore]
+    public bool IsDeleteMarker => DeleteMarker == true;
+
+    /// <summary>The id S3 reports: the stored one, or "null".</summary>
+    [JsonIgnore]
+    public string ReportedVersionId => VersionId ?? Records.NullVersion;
 
     /// <summary>
     /// Not stored in the record: the inline envelope (docs/formats/object-envelope.md#inline-bodies) read together with
@@ -133,6 +156,15 @@ internal static class Records
     public static string BucketKey(string bucket) => "bucket/" + bucket;
     public static string ObjectPrefix(string bucket) => "obj/" + bucket + "/";
     public static string ObjectKey(string bucket, string key) => ObjectPrefix(bucket) + key;
+    public const string Enabled = "Enabled";
+    public const string Suspended = "Suspended";
+    public const string NullVersion = "null";
+    public const string VersionPrefixRoot = "ver/";
+
+    // docs/formats/s3-metadata-records.md#versioning: noncurrent versions, U+0000 ending the object key.
+    public static string VersionBucketPrefix(string bucket) => VersionPrefixRoot + bucket + "/";
+    public static string VersionPrefix(string bucket, string key) => VersionBucketPrefix(bucket) + key + "\0";
+    public static string VersionKey(string bucket, string key, string? versionId) => VersionPrefix(bucket, key) + (versionId ?? NullVersion);
     public static string UploadPrefix(string bucket) => "upload/" + bucket + "/";
     public static string UploadKey(string bucket, string uploadId) => UploadPrefix(bucket) + uploadId;
     public static string PartPrefix(string uploadId) => "part/" + uploadId + "/";

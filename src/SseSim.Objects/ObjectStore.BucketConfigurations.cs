@@ -43,13 +43,6 @@ public sealed partial class ObjectStore
             record.LifecycleMinimumObjectSize));
     }
 
-    /// <summary>PutBucketVersioning Suspended; there is no way back to never-versioned, as on AWS.</summary>
-    public Task SuspendBucketVersioningAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        UpdateBucketAsync(caller, bucket, b => b.VersioningSuspended = true, cancellationToken);
-
-    public Task<bool> IsBucketVersioningSuspendedAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
-        Task.FromResult(LoadBucket(bucket, caller).VersioningSuspended == true);
-
     public Task DeleteBucketLifecycleAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
         UpdateBucketAsync(caller, bucket, b => (b.Lifecycle, b.LifecycleMinimumObjectSize) = (null, null), cancellationToken);
 }

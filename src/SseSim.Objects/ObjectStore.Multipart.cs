@@ -101,7 +101,7 @@ public sealed partial class ObjectStore
     {
         var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
         ValidatePartNumber(request.PartNumber);
-        var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
+        var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         long offset = 0;
         var length = source.Size;
@@ -122,6 +122,7 @@ public sealed partial class ObjectStore
         await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
         return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false))
         {
+            SourceVersionId = sourceVersioned ? source.ReportedVersionId : null,
             ChecksumAlgorithm = body.ChecksumAlgorithm,
             ChecksumValue = body.ChecksumValue,
         };
@@ -135,6 +136,7 @@ public sealed partial class ObjectStore
             throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
         }
         ObjectRecord? record = null;
+        string? version = null;
         List<string> unused = [];
         List<string> replaced = [];
         await WithMetadataLockAsync(async () =>
@@ -191,15 +193,12 @@ public sealed partial class ObjectStore
                 ChecksumValue = checksumValue,
                 ChecksumType = checksumType == MultipartChecksum.Composite ? checksumType : null,
             };
-            var objectKey = Records.ObjectKey(request.Bucket, request.Key);
             var current = FindRecord(request.Bucket, request.Key);
-            Preconditions.EvaluateWrite(request.WriteConditions, request.Key, current);
-            replaced = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
-            var batch = new List<KvMutation>
-            {
-                new(objectKey, Records.Serialize(record)),
-                new(Records.UploadKey(request.Bucket, request.UploadId), null),
-            };
+            Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(current));
+            var state = LoadBucket(request.Bucket, null).VersioningState;
+            var batch = PlaceCurrent(state, request.Bucket, record, current, replaced);
+            version = state is null ? null : record.ReportedVersionId;
+            batch.Add(new(Records.UploadKey(request.Bucket, request.UploadId), null));
             batch.AddRange(stored.Keys.Select(n => new KvMutation(Records.PartKey(request.UploadId, n), null)));
             await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
             unused = stored.Values.Except(chosen).Select(p => p.BodyId).ToList();
@@ -208,6 +207,7 @@ public sealed partial class ObjectStore
         await DeleteBodiesQuietlyAsync(unused.Concat(replaced)).ConfigureAwait(false);
         return new CompleteMultipartUploadResult(request.Bucket, request.Key, record!.ETag, Describe(record.Encryption, request.CustomerKey, false))
         {
+            VersionId = version,
             ChecksumAlgorithm = record.ChecksumAlgorithm,
             ChecksumValue = record.ChecksumValue,
             ChecksumType = ChecksumTypeOf(record),

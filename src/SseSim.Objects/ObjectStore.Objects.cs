@@ -24,7 +24,7 @@ public sealed partial class ObjectStore
             // conditions there is nothing to check, so the current record is not deserialized for it.
             if (request.WriteConditions is not null)
             {
-                Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
+                Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(FindRecord(request.Bucket, request.Key)));
             }
             ObjectTrace.Request(caller, "PutObject", request.Bucket, request.Key);
             using var plan = ResolvePlan(bucket, request.Encryption);
@@ -52,9 +52,12 @@ public sealed partial class ObjectStore
                 Owner = caller.AccountId,
                 Tags = tags,
             };
-            await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
+            var version = await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
             ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
-            return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue);
+            return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue)
+            {
+                VersionId = version,
+            };
         }
         finally
         {
@@ -65,7 +68,7 @@ public sealed partial class ObjectStore
     /// <summary>Conditionals (304/412), range (416), SSE-C key check (400/403) and one KMS Decrypt happen here, before any body byte.</summary>
     public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
-        var (record, info, offset, length, range) = Prepare(caller, request);
+        var (record, info, offset, length, range) = Prepare(caller, request, "GET");
         ObjectTrace.Request(caller, "GetObject", request.Bucket, request.Key);
         var dataKey = await OpenDataKeyAsync(caller, record.Encryption, request.Bucket, record.Key, record.InstanceId, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         return new GetObjectResult(this, record, info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, dataKey, offset, length, range);
@@ -74,7 +77,7 @@ public sealed partial class ObjectStore
     /// <summary>Like GET without the body; needs no KMS call, but an SSE-C object still requires the right key.</summary>
     public Task<HeadObjectResult> HeadObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
-        var (record, info, _, length, range) = Prepare(caller, request);
+        var (record, info, _, length, range) = Prepare(caller, request, "HEAD");
         if (record.Encryption.Mode == SseMode.SseC)
         {
             CheckCustomerKey(record.Encryption, request.CustomerKey).Dispose();
@@ -93,52 +96,94 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>The account owning an existing object: with ACLs disabled (S3's BucketOwnerEnforced default) the bucket owner.</summary>
-    public Task<string> GetObjectOwnerAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default)
+    public Task<string> GetObjectOwnerAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? versionId = null)
     {
-        LoadObject(caller, bucket, key);
+        LoadObject(caller, bucket, key, versionId);
         return Task.FromResult(LoadBucket(bucket, caller).Owner);
     }
 
-    /// <summary>Idempotent: deleting a missing key succeeds (NoSuchBucket still fails).</summary>
+    /// <summary>
+    /// Idempotent: deleting a missing key (or a version that does not exist) succeeds; NoSuchBucket still fails. In a
+    /// versioned bucket a delete without <paramref name="versionId"/> adds a delete marker; with one it removes that
+    /// version for good (docs/formats/s3-metadata-records.md#versioning).
+    /// </summary>
     /// <param name="ifMatch">Conditional delete (If-Match: an ETag or "*"): 412 on another ETag, 404 when there is no object.</param>
-    public async Task DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? ifMatch = null)
+    public async Task<DeleteObjectResult> DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? ifMatch = null,
+        string? versionId = null)
     {
+        ValidateVersionId(versionId);
+        var result = new DeleteObjectResult(null, false);
         var bodies = await WithMetadataLockAsync(async () =>
         {
-            LoadBucket(bucket, caller);
+            var state = LoadBucket(bucket, caller).VersioningState;
             var current = FindRecord(bucket, key);
-            Preconditions.EvaluateWrite(ifMatch is null ? null : new Conditions(IfMatch: ifMatch), key, current);
-            if (current is null)
+            var condition = ifMatch is null ? null : new Conditions(IfMatch: ifMatch);
+            var freed = new List<string>();
+            List<KvMutation> batch;
+            if (versionId is not null)
             {
-                return new List<string>();
+                batch = RemoveVersion(bucket, key, versionId, current, freed, out var removed);
+                Preconditions.EvaluateWrite(condition, key, Live(removed));
+                result = new DeleteObjectResult(versionId, removed?.IsDeleteMarker == true);
             }
-            var bodyIds = current.Parts.Select(p => p.BodyId).ToList();
+            else if (state is null)
+            {
+                Preconditions.EvaluateWrite(condition, key, current);
+                if (current is null)
+                {
+                    return [];
+                }
+                freed.AddRange(current.Parts.Select(p => p.BodyId));
+                batch = [new KvMutation(Records.ObjectKey(bucket, key), null)];
+            }
+            else
+            {
+                Preconditions.EvaluateWrite(condition, key, Live(current));
+                var marker = NewDeleteMarker(key, caller.AccountId);
+                batch = PlaceCurrent(state, bucket, marker, current, freed);
+                result = new DeleteObjectResult(marker.ReportedVersionId, true);
+            }
+            if (batch.Count == 0)
+            {
+                return [];
+            }
             // Inline bodies go in the same atomic batch as the record (docs/formats/object-envelope.md#inline-bodies).
-            await _meta.ApplyAsync([new KvMutation(Records.ObjectKey(bucket, key), null), .. InlineDeletes(bodyIds)], cancellationToken).ConfigureAwait(false);
-            return bodyIds.Where(id => !IsInline(id)).ToList();
+            batch.AddRange(InlineDeletes(freed));
+            await _meta.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            return freed.Where(id => !IsInline(id)).ToList();
         }, cancellationToken).ConfigureAwait(false);
         await DeleteBodiesQuietlyAsync(bodies).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>Multi-object delete; per-key outcomes in request order (quiet mode is the HTTP layer's filter).</summary>
-    public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        DeleteObjectsAsync(caller, bucket, keys.Select(k => new ObjectIdentifier(k)).ToList(), cancellationToken);
+
+    /// <summary>Multi-object delete of keys or versions; per-object outcomes in request order.</summary>
+    public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<ObjectIdentifier> objects, CancellationToken cancellationToken = default)
     {
         LoadBucket(bucket, caller);
-        if (keys.Count > 1000)
+        if (objects.Count > 1000)
         {
             throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
         }
-        var results = new List<DeleteObjectsEntry>(keys.Count);
-        foreach (var key in keys)
+        var results = new List<DeleteObjectsEntry>(objects.Count);
+        foreach (var o in objects)
         {
             try
             {
-                await DeleteObjectAsync(caller, bucket, key, cancellationToken).ConfigureAwait(false);
-                results.Add(new DeleteObjectsEntry(key));
+                var deleted = await DeleteObjectAsync(caller, bucket, o.Key, cancellationToken, versionId: o.VersionId).ConfigureAwait(false);
+                results.Add(new DeleteObjectsEntry(o.Key)
+                {
+                    VersionId = o.VersionId,
+                    DeleteMarker = deleted.DeleteMarker,
+                    DeleteMarkerVersionId = deleted.DeleteMarker ? deleted.VersionId : null,
+                });
             }
             catch (S3Exception e)
             {
-                results.Add(new DeleteObjectsEntry(key, e.Code, e.Message));
+                results.Add(new DeleteObjectsEntry(o.Key, e.Code, e.Message) { VersionId = o.VersionId });
             }
         }
         return results;
@@ -163,11 +208,14 @@ public sealed partial class ObjectStore
             throw S3Exception.InvalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
         }
         var replacedTags = taggingDirective == "REPLACE" ? TagRules.ForObject(request.Tags) : null;
-        var source = LoadObject(caller, request.SourceBucket, request.SourceKey);
+        var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
-        Preconditions.EvaluateWrite(request.WriteConditions, request.Key, FindRecord(request.Bucket, request.Key));
+        var target = FindRecord(request.Bucket, request.Key);
+        Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(target));
         var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
-        if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && directive == "COPY" && !hasNewEncryption
+        // Copying an older version onto its own key is how S3 restores it, so only the current version counts as "itself".
+        var copiesCurrent = request.SourceVersionId is null || request.SourceVersionId == target?.ReportedVersionId;
+        if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && copiesCurrent && directive == "COPY" && !hasNewEncryption
             && request.ChecksumAlgorithm is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
@@ -201,9 +249,11 @@ public sealed partial class ObjectStore
             ChecksumAlgorithm = body.ChecksumAlgorithm,
             ChecksumValue = body.ChecksumValue,
         };
-        await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
+        var version = await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
         return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
         {
+            VersionId = version,
+            SourceVersionId = sourceVersioned ? source.ReportedVersionId : null,
             ChecksumAlgorithm = record.ChecksumAlgorithm,
             ChecksumValue = record.ChecksumValue,
         };
@@ -211,7 +261,8 @@ public sealed partial class ObjectStore
 
     public Task<ListObjectsResult> ListObjectsAsync(Caller caller, ListObjectsRequest request, CancellationToken cancellationToken = default)
     {
-        LoadBucket(request.Bucket, caller);
+        // Only a bucket that has had versioning can hold delete markers, which listings leave out.
+        var versioned = LoadBucket(request.Bucket, caller).VersioningState is not null;
         if (request.MaxKeys < 0)
         {
             throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
@@ -255,6 +306,11 @@ public sealed partial class ObjectStore
                 {
                     continue;
                 }
+                var r = versioned ? Records.Deserialize<ObjectRecord>(value) : null;
+                if (r is { IsDeleteMarker: true })
+                {
+                    continue;
+                }
                 var cut = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
                 if (contents.Count + prefixes.Count == request.MaxKeys)
                 {
@@ -268,7 +324,7 @@ public sealed partial class ObjectStore
                     lastReturned = lastPrefix;
                     continue;
                 }
-                var r = Records.Deserialize<ObjectRecord>(value);
+                r ??= Records.Deserialize<ObjectRecord>(value);
                 contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, "STANDARD", r.Owner));
                 lastReturned = key;
             }
@@ -296,11 +352,11 @@ public sealed partial class ObjectStore
     private ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) =>
         IsInline(bodyId) ? ValueTask.FromResult(OpenInlineBody(bodyId)) : _bodies.OpenReadAsync(bodyId, cancellationToken);
 
-    private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request)
+    private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request, string method)
     {
-        var record = LoadObject(caller, request.Bucket, request.Key);
+        var (record, versioned) = LoadObject(caller, request.Bucket, request.Key, request.VersionId, method);
         Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false);
-        var info = ToInfo(request.Bucket, record);
+        var info = ToInfo(request.Bucket, record) with { VersionId = versioned ? record.ReportedVersionId : null };
         if (request.PartNumber is { } partNumber)
         {
             var count = record.Multipart ? record.Parts.Count : 1;
@@ -350,20 +406,35 @@ public sealed partial class ObjectStore
     private ObjectRecord? FindRecord(string bucket, string key) =>
         _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes) ? Records.Deserialize<ObjectRecord>(bytes) : null;
 
-    private ObjectRecord LoadObject(Caller caller, string bucket, string key)
+    /// <summary>A current record that is an object (not a delete marker), for conditional writes; else null.</summary>
+    private static ObjectRecord? Live(ObjectRecord? record) => record is { IsDeleteMarker: false } ? record : null;
+
+    /// <summary>The <c>method</c> of <see cref="LoadObject"/> for a copy source, whose delete markers fail as CopyObject's do.</summary>
+    private const string CopySourceAccess = "COPY";
+
+    /// <summary>
+    /// The object version a read names (the current one without <paramref name="versionId"/>), with its inline body,
+    /// and whether its bucket is versioned (then responses carry x-amz-version-id). A delete marker fails the read
+    /// the way AWS fails <paramref name="method"/> on it.
+    /// </summary>
+    private (ObjectRecord Record, bool Versioned) LoadObject(Caller caller, string bucket, string key, string? versionId = null, string method = "GET")
     {
-        LoadBucket(bucket, caller);
+        var versioned = LoadBucket(bucket, caller).VersioningState is not null;
         string? missing = null;
         while (true)
         {
-            var record = _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes)
-                ? Records.Deserialize<ObjectRecord>(bytes)
-                : throw S3Exception.NoSuchKey(key);
+            var record = ReadVersion(bucket, key, versionId) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
+            if (record.IsDeleteMarker)
+            {
+                throw method != CopySourceAccess ? DeleteMarkerError(record, key, versionId is not null, method)
+                    : versionId is null ? S3Exception.NoSuchKey(key)
+                    : new S3Exception(S3ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
+            }
             if (!TryAttachInlineEnvelope(record, ref missing))
             {
                 continue; // overwritten between the two reads: read the new version
             }
-            return record;
+            return (record, versioned);
         }
     }
 
@@ -392,22 +463,24 @@ public sealed partial class ObjectStore
     /// <paramref name="inlineBody"/> (the envelope of the record's single part) and the deletes of replaced inline bodies
     /// ride in the record's batch (docs/formats/object-envelope.md#inline-bodies).
     /// </summary>
-    private async Task CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken, byte[]? inlineBody = null,
+    /// <returns>The new version's x-amz-version-id in a versioned bucket, else null.</returns>
+    private async Task<string?> CommitObjectAsync(string bucket, ObjectRecord record, IReadOnlyList<KvMutation> extra, CancellationToken cancellationToken, byte[]? inlineBody = null,
         Conditions? writeConditions = null)
     {
         List<string> replaced;
+        string? version = null;
         try
         {
             var durable = Task.CompletedTask;
             replaced = await WithMetadataLockAsync(() =>
             {
-                LoadBucket(bucket, null);
-                var key = Records.ObjectKey(bucket, record.Key);
+                var state = LoadBucket(bucket, null).VersioningState;
                 var current = FindRecord(bucket, record.Key);
-                Preconditions.EvaluateWrite(writeConditions, record.Key, current);
-                var old = current?.Parts.Select(p => p.BodyId).ToList() ?? [];
+                Preconditions.EvaluateWrite(writeConditions, record.Key, Live(current));
+                var old = new List<string>();
                 List<KvMutation> batch = inlineBody is null ? [] : [new KvMutation(record.Parts[0].BodyId, inlineBody)];
-                batch.Add(new KvMutation(key, Records.Serialize(record)));
+                batch.AddRange(PlaceCurrent(state, bucket, record, current, old));
+                version = state is null ? null : record.ReportedVersionId;
                 batch.AddRange(extra);
                 batch.AddRange(InlineDeletes(old.Except(record.Parts.Select(p => p.BodyId))));
                 if (inlineBody is not null)
@@ -432,6 +505,7 @@ public sealed partial class ObjectStore
             throw;
         }
         await DeleteBodiesQuietlyAsync(replaced.Except(record.Parts.Select(p => p.BodyId)).Where(id => !IsInline(id))).ConfigureAwait(false);
+        return version;
     }
 
     /// <summary>Pipes verified plaintext of a source range straight into a new envelope; memory stays bounded by the pipe.</summary>

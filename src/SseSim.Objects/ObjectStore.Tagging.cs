@@ -7,11 +7,29 @@ namespace SseSim.Objects;
 public sealed partial class ObjectStore
 {
     /// <summary>The object's tags sorted by key; empty when it has none.</summary>
-    public Task<IReadOnlyList<S3Tag>> GetObjectTaggingAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<S3Tag>> GetObjectTaggingAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default) =>
+        (await GetObjectTaggingAsync(caller, bucket, key, null, cancellationToken).ConfigureAwait(false)).Tags;
+
+    /// <summary>The tags of a version (the current one when <paramref name="versionId"/> is null) and the version id to report.</summary>
+    public Task<(IReadOnlyList<S3Tag> Tags, string? VersionId)> GetObjectTaggingAsync(Caller caller, string bucket, string key, string? versionId, CancellationToken cancellationToken = default)
     {
-        LoadBucket(bucket, caller);
-        var record = FindRecord(bucket, key) ?? throw S3Exception.NoSuchKey(key);
-        return Task.FromResult<IReadOnlyList<S3Tag>>(record.Tags ?? []);
+        var (record, reported) = FindTaggable(caller, bucket, key, versionId, "GET");
+        return Task.FromResult<(IReadOnlyList<S3Tag>, string?)>((record.Tags ?? [], reported));
+    }
+
+    /// <summary>
+    /// The version a tagging request acts on and its x-amz-version-id: the version's id in a versioned bucket, else
+    /// only the one the request named. A delete marker has no tags: it fails as a GET of it does.
+    /// </summary>
+    private (ObjectRecord Record, string? Reported) FindTaggable(Caller caller, string bucket, string key, string? versionId, string method)
+    {
+        var versioned = LoadBucket(bucket, caller).VersioningState is not null;
+        var record = ReadVersion(bucket, key, versionId) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
+        if (record.IsDeleteMarker)
+        {
+            throw DeleteMarkerError(record, key, versionId is not null, method);
+        }
+        return (record, versioned ? record.ReportedVersionId : versionId);
     }
 
     /// <summary>
@@ -22,14 +40,17 @@ public sealed partial class ObjectStore
         TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId ? FindRecord(bucket, key)?.Tags ?? [] : [];
 
     /// <summary>Replaces the whole tag set; an empty set removes it.</summary>
-    public Task PutObjectTaggingAsync(Caller caller, string bucket, string key, IReadOnlyList<S3Tag> tags, CancellationToken cancellationToken = default)
+    /// <returns>The x-amz-version-id to report (see <see cref="FindTaggable"/>).</returns>
+    public Task<string?> PutObjectTaggingAsync(Caller caller, string bucket, string key, IReadOnlyList<S3Tag> tags, CancellationToken cancellationToken = default,
+        string? versionId = null)
     {
         var stored = TagRules.ForObject(tags);
-        return UpdateObjectAsync(caller, bucket, key, r => r.Tags = stored, cancellationToken);
+        return UpdateObjectAsync(caller, bucket, key, versionId, "PUT", r => r.Tags = stored, cancellationToken);
     }
 
-    public Task DeleteObjectTaggingAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default) =>
-        UpdateObjectAsync(caller, bucket, key, r => r.Tags = null, cancellationToken);
+    /// <returns>The x-amz-version-id to report (see <see cref="FindTaggable"/>).</returns>
+    public Task<string?> DeleteObjectTaggingAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? versionId = null) =>
+        UpdateObjectAsync(caller, bucket, key, versionId, "DELETE", r => r.Tags = null, cancellationToken);
 
     /// <summary>Replaces the bucket's tag set; an empty set leaves the bucket without one, as DeleteBucketTagging does.</summary>
     public Task PutBucketTaggingAsync(Caller caller, string bucket, IReadOnlyList<S3Tag> tags, CancellationToken cancellationToken = default)
@@ -50,13 +71,15 @@ public sealed partial class ObjectStore
     /// Rewrites only the object's record: its bodies (inline ones included, which live under their own table keys)
     /// stay as they are, so a tag change costs one small durable write.
     /// </summary>
-    private Task UpdateObjectAsync(Caller caller, string bucket, string key, Action<ObjectRecord> change, CancellationToken cancellationToken) =>
+    private Task<string?> UpdateObjectAsync(Caller caller, string bucket, string key, string? versionId, string method, Action<ObjectRecord> change, CancellationToken cancellationToken) =>
         WithMetadataLockAsync(async () =>
         {
-            LoadBucket(bucket, caller);
-            var record = FindRecord(bucket, key) ?? throw S3Exception.NoSuchKey(key);
+            var (record, reported) = FindTaggable(caller, bucket, key, versionId, method);
+            // The version is current unless a noncurrent one was named (docs/formats/s3-metadata-records.md#versioning).
+            var current = versionId is null || FindRecord(bucket, key)?.ReportedVersionId == versionId;
             change(record);
-            await _meta.PutAsync(Records.ObjectKey(bucket, key), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
-            return true;
+            var tableKey = current ? Records.ObjectKey(bucket, key) : Records.VersionKey(bucket, key, record.VersionId);
+            await _meta.PutAsync(tableKey, Records.Serialize(record), cancellationToken).ConfigureAwait(false);
+            return reported;
         }, cancellationToken);
 }

@@ -29,6 +29,9 @@ public sealed partial class ObjectStore : IDisposable
 
     /// <summary>Table keys of object records start with this ("obj/&lt;bucket&gt;/&lt;key&gt;"); a shared remote index mirrors them.</summary>
     public const string ObjectRecordPrefix = "obj/";
+
+    /// <summary>Table keys of noncurrent object versions start with this (docs/formats/s3-metadata-records.md#versioning); a shared remote index mirrors them too.</summary>
+    public const string VersionRecordPrefix = Records.VersionPrefixRoot;
     private const string DefaultKmsKey = "alias/aws/s3";
 
     private readonly IKeyValueStore _meta;
@@ -110,7 +113,7 @@ public sealed partial class ObjectStore : IDisposable
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
         var live = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, value) in _meta.Scan("obj/"))
+        foreach (var (_, value) in _meta.Scan("obj/").Concat(_meta.Scan(Records.VersionPrefixRoot)))
         {
             foreach (var p in Records.Deserialize<ObjectRecord>(value).Parts)
             {

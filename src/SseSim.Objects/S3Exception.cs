@@ -47,6 +47,7 @@ public static class S3ErrorCode
         NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or NoSuchTagSet or ServerSideEncryptionConfigurationNotFoundError => 404,
         BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty => 409,
         PreconditionFailed => 412,
+        "MethodNotAllowed" => 405,
         InvalidRange => 416,
         InternalError => 500,
         NotImplemented => 501,
@@ -73,6 +74,9 @@ public sealed class S3Exception : Exception
 
     /// <summary>Extra XML fields (BucketName, Key, ArgumentName, ArgumentValue, …).</summary>
     public IDictionary<string, string> Details { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Response headers the error carries (a delete marker's x-amz-delete-marker and x-amz-version-id).</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     public S3Exception With(string field, string value)
     {

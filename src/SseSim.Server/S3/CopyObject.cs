@@ -11,12 +11,12 @@ internal static class CopyObject
     public static async Task HandleAsync(S3Call call)
     {
         BucketOwnerEnforced.CheckWrite(call);
-        var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
+        var (sourceBucket, sourceKey, sourceVersionId) = S3Headers.CopySource(call);
         var directive = call.Header("x-amz-metadata-directive")?.Trim().ToUpperInvariant();
         var taggingDirective = call.Header("x-amz-tagging-directive")?.Trim().ToUpperInvariant();
         var tags = taggingDirective == "REPLACE" ? S3Tagging.FromHeader(call) : null;
         S3Tagging.AuthorizeTagging(call, tags);
-        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: taggingDirective is null or "COPY");
+        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: taggingDirective is null or "COPY", sourceVersionId);
         var checksumAlgorithm = call.Header("x-amz-checksum-algorithm")?.Trim().ToUpperInvariant();
         if (checksumAlgorithm is not null && !S3Body.ChecksumAlgorithms.Contains(checksumAlgorithm))
         {
@@ -24,6 +24,7 @@ internal static class CopyObject
         }
         var result = await call.Store.CopyObjectAsync(call.Caller, new CopyObjectRequest(sourceBucket, sourceKey, call.BucketName, call.ObjectKey)
         {
+            SourceVersionId = sourceVersionId,
             MetadataDirective = directive,
             Headers = S3Headers.ObjectHeaders(call),
             Encryption = S3Headers.SseRequest(call),
@@ -35,6 +36,11 @@ internal static class CopyObject
             ChecksumAlgorithm = checksumAlgorithm,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
+        VersionIds.Echo(call, result.VersionId);
+        if (result.SourceVersionId is not null)
+        {
+            call.Response.Headers["x-amz-copy-source-version-id"] = result.SourceVersionId;
+        }
         await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));

@@ -5,8 +5,7 @@ internal static class DeleteObjectTagging
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var version = VersionIds.RequireCurrentForTagging(call);
-        await call.Store.DeleteObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted);
+        var version = await call.Store.DeleteObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, VersionIds.Query(call));
         VersionIds.Echo(call, version);
         call.Response.StatusCode = 204;
     }

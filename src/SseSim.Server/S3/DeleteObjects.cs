@@ -5,16 +5,17 @@ namespace SseSim.Server.S3;
 
 /// <summary>
 /// POST /bucket?delete: &lt;Delete&gt;&lt;Quiet/&gt;&lt;Object&gt;&lt;Key/&gt;&lt;VersionId/&gt;… → DeleteResult (Quiet lists
-/// errors only). VersionId "null" names the one version of an object in an unversioned bucket (<see cref="VersionIds"/>).
+/// errors only). An object with a VersionId removes that version for good; Deleted entries report the delete marker a
+/// delete created (or the marker a versioned delete removed) as DeleteMarker and DeleteMarkerVersionId.
 /// </summary>
 internal static class DeleteObjects
 {
     public static async Task HandleAsync(S3Call call)
     {
         var (quiet, objects) = Parse(await S3Xml.ReadAsync(call, integrityRequired: true));
-        // A version other than "null" is refused per object; the rest are deleted and answered in request order.
-        var refused = objects.Select(o => o.VersionId is { } v and not VersionIds.Null ? VersionIds.Missing(v) : null).ToList();
-        var deletable = objects.Where((_, i) => refused[i] is null).Select(o => o.Key).ToList();
+        // A version id that is not shaped like one is refused per object; the rest are deleted and answered in request order.
+        var refused = objects.Select(o => o.VersionId is { } v && !ObjectStore.IsVersionIdShaped(v) ? VersionIds.Missing(v) : null).ToList();
+        var deletable = objects.Where((_, i) => refused[i] is null).Select(o => new ObjectIdentifier(o.Key, o.VersionId)).ToList();
         IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
@@ -23,13 +24,14 @@ internal static class DeleteObjects
             {
                 var (key, versionId) = objects[i];
                 string? code, message;
+                DeleteObjectsEntry? stored = null;
                 if (refused[i] is { } error)
                 {
                     (code, message) = (error.Code, error.Message);
                 }
                 else
                 {
-                    var stored = results[next++];
+                    stored = results[next++];
                     (code, message) = (stored.ErrorCode, stored.ErrorMessage);
                 }
                 if (code is null)
@@ -39,6 +41,11 @@ internal static class DeleteObjects
                         w.WriteStartElement("Deleted");
                         w.WriteElementString("Key", key);
                         w.Optional("VersionId", versionId);
+                        if (stored is { DeleteMarker: true })
+                        {
+                            w.WriteElementString("DeleteMarker", "true");
+                            w.Optional("DeleteMarkerVersionId", stored.DeleteMarkerVersionId);
+                        }
                         w.WriteEndElement();
                     }
                     continue;

@@ -1,16 +1,16 @@
 namespace SseSim.Server.S3;
 
-/// <summary>GET /bucket?versioning: empty for a bucket that never had versioning, Status Suspended once suspended.</summary>
+/// <summary>GET /bucket?versioning: empty for a bucket that never had versioning, else Status Enabled or Suspended.</summary>
 internal static class GetBucketVersioning
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var suspended = await call.Store.IsBucketVersioningSuspendedAsync(call.Caller, call.BucketName, call.Aborted);
+        var status = await call.Store.GetBucketVersioningAsync(call.Caller, call.BucketName, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "VersioningConfiguration", w =>
         {
-            if (suspended)
+            if (status is not null)
             {
-                w.WriteElementString("Status", "Suspended");
+                w.WriteElementString("Status", status);
             }
         });
     }

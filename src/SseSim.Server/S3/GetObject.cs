@@ -49,13 +49,14 @@ internal static class GetObject
     public static GetObjectRequest ReadRequest(S3Call call)
     {
         S3Headers.RejectSseOnRead(call);
-        VersionIds.RequireCurrent(call.Query("versionId"));
+        var versionId = VersionIds.Query(call);
         if (call.Header("x-amz-checksum-mode") is { } mode && !mode.Trim().Equals("ENABLED", StringComparison.OrdinalIgnoreCase))
         {
             throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-mode header is invalid.", 400);
         }
         return new GetObjectRequest(call.BucketName, call.ObjectKey)
         {
+            VersionId = versionId,
             Range = S3Headers.Range(call.Header("Range")),
             PartNumber = S3Headers.IntQuery(call, "partNumber", 1, 10000),
             Conditions = S3Headers.Conditions(call),
@@ -70,6 +71,7 @@ internal static class GetObject
         S3Headers.WriteObjectHeaders(response, call.Query("partNumber") is null ? info with { PartsCount = null } : info);
         S3Headers.WriteEncryption(response, info.Encryption, includeContext: false);
         S3Tagging.WriteCount(call, info);
+        VersionIds.Echo(call, info.VersionId);
         // Only when asked; the store leaves out a checksum that does not cover the bytes this response carries.
         if (string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {

@@ -5,8 +5,7 @@ internal static class GetObjectAcl
 {
     public static async Task HandleAsync(S3Call call)
     {
-        VersionIds.RequireCurrent(call.Query("versionId"));
-        var owner = await call.Store.GetObjectOwnerAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted);
+        var owner = await call.Store.GetObjectOwnerAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, VersionIds.Query(call));
         await BucketOwnerEnforced.WriteAclAsync(call, owner);
     }
 }

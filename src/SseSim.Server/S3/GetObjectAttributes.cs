@@ -28,6 +28,7 @@ internal static class GetObjectAttributes
         var result = await call.Store.HeadObjectAsync(call.Caller, GetObject.ReadRequest(call) with { Range = null, PartNumber = null }, call.Aborted);
         var info = result.Object;
         call.Response.Headers.LastModified = S3Xml.HttpDate(info.LastModified);
+        VersionIds.Echo(call, info.VersionId);
         await S3Xml.WriteAsync(call.Response, "GetObjectAttributesResponse", x =>
         {
             if (requested.Contains("ETag"))

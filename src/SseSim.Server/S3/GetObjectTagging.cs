@@ -5,8 +5,7 @@ internal static class GetObjectTagging
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var version = VersionIds.RequireCurrentForTagging(call);
-        var tags = await call.Store.GetObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted);
+        var (tags, version) = await call.Store.GetObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, VersionIds.Query(call), call.Aborted);
         VersionIds.Echo(call, version);
         await S3Tagging.WriteAsync(call.Response, tags);
     }

@@ -3,8 +3,9 @@ using SseSim.Objects;
 namespace SseSim.Server.S3;
 
 /// <summary>
-/// GET /bucket?versions: in an unversioned bucket each object is its one "null" version, the latest, and there are no
-/// delete markers. key-marker, version-id-marker, prefix, delimiter, max-keys and encoding-type as AWS reads them.
+/// GET /bucket?versions: every version and delete marker in key order, newest first within a key (an unversioned
+/// bucket's objects are each their one "null" version). key-marker, version-id-marker, prefix, delimiter, max-keys and
+/// encoding-type as AWS reads them; Version and DeleteMarker elements as botocore's ListObjectVersionsOutput has them.
 /// </summary>
 internal static class ListObjectVersions
 {
@@ -22,43 +23,48 @@ internal static class ListObjectVersions
             {
                 throw S3Errors.InvalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionIdMarker);
             }
-            VersionIds.RequireCurrent(versionIdMarker);
+            if (!ObjectStore.IsVersionIdShaped(versionIdMarker))
+            {
+                throw S3Errors.InvalidArgument("Invalid version id specified", "version-id-marker", versionIdMarker);
+            }
         }
-        // A key has only its null version, so listing resumes after the key marker whether or not a version marker came.
-        var result = await call.Store.ListObjectsAsync(call.Caller, new ListObjectsRequest(call.BucketName)
+        var result = await call.Store.ListObjectVersionsAsync(call.Caller, new ListObjectVersionsRequest(call.BucketName)
         {
             Prefix = prefix,
             Delimiter = delimiter,
             MaxKeys = maxKeys,
-            Marker = string.IsNullOrEmpty(keyMarker) ? null : keyMarker,
+            KeyMarker = keyMarker,
+            VersionIdMarker = string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker,
         }, call.Aborted);
-        var nextKeyMarker = result.IsTruncated ? result.NextMarker ?? result.Contents.LastOrDefault()?.Key : null;
         await S3Xml.WriteAsync(call.Response, "ListVersionsResult", w =>
         {
             w.WriteElementString("Name", call.BucketName);
             w.WriteElementString("Prefix", encode(prefix ?? ""));
             w.WriteElementString("KeyMarker", encode(keyMarker ?? ""));
             w.WriteElementString("VersionIdMarker", versionIdMarker ?? "");
-            w.Optional("NextKeyMarker", nextKeyMarker is null ? null : encode(nextKeyMarker));
-            w.Optional("NextVersionIdMarker", nextKeyMarker is null ? null : VersionIds.Null);
+            w.Optional("NextKeyMarker", result.NextKeyMarker is null ? null : encode(result.NextKeyMarker));
+            w.Optional("NextVersionIdMarker", result.NextVersionIdMarker);
             w.WriteElementString("MaxKeys", S3Xml.Int(maxKeys));
             w.Optional("Delimiter", delimiter is null ? null : encode(delimiter));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
-            foreach (var o in result.Contents)
+            foreach (var v in result.Versions)
             {
-                w.WriteStartElement("Version");
-                w.WriteElementString("Key", encode(o.Key));
-                w.WriteElementString("VersionId", VersionIds.Null);
-                w.WriteElementString("IsLatest", "true");
-                w.WriteElementString("LastModified", S3Xml.Timestamp(o.LastModified));
-                w.WriteElementString("ETag", S3Xml.Quote(o.ETag));
-                w.WriteElementString("Size", S3Xml.Int(o.Size));
-                w.WriteElementString("StorageClass", o.StorageClass);
-                w.Owner("Owner", o.OwnerAccountId);
+                w.WriteStartElement(v.DeleteMarker ? "DeleteMarker" : "Version");
+                w.WriteElementString("Key", encode(v.Key));
+                w.WriteElementString("VersionId", v.VersionId);
+                w.WriteElementString("IsLatest", S3Xml.Bool(v.IsLatest));
+                w.WriteElementString("LastModified", S3Xml.Timestamp(v.LastModified));
+                if (!v.DeleteMarker)
+                {
+                    w.WriteElementString("ETag", S3Xml.Quote(v.ETag));
+                    w.WriteElementString("Size", S3Xml.Int(v.Size));
+                    w.WriteElementString("StorageClass", "STANDARD");
+                }
+                w.Owner("Owner", v.OwnerAccountId);
                 w.WriteEndElement();
             }
-            ListObjects.WriteCommonPrefixes(w, result, encode);
+            ListObjects.WriteCommonPrefixes(w, result.CommonPrefixes, encode);
         });
     }
 }

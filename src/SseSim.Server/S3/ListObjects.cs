@@ -96,12 +96,12 @@ internal static class ListObjects
             w.WriteElementString("StorageClass", o.StorageClass);
             w.WriteEndElement();
         }
-        WriteCommonPrefixes(w, result, encode);
+        WriteCommonPrefixes(w, result.CommonPrefixes, encode);
     }
 
-    public static void WriteCommonPrefixes(XmlWriter w, ListObjectsResult result, Func<string, string> encode)
+    public static void WriteCommonPrefixes(XmlWriter w, IReadOnlyList<string> commonPrefixes, Func<string, string> encode)
     {
-        foreach (var p in result.CommonPrefixes)
+        foreach (var p in commonPrefixes)
         {
             w.WriteStartElement("CommonPrefixes");
             w.WriteElementString("Prefix", encode(p));

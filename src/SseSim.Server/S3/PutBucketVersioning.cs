@@ -3,8 +3,8 @@ using SseSim.Objects;
 namespace SseSim.Server.S3;
 
 /// <summary>
-/// PUT /bucket?versioning with &lt;VersioningConfiguration&gt;: SseSim keeps one version per object, so Suspended (which
-/// writes every object as version "null", as here) is stored and reported, and Enabled is refused plainly (501).
+/// PUT /bucket?versioning with &lt;VersioningConfiguration&gt;: Status Enabled or Suspended (docs/formats/s3-metadata-records.md#versioning);
+/// MFA delete is refused plainly (501).
 /// </summary>
 internal static class PutBucketVersioning
 {
@@ -18,17 +18,13 @@ internal static class PutBucketVersioning
         {
             throw S3Errors.MalformedXml();
         }
-        if (body.ChildValue("Status")?.Trim() == "Enabled")
-        {
-            throw S3Errors.Error("NotImplemented", "Bucket versioning is not implemented by SseSim: a bucket can be unversioned or suspended, not enabled.", 501);
-        }
         if (body.ChildValue("MfaDelete")?.Trim() == "Enabled")
         {
             throw S3Errors.Error("NotImplemented", "MFA delete is not implemented by SseSim.", 501);
         }
-        if (body.ChildValue("Status") is not null)
+        if (body.ChildValue("Status")?.Trim() is { } status)
         {
-            await call.Store.SuspendBucketVersioningAsync(call.Caller, call.BucketName, call.Aborted);
+            await call.Store.PutBucketVersioningAsync(call.Caller, call.BucketName, status, call.Aborted);
         }
         else
         {

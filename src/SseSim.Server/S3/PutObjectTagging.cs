@@ -8,10 +8,10 @@ internal static class PutObjectTagging
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var version = VersionIds.RequireCurrentForTagging(call);
+        var versionId = VersionIds.Query(call);
         var tags = S3Tagging.ParseXml(await S3Xml.ReadAsync(call));
-        S3Endpoint.Authorize(call, "s3:PutObjectTagging", call.Header, tags);
-        await call.Store.PutObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, tags, call.Aborted);
+        S3Endpoint.Authorize(call, S3Endpoint.VersionAction(call, "s3:PutObjectTagging"), call.Header, tags);
+        var version = await call.Store.PutObjectTaggingAsync(call.Caller, call.BucketName, call.ObjectKey, tags, call.Aborted, versionId);
         VersionIds.Echo(call, version);
         call.Response.StatusCode = 200;
     }

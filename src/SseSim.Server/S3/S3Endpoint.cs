@@ -56,7 +56,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             };
             if (route.PolicyAction is { } action && bucket is not null)
             {
-                Authorize(call, action);
+                Authorize(call, VersionAction(call, action));
             }
             await route.Handler(call);
         }
@@ -164,6 +164,22 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
 
     private static void Authorize(S3Call call, string action) => Authorize(call, action, call.Header);
 
+    // A request naming a version is checked against the action's Version form, as on AWS (a Deny of s3:GetObject does
+    // not cover s3:GetObjectVersion).
+    private static readonly Dictionary<string, string> VersionActions = new(StringComparer.Ordinal)
+    {
+        ["s3:GetObject"] = "s3:GetObjectVersion",
+        ["s3:DeleteObject"] = "s3:DeleteObjectVersion",
+        ["s3:GetObjectTagging"] = "s3:GetObjectVersionTagging",
+        ["s3:PutObjectTagging"] = "s3:PutObjectVersionTagging",
+        ["s3:DeleteObjectTagging"] = "s3:DeleteObjectVersionTagging",
+        ["s3:GetObjectAttributes"] = "s3:GetObjectVersionAttributes",
+    };
+
+    /// <summary>The IAM action of an object request: its Version form when the request has a versionId.</summary>
+    internal static string VersionAction(S3Call call, string action) =>
+        call.Query("versionId") is not null && VersionActions.TryGetValue(action, out var versioned) ? versioned : action;
+
     /// <summary>
     /// Explicit Deny statements of the bucket policy, with the request's SSE headers (or POST form fields) and tags as
     /// condition keys. <paramref name="requestTags"/>: the tags the request sets, when they are not an x-amz-tagging field.
@@ -180,13 +196,13 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
     /// A copy reads its source: s3:GetObject on the source object under the source bucket's policy, and
     /// s3:GetObjectTagging too when the copy takes the source's tags (x-amz-tagging-directive COPY, the default).
     /// </summary>
-    internal static void AuthorizeCopySource(S3Call call, string bucket, string key, bool copiesTags)
+    internal static void AuthorizeCopySource(S3Call call, string bucket, string key, bool copiesTags, string? versionId = null)
     {
         var source = call.For(bucket, key);
-        Authorize(source, "s3:GetObject");
+        Authorize(source, versionId is null ? "s3:GetObject" : "s3:GetObjectVersion");
         if (copiesTags && call.Store.FindObjectTags(call.Caller, bucket, key).Count > 0)
         {
-            Authorize(source, "s3:GetObjectTagging");
+            Authorize(source, versionId is null ? "s3:GetObjectTagging" : "s3:GetObjectVersionTagging");
         }
     }
 

@@ -36,6 +36,10 @@ internal static class S3Errors
     {
         var response = context.Response;
         response.StatusCode = error.StatusCode;
+        foreach (var (name, value) in error.Headers)
+        {
+            response.Headers[name] = value;
+        }
         if (error.Code == S3ErrorCode.InvalidRange && error.Details.TryGetValue("ActualObjectSize", out var size))
         {
             // RFC 9110 §15.5.17, as S3 sends it: the size a satisfiable range must fall within.

@@ -278,15 +278,20 @@ internal static class S3Headers
     }
 
     /// <summary>Parses "/bucket/key[?versionId=…]" (URL-encoded, leading slash optional) of x-amz-copy-source.</summary>
-    public static (string Bucket, string Key) CopySource(S3Call call)
+    public static (string Bucket, string Key, string? VersionId) CopySource(S3Call call)
     {
         var raw = call.Header("x-amz-copy-source") ?? throw S3Errors.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source");
         var query = raw.IndexOf('?', StringComparison.Ordinal);
+        string? versionId = null;
         if (query >= 0)
         {
             if (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(raw[query..]).TryGetValue("versionId", out var version))
             {
-                VersionIds.RequireCurrent(version.ToString());
+                versionId = version.ToString();
+                if (!ObjectStore.IsVersionIdShaped(versionId))
+                {
+                    throw VersionIds.Missing(versionId);
+                }
             }
             raw = raw[..query];
         }
@@ -300,7 +305,7 @@ internal static class S3Headers
         {
             throw S3Errors.InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", "x-amz-copy-source", raw);
         }
-        return (decoded[..slash], decoded[(slash + 1)..]);
+        return (decoded[..slash], decoded[(slash + 1)..], versionId);
     }
 
     public static int? IntQuery(S3Call call, string name, int min, int max) => Int(call.Query(name), name, min, max);

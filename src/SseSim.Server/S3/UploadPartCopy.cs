@@ -8,8 +8,8 @@ internal static class UploadPartCopy
     public static async Task HandleAsync(S3Call call)
     {
         S3Headers.RejectKmsHeaders(call);
-        var (sourceBucket, sourceKey) = S3Headers.CopySource(call);
-        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: false);
+        var (sourceBucket, sourceKey, sourceVersionId) = S3Headers.CopySource(call);
+        S3Endpoint.AuthorizeCopySource(call, sourceBucket, sourceKey, copiesTags: false, sourceVersionId);
         var partNumber = S3Headers.IntQuery(call, "partNumber", int.MinValue, int.MaxValue)
             ?? throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber");
         ByteRangeSpec? range = null;
@@ -22,12 +22,17 @@ internal static class UploadPartCopy
         var result = await call.Store.UploadPartCopyAsync(call.Caller,
             new UploadPartCopyRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, partNumber, sourceBucket, sourceKey)
             {
+                SourceVersionId = sourceVersionId,
                 SourceRange = range,
                 CustomerKey = S3Headers.CustomerKey(call, copySource: false),
                 SourceCustomerKey = S3Headers.CustomerKey(call, copySource: true),
                 SourceConditions = S3Headers.Conditions(call, "x-amz-copy-source-"),
             }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: false);
+        if (result.SourceVersionId is not null)
+        {
+            call.Response.Headers["x-amz-copy-source-version-id"] = result.SourceVersionId;
+        }
         await S3Xml.WriteAsync(call.Response, "CopyPartResult", w =>
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));

@@ -1,50 +1,34 @@
-using System.Text.RegularExpressions;
 using SseSim.Objects;
 
 namespace SseSim.Server.S3;
 
 /// <summary>
-/// Every SseSim bucket is unversioned (as a new AWS bucket is until versioning is enabled), so each object has only
-/// the version AWS calls "null". A versionId naming any other version fails the way AWS fails it.
+/// Version ids in requests and responses. An unversioned bucket's objects are each the version AWS calls "null" and
+/// its responses carry no x-amz-version-id; versioned buckets keep every version (docs/formats/s3-metadata-records.md#versioning).
 /// </summary>
-internal static partial class VersionIds
+internal static class VersionIds
 {
     public const string Null = "null";
 
-    // The shape of the version ids AWS issues (32 URL-safe characters); other text is not a version id at all.
-    [GeneratedRegex("^[A-Za-z0-9._-]{32}$")]
-    private static partial Regex AwsShape();
-
-    public static void RequireCurrent(string? versionId)
-    {
-        if (versionId is null or Null)
-        {
-            return;
-        }
-        throw Missing(versionId);
-    }
-
-    /// <summary>The request's versionId (null or "null") after <see cref="RequireCurrent"/>, for <see cref="Echo"/>.</summary>
-    public static string? RequireCurrentForTagging(S3Call call)
+    /// <summary>The request's versionId, after checking it is shaped like a version id (else InvalidArgument).</summary>
+    public static string? Query(S3Call call)
     {
         var versionId = call.Query("versionId");
-        RequireCurrent(versionId);
+        if (versionId is not null && !ObjectStore.IsVersionIdShaped(versionId))
+        {
+            throw ObjectStore.NoSuchVersion(versionId);
+        }
         return versionId;
     }
 
-    /// <summary>
-    /// The tagging subresources answer x-amz-version-id with the version they acted on; an unversioned bucket's objects
-    /// have none to report unless the request named the "null" version itself.
-    /// </summary>
-    public static void Echo(S3Call call, string? requested)
+    /// <summary>x-amz-version-id, when there is a version to report.</summary>
+    public static void Echo(S3Call call, string? versionId)
     {
-        if (requested is not null)
+        if (versionId is not null)
         {
-            call.Response.Headers["x-amz-version-id"] = requested;
+            call.Response.Headers["x-amz-version-id"] = versionId;
         }
     }
 
-    public static S3Exception Missing(string versionId) => AwsShape().IsMatch(versionId)
-        ? S3Errors.Error("NoSuchVersion", "The specified version does not exist.", 404).With("VersionId", versionId)
-        : S3Errors.InvalidArgument("Invalid version id specified", "versionId", versionId);
+    public static S3Exception Missing(string versionId) => ObjectStore.NoSuchVersion(versionId);
 }

@@ -4,34 +4,29 @@ using Amazon.S3.Model;
 namespace SseSim.Server.Tests.S3;
 
 /// <summary>
-/// GetBucketVersioning reports a never-versioned bucket; PutBucketVersioning Suspended is stored (objects stay version
-/// "null"), Enabled is refused, not ignored, and a malformed document is MalformedXML.
+/// GetBucketVersioning reports a never-versioned bucket (an empty configuration), then Enabled or Suspended; MFA delete
+/// is refused, not ignored, and a malformed document is MalformedXML.
 /// </summary>
 [Collection("S3")]
 public sealed class GetBucketVersioningTests(ServerFixture server)
 {
     [Fact]
-    public async Task A_bucket_is_unversioned_can_be_suspended_and_is_never_enabled()
+    public async Task A_bucket_is_unversioned_until_enabled_and_then_enabled_or_suspended()
     {
         using var s3 = server.S3();
         var bucket = await server.NewBucketAsync();
         var config = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket });
         Assert.Equal(VersionStatus.Off, config.VersioningConfig.Status);
 
-        var enable = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        foreach (var status in new[] { VersionStatus.Enabled, VersionStatus.Suspended, VersionStatus.Enabled })
         {
-            BucketName = bucket,
-            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
-        }));
-        Assert.Equal(("NotImplemented", 501), (enable.ErrorCode, (int)enable.StatusCode));
-        Assert.Equal(VersionStatus.Off, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.Status);
-
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
-        {
-            BucketName = bucket,
-            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },
-        });
-        Assert.Equal(VersionStatus.Suspended, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.Status);
+            await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+            {
+                BucketName = bucket,
+                VersioningConfig = new S3BucketVersioningConfig { Status = status },
+            });
+            Assert.Equal(status, (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket })).VersioningConfig.Status);
+        }
 
         var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = S3Clients.NewBucketName() }));
         Assert.Equal("NoSuchBucket", missing.ErrorCode);

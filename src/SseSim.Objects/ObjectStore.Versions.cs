@@ -1,0 +1,276 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using SseSim.Core.Aws;
+using SseSim.Core.Storage;
+
+namespace SseSim.Objects;
+
+/// <summary>
+/// Bucket versioning (docs/formats/s3-metadata-records.md#versioning): the current version of a key stays at
+/// "obj/&lt;bucket&gt;/&lt;key&gt;", so an unversioned bucket reads and writes exactly as before; noncurrent versions live
+/// under "ver/" keys and only versioned buckets ever write them.
+/// </summary>
+public sealed partial class ObjectStore
+{
+    /// <summary>The version id the request names, when it is one: AWS's shape (32 URL-safe characters) or "null".</summary>
+    public static bool IsVersionIdShaped(string versionId) => versionId == Records.NullVersion || VersionIdShape().IsMatch(versionId);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{32}$")]
+    private static partial Regex VersionIdShape();
+
+    /// <summary>A version id that names nothing: NoSuchVersion (404) when it is shaped like one, else InvalidArgument.</summary>
+    public static S3Exception NoSuchVersion(string versionId) => IsVersionIdShaped(versionId)
+        ? new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("VersionId", versionId)
+        : S3Exception.InvalidArgument("Invalid version id specified", "versionId", versionId);
+
+    private static void ValidateVersionId(string? versionId)
+    {
+        if (versionId is not null && !IsVersionIdShaped(versionId))
+        {
+            throw NoSuchVersion(versionId);
+        }
+    }
+
+    // 24 random bytes in base64url: AWS's 32-character shape, unguessable and never "null".
+    private static string NewVersionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>PutBucketVersioning: "Enabled" or "Suspended"; a bucket never returns to unversioned, as on AWS.</summary>
+    public Task PutBucketVersioningAsync(Caller caller, string bucket, string status, CancellationToken cancellationToken = default)
+    {
+        if (status is not (Records.Enabled or Records.Suspended))
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        return UpdateBucketAsync(caller, bucket, b => (b.Versioning, b.VersioningSuspended) = (status, null), cancellationToken);
+    }
+
+    /// <summary>"Enabled", "Suspended", or null for a bucket that never had versioning.</summary>
+    public Task<string?> GetBucketVersioningAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
+        Task.FromResult(LoadBucket(bucket, caller).VersioningState);
+
+    /// <summary>
+    /// The batch that makes <paramref name="record"/> the key's current version under the bucket's versioning state
+    /// (assigning its VersionId and Sequence), and the bodies of the versions it does away with. Call under the
+    /// metadata lock with the key's current record.
+    /// </summary>
+    private List<KvMutation> PlaceCurrent(string? state, string bucket, ObjectRecord record, ObjectRecord? current, List<string> freed)
+    {
+        var objectKey = Records.ObjectKey(bucket, record.Key);
+        if (state is null)
+        {
+            // Unversioned: the record is what builds before versioning wrote, and the old version is gone.
+            if (current is not null)
+            {
+                freed.AddRange(current.Parts.Select(p => p.BodyId));
+            }
+            return [new KvMutation(objectKey, Records.Serialize(record))];
+        }
+        record.VersionId = state == Records.Enabled ? NewVersionId() : null;
+        record.Sequence = (current?.Sequence ?? 0) + 1;
+        var batch = new List<KvMutation> { new(objectKey, Records.Serialize(record)) };
+        if (current is null)
+        {
+            return batch;
+        }
+        if (record.VersionId is null && current.VersionId is null)
+        {
+            freed.AddRange(current.Parts.Select(p => p.BodyId)); // Suspended overwrites the null version only
+            return batch;
+        }
+        batch.Add(new KvMutation(Records.VersionKey(bucket, record.Key, current.VersionId), Records.Serialize(current)));
+        if (record.VersionId is null && _meta.TryGet(Records.VersionKey(bucket, record.Key, null), out var oldNull))
+        {
+            // A noncurrent null version is replaced by the new null version.
+            freed.AddRange(Records.Deserialize<ObjectRecord>(oldNull).Parts.Select(p => p.BodyId));
+            batch.Add(new KvMutation(Records.VersionKey(bucket, record.Key, null), null));
+        }
+        return batch;
+    }
+
+    /// <summary>The version a request names (the current one when <paramref name="versionId"/> is null), delete markers included; null when there is none.</summary>
+    private ObjectRecord? ReadVersion(string bucket, string key, string? versionId)
+    {
+        ValidateVersionId(versionId);
+        // A key without a current record has no versions at all (docs/formats/s3-metadata-records.md#versioning).
+        if (!_meta.TryGet(Records.ObjectKey(bucket, key), out var bytes))
+        {
+            return null;
+        }
+        var current = Records.Deserialize<ObjectRecord>(bytes);
+        if (versionId is null || current.ReportedVersionId == versionId)
+        {
+            return current;
+        }
+        return _meta.TryGet(Records.VersionKey(bucket, key, versionId == Records.NullVersion ? null : versionId), out var version)
+            ? Records.Deserialize<ObjectRecord>(version)
+            : null;
+    }
+
+    /// <summary>The key's noncurrent versions with their table keys, newest first.</summary>
+    private List<(string TableKey, ObjectRecord Record)> NoncurrentVersions(string bucket, string key)
+    {
+        var prefix = Records.VersionPrefix(bucket, key);
+        return [.. _meta.Scan(prefix)
+            .Where(kv => !kv.Key.AsSpan(prefix.Length).Contains('\0'))
+            .Select(kv => (kv.Key, Records.Deserialize<ObjectRecord>(kv.Value)))
+            .OrderByDescending(v => v.Item2.Sequence ?? 0).ThenByDescending(v => v.Item2.LastModified)];
+    }
+
+    /// <summary>
+    /// DELETE with a versionId under the metadata lock: removes that version (a marker too) and, when it was current,
+    /// makes the newest noncurrent version current. A version that does not exist is no error, as on AWS.
+    /// </summary>
+    private List<KvMutation> RemoveVersion(string bucket, string key, string versionId, ObjectRecord? current, List<string> freed, out ObjectRecord? removed)
+    {
+        if (current is null)
+        {
+            removed = null;
+            return [];
+        }
+        if (current.ReportedVersionId == versionId)
+        {
+            removed = current;
+            freed.AddRange(current.Parts.Select(p => p.BodyId));
+            var newest = NoncurrentVersions(bucket, key).FirstOrDefault();
+            return newest.Record is null
+                ? [new KvMutation(Records.ObjectKey(bucket, key), null)]
+                : [new KvMutation(Records.ObjectKey(bucket, key), Records.Serialize(newest.Record)), new KvMutation(newest.TableKey, null)];
+        }
+        var versionKey = Records.VersionKey(bucket, key, versionId == Records.NullVersion ? null : versionId);
+        if (!_meta.TryGet(versionKey, out var bytes))
+        {
+            removed = null;
+            return [];
+        }
+        removed = Records.Deserialize<ObjectRecord>(bytes);
+        freed.AddRange(removed.Parts.Select(p => p.BodyId));
+        return [new KvMutation(versionKey, null)];
+    }
+
+    private ObjectRecord NewDeleteMarker(string key, string owner) => new()
+    {
+        Key = key,
+        ETag = "",
+        LastModified = _time.GetUtcNow(),
+        Encryption = new EncryptionRecord { Mode = SseMode.SseS3 },
+        InstanceId = "",
+        Owner = owner,
+        DeleteMarker = true,
+    };
+
+    /// <summary>
+    /// A read that reached a delete marker: NoSuchKey for the current version, 405 MethodNotAllowed for one named by
+    /// id, both with the marker's headers (AWS GetObject/HeadObject).
+    /// </summary>
+    private static S3Exception DeleteMarkerError(ObjectRecord marker, string key, bool byVersionId, string method)
+    {
+        var error = byVersionId
+            ? new S3Exception("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+                .With("Method", method).With("ResourceType", "DeleteMarker")
+            : S3Exception.NoSuchKey(key);
+        error.Headers["x-amz-delete-marker"] = "true";
+        error.Headers["x-amz-version-id"] = marker.ReportedVersionId;
+        if (byVersionId)
+        {
+            error.Headers["Last-Modified"] = marker.LastModified.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return error;
+    }
+
+    /// <summary>
+    /// ListObjectVersions: every version and delete marker in key order, newest first within a key; CommonPrefixes
+    /// as ListObjects rolls them up. Reads the prefix's records whole (listings are per bucket and small here).
+    /// </summary>
+    public Task<ListObjectVersionsResult> ListObjectVersionsAsync(Caller caller, ListObjectVersionsRequest request, CancellationToken cancellationToken = default)
+    {
+        LoadBucket(request.Bucket, caller);
+        if (request.MaxKeys < 0)
+        {
+            throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
+        }
+        var prefix = request.Prefix ?? "";
+        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
+        var keyMarker = string.IsNullOrEmpty(request.KeyMarker) ? null : request.KeyMarker;
+        var objectPrefix = Records.ObjectPrefix(request.Bucket);
+        var versionPrefix = Records.VersionBucketPrefix(request.Bucket);
+        var noncurrent = new Dictionary<string, List<ObjectRecord>>(StringComparer.Ordinal);
+        foreach (var (tableKey, value) in _meta.Scan(versionPrefix + prefix))
+        {
+            var rest = tableKey[versionPrefix.Length..];
+            var cut = rest.LastIndexOf('\0');
+            if (cut < 0)
+            {
+                continue;
+            }
+            var key = rest[..cut];
+            if (!noncurrent.TryGetValue(key, out var list))
+            {
+                noncurrent[key] = list = [];
+            }
+            list.Add(Records.Deserialize<ObjectRecord>(value));
+        }
+        var versions = new List<ObjectVersionSummary>();
+        var prefixes = new List<string>();
+        string? lastPrefix = delimiter is not null && keyMarker is not null && keyMarker.StartsWith(prefix, StringComparison.Ordinal) && keyMarker.EndsWith(delimiter, StringComparison.Ordinal)
+            ? keyMarker
+            : null;
+        string? nextKey = null;
+        string? nextVersion = null;
+        var truncated = false;
+        foreach (var (tableKey, value) in _meta.Scan(objectPrefix + prefix))
+        {
+            if (truncated || request.MaxKeys == 0)
+            {
+                break;
+            }
+            var key = tableKey[objectPrefix.Length..];
+            if (keyMarker is not null && string.CompareOrdinal(key, keyMarker) < 0)
+            {
+                continue;
+            }
+            if (lastPrefix is not null && key.StartsWith(lastPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var cut = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+            if (cut >= 0)
+            {
+                if (versions.Count + prefixes.Count == request.MaxKeys)
+                {
+                    truncated = true;
+                    break;
+                }
+                lastPrefix = key[..(cut + delimiter!.Length)];
+                prefixes.Add(lastPrefix);
+                (nextKey, nextVersion) = (lastPrefix, null);
+                continue;
+            }
+            var all = new List<ObjectRecord> { Records.Deserialize<ObjectRecord>(value) };
+            if (noncurrent.TryGetValue(key, out var older))
+            {
+                all.AddRange(older.OrderByDescending(v => v.Sequence ?? 0).ThenByDescending(v => v.LastModified));
+            }
+            var start = 0;
+            if (key == keyMarker)
+            {
+                // Resume after the version marker; a key marker alone means this key was listed whole.
+                var at = request.VersionIdMarker is { } marker ? all.FindIndex(v => v.ReportedVersionId == marker) : -1;
+                start = at < 0 ? all.Count : at + 1;
+            }
+            for (var i = start; i < all.Count; i++)
+            {
+                if (versions.Count + prefixes.Count == request.MaxKeys)
+                {
+                    truncated = true;
+                    break;
+                }
+                var v = all[i];
+                versions.Add(new ObjectVersionSummary(key, v.ReportedVersionId, i == 0, v.IsDeleteMarker, v.LastModified, v.ETag, v.Size, v.Owner));
+                (nextKey, nextVersion) = (key, v.ReportedVersionId);
+            }
+        }
+        return Task.FromResult(new ListObjectVersionsResult(versions, prefixes, truncated, truncated ? nextKey : null, truncated ? nextVersion : null));
+    }
+}
