@@ -156,6 +156,24 @@ public sealed class VersioningTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_version_keeps_its_own_encryption()
+    {
+        await EnabledBucketAsync();
+        var v1 = (await _f.PutAsync("bkt", "k", [1], new SseRequest { CustomerKey = CustomerKey(1) })).VersionId;
+        var v2 = (await _f.PutAsync("bkt", "k", [2], new SseRequest { ServerSideEncryption = "aws:kms" })).VersionId;
+        await Fails(() => _f.GetAsync("bkt", "k", customer: CustomerKey(1)), S3ErrorCode.InvalidRequest, 400);
+        Assert.Equal([2], await _f.GetAsync("bkt", "k"));
+        using (var old = await _f.Store.GetObjectAsync(Alice, new GetObjectRequest("bkt", "k") { VersionId = v1, CustomerKey = CustomerKey(1) }))
+        {
+            Assert.Null(old.Object.Encryption.ServerSideEncryption);
+            Assert.Equal(v1, old.Object.VersionId);
+        }
+        await Fails(() => _f.Store.GetObjectAsync(Alice, new GetObjectRequest("bkt", "k") { VersionId = v1, CustomerKey = CustomerKey(2) }), S3ErrorCode.AccessDenied, 403);
+        await Fails(() => _f.Store.GetObjectAsync(Alice, new GetObjectRequest("bkt", "k") { VersionId = v1 }), S3ErrorCode.InvalidRequest, 400);
+        Assert.Equal("aws:kms", (await _f.Store.HeadObjectAsync(Alice, new GetObjectRequest("bkt", "k") { VersionId = v2 })).Object.Encryption.ServerSideEncryption);
+    }
+
+    [Fact]
     public async Task Tags_belong_to_a_version()
     {
         await EnabledBucketAsync();
