@@ -22,7 +22,8 @@ namespace SseSim.Storage.Faster;
 /// compacts the log once enough of it is overwritten records (<see cref="FasterBlockStoreOptions.CompactionThresholdBytes"/>):
 /// live records are copied to the tail and the begin address moves past them, a checkpoint records the new begin
 /// address, and only then are the segments before it deleted. A crash before that checkpoint recovers the previous
-/// one, whose segments are all still there. Writes wait while compaction copies a slice (a few MiB) of records.</item>
+/// one, whose segments are all still there. Writes wait while compaction copies a slice (a few MiB) of records, and
+/// for whole steps while the log is over its ceiling (<see cref="FasterBlockStoreOptions.CompactionCeilingBytes"/>).</item>
 /// </list>
 /// Calls must not race with <see cref="DisposeAsync"/>.
 /// </summary>
@@ -69,11 +70,22 @@ public sealed class FasterBlockStore : IBlockStore
     private long _writeCount;
     private long _checkpointedCount;
 
-    // Compaction state, touched by the flush loop only (read by the properties for tests and metrics).
+    // Compaction state, written by the flush loop only (read by writers deciding whether to wait, and by the
+    // properties for tests and metrics).
     private long _passTarget;
-    private long _spanAfterPass;
+    private long _passCopied;
+    private long _passScanned;
+    private double _lastLiveFraction;
+    private long _liveEstimate;
     private long _compactionPasses;
     private Exception? _compactionError;
+
+    // Writes held back by compaction wait on it (Monitor) for the flush loop's next round or step; guards the counts.
+    private readonly object _progressGate = new();
+    private long _loopRounds;
+    private long _compactionSteps;
+    private long _writeWaits;
+    private int _writesWaiting;
 
     public FasterBlockStore(string directory, FasterBlockStoreOptions? options = null)
     {
@@ -107,7 +119,8 @@ public sealed class FasterBlockStore : IBlockStore
                 // A crash between a compaction's checkpoint and its truncation leaves segments the checkpoint no longer needs.
                 TruncateBelowBegin();
             }
-            _spanAfterPass = LogSpan;
+            // Until a pass has measured it, everything recovered counts as live.
+            _liveEstimate = LogSpan;
             if (_options.SyncDirectoriesOnFlush)
             {
                 DirectorySync.SyncTree(_directory);
@@ -130,6 +143,15 @@ public sealed class FasterBlockStore : IBlockStore
 
     /// <summary>The error that stopped compaction (it stays off until the store is reopened), if any.</summary>
     public Exception? CompactionError => Volatile.Read(ref _compactionError);
+
+    /// <summary>Live data as the last compaction pass estimated it (the log span when none has run since opening).</summary>
+    public long LiveEstimate => Interlocked.Read(ref _liveEstimate);
+
+    /// <summary>How many times a write or delete waited for a compaction step (back-pressure) since the store was opened.</summary>
+    public long WriteWaits => Interlocked.Read(ref _writeWaits);
+
+    /// <summary>Writes and deletes waiting for a compaction step right now.</summary>
+    public int WritesWaiting => Volatile.Read(ref _writesWaiting);
 
     public bool TryRead(string volumeId, long blockIndex, Span<byte> destination, out int length)
     {
@@ -319,11 +341,15 @@ public sealed class FasterBlockStore : IBlockStore
         ThrowIfDisposed();
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
-        var session = Rent();
-        var ok = false;
+        WaitWhileCompactionBehind();
         _writeGate.EnterReadLock();
+        BlockSession? session = null;
+        var ok = false;
         try
         {
+            // DisposeAsync drains this gate before it closes FASTER, so a write released by it ends here.
+            ThrowIfDisposed();
+            session = Rent();
             fixed (byte* k = keyBytes, v = record)
             {
                 var key = SpanByte.FromPointer(k, keyLength);
@@ -338,8 +364,11 @@ public sealed class FasterBlockStore : IBlockStore
         }
         finally
         {
+            if (session is not null)
+            {
+                Return(session, ok);
+            }
             _writeGate.ExitReadLock();
-            Return(session, ok);
         }
         Interlocked.Increment(ref _writeCount);
     }
@@ -349,11 +378,15 @@ public sealed class FasterBlockStore : IBlockStore
         ThrowIfDisposed();
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
         var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
-        var session = Rent();
-        var ok = false;
+        WaitWhileCompactionBehind();
         _writeGate.EnterReadLock();
+        BlockSession? session = null;
+        var ok = false;
         try
         {
+            // As in Write.
+            ThrowIfDisposed();
+            session = Rent();
             fixed (byte* k = keyBytes)
             {
                 var key = SpanByte.FromPointer(k, keyLength);
@@ -367,8 +400,11 @@ public sealed class FasterBlockStore : IBlockStore
         }
         finally
         {
+            if (session is not null)
+            {
+                Return(session, ok);
+            }
             _writeGate.ExitReadLock();
-            Return(session, ok);
         }
         Interlocked.Increment(ref _writeCount);
     }
@@ -405,12 +441,17 @@ public sealed class FasterBlockStore : IBlockStore
             _disposed = true;
             running = _flushLoop;
         }
+        // Writes waiting for compaction give up (ObjectDisposedException).
+        SignalProgress(stepped: false);
         try
         {
             if (running is not null)
             {
                 await running.ConfigureAwait(false);
             }
+            // A write that was released just before, by a step, finishes before FASTER closes; later ones see _disposed.
+            _writeGate.EnterWriteLock();
+            _writeGate.ExitWriteLock();
             await CheckpointIfDirtyAsync().ConfigureAwait(false);
         }
         finally
@@ -439,6 +480,8 @@ public sealed class FasterBlockStore : IBlockStore
                 if (waiters is null && (_disposed || !CompactionDue()))
                 {
                     _flushLoopRunning = false;
+                    // A write waiting for compaction learns that none is coming (see WaitWhileCompactionBehind).
+                    SignalProgress(stepped: false);
                     return;
                 }
             }
@@ -457,10 +500,25 @@ public sealed class FasterBlockStore : IBlockStore
             // One short compaction step after each flush, so a steady stream of flushes cannot starve it; never
             // beside a checkpoint (records copied during one would belong to the next version, yet the moved begin
             // address could land in the checkpoint).
-            if (!Volatile.Read(ref _disposed) && CompactionDue())
+            var stepped = !Volatile.Read(ref _disposed) && CompactionDue();
+            if (stepped)
             {
                 await CompactStepAsync().ConfigureAwait(false);
             }
+            SignalProgress(stepped);
+        }
+    }
+
+    private void SignalProgress(bool stepped)
+    {
+        lock (_progressGate)
+        {
+            _loopRounds++;
+            if (stepped)
+            {
+                _compactionSteps++;
+            }
+            Monitor.PulseAll(_progressGate);
         }
     }
 
@@ -480,7 +538,80 @@ public sealed class FasterBlockStore : IBlockStore
             return true;
         }
         var span = LogSpan;
-        return span >= _options.CompactionThresholdBytes && span >= 2 * _spanAfterPass;
+        return span >= _options.CompactionThresholdBytes && span >= 2 * _liveEstimate;
+    }
+
+    /// <summary>
+    /// Back-pressure: a write stream faster than compaction (FASTER's lookup compaction copies some tens of MiB/s
+    /// when the newer versions are on disk) otherwise grows the log without bound, since compaction holds the write
+    /// gate only while it copies a slice. Writes wait while the log spans more than max(ceiling, 4 × live estimate)
+    /// and the pass finds under half of what it scans live; a pass over mostly live records (volumes being filled)
+    /// frees little, and holding writes for it only slowed them.
+    /// </summary>
+    private bool WritesMustWait()
+    {
+        if (!_options.Compaction || Volatile.Read(ref _compactionError) is not null || Volatile.Read(ref _disposed))
+        {
+            return false;
+        }
+        // Never below the pass trigger (threshold, 2 × live estimate): over the ceiling a pass is always due once a
+        // checkpoint has made the log read-only, so a write that waits always has a step to wait for.
+        var floor = Math.Max(_options.CompactionThresholdBytes, _options.CompactionCeilingBytes ?? 2 * _options.CompactionThresholdBytes);
+        var ceiling = Math.Max(floor, 4 * Interlocked.Read(ref _liveEstimate));
+        if (LogSpan <= ceiling)
+        {
+            return false;
+        }
+        // The running pass's live fraction once it has scanned a slice; before that, the previous pass's.
+        var scanned = Interlocked.Read(ref _passScanned);
+        var liveFraction = scanned > 0 ? (double)Interlocked.Read(ref _passCopied) / scanned : Volatile.Read(ref _lastLiveFraction);
+        return liveFraction < 0.5;
+    }
+
+    /// <summary>
+    /// Holds a write back while <see cref="WritesMustWait"/>, holding no session or gate: each time, it asks the flush
+    /// loop for a round (as <see cref="FlushAsync"/> does: its checkpoint moves the read-only address, so compaction
+    /// can run) and waits for a compaction step, then looks again. It stops waiting when a round ends without a step
+    /// (compaction is not due, so waiting would not help), when compaction fails or is off, and when the store is
+    /// disposed.
+    /// </summary>
+    private void WaitWhileCompactionBehind()
+    {
+        while (WritesMustWait())
+        {
+            long rounds, steps;
+            lock (_progressGate)
+            {
+                rounds = _loopRounds;
+                steps = _compactionSteps;
+            }
+            // Nobody awaits this checkpoint; a failure shows on the next flush.
+            _ = FlushAsync().AsTask().ContinueWith(static t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Interlocked.Increment(ref _writeWaits);
+            Interlocked.Increment(ref _writesWaiting);
+            try
+            {
+                lock (_progressGate)
+                {
+                    // The round running when the counts were read may have passed its step; the next one started
+                    // after the request for a round above.
+                    while (_compactionSteps == steps && _loopRounds < rounds + 2 && !Volatile.Read(ref _disposed))
+                    {
+                        Monitor.Wait(_progressGate);
+                    }
+                    if (_compactionSteps == steps)
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _writesWaiting);
+            }
+        }
+        ThrowIfDisposed();
     }
 
     /// <summary>
@@ -496,6 +627,8 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 // A pass covers the log up to where it stood when the pass began; later records are newer anyway.
                 _passTarget = PageStart(_store.Log.SafeReadOnlyAddress);
+                Interlocked.Exchange(ref _passCopied, 0);
+                Interlocked.Exchange(ref _passScanned, 0);
             }
             // Every address compaction stops at is a page start (see PageStart), so the step and its slices are too.
             var until = Math.Min(_passTarget, Math.Max(PageStart(begin + _options.CompactionStepBytes), PageStart(begin) + _pageSize));
@@ -507,16 +640,21 @@ public sealed class FasterBlockStore : IBlockStore
                 // wait while it copies (see _writeGate), one short slice at a time, so none waits for a whole step.
                 for (var sliceEnd = begin; sliceEnd < until;)
                 {
+                    var sliceStart = sliceEnd;
                     sliceEnd = Math.Min(until, PageStart(sliceEnd) + Math.Max(_pageSize, CompactionSliceBytes));
                     _writeGate.EnterWriteLock();
                     try
                     {
+                        var tail = _store.Log.TailAddress;
                         if (session.Compact(sliceEnd, CompactionType.Lookup) < sliceEnd)
                         {
                             // FASTER moves the begin address only to the end of the last record it scanned; up to the
                             // page start there is only the page's unused tail, so the pass can end exactly there.
                             _store.Log.ShiftBeginAddress(sliceEnd);
                         }
+                        // No write runs while the gate is held, so the tail moved only by compaction's copies.
+                        Interlocked.Add(ref _passCopied, _store.Log.TailAddress - tail);
+                        Interlocked.Add(ref _passScanned, sliceEnd - sliceStart);
                     }
                     finally
                     {
@@ -536,7 +674,19 @@ public sealed class FasterBlockStore : IBlockStore
             TruncateBelowBegin();
             if (_store.Log.BeginAddress >= _passTarget)
             {
-                _spanAfterPass = LogSpan;
+                // Live data: what the pass copied, plus the records after it (written since it began, or in the
+                // mutable region then), taken to be as live as what the pass found: all of it while volumes are being
+                // filled (the log as it is, as before), about the working set under steady overwrites. The span after
+                // the pass alone counted every overwrite appended during it, so under a steady stream each pass waited
+                // for twice an ever larger span.
+                var copied = Interlocked.Read(ref _passCopied);
+                var scanned = Interlocked.Read(ref _passScanned);
+                var liveFraction = scanned == 0 ? 1.0 : Math.Min(1.0, (double)copied / scanned);
+                var rest = Math.Max(0, LogSpan - copied);
+                Volatile.Write(ref _lastLiveFraction, liveFraction);
+                Interlocked.Exchange(ref _liveEstimate, copied + (long)(liveFraction * rest));
+                Interlocked.Exchange(ref _passCopied, 0);
+                Interlocked.Exchange(ref _passScanned, 0);
                 Interlocked.Increment(ref _compactionPasses);
             }
         }

@@ -71,9 +71,16 @@ public sealed record FasterBlockStoreOptions
 
     /// <summary>
     /// A compaction pass starts, after a checkpoint, once the log spans at least this many bytes and at least twice
-    /// what it spanned after the previous pass (so at least half of it is estimated to be overwritten records).
+    /// the live data the previous pass estimated (so at least half of it is estimated to be overwritten records).
     /// </summary>
     public long CompactionThresholdBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Writes and deletes wait for compaction while the log spans more than max(this, 4 × the estimated live data)
+    /// and the running pass finds most of what it scans overwritten. Null means 2 × <see cref="CompactionThresholdBytes"/>;
+    /// a value below the threshold counts as the threshold; <see cref="long.MaxValue"/> turns the back-pressure off.
+    /// </summary>
+    public long? CompactionCeilingBytes { get; init; }
 
     /// <summary>
     /// Log bytes compacted per step. Flushes wait for a running step, so steps are kept short; disk space is freed a

@@ -253,6 +253,140 @@ public sealed class FasterBlockStoreCompactionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_stream_faster_than_compaction_is_held_back_so_the_log_stays_bounded()
+    {
+        // Two tight-loop writers over 4 MiB of blocks and back-to-back flushes (as NBD clients with FUA send them).
+        // Compaction reads most records back from disk and shares the cores with the writers; without back-pressure
+        // each pass ended later than the last and the log grew with the stream (70-150 MiB here, still growing).
+        const int keys = 1024;
+        const long written = 100L << 20;
+        var options = Compacting with { SyncDirectoriesOnFlush = false };
+        await using var store = new FasterBlockStore(_dir.Path, options);
+        var appended = 0L;
+        var maxSpan = 0L;
+        var maxLive = 0L;
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(() =>
+        {
+            var random = new Random(w);
+            for (var version = 0L; Interlocked.Add(ref appended, 4096) <= written; version++)
+            {
+                var i = random.Next(keys);
+                store.Write("vol-c", i, Versioned(i, version));
+                InterlockedMax(ref maxSpan, store.LogSpan);
+                InterlockedMax(ref maxLive, store.LiveEstimate);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        var flusher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await store.FlushAsync();
+            }
+        });
+        var all = Task.WhenAll(writers);
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(4)));
+        await stop.CancelAsync();
+        Assert.True(finished == all, $"writes stopped returning; log span {store.LogSpan}, passes {store.CompactionPasses}");
+        await all;
+        await flusher;
+        Assert.Null(store.CompactionError);
+        Assert.True(store.CompactionPasses >= 3, $"{store.CompactionPasses} compaction passes");
+        Assert.True(store.WriteWaits > 0, "no write waited for compaction");
+        // Live data is at most the 1,024 blocks (~4.1 MiB with keys and headers), so the ceiling is at most
+        // max(2 × 3 MiB, 4 × 4.1 MiB) ~ 16.5 MiB. Writes stop above it; the log can pass it only by the writes already
+        // past their check and by the copies of the step they wait for (a step is 1 MiB). Twice that ceiling leaves
+        // room for a live estimate above the working set, yet is far below what the stream reaches without the wait.
+        Assert.True(maxLive < 8L << 20, $"the live estimate reached {maxLive} bytes for ~4 MiB of blocks");
+        Assert.True(maxSpan < 33L << 20, $"the log reached {maxSpan} bytes while 100 MiB were written ({store.CompactionPasses} passes, {store.WriteWaits} waits)");
+    }
+
+    [Fact]
+    public async Task Writes_waiting_for_compaction_are_released_when_the_store_is_disposed()
+    {
+        // The lowest ceiling (the threshold), and writers over a working set of a sixth of it with back-to-back
+        // flushes (without checkpoints, overwrites of records in memory would not append), so they soon wait.
+        var options = Compacting with { SyncDirectoriesOnFlush = false, CompactionCeilingBytes = 0 };
+        var store = new FasterBlockStore(_dir.Path, options);
+        var flusher = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await store.FlushAsync();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Expected once the store is disposed.
+            }
+        });
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(() =>
+        {
+            var random = new Random(w);
+            try
+            {
+                for (var version = 0L; ; version++)
+                {
+                    var i = random.Next(Blocks);
+                    store.Write("vol-c", i, Versioned(i, version));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Expected once the store is disposed.
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        for (var wait = 0; wait < 6000 && store.WritesWaiting < 2 && !writers.Any(t => t.IsCompleted); wait++)
+        {
+            await Task.Delay(1);
+        }
+        Assert.True(store.WritesWaiting == 2, $"{store.WritesWaiting} writes wait for compaction ({store.WriteWaits} waits so far)");
+        // A write a step releases meanwhile finishes or fails with ObjectDisposedException, never touches a closed store.
+        await store.DisposeAsync();
+        var all = Task.WhenAll(writers);
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(1)));
+        Assert.True(finished == all, "writes waiting for compaction were not released by DisposeAsync");
+        await all;
+        await flusher;
+        Assert.Throws<ObjectDisposedException>(() => store.Write("vol-c", 0, Versioned(0, 0)));
+    }
+
+    [Fact]
+    public async Task With_compaction_off_writes_never_wait_for_it()
+    {
+        // The log passes the lowest ceiling (the threshold) soon; with compaction off there is no step to wait for.
+        var options = Compacting with { SyncDirectoriesOnFlush = false, Compaction = false, CompactionCeilingBytes = 0 };
+        await using var store = new FasterBlockStore(_dir.Path, options);
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < Blocks; i++)
+            {
+                store.Write("vol-c", i, Versioned(i, round));
+            }
+            await store.FlushAsync();
+        }
+        Assert.True(store.LogSpan > 8L << 20, $"log span {store.LogSpan}");
+        Assert.Equal(0, store.WriteWaits);
+        Assert.Equal(0, store.CompactionPasses);
+        AssertLatest(store, 20);
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        for (var current = Volatile.Read(ref location); value > current;)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    [Fact]
     public async Task Compaction_copies_every_live_record_from_disk_intact_whatever_its_step_size()
     {
         // Every record is live and most are on disk when the pass runs, so every one is copied from a page read back
