@@ -58,6 +58,16 @@ public sealed class FasterBlockStore : IBlockStore
     // every later flush waited on it. Reads change no hash entry and are not held back.
     private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.NoRecursion);
 
+    // Writes and deletes go into FASTER one at a time. In FASTER 2.6.5, an upsert whose hash-entry CAS loses to a
+    // concurrent write of a key of the same entry marks its new record invalid and stores the record's size in the
+    // key's length field to reuse the space on retry (SaveAllocationForRetry); when the retry does not reuse it (it
+    // updates the winner's record in place, or the entry moved past it), that record stays in the log as is. FASTER's
+    // scan sizes every record from its key and value lengths, so compaction reading it walked into record payload and
+    // died with an AccessViolationException (CompactLookup -> ScanIterator.GetNext -> SpanByte.GetLength; seen in a
+    // crash dump: an invalid record with key length 4136 after a valid record of the same key). Writes to one volume
+    // are serialized by the volume anyway; this also covers different volumes' keys sharing a hash entry.
+    private readonly Lock _upsertLock = new();
+
     // Guarded by _flushLock. The loop clears _flushLoopRunning in the same hold of the lock in which it decides to
     // stop: its task completes only after the lock is released, so a FlushAsync that tested the task's IsCompleted in
     // that window neither started a loop nor was seen by the ending one, and waited forever.
@@ -354,10 +364,13 @@ public sealed class FasterBlockStore : IBlockStore
             {
                 var key = SpanByte.FromPointer(k, keyLength);
                 var value = SpanByte.FromPointer(v, record.Length);
-                var status = session.Upsert(ref key, ref value);
-                if (status.IsPending)
+                lock (_upsertLock)
                 {
-                    session.CompletePending(wait: true);
+                    var status = session.Upsert(ref key, ref value);
+                    if (status.IsPending)
+                    {
+                        session.CompletePending(wait: true);
+                    }
                 }
             }
             ok = true;
@@ -390,10 +403,13 @@ public sealed class FasterBlockStore : IBlockStore
             fixed (byte* k = keyBytes)
             {
                 var key = SpanByte.FromPointer(k, keyLength);
-                var status = session.Delete(ref key);
-                if (status.IsPending)
+                lock (_upsertLock)
                 {
-                    session.CompletePending(wait: true);
+                    var status = session.Delete(ref key);
+                    if (status.IsPending)
+                    {
+                        session.CompletePending(wait: true);
+                    }
                 }
             }
             ok = true;
