@@ -34,10 +34,12 @@ public sealed partial class ObjectStore
 
     /// <summary>
     /// The object's tags for bucket-policy conditions (s3:ExistingObjectTag), or none when the bucket is missing, another
-    /// account's, or has no such object (the operation itself reports those). Never throws.
+    /// account's, or has no such object or version (the operation itself reports those). Never throws.
     /// </summary>
-    public IReadOnlyList<S3Tag> FindObjectTags(Caller caller, string bucket, string key) =>
-        TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId ? FindRecord(bucket, key)?.Tags ?? [] : [];
+    public IReadOnlyList<S3Tag> FindObjectTags(Caller caller, string bucket, string key, string? versionId = null) =>
+        TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId && (versionId is null || IsVersionIdShaped(versionId))
+            ? ReadVersion(bucket, key, versionId)?.Tags ?? []
+            : [];
 
     /// <summary>Replaces the whole tag set; an empty set removes it.</summary>
     /// <returns>The x-amz-version-id to report (see <see cref="FindTaggable"/>).</returns>

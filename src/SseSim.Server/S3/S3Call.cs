@@ -25,9 +25,13 @@ internal sealed class S3Call
     public string BucketName => Bucket ?? throw new InvalidOperationException("route without a bucket");
     public string ObjectKey => Key ?? throw new InvalidOperationException("route without a key");
 
+    /// <summary>The version of <see cref="Key"/> the request names (its versionId, or a copy source's), for policy conditions.</summary>
+    public string? VersionId { get; init; }
+
     /// <summary>The same request addressed to another object (a copy's source), for its bucket policy.</summary>
-    public S3Call For(string bucket, string key) => new()
+    public S3Call For(string bucket, string key, string? versionId = null) => new()
     {
+        VersionId = versionId,
         Http = Http,
         Caller = Caller,
         Auth = Auth,

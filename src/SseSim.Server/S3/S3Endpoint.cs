@@ -53,6 +53,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
                 Bucket = bucket,
                 Key = key,
                 PayloadHash = payloadHash,
+                VersionId = key is null ? null : request.Query["versionId"].FirstOrDefault(),
             };
             if (route.PolicyAction is { } action && bucket is not null)
             {
@@ -198,9 +199,9 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
     /// </summary>
     internal static void AuthorizeCopySource(S3Call call, string bucket, string key, bool copiesTags, string? versionId = null)
     {
-        var source = call.For(bucket, key);
+        var source = call.For(bucket, key, versionId);
         Authorize(source, versionId is null ? "s3:GetObject" : "s3:GetObjectVersion");
-        if (copiesTags && call.Store.FindObjectTags(call.Caller, bucket, key).Count > 0)
+        if (copiesTags && call.Store.FindObjectTags(call.Caller, bucket, key, versionId).Count > 0)
         {
             Authorize(source, versionId is null ? "s3:GetObjectTagging" : "s3:GetObjectVersionTagging");
         }
@@ -252,7 +253,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
     {
         if (call.Key is not null && policyJson.Contains("ExistingObjectTag/", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var tag in call.Store.FindObjectTags(call.Caller, call.BucketName, call.Key))
+            foreach (var tag in call.Store.FindObjectTags(call.Caller, call.BucketName, call.Key, call.VersionId))
             {
                 context["s3:existingobjecttag/" + tag.Key.ToLowerInvariant()] = tag.Value;
             }

@@ -7,7 +7,7 @@ namespace SseSim.Server.Tests.S3;
 /// <summary>
 /// PutBucketVersioning Enabled / Suspended and the versioned object operations as AWS clients see them: version ids on
 /// PUT, GET and HEAD by version, delete markers (404 and 405 with their headers), ListObjectVersions, DeleteObjects
-/// with versions, copies of a version (docs/formats/s3-metadata-records.md#versioning).
+/// with versions, copies of a version, multipart versions (docs/formats/s3-metadata-records.md#versioning).
 /// </summary>
 [Collection("S3")]
 public sealed class PutBucketVersioningTests(ServerFixture server)
@@ -36,6 +36,10 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
             out["listed"] = [[v["VersionId"], v["IsLatest"]] for v in listed["Versions"]]
             copy = s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "k", "VersionId": v1})
             out["copy"] = [copy["CopySourceVersionId"], copy["VersionId"] not in (None, v1, v2), s3.get_object(Bucket=bucket, Key="copy")["Body"].read().decode()]
+            mpu = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+            part = s3.upload_part_copy(Bucket=bucket, Key="mp", UploadId=mpu, PartNumber=1, CopySource={"Bucket": bucket, "Key": "k", "VersionId": v1})
+            done = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=mpu, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]})
+            out["mpu"] = [part["CopySourceVersionId"] == v1, len(done["VersionId"]), s3.get_object(Bucket=bucket, Key="mp")["Body"].read().decode()]
 
             d = s3.delete_object(Bucket=bucket, Key="k")
             marker = d["VersionId"]
@@ -74,6 +78,7 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal(ids[0], result.GetProperty("head_version").GetString());
         Assert.Equal($"""[["{ids[1]}",true],["{ids[0]}",false]]""", J("listed"));
         Assert.Equal($"""["{ids[0]}",true,"one"]""", J("copy"));
+        Assert.Equal("""[true,32,"one"]""", J("mpu"));
         Assert.Equal("[true,true]", J("delete"));
         var current = result.GetProperty("get_current");
         Assert.Equal(("NoSuchKey", 404, "true"), (current[0].GetString(), current[1].GetInt32(), current[2].GetString()));
@@ -85,7 +90,7 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal(("InvalidRequest", 400), (result.GetProperty("copy_marker")[0].GetString(), result.GetProperty("copy_marker")[1].GetInt32()));
         Assert.Equal("[[true,true]]", J("markers"));
         Assert.Equal("[false,false]", J("after_delete"));
-        Assert.Equal("""["copy"]""", J("keys"));
+        Assert.Equal("""["copy","mp"]""", J("keys"));
         Assert.Equal("[true,true]", J("undo"));
         Assert.Equal("two", result.GetProperty("restored").GetString());
         Assert.Equal("""["Suspended","null"]""", J("suspended"));
@@ -139,6 +144,31 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal("AccessDenied", get.ErrorCode);
         var delete = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "k", VersionId = put.VersionId }));
         Assert.Equal("AccessDenied", delete.ErrorCode);
+        await s3.DeleteBucketPolicyAsync(bucket);
+    }
+
+    [Fact]
+    public async Task Existing_object_tag_conditions_see_the_named_version()
+    {
+        using var s3 = server.S3();
+        var bucket = await server.NewBucketAsync();
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        });
+        var secret = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "old", TagSet = [new Tag { Key = "secret", Value = "yes" }] });
+        var plain = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "new" });
+        await s3.PutBucketPolicyAsync(bucket, $$$$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObjectVersion","Resource":"arn:aws:s3:::{{{{bucket}}}}/*",
+              "Condition":{"StringEquals":{"s3:ExistingObjectTag/secret":"yes"}}}]}
+            """);
+        using (var allowed = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", VersionId = plain.VersionId }))
+        {
+            Assert.Equal("new", await new StreamReader(allowed.ResponseStream).ReadToEndAsync());
+        }
+        var denied = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", VersionId = secret.VersionId }));
+        Assert.Equal("AccessDenied", denied.ErrorCode);
         await s3.DeleteBucketPolicyAsync(bucket);
     }
 
