@@ -142,7 +142,7 @@ public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body
 
 public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue)
 {
-    /// <summary>x-amz-version-id: the new version's id ("null" in a suspended bucket); null in an unversioned bucket.</summary>
+    /// <summary>The new version's id ("null" in a suspended bucket, which S3 leaves out of the response); null in an unversioned bucket.</summary>
     public string? VersionId { get; init; }
 }
 

@@ -103,7 +103,7 @@ public sealed partial class ObjectStore
         {
             return current;
         }
-        return _meta.TryGet(Records.VersionKey(bucket, key, versionId == Records.NullVersion ? null : versionId), out var version)
+        return _meta.TryGet(Records.VersionKey(bucket, key, versionId), out var version)
             ? Records.Deserialize<ObjectRecord>(version)
             : null;
     }
@@ -138,7 +138,7 @@ public sealed partial class ObjectStore
                 ? [new KvMutation(Records.ObjectKey(bucket, key), null)]
                 : [new KvMutation(Records.ObjectKey(bucket, key), Records.Serialize(newest.Record)), new KvMutation(newest.TableKey, null)];
         }
-        var versionKey = Records.VersionKey(bucket, key, versionId == Records.NullVersion ? null : versionId);
+        var versionKey = Records.VersionKey(bucket, key, versionId);
         if (!_meta.TryGet(versionKey, out var bytes))
         {
             removed = null;

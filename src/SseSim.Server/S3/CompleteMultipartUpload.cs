@@ -21,7 +21,7 @@ internal static class CompleteMultipartUpload
                 ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
             }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
-        VersionIds.Echo(call, result.VersionId);
+        VersionIds.EchoWritten(call, result.VersionId);
         await S3Xml.WriteAsync(call.Response, "CompleteMultipartUploadResult", w =>
         {
             w.WriteElementString("Location", $"{call.Request.Scheme}://{call.Request.Host}/{result.Bucket}/{Uri.EscapeDataString(result.Key)}");

@@ -36,7 +36,7 @@ internal static class CopyObject
             ChecksumAlgorithm = checksumAlgorithm,
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
-        VersionIds.Echo(call, result.VersionId);
+        VersionIds.EchoWritten(call, result.VersionId);
         if (result.SourceVersionId is not null)
         {
             call.Response.Headers["x-amz-copy-source-version-id"] = result.SourceVersionId;

@@ -144,7 +144,7 @@ internal static class PostObject
         response.Headers.ETag = etag;
         response.Headers.Location = location;
         S3Headers.WriteEncryption(response, result.Encryption, includeContext: true);
-        VersionIds.Echo(call, result.VersionId);
+        VersionIds.EchoWritten(call, result.VersionId);
         var redirect = form.Field("success_action_redirect") ?? form.Field("redirect");
         if (redirect is not null && Uri.TryCreate(redirect, UriKind.Absolute, out var target) && (target.Scheme == Uri.UriSchemeHttp || target.Scheme == Uri.UriSchemeHttps))
         {

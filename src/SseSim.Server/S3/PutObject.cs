@@ -26,7 +26,7 @@ internal static class PutObject
         call.Response.Headers.ETag = S3Xml.Quote(result.ETag);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         S3Headers.WriteChecksum(call.Response, result.ChecksumAlgorithm, result.ChecksumValue, "FULL_OBJECT");
-        VersionIds.Echo(call, result.VersionId);
+        VersionIds.EchoWritten(call, result.VersionId);
         call.Response.StatusCode = 200;
     }
 }

@@ -8,8 +8,6 @@ namespace SseSim.Server.S3;
 /// </summary>
 internal static class VersionIds
 {
-    public const string Null = "null";
-
     /// <summary>The request's versionId, after checking it is shaped like a version id (else InvalidArgument).</summary>
     public static string? Query(S3Call call)
     {
@@ -19,6 +17,18 @@ internal static class VersionIds
             throw ObjectStore.NoSuchVersion(versionId);
         }
         return versionId;
+    }
+
+    /// <summary>
+    /// x-amz-version-id of a write (PutObject, POST, CopyObject, CompleteMultipartUpload): AWS answers the new version's
+    /// id in an Enabled bucket and leaves the header out for the "null" version a Suspended bucket writes.
+    /// </summary>
+    public static void EchoWritten(S3Call call, string? versionId)
+    {
+        if (versionId is not (null or "null"))
+        {
+            call.Response.Headers["x-amz-version-id"] = versionId;
+        }
     }
 
     /// <summary>x-amz-version-id, when there is a version to report.</summary>
