@@ -13,8 +13,9 @@ internal static class DeleteObjects
     public static async Task HandleAsync(S3Call call)
     {
         var (quiet, objects) = Parse(await S3Xml.ReadAsync(call, integrityRequired: true));
-        // A version id that is not shaped like one is refused per object; the rest are deleted and answered in request order.
-        var refused = objects.Select(o => o.VersionId is { } v && !ObjectStore.IsVersionIdShaped(v) ? VersionIds.Missing(v) : null).ToList();
+        // A version id that is not shaped like one, or a key the bucket policy denies, is refused per object; the rest
+        // are deleted and answered in request order.
+        var refused = objects.Select(o => o.VersionId is { } v && !ObjectStore.IsVersionIdShaped(v) ? VersionIds.Missing(v) : DeniedByPolicy(call, o.Key, o.VersionId)).ToList();
         var deletable = objects.Where((_, i) => refused[i] is null).Select(o => new ObjectIdentifier(o.Key, o.VersionId)).ToList();
         IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
@@ -59,6 +60,14 @@ internal static class DeleteObjects
             }
         });
     }
+
+    // AWS authorizes every key of a multi-object delete as its own s3:DeleteObject (s3:DeleteObjectVersion with a
+    // version id) and answers a denied key with an AccessDenied Error entry, so a Deny on DeleteObject cannot be
+    // sidestepped through POST ?delete.
+    private static S3Exception? DeniedByPolicy(S3Call call, string key, string? versionId) =>
+        S3Endpoint.Denies(call.For(call.BucketName, key, versionId), versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Header)
+            ? S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403)
+            : null;
 
     /// <summary>Quiet and the objects (key, optional version id) of a &lt;Delete&gt; body; anything else is MalformedXML.</summary>
     public static (bool Quiet, List<(string Key, string? VersionId)> Objects) Parse(XElement? body)

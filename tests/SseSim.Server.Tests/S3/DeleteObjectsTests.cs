@@ -60,4 +60,29 @@ public sealed class DeleteObjectsTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("md5"));
         Assert.Equal(0, result.GetProperty("left").GetInt32());
     }
+
+    [Fact]
+    public async Task A_bucket_policy_Deny_on_DeleteObject_refuses_those_keys_and_deletes_the_rest()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="keep/a", Body=b"a")
+            s3.put_object(Bucket=bucket, Key="free", Body=b"b")
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::%s/keep/*" % bucket}]}))
+            result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "keep/a"}, {"Key": "free"}]})
+            out["deleted"] = [d["Key"] for d in result.get("Deleted", [])]
+            out["errors"] = [[e["Key"], e["Code"]] for e in result.get("Errors", [])]
+            out["single"] = error(s3.delete_object, Bucket=bucket, Key="keep/a")
+            out["left"] = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(["free"], result.GetProperty("deleted").EnumerateArray().Select(k => k.GetString()));
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(["keep/a", "AccessDenied"], error.EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("AccessDenied", result.GetProperty("single")[0].GetString());
+        Assert.Equal(["keep/a"], result.GetProperty("left").EnumerateArray().Select(k => k.GetString()));
+    }
 }
