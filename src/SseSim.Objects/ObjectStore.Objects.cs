@@ -423,13 +423,7 @@ public sealed partial class ObjectStore
         string? missing = null;
         while (true)
         {
-            var record = ReadVersion(bucket, key, versionId) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
-            if (record.IsDeleteMarker)
-            {
-                throw method != CopySourceAccess ? DeleteMarkerError(record, key, versionId is not null, method)
-                    : versionId is null ? S3Exception.NoSuchKey(key)
-                    : new S3Exception(S3ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
-            }
+            var record = RequireVersion(bucket, key, versionId, method, out _);
             if (!TryAttachInlineEnvelope(record, ref missing))
             {
                 continue; // overwritten between the two reads: read the new version

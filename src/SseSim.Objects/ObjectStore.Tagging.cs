@@ -13,23 +13,19 @@ public sealed partial class ObjectStore
     /// <summary>The tags of a version (the current one when <paramref name="versionId"/> is null) and the version id to report.</summary>
     public Task<(IReadOnlyList<S3Tag> Tags, string? VersionId)> GetObjectTaggingAsync(Caller caller, string bucket, string key, string? versionId, CancellationToken cancellationToken = default)
     {
-        var (record, reported) = FindTaggable(caller, bucket, key, versionId, "GET");
+        var (record, reported, _) = FindTaggable(caller, bucket, key, versionId, "GET");
         return Task.FromResult<(IReadOnlyList<S3Tag>, string?)>((record.Tags ?? [], reported));
     }
 
     /// <summary>
-    /// The version a tagging request acts on and its x-amz-version-id: the version's id in a versioned bucket, else
-    /// only the one the request named. A delete marker has no tags: it fails as a GET of it does.
+    /// The version a tagging request acts on, its x-amz-version-id (the version's id in a versioned bucket, else only
+    /// the one the request named) and whether it is current. A delete marker has no tags: it fails as a GET of it does.
     /// </summary>
-    private (ObjectRecord Record, string? Reported) FindTaggable(Caller caller, string bucket, string key, string? versionId, string method)
+    private (ObjectRecord Record, string? Reported, bool IsCurrent) FindTaggable(Caller caller, string bucket, string key, string? versionId, string method)
     {
         var versioned = LoadBucket(bucket, caller).VersioningState is not null;
-        var record = ReadVersion(bucket, key, versionId) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
-        if (record.IsDeleteMarker)
-        {
-            throw DeleteMarkerError(record, key, versionId is not null, method);
-        }
-        return (record, versioned ? record.ReportedVersionId : versionId);
+        var record = RequireVersion(bucket, key, versionId, method, out var isCurrent);
+        return (record, versioned ? record.ReportedVersionId : versionId, isCurrent);
     }
 
     /// <summary>
@@ -38,7 +34,7 @@ public sealed partial class ObjectStore
     /// </summary>
     public IReadOnlyList<S3Tag> FindObjectTags(Caller caller, string bucket, string key, string? versionId = null) =>
         TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId && (versionId is null || IsVersionIdShaped(versionId))
-            ? ReadVersion(bucket, key, versionId)?.Tags ?? []
+            ? ReadVersion(bucket, key, versionId, out _)?.Tags ?? []
             : [];
 
     /// <summary>Replaces the whole tag set; an empty set removes it.</summary>
@@ -76,11 +72,10 @@ public sealed partial class ObjectStore
     private Task<string?> UpdateObjectAsync(Caller caller, string bucket, string key, string? versionId, string method, Action<ObjectRecord> change, CancellationToken cancellationToken) =>
         WithMetadataLockAsync(async () =>
         {
-            var (record, reported) = FindTaggable(caller, bucket, key, versionId, method);
-            // The version is current unless a noncurrent one was named (docs/formats/s3-metadata-records.md#versioning).
-            var current = versionId is null || FindRecord(bucket, key)?.ReportedVersionId == versionId;
+            var (record, reported, isCurrent) = FindTaggable(caller, bucket, key, versionId, method);
             change(record);
-            var tableKey = current ? Records.ObjectKey(bucket, key) : Records.VersionKey(bucket, key, record.VersionId);
+            // A noncurrent version is rewritten under its own "ver/" key (docs/formats/s3-metadata-records.md#versioning).
+            var tableKey = isCurrent ? Records.ObjectKey(bucket, key) : Records.VersionKey(bucket, key, record.VersionId);
             await _meta.PutAsync(tableKey, Records.Serialize(record), cancellationToken).ConfigureAwait(false);
             return reported;
         }, cancellationToken);

@@ -25,7 +25,8 @@ public sealed partial class ObjectStore
         ? new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("VersionId", versionId)
         : S3Exception.InvalidArgument("Invalid version id specified", "versionId", versionId);
 
-    private static void ValidateVersionId(string? versionId)
+    /// <summary>Refuses a request's version id that is not shaped like one (<see cref="NoSuchVersion"/>); null passes.</summary>
+    public static void ValidateVersionId(string? versionId)
     {
         if (versionId is not null && !IsVersionIdShaped(versionId))
         {
@@ -89,10 +90,14 @@ public sealed partial class ObjectStore
         return batch;
     }
 
-    /// <summary>The version a request names (the current one when <paramref name="versionId"/> is null), delete markers included; null when there is none.</summary>
-    private ObjectRecord? ReadVersion(string bucket, string key, string? versionId)
+    /// <summary>
+    /// The version a request names (the current one when <paramref name="versionId"/> is null), delete markers
+    /// included, and whether it is the key's current version (kept at "obj/"); null when there is none.
+    /// </summary>
+    private ObjectRecord? ReadVersion(string bucket, string key, string? versionId, out bool isCurrent)
     {
         ValidateVersionId(versionId);
+        isCurrent = false;
         // A key without a current record has no versions at all (docs/formats/s3-metadata-records.md#versioning).
         if (!_meta.TryGet(Records.ObjectKey(bucket, key), out var bytes))
         {
@@ -101,11 +106,29 @@ public sealed partial class ObjectStore
         var current = Records.Deserialize<ObjectRecord>(bytes);
         if (versionId is null || current.ReportedVersionId == versionId)
         {
+            isCurrent = true;
             return current;
         }
         return _meta.TryGet(Records.VersionKey(bucket, key, versionId), out var version)
             ? Records.Deserialize<ObjectRecord>(version)
             : null;
+    }
+
+    /// <summary>
+    /// <see cref="ReadVersion"/> for a request that needs an object: NoSuchKey / NoSuchVersion when there is none, and a
+    /// delete marker fails the way AWS fails <paramref name="method"/> on it (a copy source: NoSuchKey for the current
+    /// version, InvalidRequest for one named by id).
+    /// </summary>
+    private ObjectRecord RequireVersion(string bucket, string key, string? versionId, string method, out bool isCurrent)
+    {
+        var record = ReadVersion(bucket, key, versionId, out isCurrent) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
+        if (record.IsDeleteMarker)
+        {
+            throw method != CopySourceAccess ? DeleteMarkerError(record, key, versionId is not null, method)
+                : versionId is null ? S3Exception.NoSuchKey(key)
+                : new S3Exception(S3ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
+        }
+        return record;
     }
 
     /// <summary>The key's noncurrent versions with their table keys, newest first.</summary>

@@ -288,10 +288,7 @@ internal static class S3Headers
             if (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(raw[query..]).TryGetValue("versionId", out var version))
             {
                 versionId = version.ToString();
-                if (!ObjectStore.IsVersionIdShaped(versionId))
-                {
-                    throw VersionIds.Missing(versionId);
-                }
+                ObjectStore.ValidateVersionId(versionId);
             }
             raw = raw[..query];
         }

@@ -12,10 +12,7 @@ internal static class VersionIds
     public static string? Query(S3Call call)
     {
         var versionId = call.Query("versionId");
-        if (versionId is not null && !ObjectStore.IsVersionIdShaped(versionId))
-        {
-            throw ObjectStore.NoSuchVersion(versionId);
-        }
+        ObjectStore.ValidateVersionId(versionId);
         return versionId;
     }
 
@@ -39,6 +36,4 @@ internal static class VersionIds
             call.Response.Headers["x-amz-version-id"] = versionId;
         }
     }
-
-    public static S3Exception Missing(string versionId) => ObjectStore.NoSuchVersion(versionId);
 }
