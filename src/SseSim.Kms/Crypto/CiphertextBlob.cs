@@ -49,8 +49,7 @@ public static class CiphertextBlob
             var aad = BuildAad(blob.AsSpan(0, headerLength), context, out var rented);
             try
             {
-                using var gcm = new AesGcm(messageKey, TagLength);
-                gcm.Encrypt(ZeroIv, plaintext, blob.AsSpan(headerLength, plaintext.Length), blob.AsSpan(headerLength + plaintext.Length), aad);
+                AesGcmOneShot.Encrypt(messageKey, ZeroIv, plaintext, blob.AsSpan(headerLength, plaintext.Length), blob.AsSpan(headerLength + plaintext.Length), aad);
             }
             finally
             {
@@ -114,8 +113,7 @@ public static class CiphertextBlob
             var aad = BuildAad(blob[..headerLength], context, out var rented);
             try
             {
-                using var gcm = new AesGcm(messageKey, TagLength);
-                gcm.Decrypt(ZeroIv, blob.Slice(headerLength, plaintext.Length), blob[^TagLength..], plaintext.UnsafeExposeWritable(), aad);
+                AesGcmOneShot.Decrypt(messageKey, ZeroIv, blob.Slice(headerLength, plaintext.Length), blob[^TagLength..], plaintext.UnsafeExposeWritable(), aad);
             }
             finally
             {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SseSim.Core.Crypto;
 using SseSim.Core.Secrets;
 using SseSim.Objects.Envelope;
 
@@ -19,9 +20,8 @@ internal static class SseS3KeyWrap
         var aad = binding.BuildInfo(Label, null, appendPart: false);
         var blob = new byte[WrappedLength];
         blob[0] = Version;
-        RandomNumberGenerator.Fill(blob.AsSpan(1, NonceLength));
-        using var aes = new AesGcm(masterKey.UnsafeExpose(), TagLength);
-        aes.Encrypt(blob.AsSpan(1, NonceLength), dataKey.UnsafeExpose(), blob.AsSpan(1 + NonceLength, EnvelopeFormat.KeyLength), blob.AsSpan(WrappedLength - TagLength), aad);
+        RandomPool.Fill(blob.AsSpan(1, NonceLength));
+        AesGcmOneShot.Encrypt(masterKey.UnsafeExpose(), blob.AsSpan(1, NonceLength), dataKey.UnsafeExpose(), blob.AsSpan(1 + NonceLength, EnvelopeFormat.KeyLength), blob.AsSpan(WrappedLength - TagLength), aad);
         return blob;
     }
 
@@ -35,8 +35,7 @@ internal static class SseS3KeyWrap
         var key = new SecretBytes(EnvelopeFormat.KeyLength);
         try
         {
-            using var aes = new AesGcm(masterKey.UnsafeExpose(), TagLength);
-            aes.Decrypt(blob.AsSpan(1, NonceLength), blob.AsSpan(1 + NonceLength, EnvelopeFormat.KeyLength), blob.AsSpan(WrappedLength - TagLength), key.UnsafeExposeWritable(), aad);
+            AesGcmOneShot.Decrypt(masterKey.UnsafeExpose(), blob.AsSpan(1, NonceLength), blob.AsSpan(1 + NonceLength, EnvelopeFormat.KeyLength), blob.AsSpan(WrappedLength - TagLength), key.UnsafeExposeWritable(), aad);
             return key;
         }
         catch (AuthenticationTagMismatchException e)
