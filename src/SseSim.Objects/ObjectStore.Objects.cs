@@ -75,9 +75,16 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Like GET without the body; needs no KMS call, but an SSE-C object still requires the right key.</summary>
-    public Task<HeadObjectResult> HeadObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
+    public Task<HeadObjectResult> HeadObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default) =>
+        Head(caller, request, "HEAD");
+
+    /// <summary>HEAD's answer for GetObjectAttributes, a GET: a delete marker named by id fails with Method GET.</summary>
+    public Task<HeadObjectResult> GetObjectAttributesAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default) =>
+        Head(caller, request, "GET");
+
+    private Task<HeadObjectResult> Head(Caller caller, GetObjectRequest request, string method)
     {
-        var (record, info, _, length, range) = Prepare(caller, request, "HEAD");
+        var (record, info, _, length, range) = Prepare(caller, request, method);
         if (record.Encryption.Mode == SseMode.SseC)
         {
             CheckCustomerKey(record.Encryption, request.CustomerKey).Dispose();

@@ -65,6 +65,9 @@ public sealed class VersioningTests : IDisposable
         Assert.Equal("DeleteMarker", byId.Details["ResourceType"]);
         Assert.Equal("HEAD", byId.Details["Method"]);
         Assert.True(byId.Headers.ContainsKey("Last-Modified"));
+        // GetObjectAttributes is a GET on the wire, and its 405 names that method.
+        var attributes = await Fails(() => _f.Store.GetObjectAttributesAsync(Alice, new GetObjectRequest("bkt", "k") { VersionId = marker }), "MethodNotAllowed", 405);
+        Assert.Equal("GET", attributes.Details["Method"]);
         Assert.Empty((await _f.Store.ListObjectsAsync(Alice, new ListObjectsRequest("bkt"))).Contents);
 
         var versions = await VersionsAsync();

@@ -25,7 +25,7 @@ internal static class GetObjectAttributes
         }
         var maxParts = S3Headers.IntHeader(call, "x-amz-max-parts", 0, 1000) ?? 1000;
         var partMarker = S3Headers.IntHeader(call, "x-amz-part-number-marker", 0, 10000) ?? 0;
-        var result = await call.Store.HeadObjectAsync(call.Caller, GetObject.ReadRequest(call) with { Range = null, PartNumber = null }, call.Aborted);
+        var result = await call.Store.GetObjectAttributesAsync(call.Caller, GetObject.ReadRequest(call) with { Range = null, PartNumber = null }, call.Aborted);
         var info = result.Object;
         call.Response.Headers.LastModified = S3Xml.HttpDate(info.LastModified);
         VersionIds.Echo(call, info.VersionId);
