@@ -49,4 +49,34 @@ public sealed class SecretBytesTests
         Assert.Equal(32, a.Length);
         Assert.False(a.Equals(b));
     }
+
+    [Fact]
+    public void Secrets_sharing_a_slab_keep_to_their_own_bytes()
+    {
+        // 300 secrets of 31 bytes cross a few 4 KiB slabs; disposing every other one zeroes exactly its own bytes.
+        var secrets = Enumerable.Range(0, 300).Select(i => SecretBytes.CopyFrom(Enumerable.Repeat((byte)(i % 255 + 1), 31).ToArray())).ToList();
+        for (var i = 0; i < secrets.Count; i += 2)
+        {
+            secrets[i].Dispose();
+        }
+        using var fresh = SecretBytes.Random(31);
+        for (var i = 1; i < secrets.Count; i += 2)
+        {
+            Assert.All(secrets[i].UnsafeExpose().ToArray(), b => Assert.Equal((byte)(i % 255 + 1), b));
+            secrets[i].Dispose();
+        }
+        Assert.Equal(31, fresh.Length);
+    }
+
+    [Fact]
+    public void Large_and_empty_secrets_work_like_small_ones()
+    {
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        using var large = SecretBytes.CopyFrom(bytes);
+        Assert.Equal(bytes, large.UnsafeExpose().ToArray());
+        using var empty = new SecretBytes(0);
+        Assert.Equal(0, empty.UnsafeExpose().Length);
+        using var copy = large.Clone();
+        Assert.True(copy.Equals(large));
+    }
 }
