@@ -497,11 +497,16 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             fragments.WriteUserIdentity(w, identity, via);
         }
         w.WriteString("eventTime"u8, cached ? EventTime(p.Time) : FormatTime(p.Time));
-        w.WriteString("eventSource"u8, "kms.amazonaws.com"u8);
-        w.WriteString("eventName"u8, call.Operation);
-        w.WriteString("awsRegion"u8, _region);
-        w.WriteString("sourceIPAddress"u8, via ?? call.Caller.SourceIp ?? "127.0.0.1");
-        w.WriteString("userAgent"u8, via ?? call.Caller.UserAgent ?? "");
+        var sourceIp = via ?? call.Caller.SourceIp ?? "127.0.0.1";
+        var userAgent = via ?? call.Caller.UserAgent ?? "";
+        if (fragments is null)
+        {
+            EventFragments.WriteCallerRun(w, call.Operation, _region, sourceIp, userAgent);
+        }
+        else
+        {
+            fragments.WriteCallerRun(w, _retained, call.Operation, _region, sourceIp, userAgent);
+        }
         if (p.Error is not null)
         {
             w.WriteString("errorCode"u8, p.Error.ErrorType);
@@ -528,10 +533,14 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             }
         }
         w.WriteEndArray();
-        w.WriteString("eventType"u8, "AwsApiCall"u8);
-        w.WriteBoolean("managementEvent"u8, true);
-        w.WriteString("recipientAccountId"u8, call.Caller.AccountId);
-        w.WriteString("eventCategory"u8, "Management"u8);
+        if (fragments is null)
+        {
+            EventFragments.WriteTail(w, call.Caller.AccountId);
+        }
+        else
+        {
+            fragments.WriteTail(w, _retained, call.Caller.AccountId);
+        }
         w.WriteEndObject();
         w.Flush();
         return eventId;
