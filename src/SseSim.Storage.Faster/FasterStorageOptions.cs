@@ -12,6 +12,13 @@ public sealed record FasterLogOptions
     /// <summary>In-memory part of the log (2^n bytes); FASTER needs at least two pages.</summary>
     public int MemorySizeBits { get; init; } = 22;
 
+    /// <summary>
+    /// In-memory part of an append log (the audit trail), 2^n bytes. Larger than a table's: the audit log takes every
+    /// KMS call's event (~0.7-1 KB), and with 4 MiB an in-process GenerateDataKey loop filled the buffer faster than
+    /// FASTER's synchronous page writes drained it, so appends spun (sched_yield) waiting for a page to come free.
+    /// </summary>
+    public int AppendLogMemorySizeBits { get; init; } = 24;
+
     /// <summary>Size of each segment file (2^n bytes): the granularity at which truncation frees disk space.</summary>
     public int SegmentSizeBits { get; init; } = 24;
 
@@ -41,6 +48,10 @@ public sealed record FasterLogOptions
         if (MemorySizeBits < PageSizeBits + 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MemorySizeBits), MemorySizeBits, "Must hold at least two pages.");
+        }
+        if (AppendLogMemorySizeBits < PageSizeBits + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AppendLogMemorySizeBits), AppendLogMemorySizeBits, "Must hold at least two pages.");
         }
         if (SegmentSizeBits < PageSizeBits)
         {

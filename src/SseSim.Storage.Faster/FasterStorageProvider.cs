@@ -26,7 +26,7 @@ public sealed class FasterStorageProvider : IStorageProvider
 
     public IKeyValueStore OpenTable(string name) => Open(name, dir => new FasterKeyValueStore(dir, _options));
 
-    public IAppendLog OpenLog(string name) => Open(name, dir => new FasterAppendLog(dir, _options));
+    public IAppendLog OpenLog(string name) => Open(name, dir => new FasterAppendLog(dir, _options with { MemorySizeBits = _options.AppendLogMemorySizeBits }));
 
     /// <summary>Disposes every opened store; each makes its pending writes durable first.</summary>
     public async ValueTask DisposeAsync()
