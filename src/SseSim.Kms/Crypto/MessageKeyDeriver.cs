@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using SseSim.Core.Crypto;
 using SseSim.Core.Secrets;
 
 namespace SseSim.Kms.Crypto;
@@ -14,22 +14,21 @@ public sealed class MessageKeyDeriver(SecretBytes backingKey) : IDisposable
 {
     private const int MaxIdle = 8;
     private readonly Lock _lock = new();
-    private readonly Stack<IncrementalHash> _idle = new();
+    private readonly Stack<KeyedHmacSha256> _idle = new();
     private bool _disposed;
 
     public void Derive(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        IncrementalHash? hmac = null;
+        KeyedHmacSha256? hmac = null;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _idle.TryPop(out hmac);
         }
-        hmac ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, backingKey.UnsafeExpose());
+        hmac ??= new KeyedHmacSha256(backingKey.UnsafeExpose());
         try
         {
-            hmac.AppendData(input);
-            hmac.GetHashAndReset(output);
+            hmac.Compute(input, output);
         }
         catch
         {
