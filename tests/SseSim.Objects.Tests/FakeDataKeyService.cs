@@ -18,6 +18,15 @@ internal sealed class FakeDataKeyService : IDataKeyService
 
     public int TotalCalls => GenerateCalls + DecryptCalls;
 
+    /// <summary>When set, each call is counted at once but answers only after this completes (a slow KMS).</summary>
+    public Task? Hold { get; set; }
+
+    private async Task<T> AfterHoldAsync<T>(Task hold, Func<T> answer)
+    {
+        await hold;
+        return answer();
+    }
+
     public static string Arn(string keyId) => keyId.StartsWith("arn:", StringComparison.Ordinal)
         ? keyId
         : $"arn:aws:kms:us-east-1:111122223333:key/{(keyId == "alias/aws/s3" ? "aws-s3-managed" : keyId)}";
@@ -41,8 +50,12 @@ internal sealed class FakeDataKeyService : IDataKeyService
         {
             throw new KeyServiceException("DisabledException", $"{arn} is disabled.");
         }
-        var plain = SecretBytes.Random(numberOfBytes);
-        return Task.FromResult(new DataKey(plain, Wrap(arn, plain.UnsafeExpose(), context), arn));
+        DataKey Answer()
+        {
+            var plain = SecretBytes.Random(numberOfBytes);
+            return new DataKey(plain, Wrap(arn, plain.UnsafeExpose(), context), arn);
+        }
+        return Hold is { } hold ? AfterHoldAsync(hold, Answer) : Task.FromResult(Answer());
     }
 
     public Task<(byte[] CiphertextBlob, string KeyArn)> GenerateDataKeyWithoutPlaintextAsync(Caller caller, string keyId, EncryptionContext context, int numberOfBytes = 32, CancellationToken cancellationToken = default) =>
@@ -51,6 +64,11 @@ internal sealed class FakeDataKeyService : IDataKeyService
     public Task<SecretBytes> DecryptAsync(Caller caller, byte[] ciphertextBlob, EncryptionContext context, string? keyId = null, IReadOnlyList<string>? grantTokens = null, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref DecryptCalls);
+        return Hold is { } hold ? AfterHoldAsync(hold, () => Decrypt(ciphertextBlob, context)) : Task.FromResult(Decrypt(ciphertextBlob, context));
+    }
+
+    private SecretBytes Decrypt(byte[] ciphertextBlob, EncryptionContext context)
+    {
         if (DenyDecrypt)
         {
             throw new KeyServiceException("AccessDeniedException", "User is not authorized to perform: kms:Decrypt");
@@ -73,7 +91,7 @@ internal sealed class FakeDataKeyService : IDataKeyService
             plain.Dispose();
             throw new KeyServiceException("InvalidCiphertextException", "bad ciphertext or context");
         }
-        return Task.FromResult(plain);
+        return plain;
     }
 
     public Task<(byte[] CiphertextBlob, string KeyArn)> ReEncryptAsync(Caller caller, byte[] ciphertextBlob, EncryptionContext sourceContext, string destinationKeyId, EncryptionContext destinationContext, CancellationToken cancellationToken = default) =>

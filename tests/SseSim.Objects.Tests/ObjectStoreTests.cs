@@ -158,6 +158,46 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_misses_of_a_cold_bucket_key_share_one_kms_call()
+    {
+        var b = await BucketAsync();
+        await _f.Store.PutBucketEncryptionAsync(Alice, b, new BucketEncryptionRule("aws:kms", "key-1", BucketKeyEnabled: true));
+        var data = TestUtil.Pattern(700);
+        // A slow KMS: the first PUT's GenerateDataKey is still running when the other 15 miss the cache.
+        var kms = new TaskCompletionSource();
+        _f.Kms.Hold = kms.Task;
+        var puts = Enumerable.Range(0, 16).Select(i => Task.Run(() => _f.PutAsync(b, $"burst-{i}", data))).ToList();
+        while (_f.Kms.GenerateCalls == 0)
+        {
+            await Task.Delay(5);
+        }
+        await Task.Delay(200);
+        kms.SetResult();
+        await Task.WhenAll(puts);
+        Assert.Equal(1, _f.Kms.GenerateCalls);
+
+        // The same for GETs after the decrypt side of the cache went cold (another requester, so nothing is cached).
+        _f.Kms.Hold = (kms = new TaskCompletionSource()).Task;
+        var gets = Enumerable.Range(0, 16).Select(i => Task.Run(() => _f.GetAsync(b, $"burst-{i}", caller: Bob))).ToList();
+        while (_f.Kms.DecryptCalls == 0)
+        {
+            await Task.Delay(5);
+        }
+        await Task.Delay(200);
+        kms.SetResult();
+        Assert.All(await Task.WhenAll(gets), got => Assert.Equal(data, got));
+        Assert.Equal(1, _f.Kms.DecryptCalls);
+
+        // A failed KMS call leaves nothing cached: the waiters then ask KMS themselves and fail as they would have.
+        _f.Kms.Hold = null;
+        _f.Time.Advance(TimeSpan.FromHours(1));
+        _f.Kms.Disabled.Add(FakeDataKeyService.Arn("key-1"));
+        var refused = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+            await Assert.ThrowsAnyAsync<Exception>(() => _f.PutAsync(b, $"refused-{i}", data))));
+        Assert.Equal(4, refused.Length);
+    }
+
+    [Fact]
     public async Task Bucket_keys_cut_kms_calls_by_99_percent()
     {
         var b = await BucketAsync();

@@ -12,6 +12,7 @@ internal sealed class BucketKeyCache(TimeProvider time, TimeSpan lifetime) : IDi
 {
     private readonly Dictionary<string, Entry> _forEncrypt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _forDecrypt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource> _fills = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Plaintext bucket keys held (both lookups), for the resident-keys gauge.</summary>
@@ -81,6 +82,62 @@ internal sealed class BucketKeyCache(TimeProvider time, TimeSpan lifetime) : IDi
         lock (_lock)
         {
             Replace(_forDecrypt, decryptScope, new Entry(key.Clone(), wrapped, keyArn, expires));
+        }
+    }
+
+    /// <summary>
+    /// Waits while another request is asking KMS for the key of <paramref name="scope"/> (an encrypt or decrypt scope);
+    /// true if it waited, and the caller should look in the cache again. Without this, the requests that miss a cold
+    /// cache at the same moment (a burst of PUTs, or KMS slowed down) each made their own KMS call.
+    /// </summary>
+    public async Task<bool> WaitForFillAsync(string scope, CancellationToken cancellationToken)
+    {
+        Task? running;
+        lock (_lock)
+        {
+            running = _fills.TryGetValue(scope, out var fill) ? fill.Task : null;
+        }
+        if (running is null)
+        {
+            return false;
+        }
+        // Only completes, never fails: a failed fill leaves the cache empty and the waiter asks KMS itself, as it would have.
+        await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Marks <paramref name="scope"/> as being fetched from KMS until the handle is disposed.</summary>
+    public IDisposable BeginFill(string scope)
+    {
+        var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (!_fills.TryAdd(scope, fill))
+            {
+                return NoFill.Instance; // another request got there between this one's miss and now; both ask KMS
+            }
+        }
+        return new Fill(this, scope, fill);
+    }
+
+    private sealed class Fill(BucketKeyCache cache, string scope, TaskCompletionSource fill) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (cache._lock)
+            {
+                cache._fills.Remove(scope);
+            }
+            fill.TrySetResult();
+        }
+    }
+
+    private sealed class NoFill : IDisposable
+    {
+        public static readonly NoFill Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 
