@@ -302,8 +302,10 @@ public sealed partial class ObjectStore : IDisposable
         var requester = caller.Identity.Arn;
         var scope = BucketKeyCache.EncryptScope(bucket, plan.KmsKeyId!, requester, EncryptionContext.From(bucketCtx).Canonicalize());
         var cached = _bucketKeys.TryGetForEncrypt(scope, out var bucketKey, out var wrapped, out var keyArn);
-        if (!cached && await _bucketKeys.WaitForFillAsync(scope, cancellationToken).ConfigureAwait(false))
+        IDisposable? fill = null;
+        if (!cached && _bucketKeys.JoinOrBeginFill(scope, out fill) is { } running)
         {
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
             cached = _bucketKeys.TryGetForEncrypt(scope, out bucketKey, out wrapped, out keyArn);
         }
         Metrics.RecordBucketKey("encrypt", cached);
@@ -314,7 +316,7 @@ public sealed partial class ObjectStore : IDisposable
         }
         else
         {
-            using var fill = _bucketKeys.BeginFill(scope);
+            using var filling = fill;
             using var generated = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(bucketCtx), 32, cancellationToken)).ConfigureAwait(false);
             _bucketKeys.AddGenerated(scope, BucketKeyCache.DecryptScope(requester, generated.CiphertextBlob), generated.Plaintext, generated.CiphertextBlob, generated.KeyArn);
             bucketKey = generated.Plaintext.Clone();
@@ -377,8 +379,10 @@ public sealed partial class ObjectStore : IDisposable
         }
         var scope = BucketKeyCache.DecryptScope(caller.Identity.Arn, record.WrappedKey!);
         var cached = _bucketKeys.TryGetForDecrypt(scope, out var bucketKey);
-        if (!cached && await _bucketKeys.WaitForFillAsync(scope, cancellationToken).ConfigureAwait(false))
+        IDisposable? fill = null;
+        if (!cached && _bucketKeys.JoinOrBeginFill(scope, out fill) is { } running)
         {
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
             cached = _bucketKeys.TryGetForDecrypt(scope, out bucketKey);
         }
         Metrics.RecordBucketKey("decrypt", cached);
@@ -389,7 +393,7 @@ public sealed partial class ObjectStore : IDisposable
         }
         else
         {
-            using var fill = _bucketKeys.BeginFill(scope);
+            using var filling = fill;
             bucketKey = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
             _bucketKeys.AddDecrypted(scope, bucketKey, record.WrappedKey!, record.KmsKeyArn!);
         }

@@ -86,38 +86,26 @@ internal sealed class BucketKeyCache(TimeProvider time, TimeSpan lifetime) : IDi
     }
 
     /// <summary>
-    /// Waits while another request is asking KMS for the key of <paramref name="scope"/> (an encrypt or decrypt scope);
-    /// true if it waited, and the caller should look in the cache again. Without this, the requests that miss a cold
-    /// cache at the same moment (a burst of PUTs, or KMS slowed down) each made their own KMS call.
+    /// After a miss: the KMS call another request is already making for <paramref name="scope"/> (an encrypt or
+    /// decrypt scope), to wait for and then look in the cache again; or null, and <paramref name="fill"/> marks this
+    /// request as the one asking KMS until disposed. One atomic step, so requests that miss a cold cache together (a
+    /// burst of PUTs, or a slow KMS) make one KMS call, not one each. The task only completes, never fails: after a
+    /// failed call the cache is still empty and a waiter asks KMS itself, as it would have.
     /// </summary>
-    public async Task<bool> WaitForFillAsync(string scope, CancellationToken cancellationToken)
+    public Task? JoinOrBeginFill(string scope, out IDisposable? fill)
     {
-        Task? running;
         lock (_lock)
         {
-            running = _fills.TryGetValue(scope, out var fill) ? fill.Task : null;
-        }
-        if (running is null)
-        {
-            return false;
-        }
-        // Only completes, never fails: a failed fill leaves the cache empty and the waiter asks KMS itself, as it would have.
-        await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    /// <summary>Marks <paramref name="scope"/> as being fetched from KMS until the handle is disposed.</summary>
-    public IDisposable BeginFill(string scope)
-    {
-        var fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            if (!_fills.TryAdd(scope, fill))
+            if (_fills.TryGetValue(scope, out var running))
             {
-                return NoFill.Instance; // another request got there between this one's miss and now; both ask KMS
+                fill = null;
+                return running.Task;
             }
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _fills.Add(scope, mine);
+            fill = new Fill(this, scope, mine);
+            return null;
         }
-        return new Fill(this, scope, fill);
     }
 
     private sealed class Fill(BucketKeyCache cache, string scope, TaskCompletionSource fill) : IDisposable
@@ -129,15 +117,6 @@ internal sealed class BucketKeyCache(TimeProvider time, TimeSpan lifetime) : IDi
                 cache._fills.Remove(scope);
             }
             fill.TrySetResult();
-        }
-    }
-
-    private sealed class NoFill : IDisposable
-    {
-        public static readonly NoFill Instance = new();
-
-        public void Dispose()
-        {
         }
     }
 
