@@ -15,7 +15,7 @@ public sealed unsafe class KeyedHmacSha256 : IDisposable
 {
     public const int MacSize = 32;
 
-    private static readonly Native? Lib = Native.TryLoad();
+    private static readonly Native? Lib = LibCrypto.Bind(lib => new Native(lib), native => native.SelfTest());
 
     private readonly Context? _native;
     private readonly IncrementalHash? _fallback;
@@ -71,7 +71,7 @@ public sealed unsafe class KeyedHmacSha256 : IDisposable
         private readonly delegate* unmanaged<nint, byte*, uint*, int> _final;
         private readonly delegate* unmanaged<void> _clearErrors;
 
-        private Native(nint lib)
+        public Native(nint lib)
         {
             _new = (delegate* unmanaged<nint>)NativeLibrary.GetExport(lib, "HMAC_CTX_new");
             _free = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "HMAC_CTX_free");
@@ -82,25 +82,8 @@ public sealed unsafe class KeyedHmacSha256 : IDisposable
             _clearErrors = (delegate* unmanaged<void>)NativeLibrary.GetExport(lib, "ERR_clear_error");
         }
 
-        public static Native? TryLoad()
-        {
-            if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libcrypto.so.3", out var lib))
-            {
-                return null;
-            }
-            try
-            {
-                var native = new Native(lib);
-                return native.SelfTest() ? native : null;
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or CryptographicException)
-            {
-                return null;
-            }
-        }
-
         // RFC 4231 test case 2, twice through one context (the second after the keyed reset).
-        private bool SelfTest()
+        public bool SelfTest()
         {
             using var context = new Context(this, "Jefe"u8);
             Span<byte> mac = stackalloc byte[MacSize];
