@@ -206,7 +206,7 @@ public sealed partial class ObjectStore
     /// ListObjectVersions: every version and delete marker in key order, newest first within a key; CommonPrefixes
     /// as ListObjects rolls them up. Reads the prefix's records whole (listings are per bucket and small here).
     /// </summary>
-    public Task<ListObjectVersionsResult> ListObjectVersionsAsync(Caller caller, ListObjectVersionsRequest request, CancellationToken cancellationToken = default)
+    public async Task<ListObjectVersionsResult> ListObjectVersionsAsync(Caller caller, ListObjectVersionsRequest request, CancellationToken cancellationToken = default)
     {
         LoadBucket(request.Bucket, caller);
         if (request.MaxKeys < 0)
@@ -218,8 +218,13 @@ public sealed partial class ObjectStore
         var keyMarker = string.IsNullOrEmpty(request.KeyMarker) ? null : request.KeyMarker;
         var objectPrefix = Records.ObjectPrefix(request.Bucket);
         var versionPrefix = Records.VersionBucketPrefix(request.Bucket);
+        // Both scans under the metadata lock: an overwrite moves the current version to ver/ and writes the new one in
+        // one batch, and a scan of each half between them could list a version twice or not at all.
+        var (noncurrentRows, currentRows) = await WithMetadataLockAsync(
+            () => Task.FromResult((_meta.Scan(versionPrefix + prefix).ToList(), _meta.Scan(objectPrefix + prefix).ToList())),
+            cancellationToken).ConfigureAwait(false);
         var noncurrent = new Dictionary<string, List<ObjectRecord>>(StringComparer.Ordinal);
-        foreach (var (tableKey, value) in _meta.Scan(versionPrefix + prefix))
+        foreach (var (tableKey, value) in noncurrentRows)
         {
             var rest = tableKey[versionPrefix.Length..];
             var cut = rest.LastIndexOf('\0');
@@ -242,7 +247,7 @@ public sealed partial class ObjectStore
         string? nextKey = null;
         string? nextVersion = null;
         var truncated = false;
-        foreach (var (tableKey, value) in _meta.Scan(objectPrefix + prefix))
+        foreach (var (tableKey, value) in currentRows)
         {
             if (truncated || request.MaxKeys == 0)
             {
@@ -294,6 +299,6 @@ public sealed partial class ObjectStore
                 (nextKey, nextVersion) = (key, v.ReportedVersionId);
             }
         }
-        return Task.FromResult(new ListObjectVersionsResult(versions, prefixes, truncated, truncated ? nextKey : null, truncated ? nextVersion : null));
+        return new ListObjectVersionsResult(versions, prefixes, truncated, truncated ? nextKey : null, truncated ? nextVersion : null);
     }
 }
