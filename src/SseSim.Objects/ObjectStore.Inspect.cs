@@ -26,20 +26,41 @@ public sealed partial class ObjectStore
         [.. _meta.Scan("bucket/").Select(kv => Records.Deserialize<BucketRecord>(kv.Value)).Select(b => new BucketInspection(
             b.Name, b.Owner, b.Region, b.Created, b.Encryption?.SseAlgorithm, b.Encryption?.KmsMasterKeyId, b.Encryption?.BucketKeyEnabled ?? false))];
 
-    /// <summary>Up to <paramref name="limit"/> objects of <paramref name="bucket"/>, or of all buckets when null, in key order.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> objects of <paramref name="bucket"/>, or of all buckets when null, in key order.
+    /// A key whose current version is a delete marker is not an object (ListObjects leaves it out too).
+    /// </summary>
     public IReadOnlyList<ObjectInspection> InspectObjects(string? bucket = null, int limit = 1000)
     {
         var prefix = bucket is null ? ObjectRecordPrefix : Records.ObjectPrefix(bucket);
-        return [.. _meta.Scan(prefix, limit: limit).Select(kv =>
+        var result = new List<ObjectInspection>();
+        string? after = null;
+        while (result.Count < limit)
         {
-            var name = kv.Key[ObjectRecordPrefix.Length..];
-            var b = name[..name.IndexOf('/', StringComparison.Ordinal)];
-            return Inspect(b, Records.Deserialize<ObjectRecord>(kv.Value));
-        })];
+            var want = limit - result.Count;
+            var page = _meta.Scan(prefix, after, want);
+            foreach (var (tableKey, value) in page)
+            {
+                var record = Records.Deserialize<ObjectRecord>(value);
+                if (!record.IsDeleteMarker)
+                {
+                    var name = tableKey[ObjectRecordPrefix.Length..];
+                    result.Add(Inspect(name[..name.IndexOf('/', StringComparison.Ordinal)], record));
+                }
+            }
+            if (page.Count < want)
+            {
+                break;
+            }
+            after = page[^1].Key;
+        }
+        return result;
     }
 
     public ObjectInspection? InspectObject(string bucket, string key) =>
-        _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes) ? Inspect(bucket, Records.Deserialize<ObjectRecord>(bytes)) : null;
+        _meta.TryGet(Records.ObjectKey(bucket, key), out var bytes) && Records.Deserialize<ObjectRecord>(bytes) is { IsDeleteMarker: false } record
+            ? Inspect(bucket, record)
+            : null;
 
     /// <summary>Reads each body's envelope header (one small read per part); the data key is not needed for this.</summary>
     public async Task<IReadOnlyList<EnvelopeInspection>> InspectEnvelopeAsync(string bucket, string key, CancellationToken cancellationToken = default)

@@ -40,6 +40,20 @@ public sealed class VersioningTests : IDisposable
     }
 
     [Fact]
+    public async Task The_dashboard_does_not_show_a_key_whose_current_version_is_a_delete_marker()
+    {
+        await EnabledBucketAsync();
+        await _f.PutAsync("bkt", "a-gone", [1]);
+        await _f.PutAsync("bkt", "b-kept", [2]);
+        await _f.Store.DeleteObjectAsync(Alice, "bkt", "a-gone");
+        Assert.Equal(["b-kept"], _f.Store.InspectObjects("bkt").Select(o => o.Key));
+        // A page that starts on the marker still fills up from the keys after it.
+        Assert.Equal(["b-kept"], _f.Store.InspectObjects("bkt", limit: 1).Select(o => o.Key));
+        Assert.Null(_f.Store.InspectObject("bkt", "a-gone"));
+        Assert.NotNull(_f.Store.InspectObject("bkt", "b-kept"));
+    }
+
+    [Fact]
     public async Task A_listing_during_overwrites_never_loses_a_version()
     {
         // Each overwrite moves the current version under ver/ and writes the new one in one batch; a listing that
