@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace SseSim.Objects.Sse;
@@ -9,6 +10,7 @@ internal sealed class ChecksumCalculator : IDisposable
 {
     private static readonly uint[] Crc32CTable = BuildTable32(0x82F63B78u);
     private static readonly ulong[] Crc64NvmeTable = BuildTable64(0x9A6C9329AC4BC9B5ul);
+    private static readonly ulong[][] Crc64NvmeSlices = BuildSlices64(Crc64NvmeTable);
 
     private readonly Crc32? _crc32;
     private readonly IncrementalHash? _sha;
@@ -51,22 +53,85 @@ internal sealed class ChecksumCalculator : IDisposable
         }
         else if (Algorithm == "CRC32C")
         {
-            var crc = _crc32c;
-            foreach (var b in data)
-            {
-                crc = Crc32CTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-            }
-            _crc32c = crc;
+            _crc32c = UpdateCrc32C(_crc32c, data);
         }
         else
         {
-            var crc = _crc64;
-            foreach (var b in data)
-            {
-                crc = Crc64NvmeTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-            }
-            _crc64 = crc;
+            _crc64 = UpdateCrc64Nvme(_crc64, data);
         }
+    }
+
+    /// <summary>The reflected CRC-32C register after <paramref name="data"/>: the CPU's crc32 instruction 8 bytes at a time (~5 GB/s here, 0.35 byte-wise).</summary>
+    internal static uint UpdateCrc32C(uint crc, ReadOnlySpan<byte> data)
+    {
+        while (data.Length >= sizeof(ulong))
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[sizeof(ulong)..];
+        }
+        foreach (var b in data)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+        return crc;
+    }
+
+    /// <summary>
+    /// The reflected CRC-64/NVME register after <paramref name="data"/>, slicing by 8 (eight table lookups per 8 bytes
+    /// instead of one per byte: ~1.0-1.2 GiB/s against ~0.34 on this VM).
+    /// </summary>
+    internal static ulong UpdateCrc64Nvme(ulong crc, ReadOnlySpan<byte> data)
+    {
+        var t = Crc64NvmeSlices;
+        while (data.Length >= sizeof(ulong))
+        {
+            crc ^= BinaryPrimitives.ReadUInt64LittleEndian(data);
+            crc = t[7][crc & 0xFF] ^ t[6][(crc >> 8) & 0xFF] ^ t[5][(crc >> 16) & 0xFF] ^ t[4][(crc >> 24) & 0xFF]
+                ^ t[3][(crc >> 32) & 0xFF] ^ t[2][(crc >> 40) & 0xFF] ^ t[1][(crc >> 48) & 0xFF] ^ t[0][crc >> 56];
+            data = data[sizeof(ulong)..];
+        }
+        foreach (var b in data)
+        {
+            crc = t[0][(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return crc;
+    }
+
+    /// <summary>Byte-at-a-time reference for the tests of the fast paths.</summary>
+    internal static ulong UpdateCrc64NvmeBytewise(ulong crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = Crc64NvmeTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return crc;
+    }
+
+    /// <summary>Byte-at-a-time reference for the tests of the fast paths.</summary>
+    internal static uint UpdateCrc32CBytewise(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = Crc32CTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return crc;
+    }
+
+    // Slice k maps a byte to its CRC contribution k bytes further on: t[k][i] = (t[k-1][i] >> 8) ^ t[0][t[k-1][i] & 0xFF].
+    private static ulong[][] BuildSlices64(ulong[] table)
+    {
+        var slices = new ulong[8][];
+        slices[0] = table;
+        for (var k = 1; k < 8; k++)
+        {
+            slices[k] = new ulong[256];
+            for (var i = 0; i < 256; i++)
+            {
+                var previous = slices[k - 1][i];
+                slices[k][i] = (previous >> 8) ^ table[previous & 0xFF];
+            }
+        }
+        return slices;
     }
 
     public string GetBase64()

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using SseSim.Objects.Sse;
+
+namespace SseSim.Objects.Tests;
+
+/// <summary>The word-at-a-time CRC-32C and CRC-64/NVME paths against the byte-at-a-time tables and the catalogue's check values.</summary>
+public sealed class ChecksumsTests
+{
+    [Fact]
+    public void Check_values_of_the_CRC_catalogue()
+    {
+        // CRC-32C check 0xE3069283 and CRC-64/NVME check 0xAE8B14860A799888, over "123456789", as base64 big-endian.
+        Assert.Equal(Convert.ToBase64String(Convert.FromHexString("E3069283")), Sum("CRC32C", "123456789"u8.ToArray()));
+        Assert.Equal(Convert.ToBase64String(Convert.FromHexString("AE8B14860A799888")), Sum("CRC64NVME", "123456789"u8.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(63)]
+    [InlineData(4099)]
+    public void Fast_paths_match_the_byte_at_a_time_tables(int length)
+    {
+        var data = RandomNumberGenerator.GetBytes(length);
+        Assert.Equal(ChecksumCalculator.UpdateCrc64NvmeBytewise(ulong.MaxValue, data), ChecksumCalculator.UpdateCrc64Nvme(ulong.MaxValue, data));
+        Assert.Equal(ChecksumCalculator.UpdateCrc32CBytewise(uint.MaxValue, data), ChecksumCalculator.UpdateCrc32C(uint.MaxValue, data));
+    }
+
+    [Theory]
+    [InlineData("CRC32C")]
+    [InlineData("CRC64NVME")]
+    public void Any_split_of_the_input_gives_the_same_sum(string algorithm)
+    {
+        var data = RandomNumberGenerator.GetBytes(10_000);
+        var whole = Sum(algorithm, data);
+        using var pieces = new ChecksumCalculator(algorithm);
+        for (var offset = 0; offset < data.Length;)
+        {
+            var size = Math.Min(Random.Shared.Next(1, 23), data.Length - offset);
+            pieces.Append(data.AsSpan(offset, size));
+            offset += size;
+        }
+        Assert.Equal(whole, pieces.GetBase64());
+    }
+
+    private static string Sum(string algorithm, byte[] data)
+    {
+        using var sum = new ChecksumCalculator(algorithm);
+        sum.Append(data);
+        return sum.GetBase64();
+    }
+}
