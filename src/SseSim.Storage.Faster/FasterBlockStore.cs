@@ -346,7 +346,12 @@ public sealed class FasterBlockStore : IBlockStore
         return output.Length;
     }
 
-    public unsafe void Write(string volumeId, long blockIndex, ReadOnlySpan<byte> record)
+    public void Write(string volumeId, long blockIndex, ReadOnlySpan<byte> record) => Mutate(volumeId, blockIndex, record, delete: false);
+
+    public void Delete(string volumeId, long blockIndex) => Mutate(volumeId, blockIndex, default, delete: true);
+
+    /// <summary>An upsert of <paramref name="record"/>, or a delete: the same waits, gate, session and serialization.</summary>
+    private unsafe void Mutate(string volumeId, long blockIndex, ReadOnlySpan<byte> record, bool delete)
     {
         ThrowIfDisposed();
         Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
@@ -366,46 +371,7 @@ public sealed class FasterBlockStore : IBlockStore
                 var value = SpanByte.FromPointer(v, record.Length);
                 lock (_upsertLock)
                 {
-                    var status = session.Upsert(ref key, ref value);
-                    if (status.IsPending)
-                    {
-                        session.CompletePending(wait: true);
-                    }
-                }
-            }
-            ok = true;
-        }
-        finally
-        {
-            if (session is not null)
-            {
-                Return(session, ok);
-            }
-            _writeGate.ExitReadLock();
-        }
-        Interlocked.Increment(ref _writeCount);
-    }
-
-    public unsafe void Delete(string volumeId, long blockIndex)
-    {
-        ThrowIfDisposed();
-        Span<byte> keyBytes = stackalloc byte[MaxKeyBytes];
-        var keyLength = WriteKey(volumeId, blockIndex, keyBytes);
-        WaitWhileCompactionBehind();
-        _writeGate.EnterReadLock();
-        BlockSession? session = null;
-        var ok = false;
-        try
-        {
-            // As in Write.
-            ThrowIfDisposed();
-            session = Rent();
-            fixed (byte* k = keyBytes)
-            {
-                var key = SpanByte.FromPointer(k, keyLength);
-                lock (_upsertLock)
-                {
-                    var status = session.Delete(ref key);
+                    var status = delete ? session.Delete(ref key) : session.Upsert(ref key, ref value);
                     if (status.IsPending)
                     {
                         session.CompletePending(wait: true);
