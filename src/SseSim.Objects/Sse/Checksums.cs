@@ -8,9 +8,7 @@ namespace SseSim.Objects.Sse;
 /// <summary>Incremental S3 flexible checksums over plaintext; values are base64 of the big-endian digest.</summary>
 internal sealed class ChecksumCalculator : IDisposable
 {
-    private static readonly uint[] Crc32CTable = BuildTable32(0x82F63B78u);
-    private static readonly ulong[] Crc64NvmeTable = BuildTable64(0x9A6C9329AC4BC9B5ul);
-    private static readonly ulong[][] Crc64NvmeSlices = BuildSlices64(Crc64NvmeTable);
+    private static readonly ulong[][] Crc64NvmeSlices = BuildSlices64(BuildTable64(0x9A6C9329AC4BC9B5ul));
 
     private readonly Crc32? _crc32;
     private readonly IncrementalHash? _sha;
@@ -97,26 +95,6 @@ internal sealed class ChecksumCalculator : IDisposable
         return crc;
     }
 
-    /// <summary>Byte-at-a-time reference for the tests of the fast paths.</summary>
-    internal static ulong UpdateCrc64NvmeBytewise(ulong crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data)
-        {
-            crc = Crc64NvmeTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-        return crc;
-    }
-
-    /// <summary>Byte-at-a-time reference for the tests of the fast paths.</summary>
-    internal static uint UpdateCrc32CBytewise(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data)
-        {
-            crc = Crc32CTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-        return crc;
-    }
-
     // Slice k maps a byte to its CRC contribution k bytes further on: t[k][i] = (t[k-1][i] >> 8) ^ t[0][t[k-1][i] & 0xFF].
     private static ulong[][] BuildSlices64(ulong[] table)
     {
@@ -161,21 +139,6 @@ internal sealed class ChecksumCalculator : IDisposable
     }
 
     public void Dispose() => _sha?.Dispose();
-
-    private static uint[] BuildTable32(uint poly)
-    {
-        var t = new uint[256];
-        for (uint i = 0; i < 256; i++)
-        {
-            var c = i;
-            for (var k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? poly ^ (c >> 1) : c >> 1;
-            }
-            t[i] = c;
-        }
-        return t;
-    }
 
     private static ulong[] BuildTable64(ulong poly)
     {
