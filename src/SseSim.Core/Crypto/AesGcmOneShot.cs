@@ -26,11 +26,7 @@ public static unsafe class AesGcmOneShot
     public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
         Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData = default)
     {
-        CheckSizes(key, nonce, tag);
-        if (ciphertext.Length != plaintext.Length)
-        {
-            throw new ArgumentException("Ciphertext and plaintext lengths differ.", nameof(ciphertext));
-        }
+        CheckSizes(key, nonce, tag, plaintext.Length, ciphertext.Length, nameof(ciphertext));
         if (!UsesNativeContext)
         {
             using var gcm = new AesGcm(key, TagSize);
@@ -48,11 +44,7 @@ public static unsafe class AesGcmOneShot
     public static void Decrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData = default)
     {
-        CheckSizes(key, nonce, tag);
-        if (ciphertext.Length != plaintext.Length)
-        {
-            throw new ArgumentException("Ciphertext and plaintext lengths differ.", nameof(plaintext));
-        }
+        CheckSizes(key, nonce, tag, ciphertext.Length, plaintext.Length, nameof(plaintext));
         if (!UsesNativeContext)
         {
             using var gcm = new AesGcm(key, TagSize);
@@ -69,8 +61,12 @@ public static unsafe class AesGcmOneShot
         }
     }
 
-    private static void CheckSizes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> tag)
+    private static void CheckSizes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> tag, int inputLength, int outputLength, string outputName)
     {
+        if (outputLength != inputLength)
+        {
+            throw new ArgumentException("Ciphertext and plaintext lengths differ.", outputName);
+        }
         if (key.Length != KeySize)
         {
             throw new ArgumentException($"The key must be {KeySize} bytes.", nameof(key));
