@@ -101,16 +101,23 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal("[[false,true],[true,false]]", J("final"));
     }
 
-    [Fact]
-    public async Task Delete_marker_headers_with_the_dotnet_sdk()
+    /// <summary>A new bucket with versioning Enabled, through the .NET SDK.</summary>
+    private async Task<string> VersionedBucketAsync(AmazonS3Client s3)
     {
-        using var s3 = server.S3();
         var bucket = await server.NewBucketAsync();
         await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
         {
             BucketName = bucket,
             VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
         });
+        return bucket;
+    }
+
+    [Fact]
+    public async Task Delete_marker_headers_with_the_dotnet_sdk()
+    {
+        using var s3 = server.S3();
+        var bucket = await VersionedBucketAsync(s3);
         var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "body" });
         var deleted = await s3.DeleteObjectAsync(bucket, "k");
         Assert.Equal("true", deleted.DeleteMarker);
@@ -128,12 +135,7 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
     public async Task A_request_naming_a_version_is_checked_against_the_version_action()
     {
         using var s3 = server.S3();
-        var bucket = await server.NewBucketAsync();
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
-        {
-            BucketName = bucket,
-            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
-        });
+        var bucket = await VersionedBucketAsync(s3);
         var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "body" });
         await s3.PutBucketPolicyAsync(bucket, $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["s3:GetObjectVersion","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::{{bucket}}/*"}]}
@@ -153,12 +155,7 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
     public async Task Existing_object_tag_conditions_see_the_named_version()
     {
         using var s3 = server.S3();
-        var bucket = await server.NewBucketAsync();
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
-        {
-            BucketName = bucket,
-            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
-        });
+        var bucket = await VersionedBucketAsync(s3);
         var secret = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "old", TagSet = [new Tag { Key = "secret", Value = "yes" }] });
         var plain = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "new" });
         await s3.PutBucketPolicyAsync(bucket, $$$$"""
