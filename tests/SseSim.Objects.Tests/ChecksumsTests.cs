@@ -21,12 +21,40 @@ public sealed class ChecksumsTests
     [InlineData(8)]
     [InlineData(9)]
     [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(79)]
+    [InlineData(80)]
+    [InlineData(127)]
+    [InlineData(128)]
+    [InlineData(200)]
     [InlineData(4099)]
+    [InlineData(65536 + 17)]
     public void Fast_paths_match_a_bit_at_a_time_reference(int length)
     {
         var data = RandomNumberGenerator.GetBytes(length);
-        Assert.Equal(Reflected(ulong.MaxValue, data, 0x9A6C9329AC4BC9B5ul, 64), ChecksumCalculator.UpdateCrc64Nvme(ulong.MaxValue, data));
+        var crc64 = Reflected(ulong.MaxValue, data, 0x9A6C9329AC4BC9B5ul, 64);
+        Assert.Equal(crc64, ChecksumCalculator.UpdateCrc64Nvme(ulong.MaxValue, data));
+        Assert.Equal(crc64, ChecksumCalculator.UpdateCrc64NvmeSliced(ulong.MaxValue, data));
         Assert.Equal(Reflected(uint.MaxValue, data, 0x82F63B78u, 32), ChecksumCalculator.UpdateCrc32C(uint.MaxValue, data));
+    }
+
+    [Fact]
+    public void Carry_less_folding_matches_the_reference_from_any_register()
+    {
+        // The register carried in from earlier appends, not only the initial all-ones one, must be folded in.
+        if (!System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported)
+        {
+            return; // every x64 CPU of the last decade has it; elsewhere the sliced path above is the whole story
+        }
+        foreach (var length in new[] { 64, 100, 1000 })
+        {
+            var data = RandomNumberGenerator.GetBytes(length);
+            foreach (var register in new[] { 0ul, ulong.MaxValue, 0x0123456789ABCDEFul, 1ul << 63 })
+            {
+                Assert.Equal(Reflected(register, data, 0x9A6C9329AC4BC9B5ul, 64), ChecksumCalculator.UpdateCrc64NvmeFolding(register, data));
+            }
+        }
     }
 
     [Theory]

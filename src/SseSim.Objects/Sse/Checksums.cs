@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 
 namespace SseSim.Objects.Sse;
@@ -75,10 +77,15 @@ internal sealed class ChecksumCalculator : IDisposable
     }
 
     /// <summary>
-    /// The reflected CRC-64/NVME register after <paramref name="data"/>, slicing by 8 (eight table lookups per 8 bytes
-    /// instead of one per byte: ~1.0-1.2 GiB/s against ~0.34 on this VM).
+    /// The reflected CRC-64/NVME register after <paramref name="data"/>: carry-less multiplication folding 64 bytes at a
+    /// time where the CPU has PCLMULQDQ (S3's default checksum runs over every upload that names none, so it has to keep
+    /// up with the envelope's AES-GCM), slicing by 8 elsewhere and for the last bytes.
     /// </summary>
-    internal static ulong UpdateCrc64Nvme(ulong crc, ReadOnlySpan<byte> data)
+    internal static ulong UpdateCrc64Nvme(ulong crc, ReadOnlySpan<byte> data) =>
+        Pclmulqdq.IsSupported && data.Length >= FoldBlock ? UpdateCrc64NvmeFolding(crc, data) : UpdateCrc64NvmeSliced(crc, data);
+
+    /// <summary>Slicing by 8: eight table lookups per 8 bytes (~1.0-1.2 GiB/s on this VM, ~0.34 one byte at a time).</summary>
+    internal static ulong UpdateCrc64NvmeSliced(ulong crc, ReadOnlySpan<byte> data)
     {
         var t = Crc64NvmeSlices;
         while (data.Length >= sizeof(ulong))
@@ -93,6 +100,73 @@ internal sealed class ChecksumCalculator : IDisposable
             crc = t[0][(crc ^ b) & 0xFF] ^ (crc >> 8);
         }
         return crc;
+    }
+
+    private const int FoldBlock = 64;
+
+    // Folding after Intel's "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ", in the reflected bit order:
+    // a 16-byte lane (lo, hi) stands for lo·x^64 + hi, and moving it d bits further on is lo·(x^(d+64) mod P) +
+    // hi·(x^d mod P). A reflected carry-less product carries one extra factor of x, hence the exponents less one.
+    private static readonly Vector128<ulong> Fold512 = Vector128.Create(Crc64NvmeXPower(512 + 63), Crc64NvmeXPower(511));
+    private static readonly Vector128<ulong> Fold128 = Vector128.Create(Crc64NvmeXPower(128 + 63), Crc64NvmeXPower(127));
+
+    internal static ulong UpdateCrc64NvmeFolding(ulong crc, ReadOnlySpan<byte> data)
+    {
+        // The register is the CRC so far; XORed into the first 8 bytes it carries over (the CRC is linear in its input).
+        var x0 = Vector128.Create(crc, 0ul) ^ Load(data, 0);
+        var x1 = Load(data, 16);
+        var x2 = Load(data, 32);
+        var x3 = Load(data, 48);
+        data = data[FoldBlock..];
+        while (data.Length >= FoldBlock)
+        {
+            x0 = Fold(x0, Fold512) ^ Load(data, 0);
+            x1 = Fold(x1, Fold512) ^ Load(data, 16);
+            x2 = Fold(x2, Fold512) ^ Load(data, 32);
+            x3 = Fold(x3, Fold512) ^ Load(data, 48);
+            data = data[FoldBlock..];
+        }
+        var x = Fold(Fold(Fold(x0, Fold128) ^ x1, Fold128) ^ x2, Fold128) ^ x3;
+        while (data.Length >= 16)
+        {
+            x = Fold(x, Fold128) ^ Load(data, 0);
+            data = data[16..];
+        }
+
+        // What is left is congruent to everything folded so far: its 16 bytes through the table from a zero register,
+        // then the tail, give the register (the table does the final reduction Barrett's method would).
+        Span<byte> rest = stackalloc byte[16];
+        x.AsByte().CopyTo(rest);
+        return UpdateCrc64NvmeSliced(UpdateCrc64NvmeSliced(0, rest), data);
+    }
+
+    private static Vector128<ulong> Fold(Vector128<ulong> x, Vector128<ulong> k) =>
+        Pclmulqdq.CarrylessMultiply(x, k, 0x00) ^ Pclmulqdq.CarrylessMultiply(x, k, 0x11);
+
+    // x86 is little-endian, so the lane's first 8 bytes are its lo element, as the folding wants.
+    private static Vector128<ulong> Load(ReadOnlySpan<byte> data, int offset) => Vector128.Create(data.Slice(offset, 16)).AsUInt64();
+
+    // x^e mod P in the reflected order: computed in the normal order (bit i is x^i) and bit-reversed.
+    private static ulong Crc64NvmeXPower(int e)
+    {
+        var poly = ReverseBits(0x9A6C9329AC4BC9B5ul);
+        ulong r = 1;
+        for (var i = 0; i < e; i++)
+        {
+            var carry = r >> 63;
+            r = (r << 1) ^ (carry * poly);
+        }
+        return ReverseBits(r);
+    }
+
+    private static ulong ReverseBits(ulong v)
+    {
+        ulong r = 0;
+        for (var i = 0; i < 64; i++, v >>= 1)
+        {
+            r = (r << 1) | (v & 1);
+        }
+        return r;
     }
 
     // Slice k maps a byte to its CRC contribution k bytes further on: t[k][i] = (t[k-1][i] >> 8) ^ t[0][t[k-1][i] & 0xFF].
