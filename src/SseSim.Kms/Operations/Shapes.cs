@@ -104,7 +104,8 @@ public static class Validate
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in tags)
         {
-            if (t.TagKey.StartsWith("aws:", StringComparison.Ordinal))
+            // AWS refuses the prefix in any case ("AWS:key" too), though the message spells it lower-case.
+            if (t.TagKey.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
             {
                 throw new KmsException("TagException", "Tags beginning with aws: are reserved");
             }

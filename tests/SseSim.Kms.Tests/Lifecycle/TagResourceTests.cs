@@ -25,6 +25,8 @@ public sealed class TagResourceTests
         var key = await kit.CreateKeyAsync();
         var reserved = await LifecycleKit.Fails(() => kit.Call("TagResource", new TagResourceRequest { KeyId = key.KeyId, Tags = [new Tag("aws:x", "1")] }, TagResource.ExecuteAsync));
         Assert.Equal(("TagException", "Tags beginning with aws: are reserved"), (reserved.ErrorType, reserved.Message));
+        var upper = await LifecycleKit.Fails(() => kit.Call("TagResource", new TagResourceRequest { KeyId = key.KeyId, Tags = [new Tag("AWS:x", "1")] }, TagResource.ExecuteAsync));
+        Assert.Equal(("TagException", "Tags beginning with aws: are reserved"), (upper.ErrorType, upper.Message));
         var dup = await LifecycleKit.Fails(() => kit.Call("TagResource", new TagResourceRequest { KeyId = key.KeyId, Tags = [new Tag("a", "1"), new Tag("a", "2")] }, TagResource.ExecuteAsync));
         Assert.Equal("Duplicate tag keys", dup.Message);
     }
