@@ -19,10 +19,8 @@ public static class GetKeyRotationStatus
     public static async ValueTask<GetKeyRotationStatusResponse> ExecuteAsync(KmsCall call, GetKeyRotationStatusRequest request)
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ReadRotation);
-        if (!key.SpecInfo.IsSymmetric)
-        {
-            throw KmsException.Unsupported($"{key.Arn} does not support automatic key rotation.");
-        }
+        // Asymmetric and HMAC keys answer "not enabled" rather than an error (Enable/DisableKeyRotation refuse them):
+        // clients such as Terraform read the status of every AWS_KMS key and fail on an error here.
         return new GetKeyRotationStatusResponse(key.RotationEnabled, key.Arn,
             key.RotationEnabled ? key.RotationPeriodInDays : null,
             key.RotationEnabled ? key.NextRotationDate : null);

@@ -52,6 +52,10 @@ public sealed class RotationTests
         var hmac = await kit.CreateKeyAsync("HMAC_256", "GENERATE_VERIFY_MAC");
         var e = await LifecycleKit.Fails(() => kit.Call("EnableKeyRotation", new EnableKeyRotationRequest { KeyId = hmac.KeyId }, EnableKeyRotation.ExecuteAsync));
         Assert.Equal("UnsupportedOperationException", e.ErrorType);
+        var status = await kit.Call("GetKeyRotationStatus", new GetKeyRotationStatusRequest { KeyId = hmac.KeyId }, GetKeyRotationStatus.ExecuteAsync);
+        Assert.Equal((false, hmac.Arn, (int?)null, (DateTimeOffset?)null), (status.KeyRotationEnabled, status.KeyId, status.RotationPeriodInDays, status.NextRotationDate));
+        var rsa = await kit.CreateKeyAsync("RSA_2048", "SIGN_VERIFY");
+        Assert.False((await kit.Call("GetKeyRotationStatus", new GetKeyRotationStatusRequest { KeyId = rsa.KeyId }, GetKeyRotationStatus.ExecuteAsync)).KeyRotationEnabled);
 
         var key = await kit.CreateKeyAsync();
         await kit.Call("DisableKey", new DisableKeyRequest { KeyId = key.KeyId }, DisableKey.ExecuteAsync);
