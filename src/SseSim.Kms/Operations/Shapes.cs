@@ -56,7 +56,9 @@ public sealed record KeyMetadata
             SigningAlgorithms = spec.SigningAlgorithms(key.KeyUsage),
             KeyAgreementAlgorithms = spec.KeyAgreementAlgorithms(key.KeyUsage),
             MultiRegion = false,
-            PendingDeletionWindowInDays = key.KeyState == KeyStates.PendingDeletion ? key.PendingDeletionWindowInDays : null,
+            // AWS shows it only in PendingReplicaDeletion (a multi-Region primary waiting for its replicas); a
+            // single-Region key pending deletion shows just DeletionDate.
+            PendingDeletionWindowInDays = null,
             MacAlgorithms = spec.MacAlgorithms(key.KeyUsage),
             CurrentKeyMaterialId = key.KeyState == KeyStates.PendingImport || !spec.IsSymmetric ? null : material?.Id,
         };

@@ -26,6 +26,8 @@ public sealed class KeyStateTests
         Assert.Equal("PendingDeletion", scheduled.KeyState);
         Assert.Equal(key.Arn, scheduled.KeyId);
         Assert.Equal(kit.Time.GetUtcNow().AddDays(30), scheduled.DeletionDate);
+        var pending = await kit.DescribeAsync(key.KeyId);
+        Assert.Equal((kit.Time.GetUtcNow().AddDays(30), (int?)null), (pending.DeletionDate, pending.PendingDeletionWindowInDays));
 
         var again = await LifecycleKit.Fails(() => kit.Call("ScheduleKeyDeletion", new ScheduleKeyDeletionRequest { KeyId = key.KeyId }, ScheduleKeyDeletion.ExecuteAsync));
         Assert.Equal("KMSInvalidStateException", again.ErrorType);
