@@ -129,6 +129,25 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Sse_kms_needs_sigv4_and_fails_before_any_kms_call()
+    {
+        var b = await BucketAsync();
+        var sigV2 = Alice with { SignatureV2 = true };
+        await _f.PutAsync(b, "doc", [1, 2, 3], new SseRequest { ServerSideEncryption = "aws:kms", KmsKeyId = "key-1" });
+        var calls = _f.Kms.TotalCalls;
+
+        var e = await Fails(() => _f.GetAsync(b, "doc", caller: sigV2), S3ErrorCode.InvalidArgument, 400);
+        Assert.Equal("Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.", e.Message);
+        await Fails(() => _f.PutAsync(b, "new", [1], new SseRequest { ServerSideEncryption = "aws:kms" }, sigV2), S3ErrorCode.InvalidArgument, 400);
+        Assert.Equal(calls, _f.Kms.TotalCalls);
+        await Fails(() => _f.GetAsync(b, "new"), S3ErrorCode.NoSuchKey, 404);
+
+        // SSE-S3 needs no KMS, so SigV2 is fine there, as on AWS.
+        await _f.PutAsync(b, "plain", [4, 5], caller: sigV2);
+        Assert.Equal([4, 5], await _f.GetAsync(b, "plain", caller: sigV2));
+    }
+
+    [Fact]
     public async Task Sse_c_keeps_no_key_and_checks_it_on_every_read()
     {
         var b = await BucketAsync();

@@ -36,5 +36,8 @@ public sealed record Caller(Identity Identity, string Region, string? SourceIp =
 {
     public string AccountId => Identity.AccountId;
 
+    /// <summary>Signed with legacy SigV2 (S3 only), which S3 refuses for anything that needs SSE-KMS.</summary>
+    public bool SignatureV2 { get; init; }
+
     public Caller Via(string service) => this with { ViaService = service };
 }

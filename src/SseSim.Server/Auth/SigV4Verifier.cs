@@ -24,6 +24,9 @@ public sealed record SigV4Request(Identity Identity, string Date, string Region,
 {
     /// <summary>The signing key, needed again to check aws-chunked chunk signatures.</summary>
     public byte[] SigningKey { get; init; } = [];
+
+    /// <summary>Authenticated by a legacy SigV2 presigned query (AWSAccessKeyId, Expires, Signature) instead.</summary>
+    public bool SignatureV2 { get; init; }
     public string Scope => $"{Date}/{Region}/{Service}/aws4_request";
 }
 

@@ -42,7 +42,10 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             var route = S3Dispatch.Find(request, target);
             operation = route.Operation;
             Metrics.RequestMetrics.Tag(context, "s3", route.Operation);
-            caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+            caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString())
+            {
+                SignatureV2 = auth.SignatureV2,
+            };
             var call = new S3Call
             {
                 Http = context,

@@ -73,6 +73,6 @@ internal static class SigV2Presigned
         {
             throw S3Errors.SignatureDoesNotMatch();
         }
-        return new SigV4Request(identity, "", region, "s3", "", q["Signature"].ToString(), "", Presigned: true);
+        return new SigV4Request(identity, "", region, "s3", "", q["Signature"].ToString(), "", Presigned: true) { SignatureV2 = true };
     }
 }

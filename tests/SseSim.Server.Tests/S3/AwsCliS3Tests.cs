@@ -95,8 +95,17 @@ public sealed class AwsCliS3Tests(ServerFixture server)
             await Run(dir, "s3", "cp", $"s3://{bucket}/moved.txt", "moved.out");
             Assert.Equal("secret note", await File.ReadAllTextAsync(Path.Combine(dir, "moved.out")));
 
-            var url = (await Run(dir, "s3", "presign", $"s3://{bucket}/kms.txt", "--expires-in", "300")).Trim();
+            // The CLI v1 presigns with SigV2: fine for an SSE-S3 object, refused for an SSE-KMS one, as on AWS.
+            var url = (await Run(dir, "s3", "presign", $"s3://{bucket}/moved.txt", "--expires-in", "300")).Trim();
             Assert.Equal("secret note", await FetchAsync(url));
+            var kmsUrl = (await Run(dir, "s3", "presign", $"s3://{bucket}/kms.txt", "--expires-in", "300")).Trim();
+            Assert.Contains("AWSAccessKeyId=", kmsUrl, StringComparison.Ordinal);
+            using (var http = new HttpClient())
+            {
+                var refused = await http.GetAsync(new Uri(kmsUrl));
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("require AWS Signature Version 4.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
 
             var encryption = JsonDocument.Parse(await Run(dir, "s3api", "get-bucket-encryption", "--bucket", bucket)).RootElement;
             Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0]

@@ -17,14 +17,17 @@ public sealed class Boto3Tests(ServerFixture server)
         ranged = s3.get_object(Bucket=bucket, Key="boto/ü x", Range="bytes=0-4", ChecksumMode="ENABLED")["Body"].read()
         # botocore asks for encoding-type=url itself and decodes the keys.
         listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
-        # boto3's default presigner for S3 is SigV2 (AWSAccessKeyId/Signature/Expires); s3v4 is checked too.
+        # boto3's default presigner for S3 is SigV2 (AWSAccessKeyId/Signature/Expires), which S3 refuses for SSE-KMS
+        # objects; an s3v4 client's URL works.
+        s3.put_object(Bucket=bucket, Key="boto/plain", Body=b"plain SSE-S3", ServerSideEncryption="AES256")
         v4 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3v4"))
         url_v4 = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/ü x"}, ExpiresIn=300)
-        url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/ü x"}, ExpiresIn=300)
-        expired = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/ü x"}, ExpiresIn=1)
+        url_kms_v2 = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/ü x"}, ExpiresIn=300)
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/plain"}, ExpiresIn=300)
+        expired = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "boto/plain"}, ExpiresIn=1)
         print(json.dumps({"sse": put["ServerSideEncryption"], "kms": put["SSEKMSKeyId"], "crc": put.get("ChecksumCRC32"),
                           "getCrc": got.get("ChecksumCRC32"), "ok": body == b"hello boto3" * 1000, "ranged": ranged.decode(),
-                          "listed": listed, "url": url, "urlV4": url_v4, "expired": expired}))
+                          "listed": listed, "url": url, "urlV4": url_v4, "urlKmsV2": url_kms_v2, "expired": expired}))
         """;
 
     [Fact]
@@ -46,9 +49,14 @@ public sealed class Boto3Tests(ServerFixture server)
         Assert.Equal(["boto/ü x"], result.GetProperty("listed").EnumerateArray().Select(e => e.GetString()));
 
         using var http = new HttpClient();
-        var body = await http.GetStringAsync(result.GetProperty("url").GetString());
-        Assert.StartsWith("hello boto3", body, StringComparison.Ordinal);
+        Assert.Equal("plain SSE-S3", await http.GetStringAsync(result.GetProperty("url").GetString()));
         Assert.StartsWith("hello boto3", await http.GetStringAsync(result.GetProperty("urlV4").GetString()), StringComparison.Ordinal);
+        var refused = await http.GetAsync(result.GetProperty("urlKmsV2").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("<Code>InvalidArgument</Code>", error, StringComparison.Ordinal);
+        Assert.Contains("require AWS Signature Version 4.", error, StringComparison.Ordinal);
+        Assert.Contains("<ArgumentName>Authorization</ArgumentName>", error, StringComparison.Ordinal);
         await Task.Delay(2100);
         var expired = await http.GetAsync(result.GetProperty("expired").GetString());
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, expired.StatusCode);
