@@ -34,8 +34,13 @@ internal static class S3Dispatch
         "cors", "lifecycle", "website", "logging", "notification", "replication",
         "object-lock", "retention", "legal-hold", "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
-        "policyStatus", "metadataTable", "session",
+        "policyStatus", "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable",
+        "session", "abac", "select-type",
     };
+
+    // Object subresources S3 knows that SseSim does not simulate; as object requests they would otherwise be a plain
+    // PUT, i.e. overwrite the object with the request's XML (UpdateObjectEncryption) or create one (RenameObject).
+    private static readonly HashSet<string> UnsupportedOnObjects = new(StringComparer.Ordinal) { "encryption", "renameObject" };
 
     private static readonly Dictionary<(string Method, S3Target Target, string Subresource), S3Route> Table = new()
     {
@@ -122,7 +127,7 @@ internal static class S3Dispatch
                 break;
             }
         }
-        if (subresource.Length == 0 && query.Keys.FirstOrDefault(Unsupported.Contains) is { } unsupported)
+        if (subresource.Length == 0 && query.Keys.FirstOrDefault(k => Unsupported.Contains(k) || (target == S3Target.Object && UnsupportedOnObjects.Contains(k))) is { } unsupported)
         {
             throw S3Errors.Error("NotImplemented", $"The '{unsupported}' subresource is not implemented by SseSim.", 501);
         }
