@@ -20,6 +20,11 @@ public static class CreateAlias
     {
         AliasNames.Validate(request.AliasName);
         var name = request.AliasName!;
+        // The model's pattern admits ':', but KMS refuses it: an alias ARN's name could not be told from its prefix.
+        if (name.Contains(':', StringComparison.Ordinal))
+        {
+            throw KmsException.Validation($"{name} contains invalid characters for an alias");
+        }
         var key = await call.UseKeyAsync(request.TargetKeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);
         if (key.AccountId != call.Caller.AccountId)

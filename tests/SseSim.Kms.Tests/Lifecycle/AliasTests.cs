@@ -30,6 +30,15 @@ public sealed class AliasTests
     }
 
     [Fact]
+    public async Task CreateAlias_refuses_a_colon_in_the_name_though_the_model_pattern_admits_it()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        var e = await LifecycleKit.Fails(() => kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/my:alias", TargetKeyId = key.KeyId }, CreateAlias.ExecuteAsync));
+        Assert.Equal(("ValidationException", "alias/my:alias contains invalid characters for an alias"), (e.ErrorType, e.Message));
+    }
+
+    [Fact]
     public async Task CreateAlias_twice_is_AlreadyExists_and_UpdateAlias_repoints()
     {
         await using var kit = new LifecycleKit();
