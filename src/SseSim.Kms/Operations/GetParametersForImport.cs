@@ -31,6 +31,11 @@ public static class GetParametersForImport
     {
         var algorithm = request.WrappingAlgorithm!;
         var spec = request.WrappingKeySpec!;
+        // Still in the model's enum, but AWS stopped accepting it on October 10, 2023 (API reference, WrappingAlgorithm).
+        if (algorithm == "RSAES_PKCS1_V1_5")
+        {
+            throw KmsException.Validation("The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. Use RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1.");
+        }
         var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Import);
         if (algorithm == "SM2PKE" || spec == "SM2")
         {

@@ -166,8 +166,6 @@ public static class ImportKeyMaterial
         {
             switch (contents.Algorithm)
             {
-                case "RSAES_PKCS1_V1_5":
-                    return SecretBytes.TakeFrom(rsa.Decrypt(wrapped, RSAEncryptionPadding.Pkcs1));
                 case "RSAES_OAEP_SHA_1":
                     return SecretBytes.TakeFrom(rsa.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA1));
                 case "RSAES_OAEP_SHA_256":

@@ -35,8 +35,6 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
         rsa.ImportSubjectPublicKeyInfo(publicKey, out _);
         switch (algorithm)
         {
-            case "RSAES_PKCS1_V1_5":
-                return rsa.Encrypt(material, RSAEncryptionPadding.Pkcs1);
             case "RSAES_OAEP_SHA_1":
                 return rsa.Encrypt(material, RSAEncryptionPadding.OaepSHA1);
             case "RSAES_OAEP_SHA_256":
@@ -48,8 +46,14 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_deprecated_PKCS1_wrapping_algorithm_is_refused()
+    {
+        var key = await _kit.CreateKeyAsync(origin: Origins.External);
+        await Fails("ValidationException", () => ParametersAsync(key.KeyId, "RSAES_PKCS1_V1_5"));
+    }
+
     [Theory]
-    [InlineData("RSAES_PKCS1_V1_5")]
     [InlineData("RSAES_OAEP_SHA_1")]
     [InlineData("RSAES_OAEP_SHA_256")]
     [InlineData("RSA_AES_KEY_WRAP_SHA_1")]
