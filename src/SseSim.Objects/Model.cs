@@ -137,6 +137,9 @@ internal sealed class UploadRecord
 
     /// <summary>COMPOSITE or FULL_OBJECT when <see cref="ChecksumAlgorithm"/> is set (docs/formats/s3-metadata-records.md#checksumtype).</summary>
     public string? ChecksumType { get; set; }
+
+    /// <summary>True: no algorithm, so parts and object get S3's default CRC64NVME (docs/formats/s3-metadata-records.md#defaultchecksum).</summary>
+    public bool? DefaultChecksum { get; set; }
 }
 
 internal static class Records

@@ -34,6 +34,8 @@ public sealed partial class ObjectStore
             Tags = tags,
             ChecksumAlgorithm = request.ChecksumAlgorithm,
             ChecksumType = checksumType,
+            // S3 computes no default checksum for SSE-C multipart uploads (it does for an SSE-C PutObject).
+            DefaultChecksum = request.ChecksumAlgorithm is null && encryption.Mode != SseMode.SseC ? true : null,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
         return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
@@ -80,10 +82,12 @@ public sealed partial class ObjectStore
                     $"Checksum Type mismatch occurred, expected checksum Type: {upload.ChecksumAlgorithm!.ToLowerInvariant()}, actual checksum Type: null");
             }
             using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
-            // A FULL_OBJECT part sent without a checksum still gets one in the upload's algorithm, for the object's checksum.
-            var checksum = request.Checksum ?? (upload.ChecksumAlgorithm is { } algorithm ? new ChecksumInput(algorithm) : null);
+            // A FULL_OBJECT part sent without a checksum still gets one in the upload's algorithm, for the object's
+            // checksum; so does a part of an upload with S3's default, which may also carry a checksum of any algorithm.
+            var checksum = request.Checksum ?? (PartAlgorithm(upload) is { } algorithm ? new ChecksumInput(algorithm) : null);
             var body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption,
-                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, checksum, request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
+                upload.Encryption.Mode == SseMode.SseS3, _options.MaxPartSize, request.ContentMd5, checksum, upload.DefaultChecksum == true ? DefaultChecksumAlgorithm : null,
+                request.ContentLength, allowInline: false, cancellationToken).ConfigureAwait(false);
             await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
             // S3 echoes a part checksum only when the client sent one (the computed one still counts at completion).
             var echoed = request.Checksum is not null;
@@ -118,13 +122,15 @@ public sealed partial class ObjectStore
         using var dataKey = await OpenUploadKeyAsync(caller, upload, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         var body = await ReencryptAsync(request.SourceBucket, source, sourceKey, offset, length, dataKey,
             new EnvelopeBinding(request.Bucket, request.Key, request.UploadId, request.PartNumber), upload.Encryption, upload.Encryption.Mode == SseMode.SseS3, allowInline: false, cancellationToken,
-            upload.ChecksumAlgorithm).ConfigureAwait(false);
+            PartAlgorithm(upload)).ConfigureAwait(false);
         await CommitPartAsync(upload, request.PartNumber, body, cancellationToken).ConfigureAwait(false);
+        // A default upload's part CRC64NVME is S3's own, not shown (CopyPartResult has it only for uploads naming it).
+        var shown = upload.ChecksumAlgorithm is not null;
         return new UploadPartCopyResult(body.ETag, _time.GetUtcNow(), Describe(upload.Encryption, request.CustomerKey, false))
         {
             SourceVersionId = sourceVersioned ? source.ReportedVersionId : null,
-            ChecksumAlgorithm = body.ChecksumAlgorithm,
-            ChecksumValue = body.ChecksumValue,
+            ChecksumAlgorithm = shown ? body.ChecksumAlgorithm : null,
+            ChecksumValue = shown ? body.ChecksumValue : null,
         };
     }
 
@@ -175,7 +181,7 @@ public sealed partial class ObjectStore
             // docs: multipart ETag = MD5(concatenated binary part ETags) "-" part count (reference/s3.md §3.5).
             var concatenated = chosen.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();
             var now = _time.GetUtcNow();
-            var (checksumValue, checksumType) = ObjectChecksum(upload, chosen, request);
+            var (checksumAlgorithm, checksumValue, checksumType) = ObjectChecksum(upload, chosen, request);
             record = new ObjectRecord
             {
                 Key = request.Key,
@@ -189,7 +195,7 @@ public sealed partial class ObjectStore
                 Parts = chosen,
                 Owner = upload.Owner,
                 Tags = upload.Tags,
-                ChecksumAlgorithm = checksumValue is null ? null : upload.ChecksumAlgorithm,
+                ChecksumAlgorithm = checksumAlgorithm,
                 ChecksumValue = checksumValue,
                 ChecksumType = checksumType == MultipartChecksum.Composite ? checksumType : null,
             };
@@ -223,6 +229,10 @@ public sealed partial class ObjectStore
     private static string? ChecksumTypeOf(UploadRecord upload) =>
         upload.ChecksumAlgorithm is { } algorithm ? upload.ChecksumType ?? MultipartChecksum.DefaultType(algorithm) : null;
 
+    /// <summary>The algorithm of the checksum kept for each part: the upload's, S3's default, or none (an older upload without an algorithm, or SSE-C).</summary>
+    private static string? PartAlgorithm(UploadRecord upload) =>
+        upload.ChecksumAlgorithm ?? (upload.DefaultChecksum == true ? DefaultChecksumAlgorithm : null);
+
     /// <summary>
     /// A part named in CompleteMultipartUpload of an upload with a checksum algorithm: its Checksum&lt;ALG&gt; must be the
     /// stored one (InvalidPart otherwise), and a COMPOSITE upload must name every part's checksum, as S3 requires.
@@ -250,14 +260,21 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// The object's checksum and type from its parts (null when the upload has no algorithm, or a part stored before
-    /// parts kept checksums has none); a client's x-amz-checksum-* for the whole object must match it (BadDigest).
+    /// The object's checksum algorithm, value and type from its parts (null when the upload has neither an algorithm
+    /// nor S3's default, or a part stored before parts kept checksums has none); a client's x-amz-checksum-* for the
+    /// whole object must match it (BadDigest).
     /// </summary>
-    private static (string? Value, string? Type) ObjectChecksum(UploadRecord upload, List<PartRecord> parts, CompleteMultipartUploadRequest request)
+    private static (string? Algorithm, string? Value, string? Type) ObjectChecksum(UploadRecord upload, List<PartRecord> parts, CompleteMultipartUploadRequest request)
     {
+        var missing = parts.Any(p => p.ChecksumValue is null);
         if (upload.ChecksumAlgorithm is not { } algorithm)
         {
-            return (null, null);
+            // S3's default CRC64NVME; what the client says about the checksum of an upload without an algorithm is not
+            // checked, as before the default existed.
+            return upload.DefaultChecksum == true && !missing
+                ? (DefaultChecksumAlgorithm, MultipartChecksum.Combine(DefaultChecksumAlgorithm, MultipartChecksum.FullObject, parts.Select(p => (p.ChecksumValue!, p.Size)).ToList()),
+                    MultipartChecksum.FullObject)
+                : (null, null, null);
         }
         var type = ChecksumTypeOf(upload)!;
         if (request.ChecksumType is { } requestedType && requestedType != type)
@@ -265,9 +282,9 @@ public sealed partial class ObjectStore
             throw new S3Exception(S3ErrorCode.InvalidRequest,
                 $"The upload was created using the {type} checksum mode. The complete request must use the same checksum mode.");
         }
-        if (parts.Any(p => p.ChecksumValue is null))
+        if (missing)
         {
-            return (null, null);
+            return (null, null, null);
         }
         var value = MultipartChecksum.Combine(algorithm, type, parts.Select(p => (p.ChecksumValue!, p.Size)).ToList());
         if (request.Checksum is { Value: { } expected } given)
@@ -279,7 +296,7 @@ public sealed partial class ObjectStore
                 throw new S3Exception(S3ErrorCode.BadDigest, $"The {given.Algorithm.ToLowerInvariant()} you specified did not match the calculated checksum.");
             }
         }
-        return (value, type);
+        return (algorithm, value, type);
     }
 
     public async Task AbortMultipartUploadAsync(Caller caller, string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
@@ -302,7 +319,9 @@ public sealed partial class ObjectStore
             .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
             .Where(p => p.PartNumber > partNumberMarker)
             .ToList();
-        var page = all.Take(Math.Max(0, maxParts)).Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified) { ChecksumValue = p.ChecksumValue }).ToList();
+        // A default upload's part CRC64NVMEs are S3's own: ListParts shows neither them nor an algorithm, as S3 does.
+        var page = all.Take(Math.Max(0, maxParts))
+            .Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified) { ChecksumValue = upload.ChecksumAlgorithm is null ? null : p.ChecksumValue }).ToList();
         var truncated = all.Count > page.Count;
         return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated)
         {
@@ -393,7 +412,7 @@ public sealed partial class ObjectStore
             Size = body.Size,
             ETag = body.ETag,
             LastModified = _time.GetUtcNow(),
-            ChecksumValue = upload.ChecksumAlgorithm is not null && upload.ChecksumAlgorithm == body.ChecksumAlgorithm ? body.ChecksumValue : null,
+            ChecksumValue = PartAlgorithm(upload) is { } algorithm ? body.ChecksumIn(algorithm) : null,
         };
         string? replaced = null;
         try

@@ -9,6 +9,9 @@ namespace SseSim.Objects;
 
 public sealed partial class ObjectStore
 {
+    /// <summary>The checksum S3 gives an object uploaded without one (docs/formats/s3-metadata-records.md#default-checksum).</summary>
+    private const string DefaultChecksumAlgorithm = "CRC64NVME";
+
     /// <summary>
     /// Streams <see cref="PutObjectRequest.Body"/> into a new encrypted object (the body reader is always completed).
     /// Returns only once body and metadata are durable; a failed or interrupted PUT leaves no visible object.
@@ -33,8 +36,10 @@ public sealed partial class ObjectStore
             WrittenBody body;
             using (dataKey)
             {
+                // Without a client checksum S3 computes its default one (docs/formats/s3-metadata-records.md#default-checksum).
                 body = await WriteBodyAsync(request.Body, dataKey, new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption,
-                    plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum, request.ContentLength, allowInline: true, cancellationToken).ConfigureAwait(false);
+                    plan.Mode == SseMode.SseS3, _options.MaxObjectSize, request.ContentMd5, request.Checksum ?? new ChecksumInput(DefaultChecksumAlgorithm), null,
+                    request.ContentLength, allowInline: true, cancellationToken).ConfigureAwait(false);
             }
             ObjectTrace.KeyZeroed();
             var record = new ObjectRecord
@@ -234,11 +239,12 @@ public sealed partial class ObjectStore
         WrittenBody body;
         using (dataKey)
         {
-            // S3 copies the source's checksum algorithm unless the request names another; the copy is one part, so its
-            // checksum is computed over the whole body (FULL_OBJECT), whatever the source's type was.
+            // S3 copies the source's checksum algorithm unless the request names another, and gives a source without
+            // one its default; the copy is one part, so its checksum is computed over the whole body (FULL_OBJECT),
+            // whatever the source's type was.
             body = await ReencryptAsync(request.SourceBucket, source, sourceKey, 0, source.Size, dataKey,
                 new EnvelopeBinding(request.Bucket, request.Key, instanceId, 0), encryption, plan.Mode == SseMode.SseS3, allowInline: true, cancellationToken,
-                request.ChecksumAlgorithm ?? source.ChecksumAlgorithm).ConfigureAwait(false);
+                request.ChecksumAlgorithm ?? source.ChecksumAlgorithm ?? DefaultChecksumAlgorithm).ConfigureAwait(false);
         }
         var now = _time.GetUtcNow();
         var record = new ObjectRecord
@@ -521,7 +527,7 @@ public sealed partial class ObjectStore
         try
         {
             return await WriteBodyAsync(pipe.Reader, targetKey, target, targetEncryption, etagIsPlaintextMd5, _options.MaxObjectSize, null,
-                checksumAlgorithm is null ? null : new ChecksumInput(checksumAlgorithm), length, allowInline, cancellationToken).ConfigureAwait(false);
+                checksumAlgorithm is null ? null : new ChecksumInput(checksumAlgorithm), null, length, allowInline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

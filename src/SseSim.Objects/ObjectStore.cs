@@ -442,7 +442,15 @@ public sealed partial class ObjectStore : IDisposable
     // ---- body writing -------------------------------------------------------------------------------------------
 
     /// <param name="Inline">The envelope when it is to be committed inline with the record (<see cref="BodyId"/> is then an inline id).</param>
-    private sealed record WrittenBody(string BodyId, long Size, string ETag, string? ChecksumAlgorithm, string? ChecksumValue, byte[]? Inline = null);
+    private sealed record WrittenBody(string BodyId, long Size, string ETag, string? ChecksumAlgorithm, string? ChecksumValue, byte[]? Inline = null)
+    {
+        /// <summary>The checksum computed beside <see cref="ChecksumAlgorithm"/>'s (WriteBodyAsync's extraAlgorithm), if any.</summary>
+        public (string Algorithm, string Value)? Extra { get; init; }
+
+        /// <summary>The body's checksum in <paramref name="algorithm"/>, if one was computed in it.</summary>
+        public string? ChecksumIn(string algorithm) =>
+            ChecksumAlgorithm == algorithm ? ChecksumValue : Extra is { } extra && extra.Algorithm == algorithm ? extra.Value : null;
+    }
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into a new durable body. Verifies Content-MD5, checksum and declared length
@@ -450,6 +458,7 @@ public sealed partial class ObjectStore : IDisposable
     /// envelope header and segment tags (reference/s3.md §1.5, docs/formats/object-envelope.md#etag). With <paramref name="allowInline"/> a small body is only buffered: the
     /// caller commits <see cref="WrittenBody.Inline"/> with the record (docs/formats/object-envelope.md#inline-bodies).
     /// </summary>
+    /// <param name="extraAlgorithm">A second checksum to compute (into <see cref="WrittenBody.Extra"/>) when it is not <paramref name="checksum"/>'s algorithm.</param>
     private async Task<WrittenBody> WriteBodyAsync(
         PipeReader plaintext,
         SecretBytes dataKey,
@@ -459,6 +468,7 @@ public sealed partial class ObjectStore : IDisposable
         long maxSize,
         string? contentMd5,
         ChecksumInput? checksum,
+        string? extraAlgorithm,
         long? declaredLength,
         bool allowInline,
         CancellationToken cancellationToken)
@@ -482,16 +492,20 @@ public sealed partial class ObjectStore : IDisposable
         using var plainMd5 = etagIsPlaintextMd5 || expectedMd5 is not null ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         using var tagDigest = etagIsPlaintextMd5 ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         ChecksumCalculator? sum = null;
+        ChecksumCalculator? extra = null;
         try
         {
             sum = checksum is null ? null : new ChecksumCalculator(checksum.Algorithm);
+            extra = extraAlgorithm is null || extraAlgorithm == sum?.Algorithm ? null : new ChecksumCalculator(extraAlgorithm);
         }
         catch
         {
+            sum?.Dispose();
             await plaintext.CompleteAsync().ConfigureAwait(false);
             throw;
         }
         using (sum)
+        using (extra)
         {
             long seen = 0;
             var headerSeen = false;
@@ -507,6 +521,7 @@ public sealed partial class ObjectStore : IDisposable
                     }
                     plainMd5?.AppendData(data);
                     sum?.Append(data);
+                    extra?.Append(data);
                 },
                 // docs/formats/object-envelope.md#etag: the header, then only each segment's tag (16 bytes per segment
                 // instead of MD5 over every ciphertext byte, which was slower than the encryption itself).
@@ -542,7 +557,10 @@ public sealed partial class ObjectStore : IDisposable
             var envelope = inline is null ? null : inline.Complete() ?? throw S3Exception.IncompleteBody();
             var bodyId = envelope is not null ? NewInlineBodyId() : await pending!.CommitAsync(cancellationToken).ConfigureAwait(false);
             ObjectTrace.Segments("encrypt", result.PlaintextLength, SegmentLayout.SegmentCount(result.PlaintextLength, _options.SegmentSize), _options.SegmentSize);
-            return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue, envelope);
+            return new WrittenBody(bodyId, result.PlaintextLength, etag, sum?.Algorithm, checksumValue, envelope)
+            {
+                Extra = extra is null ? null : (extra.Algorithm, extra.GetBase64()),
+            };
         }
     }
 
