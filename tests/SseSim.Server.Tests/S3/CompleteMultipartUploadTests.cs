@@ -141,4 +141,60 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("done"));
         Assert.Equal("[\"Checksum\", true]", result.GetProperty("details").GetRawText());
     }
+
+    [Fact]
+    public async Task Boto3_upload_without_an_algorithm_gets_S3s_default_crc64nvme_full_object()
+    {
+        var r = await server.RunBoto3Async(S3Clients.PlainClientPrelude + """
+            import zlib
+            def checksums(response):
+                return " ".join(f"{k}={v}" for k, v in sorted(response.items()) if k.startswith("Checksum"))
+            first, last = os.urandom(5 * 1024 * 1024), b"the last part of a default upload"
+            up = plain.create_multipart_upload(Bucket=bucket, Key="mp")
+            out["create"] = checksums(up)
+            p1 = plain.upload_part(Bucket=bucket, Key="mp", UploadId=up["UploadId"], PartNumber=1, Body=first)
+            out["part1"] = checksums(p1)
+            # Any algorithm is accepted on an upload without one: verified and echoed.
+            crc32 = base64.b64encode(zlib.crc32(last).to_bytes(4, "big")).decode()
+            out["wrongPart"] = with_headers("UploadPart", {"x-amz-checksum-crc32": base64.b64encode(zlib.crc32(b"x").to_bytes(4, "big")).decode()},
+                                            s3.upload_part, Bucket=bucket, Key="mp", UploadId=up["UploadId"], PartNumber=2, Body=last, ChecksumAlgorithm="CRC32")
+            p2 = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up["UploadId"], PartNumber=2, Body=last, ChecksumAlgorithm="CRC32")
+            out["part2"] = checksums(p2)
+            out["part2Expected"] = crc32
+            listed = plain.list_parts(Bucket=bucket, Key="mp", UploadId=up["UploadId"])
+            out["listed"] = checksums(listed) + "|" + "|".join(checksums(p) for p in listed["Parts"])
+            done = plain.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up["UploadId"],
+                                                   MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": p1["ETag"]}, {"PartNumber": 2, "ETag": p2["ETag"]}]})
+            out["sent"] = " ".join(sent_checksums)
+            out["complete"] = checksums(done)
+            out["head"] = checksums(plain.head_object(Bucket=bucket, Key="mp", ChecksumMode="ENABLED"))
+            out["headPart"] = checksums(plain.head_object(Bucket=bucket, Key="mp", PartNumber=1, ChecksumMode="ENABLED"))
+            attrs = plain.get_object_attributes(Bucket=bucket, Key="mp", ObjectAttributes=["Checksum", "ObjectParts"])
+            out["attributes"] = checksums(attrs["Checksum"])
+            out["objectParts"] = [attrs["ObjectParts"].get("TotalPartsCount"), "Parts" in attrs["ObjectParts"]]
+            # The same bytes in one PUT: S3's CRC of the stream, against the parts' CRCs combined.
+            out["whole"] = checksums(plain.put_object(Bucket=bucket, Key="whole", Body=first + last))
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("", result.GetProperty("sent").GetString());
+        Assert.Equal("", result.GetProperty("create").GetString());
+        Assert.Equal("", result.GetProperty("part1").GetString());
+        Assert.Equal("BadDigest 400", result.Outcome("wrongPart"));
+        Assert.Equal($"ChecksumCRC32={result.GetProperty("part2Expected").GetString()}", result.GetProperty("part2").GetString());
+        // ListParts shows no algorithm or part checksums for an upload created without an algorithm.
+        Assert.Equal("||", result.GetProperty("listed").GetString());
+        var whole = result.GetProperty("whole").GetString();
+        Assert.StartsWith("ChecksumCRC64NVME=", whole, StringComparison.Ordinal);
+        Assert.EndsWith(" ChecksumType=FULL_OBJECT", whole, StringComparison.Ordinal);
+        Assert.Equal(whole, result.GetProperty("complete").GetString());
+        Assert.Equal(whole, result.GetProperty("head").GetString());
+        Assert.Equal("", result.GetProperty("headPart").GetString());
+        Assert.Equal(whole, result.GetProperty("attributes").GetString());
+        // FULL_OBJECT: S3 lists no parts of their own.
+        Assert.Equal(2, result.GetProperty("objectParts")[0].GetInt32());
+        Assert.False(result.GetProperty("objectParts")[1].GetBoolean());
+    }
 }

@@ -177,4 +177,33 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal("InvalidArgument 400", result.Outcome("unknown"));
         Assert.Equal("[true, \"FULL_OBJECT\"]", result.GetProperty("fromMp").GetRawText());
     }
+
+    [Fact]
+    public async Task A_copy_of_an_object_uploaded_without_a_checksum_has_S3s_default_crc64nvme_with_boto3()
+    {
+        var r = await server.RunBoto3Async(S3Clients.PlainClientPrelude + """
+            def checksums(response):
+                return " ".join(f"{k}={v}" for k, v in sorted(response.items()) if k.startswith("Checksum"))
+            data = b"copied without a checksum"
+            plain.put_object(Bucket=bucket, Key="src", Body=data)
+            out["expected"] = crc64nvme(data)
+            out["copy"] = checksums(plain.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "src"})["CopyObjectResult"])
+            out["head"] = checksums(plain.head_object(Bucket=bucket, Key="copy", ChecksumMode="ENABLED"))
+            # A part copied into an upload created without an algorithm answers no checksum, as UploadPart does.
+            up = plain.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+            out["part"] = checksums(plain.upload_part_copy(Bucket=bucket, Key="mp", UploadId=up, PartNumber=1,
+                                                           CopySource={"Bucket": bucket, "Key": "src"})["CopyPartResult"])
+            plain.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId=up)
+            out["sent"] = " ".join(sent_checksums)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("", result.GetProperty("sent").GetString());
+        var expected = $"ChecksumCRC64NVME={result.GetProperty("expected").GetString()} ChecksumType=FULL_OBJECT";
+        Assert.Equal(expected, result.GetProperty("copy").GetString());
+        Assert.Equal(expected, result.GetProperty("head").GetString());
+        Assert.Equal("", result.GetProperty("part").GetString());
+    }
 }

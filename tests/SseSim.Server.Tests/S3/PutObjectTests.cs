@@ -242,4 +242,44 @@ public sealed class PutObjectTests(ServerFixture server)
         }
         Assert.Equal("ok", result.Outcome("ok"));
     }
+
+    [Fact]
+    public async Task Boto3_put_without_a_checksum_gets_S3s_default_crc64nvme()
+    {
+        var r = await server.RunBoto3Async(S3Clients.PlainClientPrelude + """
+            def checksums(response):
+                return " ".join(f"{k}={v}" for k, v in sorted(response.items()) if k.startswith("Checksum"))
+            data = b"no checksum from the client " * 40
+            put = plain.put_object(Bucket=bucket, Key="k", Body=data)
+            out["sent"] = " ".join(sent_checksums)
+            out["expected"] = crc64nvme(data)
+            out["put"] = checksums(put)
+            out["head"] = checksums(plain.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED"))
+            out["headWithoutMode"] = checksums(plain.head_object(Bucket=bucket, Key="k"))
+            got = plain.get_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
+            out["get"] = checksums(got)
+            out["body"] = got["Body"].read() == data
+            out["ranged"] = checksums(plain.get_object(Bucket=bucket, Key="k", Range="bytes=0-4", ChecksumMode="ENABLED"))
+            out["attributes"] = checksums(plain.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["Checksum"])["Checksum"])
+            # A client checksum stays the object's only one.
+            out["crc32Put"] = checksums(s3.put_object(Bucket=bucket, Key="crc32", Body=data, ChecksumAlgorithm="CRC32"))
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("", result.GetProperty("sent").GetString());
+        var expected = $"ChecksumCRC64NVME={result.GetProperty("expected").GetString()} ChecksumType=FULL_OBJECT";
+        Assert.Equal(expected, result.GetProperty("put").GetString());
+        Assert.Equal(expected, result.GetProperty("head").GetString());
+        Assert.Equal("", result.GetProperty("headWithoutMode").GetString());
+        Assert.Equal(expected, result.GetProperty("get").GetString());
+        Assert.True(result.GetProperty("body").GetBoolean());
+        Assert.Equal("", result.GetProperty("ranged").GetString());
+        Assert.Equal(expected, result.GetProperty("attributes").GetString());
+        var crc32 = result.GetProperty("crc32Put").GetString()!.Split(' ');
+        Assert.Equal(2, crc32.Length);
+        Assert.StartsWith("ChecksumCRC32=", crc32[0], StringComparison.Ordinal);
+        Assert.Equal("ChecksumType=FULL_OBJECT", crc32[1]);
+    }
 }

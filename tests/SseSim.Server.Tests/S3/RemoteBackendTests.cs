@@ -97,7 +97,18 @@ public sealed class RemoteBackendTests : IAsyncLifetime
         {
             Canary.CopyTo(data, at);
         }
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin", InputStream = new MemoryStream(data) });
+        // Sent without a checksum: S3's default CRC64NVME is computed and travels with the shared record.
+        using var plain = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config
+        {
+            ServiceURL = _a.Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        });
+        var put = await plain.PutObjectAsync(new PutObjectRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin", InputStream = new MemoryStream(data) });
+        Assert.Equal((null, ChecksumType.FULL_OBJECT), (put.ChecksumCRC32, put.ChecksumType));
+        Assert.NotNull(put.ChecksumCRC64NVME);
 
         Assert.Equal(data, await ReadAsync(s3, new GetObjectRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin" }));
         Assert.Equal(data[70_000..70_100], await ReadAsync(s3, new GetObjectRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin", ByteRange = new ByteRange(70_000, 70_099) }));
@@ -123,8 +134,9 @@ public sealed class RemoteBackendTests : IAsyncLifetime
         // The second front end never saw the PUT: with the bucket created there, it reads the shared object.
         using var s3b = _b.S3();
         await s3b.PutBucketAsync("e2e-bucket");
-        var head = await s3b.GetObjectMetadataAsync("e2e-bucket", "docs/secret-plan.bin");
+        var head = await s3b.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin", ChecksumMode = ChecksumMode.ENABLED });
         Assert.Equal(data.Length, head.ContentLength);
+        Assert.Equal((put.ChecksumCRC64NVME, ChecksumType.FULL_OBJECT), (head.ChecksumCRC64NVME, head.ChecksumType));
         Assert.Equal(data, await ReadAsync(s3b, new GetObjectRequest { BucketName = "e2e-bucket", Key = "docs/secret-plan.bin" }));
 
         await s3b.DeleteObjectAsync("e2e-bucket", "docs/secret-plan.bin");

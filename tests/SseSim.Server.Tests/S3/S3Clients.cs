@@ -132,6 +132,34 @@ public static class S3Clients
 
         """;
 
+    /// <summary>
+    /// After <see cref="Boto3Prelude"/>: <c>plain</c>, a boto3 client that sends no checksum it is not required to (as
+    /// SDKs before 2025 did), <c>sent_checksums</c> (the x-amz-checksum-* but -mode, x-amz-sdk-checksum-algorithm and
+    /// x-amz-trailer headers <c>plain</c> sent, to show it sent none) and <c>crc64nvme(data)</c>, a bit-at-a-time CRC-64/NVME in base64,
+    /// independent of SseSim's (keep its input small).
+    /// </summary>
+    public const string PlainClientPrelude = """
+        plain = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
+                             config=Config(retries={"max_attempts": 1}, request_checksum_calculation="when_required"))
+        sent_checksums = []
+
+        def record_checksums(request, **_):
+            sent_checksums.extend(k.lower() for k in request.headers.keys()
+                                  if k.lower().startswith(("x-amz-checksum-", "x-amz-sdk-checksum-", "x-amz-trailer")) and k.lower() != "x-amz-checksum-mode")
+        plain.meta.events.register("before-send.s3", record_checksums)
+
+        def crc64nvme(data):
+            crc = 0xFFFFFFFFFFFFFFFF
+            for b in data:
+                crc ^= b
+                for _ in range(8):
+                    crc = (crc >> 1) ^ 0x9A6C9329AC4BC9B5 if crc & 1 else crc >> 1
+            return base64.b64encode((crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")).decode()
+
+        assert crc64nvme(b"123456789") == base64.b64encode(bytes.fromhex("ae8b14860a799888")).decode()
+
+        """;
+
     /// <summary>Runs <see cref="Boto3Prelude"/> + <paramref name="body"/> against a new bucket and returns <c>out</c>; null without boto3 outside CI.</summary>
     public static async Task<JsonElement?> RunBoto3Async(this ServerFixture server, string body)
     {
