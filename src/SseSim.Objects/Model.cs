@@ -27,6 +27,12 @@ internal sealed class EncryptionRecord
     public string? ClientContext { get; set; }
     public bool BucketKey { get; set; }
     public byte[]? BucketKeySalt { get; set; }
+
+    /// <summary>
+    /// Set by UpdateObjectEncryption: the object's original data key wrapped (SSE-S3 wrap construction) under the key
+    /// that <see cref="WrappedKey"/> and <see cref="BucketKeySalt"/> yield (docs/formats/s3-metadata-records.md#wrappeddatakey).
+    /// </summary>
+    public byte[]? WrappedDataKey { get; set; }
     public byte[]? CustomerKeySalt { get; set; }
     public byte[]? CustomerKeyHmac { get; set; }
 }

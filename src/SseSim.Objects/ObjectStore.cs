@@ -388,7 +388,7 @@ public sealed partial class ObjectStore : IDisposable
         {
             var plain = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
             ObjectTrace.KeyInMemory(record);
-            return plain;
+            return UnwrapUpdated(record, plain, binding);
         }
         var scope = BucketKeyCache.DecryptScope(caller.Identity.Arn, record.WrappedKey!);
         var cached = _bucketKeys.TryGetForDecrypt(scope, out var bucketKey);
@@ -413,7 +413,20 @@ public sealed partial class ObjectStore : IDisposable
         using (bucketKey)
         {
             ObjectTrace.KeyInMemory(record);
-            return DeriveFromBucketKey(bucketKey, record.BucketKeySalt!, binding);
+            return UnwrapUpdated(record, DeriveFromBucketKey(bucketKey, record.BucketKeySalt!, binding), binding);
+        }
+    }
+
+    // After UpdateObjectEncryption the KMS-protected key only wraps the object's original data key.
+    private static SecretBytes UnwrapUpdated(EncryptionRecord record, SecretBytes key, EnvelopeBinding binding)
+    {
+        if (record.WrappedDataKey is null)
+        {
+            return key;
+        }
+        using (key)
+        {
+            return SseS3KeyWrap.Unwrap(key, record.WrappedDataKey, binding);
         }
     }
 

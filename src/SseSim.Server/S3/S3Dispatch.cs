@@ -26,7 +26,7 @@ internal static class S3Dispatch
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
         "publicAccessBlock",
     ];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
@@ -39,8 +39,8 @@ internal static class S3Dispatch
     };
 
     // Object subresources S3 knows that SseSim does not simulate; as object requests they would otherwise be a plain
-    // PUT, i.e. overwrite the object with the request's XML (UpdateObjectEncryption) or create one (RenameObject).
-    private static readonly HashSet<string> UnsupportedOnObjects = new(StringComparer.Ordinal) { "encryption", "renameObject" };
+    // PUT, i.e. create an object (RenameObject).
+    private static readonly HashSet<string> UnsupportedOnObjects = new(StringComparer.Ordinal) { "renameObject" };
 
     private static readonly Dictionary<(string Method, S3Target Target, string Subresource), S3Route> Table = new()
     {
@@ -107,6 +107,7 @@ internal static class S3Dispatch
         [("DELETE", S3Target.Object, "uploadId")] = new("AbortMultipartUpload", "s3:AbortMultipartUpload", AbortMultipartUpload.HandleAsync),
         [("GET", S3Target.Object, "uploadId")] = new("ListParts", "s3:ListMultipartUploadParts", ListParts.HandleAsync),
         [("GET", S3Target.Object, "attributes")] = new("GetObjectAttributes", "s3:GetObjectAttributes", GetObjectAttributes.HandleAsync),
+        [("PUT", S3Target.Object, "encryption")] = new("UpdateObjectEncryption", "s3:UpdateObjectEncryption", UpdateObjectEncryption.HandleAsync),
         [("GET", S3Target.Object, "acl")] = new("GetObjectAcl", "s3:GetObjectAcl", GetObjectAcl.HandleAsync),
         [("PUT", S3Target.Object, "acl")] = new("PutObjectAcl", "s3:PutObjectAcl", PutObjectAcl.HandleAsync),
         // Checked by the handler once the body's tags are known (s3:RequestObjectTag conditions).
