@@ -257,7 +257,12 @@ public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, 
     public string? ChecksumValue { get; init; }
 }
 
-public sealed record ObjectSummary(string Key, DateTimeOffset LastModified, string ETag, long Size, string StorageClass, string OwnerAccountId);
+public sealed record ObjectSummary(string Key, DateTimeOffset LastModified, string ETag, long Size, string StorageClass, string OwnerAccountId)
+{
+    /// <summary>The object's checksum algorithm and type, listed as S3 lists them; null for an object without one.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumType { get; init; }
+}
 
 /// <summary>ListObjects (v1: <see cref="Marker"/>) and ListObjectsV2 (<see cref="ContinuationToken"/>, <see cref="StartAfter"/>).</summary>
 public sealed record ListObjectsRequest(string Bucket)

@@ -295,7 +295,11 @@ public sealed partial class ObjectStore
                     break;
                 }
                 var v = all[i];
-                versions.Add(new ObjectVersionSummary(key, v.ReportedVersionId, i == 0, v.IsDeleteMarker, v.LastModified, v.ETag, v.Size, v.Owner));
+                versions.Add(new ObjectVersionSummary(key, v.ReportedVersionId, i == 0, v.IsDeleteMarker, v.LastModified, v.ETag, v.Size, v.Owner)
+                {
+                    ChecksumAlgorithm = v.ChecksumAlgorithm,
+                    ChecksumType = ListedChecksumType(v),
+                });
                 (nextKey, nextVersion) = (key, v.ReportedVersionId);
             }
         }

@@ -58,6 +58,8 @@ internal static class ListObjectVersions
                 if (!v.DeleteMarker)
                 {
                     w.WriteElementString("ETag", S3Xml.Quote(v.ETag));
+                    w.Optional("ChecksumAlgorithm", v.ChecksumAlgorithm);
+                    w.Optional("ChecksumType", v.ChecksumType);
                     w.WriteElementString("Size", S3Xml.Int(v.Size));
                     w.WriteElementString("StorageClass", "STANDARD");
                 }

@@ -88,6 +88,8 @@ internal static class ListObjects
             w.WriteElementString("Key", encode(o.Key));
             w.WriteElementString("LastModified", S3Xml.Timestamp(o.LastModified));
             w.WriteElementString("ETag", S3Xml.Quote(o.ETag));
+            w.Optional("ChecksumAlgorithm", o.ChecksumAlgorithm);
+            w.Optional("ChecksumType", o.ChecksumType);
             w.WriteElementString("Size", S3Xml.Int(o.Size));
             if (owner)
             {

@@ -48,6 +48,29 @@ public sealed class ListObjectsV2Tests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Listings_show_each_objects_checksum_algorithm_and_type()
+    {
+        // Every new object has a checksum (the client's, or S3's default CRC64NVME), and S3 lists its algorithm and type.
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="crc32", Body=b"1", ChecksumAlgorithm="CRC32")
+            s3.put_object(Bucket=bucket, Key="sha256", Body=b"2", ChecksumAlgorithm="SHA256")
+            out["v2"] = [[o["Key"], o.get("ChecksumAlgorithm"), o.get("ChecksumType")] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+            out["v1"] = [[o["Key"], o.get("ChecksumAlgorithm"), o.get("ChecksumType")] for o in s3.list_objects(Bucket=bucket)["Contents"]]
+            out["versions"] = [[o["Key"], o.get("ChecksumAlgorithm"), o.get("ChecksumType")] for o in s3.list_object_versions(Bucket=bucket)["Versions"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var listing in new[] { "v2", "v1", "versions" })
+        {
+            var rows = result.GetProperty(listing).EnumerateArray()
+                .Select(row => string.Join(' ', row.EnumerateArray().Select(c => c.ValueKind == System.Text.Json.JsonValueKind.Array ? string.Join(',', c.EnumerateArray().Select(a => a.GetString())) : c.GetString())));
+            Assert.Equal(["crc32 CRC32 FULL_OBJECT", "sha256 SHA256 FULL_OBJECT"], rows);
+        }
+    }
+
+    [Fact]
     public async Task Url_encoding_type_is_S3s_form_encoding_and_boto3_round_trips_it()
     {
         // S3 answers a space as '+' and a '+' as %2B (botocore, which asks for encoding-type=url itself, decodes with
