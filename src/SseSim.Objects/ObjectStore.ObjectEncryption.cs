@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using SseSim.Core.Aws;
-using SseSim.Core.Storage;
 using SseSim.Objects.Envelope;
 using SseSim.Objects.Sse;
 
@@ -55,18 +54,14 @@ public sealed partial class ObjectStore
         }
         ObjectTrace.Step("s3:update-object-encryption", "the object's data key re-wrapped under the new KMS key; no ciphertext rewritten");
 
-        return await WithMetadataLockAsync(async () =>
+        return await UpdateObjectAsync(caller, bucket, key, versionId, "PUT", current =>
         {
-            var (current, reported, isCurrent) = FindTaggable(caller, bucket, key, versionId, "PUT");
             if (current.InstanceId != record.InstanceId || !SameWrapping(current.Encryption, before))
             {
                 // Overwritten or re-encrypted while KMS was asked: the new wrapping belongs to data that is gone.
                 throw new S3Exception("OperationAborted", "A conflicting conditional operation is currently in progress against this resource. Please try again.", 409);
             }
             current.Encryption = after;
-            var tableKey = isCurrent ? Records.ObjectKey(bucket, key) : Records.VersionKey(bucket, key, current.VersionId);
-            await _meta.PutAsync(tableKey, Records.Serialize(current), cancellationToken).ConfigureAwait(false);
-            return reported;
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -70,10 +70,6 @@ public sealed partial class ObjectStore
         }
     }
 
-    // docs/formats/s3-metadata-records.md#checksumtype: a record without ChecksumType holds a FULL_OBJECT checksum.
-    private static string? ListedChecksumType(ObjectRecord record) =>
-        record.ChecksumAlgorithm is null || record.IsDeleteMarker ? null : record.ChecksumType ?? "FULL_OBJECT";
-
     /// <summary>Conditionals (304/412), range (416), SSE-C key check (400/403) and one KMS Decrypt happen here, before any body byte.</summary>
     public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
@@ -345,7 +341,7 @@ public sealed partial class ObjectStore
                 contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, "STANDARD", r.Owner)
                 {
                     ChecksumAlgorithm = r.ChecksumAlgorithm,
-                    ChecksumType = ListedChecksumType(r),
+                    ChecksumType = ChecksumTypeOf(r),
                 });
                 lastReturned = key;
             }

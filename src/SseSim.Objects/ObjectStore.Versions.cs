@@ -298,7 +298,7 @@ public sealed partial class ObjectStore
                 versions.Add(new ObjectVersionSummary(key, v.ReportedVersionId, i == 0, v.IsDeleteMarker, v.LastModified, v.ETag, v.Size, v.Owner)
                 {
                     ChecksumAlgorithm = v.ChecksumAlgorithm,
-                    ChecksumType = ListedChecksumType(v),
+                    ChecksumType = ChecksumTypeOf(v),
                 });
                 (nextKey, nextVersion) = (key, v.ReportedVersionId);
             }
