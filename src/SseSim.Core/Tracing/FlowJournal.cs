@@ -69,6 +69,8 @@ public sealed class FlowJournal : IAsyncDisposable
         // stat-ing and closing the file per batch cost more than the writes themselves.
         FileStream? file = null;
         Utf8JsonWriter? json = null;
+        var batch = new List<FlowTrace>();
+        var seen = new HashSet<(string?, string?)>();
         try
         {
             while (await _pending.Reader.WaitToReadAsync())
@@ -93,9 +95,14 @@ public sealed class FlowJournal : IAsyncDisposable
                     {
                         json.Reset(file);
                     }
+                    batch.Clear();
                     while (_pending.Reader.TryRead(out var flow))
                     {
-                        JsonSerializer.Serialize(json, Dto.From(flow), Json);
+                        batch.Add(flow);
+                    }
+                    foreach (var flow in Latest(batch, seen))
+                    {
+                        Write(json, flow);
                         json.Flush();
                         json.Reset();
                         file.WriteByte((byte)'\n');
@@ -155,19 +162,107 @@ public sealed class FlowJournal : IAsyncDisposable
         var temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            using (var w = new StreamWriter(file, new UTF8Encoding(false), leaveOpen: true))
+            using var json = new Utf8JsonWriter(file);
+            foreach (var flow in recorder.AllSubjectFlows())
             {
-                foreach (var flow in recorder.AllSubjectFlows())
-                {
-                    w.Write(JsonSerializer.Serialize(Dto.From(flow), Json));
-                    w.Write('\n');
-                }
+                Write(json, flow);
+                json.Flush();
+                json.Reset();
+                file.WriteByte((byte)'\n');
             }
             file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
         // Like every name SseSim creates under the data dir, the rename is made durable (DirectoryFsyncTests).
         Storage.DirectorySync.Sync(System.IO.Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>
+    /// Of one batch, the last flow of each (subject, operation), in the order of those last flows: the recorder keeps
+    /// only the latest flow per operation of a subject, so replaying just these restores the same state.
+    /// </summary>
+    internal static List<FlowTrace> Latest(List<FlowTrace> batch, HashSet<(string?, string?)> seen)
+    {
+        seen.Clear();
+        var latest = new List<FlowTrace>(batch.Count);
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (seen.Add((batch[i].Subject, batch[i].Operation)))
+            {
+                latest.Add(batch[i]);
+            }
+        }
+        latest.Reverse();
+        return latest;
+    }
+
+    /// <summary>
+    /// One journal line, written member by member: the JSON of <see cref="Dto"/> with web defaults
+    /// (which <see cref="TryParse"/> reads), without a DTO per flow and the reflection-driven serializer.
+    /// </summary>
+    internal static void Write(Utf8JsonWriter w, FlowTrace t)
+    {
+        w.WriteStartObject();
+        w.WriteString("id"u8, t.Id);
+        w.WriteString("started"u8, t.Started);
+        WriteStringOrNull(w, "subject"u8, t.Subject);
+        WriteStringOrNull(w, "operation"u8, t.Operation);
+        WriteStringOrNull(w, "identity"u8, t.Identity);
+        if (t.TotalMs is { } total)
+        {
+            w.WriteNumber("totalMs"u8, total);
+        }
+        else
+        {
+            w.WriteNull("totalMs"u8);
+        }
+        WriteStringOrNull(w, "error"u8, t.Error);
+        w.WriteStartArray("steps"u8);
+        foreach (var s in t.Steps)
+        {
+            w.WriteStartObject();
+            w.WriteString("name"u8, s.Name);
+            w.WriteString("detail"u8, s.Detail);
+            w.WriteString("at"u8, s.At);
+            w.WriteNumber("offsetMs"u8, s.OffsetMs);
+            if (s.DurationMs is { } duration)
+            {
+                w.WriteNumber("durationMs"u8, duration);
+            }
+            else
+            {
+                w.WriteNull("durationMs"u8);
+            }
+            WriteStringOrNull(w, "kmsEventId"u8, s.KmsEventId);
+            if (s.Fields is null)
+            {
+                w.WriteNull("fields"u8);
+            }
+            else
+            {
+                w.WriteStartObject("fields"u8);
+                foreach (var (name, value) in s.Fields)
+                {
+                    w.WriteString(name, value);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
     }
 
     internal static FlowTrace? TryParse(string line, TimeProvider time)
@@ -201,10 +296,5 @@ public sealed class FlowJournal : IAsyncDisposable
         Dictionary<string, string>? Fields);
 
     private sealed record Dto(string? Id, DateTimeOffset Started, string? Subject, string? Operation, string? Identity, double? TotalMs,
-        string? Error, List<StepDto>? Steps)
-    {
-        public static Dto From(FlowTrace t) => new(t.Id, t.Started, t.Subject, t.Operation, t.Identity, t.TotalMs, t.Error,
-            [.. t.Steps.Select(s => new StepDto(s.Name, s.Detail, s.At, s.OffsetMs, s.DurationMs, s.KmsEventId,
-                s.Fields is null ? null : new Dictionary<string, string>(s.Fields, StringComparer.Ordinal)))]);
-    }
+        string? Error, List<StepDto>? Steps);
 }
