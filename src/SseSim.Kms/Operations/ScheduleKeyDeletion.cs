@@ -1,4 +1,3 @@
-using System.Globalization;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -22,10 +21,10 @@ public static class ScheduleKeyDeletion
     public static async ValueTask<ScheduleKeyDeletionResponse> ExecuteAsync(KmsCall call, ScheduleKeyDeletionRequest request)
     {
         var days = request.PendingWindowInDays ?? 30;
+        // The model admits 1-365; KMS enforces 7-30 itself, with a message of its own (as AWS answered a window of 1).
         if (days is < 7 or > 30)
         {
-            throw KmsException.ConstraintViolation(days.ToString(CultureInfo.InvariantCulture), "pendingWindowInDays",
-                days < 7 ? "have value greater than or equal to 7" : "have value less than or equal to 30");
+            throw KmsException.Validation("PendingWindowInDays must be between 7 and 30");
         }
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ScheduleDeletion);
         KmsCall.RequireCustomerManaged(key);

@@ -134,8 +134,12 @@ assert "regular expression pattern" in error("create_key", Policy="{\"Statement\
     public Task ScheduleKeyDeletion_separates_the_model_range_from_the_7_to_30_day_rule() => RunAsync("""
 expect(error("schedule_key_deletion", KeyId=key, PendingWindowInDays=0),
        "Value '0' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 1")
-status, code, message = error("schedule_key_deletion", KeyId=key, PendingWindowInDays=3)
-assert (status, code) == (400, "ValidationException") and "greater than or equal to 7" in message, message
+expect(error("schedule_key_deletion", KeyId=key, PendingWindowInDays=366),
+       "Value '366' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 365")
+# Inside the model's 1-365 but outside KMS's own 7-30: KMS's own message, as AWS answered a window of 1.
+for days in (1, 3, 31):
+    got = error("schedule_key_deletion", KeyId=key, PendingWindowInDays=days)
+    assert got == (400, "ValidationException", "PendingWindowInDays must be between 7 and 30"), got
 expect(error("enable_key_rotation", KeyId=key, RotationPeriodInDays=89),
        "Value '89' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 90")
 """);
