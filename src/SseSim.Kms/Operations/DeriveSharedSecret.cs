@@ -81,7 +81,8 @@ public static class DeriveSharedSecret
         catch (CryptographicException)
         {
             peer.Dispose();
-            throw KmsException.Validation("PublicKey must be a DER-encoded X.509 SubjectPublicKeyInfo of an elliptic-curve public key.");
+            // AWS says nothing more about a PublicKey that is not a DER SubjectPublicKeyInfo.
+            throw KmsException.Validation("");
         }
         catch
         {

@@ -22,7 +22,11 @@ public static class RotateKeyOnDemand
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.RotateOnDemand);
         KmsCall.RequireCustomerManaged(key);
-        Rotation.RequireRotatable(key);
+        // Only symmetric encryption keys rotate; AWS refuses any other key with no message at all.
+        if (!key.SpecInfo.IsSymmetric)
+        {
+            throw KmsException.Unsupported("");
+        }
         var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
         {
             if (k.OnDemandRotations >= MaxOnDemandRotations)

@@ -8,7 +8,8 @@ namespace SseSim.Server.Kms;
 
 /// <summary>
 /// TrentService over AWS JSON 1.1: binds the explicit operation table to JSON, and renders every failure as
-/// <c>{"__type", "message"}</c> with HTTP 400 (5xx only for server faults), as real KMS answers.
+/// <c>{"__type", "message"}</c> (no "message" when it is empty) with HTTP 400 (5xx only for server faults), as real KMS
+/// answers.
 /// </summary>
 public sealed class KmsEndpoint : IKmsOperationRegistry
 {
@@ -109,7 +110,12 @@ public sealed class KmsEndpoint : IKmsOperationRegistry
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/x-amz-json-1.1";
         context.Response.Headers["x-amzn-ErrorType"] = type;
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }, ErrorJson);
+        // KMS leaves the member out when it has nothing to say (InvalidCiphertextException, KMSInvalidSignatureException,
+        // ...), so SDKs that parse modeled members see no "message" at all, as AWS recordings show.
+        var error = message.Length == 0
+            ? new Dictionary<string, string> { ["__type"] = type }
+            : new Dictionary<string, string> { ["__type"] = type, ["message"] = message };
+        var json = JsonSerializer.SerializeToUtf8Bytes(error, ErrorJson);
         context.Response.ContentLength = json.Length;
         await context.Response.Body.WriteAsync(json);
     }

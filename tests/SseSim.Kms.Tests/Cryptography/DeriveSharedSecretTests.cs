@@ -48,6 +48,14 @@ public sealed class DeriveSharedSecretTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeriveSharedSecret_with_a_public_key_that_is_not_DER_is_a_ValidationException_with_no_message()
+    {
+        // AWS's answer to PublicKey "InvalidPublicKey" (LocalStack's AWS-recorded test_derive_shared_secret).
+        var agreement = await _kit.CreateKeyAsync("ECC_NIST_P256", KeyUsages.KeyAgreement);
+        await Fails("ValidationException", () => DeriveAsync(agreement.KeyId, "InvalidPublicKey"u8.ToArray()), "");
+    }
+
+    [Fact]
     public async Task Wrong_usage_curve_key_or_algorithm_is_refused()
     {
         var agreement = await _kit.CreateKeyAsync("ECC_NIST_P256", KeyUsages.KeyAgreement);

@@ -45,6 +45,22 @@ public sealed class RotationTests
         Assert.All(all.Rotations.Skip(1), r => Assert.Equal("ON_DEMAND", r.RotationType));
     }
 
+    [Theory]
+    [InlineData("RSA_4096", "ENCRYPT_DECRYPT")]
+    [InlineData("HMAC_256", "GENERATE_VERIFY_MAC")]
+    public async Task RotateKeyOnDemand_refuses_a_key_that_is_not_symmetric_with_no_message_unless_it_is_disabled(string spec, string usage)
+    {
+        // As AWS answered for an RSA_4096 key (LocalStack's AWS-recorded test_rotate_key_on_demand_raises_error_given_*):
+        // no message at all, and the key state is checked first.
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync(spec, usage);
+        var e = await LifecycleKit.Fails(() => kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync));
+        Assert.Equal(("UnsupportedOperationException", ""), (e.ErrorType, e.Message));
+        await kit.Call("DisableKey", new DisableKeyRequest { KeyId = key.KeyId }, DisableKey.ExecuteAsync);
+        e = await LifecycleKit.Fails(() => kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync));
+        Assert.Equal(("DisabledException", $"{key.Arn} is disabled."), (e.ErrorType, e.Message));
+    }
+
     [Fact]
     public async Task Rotation_is_unsupported_for_asymmetric_and_HMAC_keys_and_disabled_keys_refuse_changes()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using SseSim.Server.Tests.S3;
 
 namespace SseSim.Server.Tests.Kms;
 
@@ -49,5 +50,26 @@ public sealed class DeriveSharedSecretTests(ServerFixture server) : IClassFixtur
         var json = ev.GetRawText();
         Assert.DoesNotContain(Convert.ToBase64String(expected), json, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(local.ExportSubjectPublicKeyInfo()), json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_public_key_that_is_not_DER_is_a_ValidationException_with_no_message_as_boto3_sees_AWS_answer()
+    {
+        // LocalStack's AWS-recorded test_derive_shared_secret ("response-invalid-public-key").
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
+key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]["KeyId"]
+try:
+    kms.derive_shared_secret(KeyId=key, KeyAgreementAlgorithm="ECDH", PublicKey=b"InvalidPublicKey")
+    raise AssertionError("derived")
+except ClientError as e:
+    r = e.response
+    assert (r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]) == (400, {"Code": "ValidationException", "Message": ""}), r
+    assert "message" not in r, r
+""");
     }
 }

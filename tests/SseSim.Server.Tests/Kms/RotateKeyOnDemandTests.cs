@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using SseSim.Server.Tests.S3;
 
 namespace SseSim.Server.Tests.Kms;
 
@@ -41,5 +42,27 @@ public sealed class RotateKeyOnDemandTests(ServerFixture server) : IClassFixture
         await kms.DisableKeyAsync(new DisableKeyRequest { KeyId = disabled.KeyId });
         await Assert.ThrowsAsync<DisabledException>(() => kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = disabled.KeyId }));
         await Assert.ThrowsAsync<NotFoundException>(() => kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = "1234abcd-12ab-34cd-56ef-1234567890ab" }));
+    }
+
+    [Fact]
+    public async Task A_key_that_is_not_symmetric_is_refused_with_no_message_member_as_boto3_sees_AWS_answer()
+    {
+        // LocalStack's AWS-recorded test_rotate_key_on_demand_raises_error_given_non_symmetric_key: code, status and
+        // nothing else (botocore adds a top-level "message" only when the body has one).
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
+key = kms.create_key(KeySpec="RSA_4096", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
+try:
+    kms.rotate_key_on_demand(KeyId=key)
+    raise AssertionError("rotated")
+except ClientError as e:
+    r = e.response
+    assert (r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]) == (400, {"Code": "UnsupportedOperationException", "Message": ""}), r
+    assert "message" not in r, r
+""");
     }
 }
