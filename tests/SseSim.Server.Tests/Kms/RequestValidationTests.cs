@@ -131,6 +131,15 @@ assert "regular expression pattern" in error("create_key", Policy="{\"Statement\
 """);
 
     [Fact]
+    public Task GenerateMac_and_VerifyMac_print_the_mac_algorithm_set_in_the_order_AWS_printed_it() => RunAsync("""
+# LocalStack's AWS-recorded test_invalid_generate_mac / test_invalid_verify_mac: not the model's order.
+hmac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["KeyId"]
+invalid = "Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]"
+expect(error("generate_mac", KeyId=hmac, Message=b"m", MacAlgorithm="INVALID"), invalid)
+expect(error("verify_mac", KeyId=hmac, Message=b"m", MacAlgorithm="INVALID", Mac=b"x" * 32), invalid)
+""");
+
+    [Fact]
     public Task ScheduleKeyDeletion_separates_the_model_range_from_the_7_to_30_day_rule() => RunAsync("""
 expect(error("schedule_key_deletion", KeyId=key, PendingWindowInDays=0),
        "Value '0' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 1")
