@@ -20,6 +20,13 @@ public static class CreateAlias
     {
         AliasNames.Validate(request.AliasName);
         var name = request.AliasName!;
+        // "This value must begin with alias/ followed by a name" (CreateAlias API reference); InvalidAliasNameException is
+        // the error CreateAlias documents for a name that is not valid. UpdateAlias and DeleteAlias need no such check:
+        // an alias that cannot be created is not found.
+        if (name.Length == "alias/".Length)
+        {
+            throw new KmsException("InvalidAliasNameException", "alias/ is not a valid alias name: a name must follow the prefix \"alias/\".");
+        }
         // The model's pattern admits ':', but KMS refuses it: an alias ARN's name could not be told from its prefix.
         if (name.Contains(':', StringComparison.Ordinal))
         {

@@ -30,6 +30,22 @@ public sealed class AliasTests
     }
 
     [Fact]
+    public async Task CreateAlias_refuses_the_bare_prefix_and_UpdateAlias_and_DeleteAlias_do_not_find_it()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        var e = await LifecycleKit.Fails(() => kit.Call("CreateAlias", new CreateAliasRequest { AliasName = "alias/", TargetKeyId = key.KeyId }, CreateAlias.ExecuteAsync));
+        Assert.Equal("InvalidAliasNameException", e.ErrorType);
+        Assert.Empty((await kit.Call("ListAliases", new ListAliasesRequest { KeyId = key.KeyId }, ListAliases.ExecuteAsync)).Aliases);
+
+        const string notFound = "Alias arn:aws:kms:us-east-1:111122223333:alias/ is not found.";
+        e = await LifecycleKit.Fails(() => kit.Call("UpdateAlias", new UpdateAliasRequest { AliasName = "alias/", TargetKeyId = key.KeyId }, UpdateAlias.ExecuteAsync));
+        Assert.Equal(("NotFoundException", notFound), (e.ErrorType, e.Message));
+        e = await LifecycleKit.Fails(() => kit.Call("DeleteAlias", new DeleteAliasRequest { AliasName = "alias/" }, DeleteAlias.ExecuteAsync));
+        Assert.Equal(("NotFoundException", notFound), (e.ErrorType, e.Message));
+    }
+
+    [Fact]
     public async Task CreateAlias_refuses_a_colon_in_the_name_though_the_model_pattern_admits_it()
     {
         await using var kit = new LifecycleKit();
