@@ -3,7 +3,8 @@ namespace SseSim.Server.S3;
 /// <summary>
 /// Bucket configurations SseSim cannot hold (website, replication, Object Lock, and so on): every
 /// bucket is as a new AWS bucket is without them, so reads answer what AWS answers for such a bucket and deletes have
-/// nothing to remove. Putting one stays NotImplemented (S3Dispatch), rather than being stored and ignored.
+/// nothing to remove. Putting one stays NotImplemented (S3Dispatch), rather than being stored and ignored, unless the
+/// document asks for the state the bucket is already in (<see cref="BucketDefaultConfiguration"/>).
 /// </summary>
 internal static class BucketWithoutConfiguration
 {

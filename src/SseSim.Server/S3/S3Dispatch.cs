@@ -82,7 +82,8 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "publicAccessBlock")] = new("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", GetPublicAccessBlock.HandleAsync),
         [("DELETE", S3Target.Bucket, "publicAccessBlock")] = new("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", DeletePublicAccessBlock.HandleAsync),
 
-        // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented.
+        // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented
+        // unless they ask for that same state (below).
         [("GET", S3Target.Bucket, "website")] = new("GetBucketWebsite", "s3:GetBucketWebsite", GetBucketWebsite.HandleAsync),
         [("DELETE", S3Target.Bucket, "website")] = new("DeleteBucketWebsite", "s3:DeleteBucketWebsite", DeleteBucketWebsite.HandleAsync),
         [("GET", S3Target.Bucket, "replication")] = new("GetBucketReplication", "s3:GetReplicationConfiguration", GetBucketReplication.HandleAsync),
@@ -93,6 +94,11 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "notification")] = new("GetBucketNotificationConfiguration", "s3:GetBucketNotification", GetBucketNotificationConfiguration.HandleAsync),
         [("GET", S3Target.Bucket, "requestPayment")] = new("GetBucketRequestPayment", "s3:GetBucketRequestPayment", GetBucketRequestPayment.HandleAsync),
         [("GET", S3Target.Bucket, "ownershipControls")] = new("GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", GetBucketOwnershipControls.HandleAsync),
+        // Puts of the state every bucket is always in succeed; any other setting is NotImplemented (BucketDefaultConfiguration).
+        [("PUT", S3Target.Bucket, "ownershipControls")] = new("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", PutBucketOwnershipControls.HandleAsync),
+        [("PUT", S3Target.Bucket, "requestPayment")] = new("PutBucketRequestPayment", "s3:PutBucketRequestPayment", PutBucketRequestPayment.HandleAsync),
+        [("PUT", S3Target.Bucket, "logging")] = new("PutBucketLogging", "s3:PutBucketLogging", PutBucketLogging.HandleAsync),
+        [("PUT", S3Target.Bucket, "notification")] = new("PutBucketNotificationConfiguration", "s3:PutBucketNotification", PutBucketNotificationConfiguration.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
