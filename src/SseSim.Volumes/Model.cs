@@ -19,7 +19,14 @@ public sealed record SnapshotInfo(
 
 public sealed record InstanceInfo(
     string InstanceId, string State, string AvailabilityZone, string InstanceType, DateTimeOffset LaunchTime,
-    IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags, string? ImageId = null);
+    IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags, string? ImageId = null)
+{
+    public string? StateTransitionReason { get; init; }
+
+    public string? StateReasonCode { get; init; }
+
+    public string? StateReasonMessage { get; init; }
+}
 
 public sealed record InstanceStateChange(string InstanceId, string PreviousState, string CurrentState);
 

@@ -84,6 +84,14 @@ internal sealed class InstanceRecord
     public required string State { get; set; }
     public DateTimeOffset LaunchTime { get; init; }
     public List<Tag> Tags { get; init; } = [];
+
+    /// <summary>EC2's stateTransitionReason, e.g. "User initiated (2026-11-30 13:00:00 GMT)" after a stop.</summary>
+    public string? StateTransitionReason { get; set; }
+
+    /// <summary>EC2's stateReason code and message: why the last state change happened (a start that KMS refused).</summary>
+    public string? StateReasonCode { get; set; }
+
+    public string? StateReasonMessage { get; set; }
 }
 
 internal sealed class AccountSettings

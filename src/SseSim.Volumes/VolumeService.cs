@@ -460,9 +460,9 @@ public sealed partial class VolumeService : IAsyncDisposable
             {
                 throw new Ec2Exception("IncorrectState", $"vol '{volumeId}' is not 'available'.");
             }
-            if (instance.State != "running")
+            if (instance.State is not ("running" or "stopped"))
             {
-                throw new Ec2Exception("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'running' state.");
+                throw new Ec2Exception("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'running' or 'stopped' state.");
             }
             if (instance.AvailabilityZone != volume.AvailabilityZone)
             {
@@ -480,41 +480,33 @@ public sealed partial class VolumeService : IAsyncDisposable
             TraceRequest(caller, "AttachVolume", volumeId, $" to {instanceId} at {device}");
             var via = caller.Via(Ec2Service);
             string? grantId = null;
-            SecretBytes? dataKey = null;
-            BlockCipher? cipher = null;
-            NonceCounter? nonces = null;
+            string? grantToken = null;
             if (volume.Encrypted)
             {
-                var context = EncryptionContext.From([new(EbsContextKey, volume.KeyContextId!)]);
-                string grantToken;
                 try
                 {
                     (grantId, grantToken) = await _keys.CreateGrantAsync(via, volume.KmsKeyArn!, InstancePrincipal(caller, instanceId), ["Decrypt"],
-                        context, $"arn:aws:iam::{caller.AccountId}:root", cancellationToken);
+                        VolumeContext(volume), $"arn:aws:iam::{caller.AccountId}:root", cancellationToken);
                 }
                 catch (KeyServiceException e)
                 {
                     throw Ec2Exception.FromKms(e);
                 }
+            }
+            // A stopped instance gets the attachment and the grant; its host decrypts the key when it starts.
+            VolumeDevice? opened = null;
+            if (instance.State == "running")
+            {
                 try
                 {
-                    dataKey = await _keys.DecryptAsync(via, volume.WrappedKey!, context, volume.KmsKeyArn, [grantToken], cancellationToken);
+                    opened = await OpenDeviceAsync(caller, volume, grantToken is null ? [] : [grantToken], cancellationToken);
                 }
                 catch (KeyServiceException e)
                 {
-                    await TryRetireGrantAsync(via, volume.KmsKeyArn!, grantId, cancellationToken);
+                    await TryRetireGrantAsync(via, volume.KmsKeyArn!, grantId!, cancellationToken);
                     throw Ec2Exception.FromKms(e);
                 }
-                cipher = new BlockCipher(dataKey, volume.LineageId, volume.Writers);
-                nonces = NonceCounter.Open(_kv, volume.LineageId, volume.WriterId);
             }
-            var runtime = Runtime(volume);
-            var limiter = _options.EnforceVolumeLimits ? CreateLimiter(volume) : null;
-            var opened = new VolumeDevice(runtime, (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter)
-            {
-                IoLatency = _options.IoLatency,
-                Metrics = Metrics,
-            };
             var now = _time.GetUtcNow();
             volume.Attachment = new AttachmentRecord { InstanceId = instanceId, Device = device, State = "attached", AttachTime = now, GrantId = grantId };
             volume.State = "in-use";
@@ -524,18 +516,66 @@ public sealed partial class VolumeService : IAsyncDisposable
             }
             catch
             {
-                opened.Close();
+                opened?.Close();
                 throw;
             }
-            runtime.Device = opened;
-            Tracer.Current?.Add(dataKey is null ? "nbd:export" : "key:in-memory", dataKey is null
-                ? $"NBD export '{volumeId}' opened (unencrypted volume)"
-                : $"256-bit volume data key held in memory while attached; NBD export '{volumeId}' opened, blocks sealed with AES-256-GCM");
+            if (opened is not null)
+            {
+                Publish(volume, opened);
+            }
             return new VolumeAttachmentInfo(volumeId, instanceId, device, "attaching", now, false);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static EncryptionContext VolumeContext(VolumeRecord volume) => EncryptionContext.From([new(EbsContextKey, volume.KeyContextId!)]);
+
+    /// <summary>
+    /// The host side of an attachment to a running instance: decrypts the volume's data key (encrypted volumes; EC2 as
+    /// the caller's service, with the attachment's grant) and opens its device. Nothing is published until <see cref="Publish"/>.
+    /// </summary>
+    /// <exception cref="KeyServiceException">KMS refused the Decrypt; nothing is left open.</exception>
+    private async Task<VolumeDevice> OpenDeviceAsync(Caller caller, VolumeRecord volume, IReadOnlyList<string> grantTokens, CancellationToken cancellationToken)
+    {
+        SecretBytes? dataKey = null;
+        BlockCipher? cipher = null;
+        NonceCounter? nonces = null;
+        if (volume.Encrypted)
+        {
+            dataKey = await _keys.DecryptAsync(caller.Via(Ec2Service), volume.WrappedKey!, VolumeContext(volume), volume.KmsKeyArn, grantTokens, cancellationToken);
+            cipher = new BlockCipher(dataKey, volume.LineageId, volume.Writers);
+            nonces = NonceCounter.Open(_kv, volume.LineageId, volume.WriterId);
+        }
+        var limiter = _options.EnforceVolumeLimits ? CreateLimiter(volume) : null;
+        return new VolumeDevice(Runtime(volume), (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter)
+        {
+            IoLatency = _options.IoLatency,
+            Metrics = Metrics,
+        };
+    }
+
+    /// <summary>Makes an opened device the volume's NBD export.</summary>
+    private void Publish(VolumeRecord volume, VolumeDevice opened)
+    {
+        Runtime(volume).Device = opened;
+        Tracer.Current?.Add(opened.DataKey is null ? "nbd:export" : "key:in-memory", opened.DataKey is null
+            ? $"NBD export '{volume.VolumeId}' opened (unencrypted volume)"
+            : $"256-bit volume data key held in memory while attached; NBD export '{volume.VolumeId}' opened, blocks sealed with AES-256-GCM");
+    }
+
+    /// <summary>Closes the volume's export, if open, zeroing its data key; the attachment itself stays.</summary>
+    private void CloseDevice(VolumeRecord volume)
+    {
+        var runtime = Runtime(volume);
+        if (runtime.Device is { } opened)
+        {
+            var hadKey = opened.DataKey is not null;
+            opened.Close();
+            runtime.Device = null;
+            Tracer.Current?.Add(hadKey ? "key:zeroed" : "nbd:closed", hadKey ? $"NBD export '{volume.VolumeId}' closed; volume data key zeroed in memory" : $"NBD export '{volume.VolumeId}' closed");
         }
     }
 
@@ -573,14 +613,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     private async Task<VolumeAttachmentInfo> DetachLockedAsync(Caller caller, VolumeRecord volume, CancellationToken cancellationToken)
     {
         var attachment = volume.Attachment!;
-        var runtime = Runtime(volume);
-        if (runtime.Device is { } opened)
-        {
-            var hadKey = opened.DataKey is not null;
-            opened.Close();
-            runtime.Device = null;
-            Tracer.Current?.Add(hadKey ? "key:zeroed" : "nbd:closed", hadKey ? "NBD export closed; volume data key zeroed in memory" : "NBD export closed");
-        }
+        CloseDevice(volume);
         await _blocks.FlushAsync(cancellationToken);
         if (attachment.GrantId is not null)
         {
@@ -713,6 +746,128 @@ public sealed partial class VolumeService : IAsyncDisposable
                 instance.State = "terminated";
                 await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
                 changes.Add(new InstanceStateChange(instance.InstanceId, previous, previous == "terminated" ? "terminated" : "shutting-down"));
+            }
+            return changes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// StopInstances: the volumes stay attached, but no host holds their plaintext data keys any more, so each export
+    /// closes and its key is zeroed (the grant stays for the next start). A stopped or stopping instance reports no change.
+    /// </summary>
+    public async Task<IReadOnlyList<InstanceStateChange>> StopInstancesAsync(Caller caller, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var instances = instanceIds.Select(id => LoadInstance(caller, id)).ToList();
+            if (instances.FirstOrDefault(i => i.State is "terminated" or "shutting-down") is { } gone)
+            {
+                throw new Ec2Exception("IncorrectInstanceState", $"This instance '{gone.InstanceId}' is not in a state from which it can be stopped.");
+            }
+            var changes = new List<InstanceStateChange>();
+            foreach (var instance in instances)
+            {
+                var previous = instance.State;
+                if (previous == "running")
+                {
+                    foreach (var volume in VolumesOf(instance.InstanceId))
+                    {
+                        CloseDevice(volume);
+                    }
+                    await _blocks.FlushAsync(cancellationToken);
+                    instance.State = "stopped";
+                    instance.StateTransitionReason = $"User initiated ({_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} GMT)";
+                    instance.StateReasonCode = "Client.UserInitiatedShutdown";
+                    instance.StateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
+                    await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
+                }
+                changes.Add(new InstanceStateChange(instance.InstanceId, previous, previous == "running" ? "stopping" : previous));
+            }
+            return changes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// StartInstances: the new host decrypts every attached encrypted volume's data key again (EC2 as the caller's
+    /// service, under the attachment's grant). If KMS refuses one (a disabled or deleted key), the instance does not
+    /// start: it stays stopped with EC2's stateReason Client.InternalError, as on AWS, and the call itself succeeds.
+    /// </summary>
+    public async Task<IReadOnlyList<InstanceStateChange>> StartInstancesAsync(Caller caller, IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var instances = instanceIds.Select(id => LoadInstance(caller, id)).ToList();
+            if (instances.FirstOrDefault(i => i.State is "terminated" or "shutting-down") is { } gone)
+            {
+                throw new Ec2Exception("IncorrectInstanceState", $"This instance '{gone.InstanceId}' is not in a state from which it can be started.");
+            }
+            var changes = new List<InstanceStateChange>();
+            foreach (var instance in instances)
+            {
+                var previous = instance.State;
+                if (previous == "stopped")
+                {
+                    var volumes = VolumesOf(instance.InstanceId).ToList();
+                    var opened = new List<(VolumeRecord Volume, VolumeDevice Device)>();
+                    KeyServiceException? refused = null;
+                    foreach (var volume in volumes)
+                    {
+                        try
+                        {
+                            opened.Add((volume, await OpenDeviceAsync(caller, volume, [], cancellationToken)));
+                        }
+                        catch (KeyServiceException e)
+                        {
+                            refused = e;
+                            break;
+                        }
+                    }
+                    if (refused is null)
+                    {
+                        instance.State = "running";
+                        instance.StateTransitionReason = "";
+                        instance.StateReasonCode = null;
+                        instance.StateReasonMessage = null;
+                    }
+                    else
+                    {
+                        foreach (var (_, device) in opened)
+                        {
+                            device.Close();
+                        }
+                        opened.Clear();
+                        instance.StateReasonCode = "Client.InternalError";
+                        instance.StateReasonMessage = "Client.InternalError: Client error on launch";
+                        Tracer.Current?.Add("ec2:start-failed", $"instance '{instance.InstanceId}' stays stopped: KMS refused its volume key ({refused.ErrorCode})");
+                    }
+                    try
+                    {
+                        await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
+                    }
+                    catch
+                    {
+                        foreach (var (_, device) in opened)
+                        {
+                            device.Close();
+                        }
+                        throw;
+                    }
+                    foreach (var (volume, device) in opened)
+                    {
+                        Publish(volume, device);
+                    }
+                }
+                changes.Add(new InstanceStateChange(instance.InstanceId, previous, previous == "stopped" ? "pending" : previous));
             }
             return changes;
         }
@@ -896,7 +1051,12 @@ public sealed partial class VolumeService : IAsyncDisposable
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,
         [.. VolumesOf(i.InstanceId).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
-        i.Tags, i.ImageId);
+        i.Tags, i.ImageId)
+    {
+        StateTransitionReason = i.StateTransitionReason,
+        StateReasonCode = i.StateReasonCode,
+        StateReasonMessage = i.StateReasonMessage,
+    };
 }
 
 /// <summary>EC2 filter matching: every filter must match; within one filter any value may match (* and ? wildcards).</summary>

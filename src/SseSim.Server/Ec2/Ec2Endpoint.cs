@@ -41,6 +41,8 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["RunInstances"] = RunInstances.HandleAsync,
         ["DescribeInstances"] = DescribeInstances.HandleAsync,
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
+        ["StopInstances"] = StopInstances.HandleAsync,
+        ["StartInstances"] = StartInstances.HandleAsync,
         ["DescribeAvailabilityZones"] = DescribeAvailabilityZones.HandleAsync,
         ["DescribeRegions"] = DescribeRegions.HandleAsync,
         ["CreateTags"] = CreateTags.HandleAsync,

@@ -123,13 +123,18 @@ public sealed class Ec2Xml : IDisposable
         // Instances launched before the image id was recorded keep a placeholder.
         .Element("imageId", i.ImageId ?? "ami-00000000000000000")
         .Start("instanceState").Element("code", StateCode(i.State)).Element("name", i.State).End()
+        .Element("reason", i.StateTransitionReason)
         .Element("instanceType", i.InstanceType)
         .Element("launchTime", i.LaunchTime)
         .Start("placement").Element("availabilityZone", i.AvailabilityZone).Element("tenancy", "default").End()
         .Element("rootDeviceType", "ebs")
         .Items("blockDeviceMapping", i.BlockDevices, (x, a) => x.Element("deviceName", a.Device)
             .Start("ebs").Element("volumeId", a.VolumeId).Element("status", a.State).Element("attachTime", a.AttachTime).Element("deleteOnTermination", a.DeleteOnTermination).End())
-        .TagSet(i.Tags);
+        .TagSet(i.Tags)
+        .StateReason(i.StateReasonCode, i.StateReasonMessage);
+
+    private Ec2Xml StateReason(string? code, string? message) =>
+        code is null ? this : Start("stateReason").Element("code", code).Element("message", message).End();
 
     /// <summary>EC2's numeric instance state codes.</summary>
     public static int StateCode(string state) => state switch
