@@ -64,6 +64,26 @@ public sealed class Ec2Call(Caller caller, Ec2Request request, VolumeService vol
     public static Ec2Exception DryRun() =>
         new("DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
 
+    /// <summary>
+    /// Terminate, Stop and StartInstances: the InstanceId.N list (MissingParameter when empty), the change after the
+    /// DryRun check, and the instancesSet of state changes all three answer.
+    /// </summary>
+    public async Task<string> InstanceStateChangesAsync(Func<IReadOnlyList<string>, Task<IReadOnlyList<InstanceStateChange>>> change)
+    {
+        var ids = Request.List("InstanceId");
+        if (ids.Count == 0)
+        {
+            throw new Ec2Exception("MissingParameter", "The request must contain the parameter InstanceId");
+        }
+        ThrowIfDryRun();
+        var changes = await change(ids);
+        using var xml = Response();
+        return xml.Items("instancesSet", changes, (x, c) => x
+            .Element("instanceId", c.InstanceId)
+            .Start("currentState").Element("code", Ec2Xml.StateCode(c.CurrentState)).Element("name", c.CurrentState).End()
+            .Start("previousState").Element("code", Ec2Xml.StateCode(c.PreviousState)).Element("name", c.PreviousState).End()).ToString();
+    }
+
     /// <summary>DryRun: EC2 answers DryRunOperation (412) when the call would have succeeded.</summary>
     public void ThrowIfDryRun()
     {
