@@ -9,11 +9,17 @@ public static class AwsCli
     public static bool Available => Which("aws") is not null || (Environment.GetEnvironmentVariable("CI") is null
         ? false : throw new InvalidOperationException("the aws CLI must be installed in CI (.ci/run installs it)"));
 
+    /// <summary>Runs <c>aws --endpoint-url endpoint args</c> in <paramref name="workingDirectory"/> (in a <see cref="PythonHost"/> when it can).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string endpoint, string workingDirectory, params string[] args)
     {
+        string[] argv = ["--endpoint-url", endpoint, .. args];
+        return await PythonHost.RunAwsAsync(workingDirectory, argv) ?? await RunProcessAsync(workingDirectory, argv);
+    }
+
+    /// <summary>Runs <c>aws args</c> as its own process.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string workingDirectory, IReadOnlyList<string> args)
+    {
         var psi = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        psi.ArgumentList.Add("--endpoint-url");
-        psi.ArgumentList.Add(endpoint);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

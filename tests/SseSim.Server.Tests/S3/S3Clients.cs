@@ -76,6 +76,10 @@ public static class S3Clients
     /// <summary>Runs a python3 script file with the endpoint and test credentials in its environment.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunPythonFileAsync(this ServerFixture server, string file, params string[] args)
     {
+        if (await PythonHost.RunScriptAsync(file, args, new Dictionary<string, string> { ["SSESIM_ENDPOINT"] = server.Endpoint }) is { } hosted)
+        {
+            return hosted;
+        }
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(file);
         foreach (var a in args)
