@@ -122,6 +122,9 @@ public sealed record Conditions(
 
 public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body)
 {
+    /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold (docs/formats/s3-metadata-records.md#object-lock).</summary>
+    public ObjectLockHeaders? ObjectLock { get; init; }
+
     public ObjectHeaders Headers { get; init; } = new();
     public SseRequest? Encryption { get; init; }
 
@@ -138,6 +141,9 @@ public sealed record PutObjectRequest(string Bucket, string Key, PipeReader Body
 
     /// <summary>x-amz-tagging (or a POST form's tagging field), unvalidated; null or empty: no tags.</summary>
     public IReadOnlyList<S3Tag>? Tags { get; init; }
+
+    /// <summary>A browser POST upload: exempt from the Content-MD5 or checksum an Object Lock retention otherwise requires.</summary>
+    public bool IsFormUpload { get; init; }
 }
 
 public sealed record PutObjectResult(string ETag, DateTimeOffset LastModified, EncryptionInfo Encryption, string? ChecksumAlgorithm, string? ChecksumValue)
@@ -170,6 +176,12 @@ public sealed record ObjectInfo(
 
     /// <summary>x-amz-version-id: set in a versioned (Enabled or Suspended) bucket, "null" for the null version.</summary>
     public string? VersionId { get; init; }
+
+    /// <summary>x-amz-object-lock-mode and -retain-until-date; null without retention.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>x-amz-object-lock-legal-hold: true ON, false OFF, null never set.</summary>
+    public bool? LegalHold { get; init; }
 }
 
 public sealed record GetObjectRequest(string Bucket, string Key)
@@ -214,6 +226,9 @@ public sealed record DeleteObjectResult(string? VersionId, bool DeleteMarker);
 
 public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, string Bucket, string Key)
 {
+    /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold (docs/formats/s3-metadata-records.md#object-lock).</summary>
+    public ObjectLockHeaders? ObjectLock { get; init; }
+
     /// <summary>The ?versionId of x-amz-copy-source; null copies the current version.</summary>
     public string? SourceVersionId { get; init; }
 
@@ -286,6 +301,9 @@ public sealed record ListObjectsResult(
 
 public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
 {
+    /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold (docs/formats/s3-metadata-records.md#object-lock).</summary>
+    public ObjectLockHeaders? ObjectLock { get; init; }
+
     public ObjectHeaders Headers { get; init; } = new();
     public SseRequest? Encryption { get; init; }
 
@@ -421,3 +439,15 @@ public sealed record ListObjectVersionsResult(
     bool IsTruncated,
     string? NextKeyMarker,
     string? NextVersionIdMarker);
+
+/// <summary>A bucket's default retention (PutObjectLockConfiguration Rule/DefaultRetention): a mode and exactly one of Days or Years.</summary>
+public sealed record ObjectLockRule(string Mode, int? Days = null, int? Years = null);
+
+/// <summary>An object version's retention (PutObjectRetention, x-amz-object-lock-mode and -retain-until-date).</summary>
+public sealed record ObjectRetention(string Mode, DateTimeOffset RetainUntilDate);
+
+/// <summary>The x-amz-object-lock-* headers of a write, parsed; each null when the request left it out.</summary>
+public sealed record ObjectLockHeaders(ObjectRetention? Retention, bool? LegalHold)
+{
+    public bool IsEmpty => Retention is null && LegalHold is null;
+}

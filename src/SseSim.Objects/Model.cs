@@ -61,6 +61,15 @@ internal sealed class BucketRecord
     /// <summary>Older builds' only versioning member (true: Suspended); read when <see cref="Versioning"/> is absent, never written.</summary>
     public bool? VersioningSuspended { get; set; }
 
+    /// <summary>docs/formats/s3-metadata-records.md#object-lock: true once Object Lock is on (never turned off).</summary>
+    public bool? ObjectLockEnabled { get; set; }
+
+    /// <summary>The default retention of new versions; null: none.</summary>
+    public ObjectLockRule? ObjectLockRule { get; set; }
+
+    [JsonIgnore]
+    public bool HasObjectLock => ObjectLockEnabled == true;
+
     /// <summary>The bucket's versioning state, from either member.</summary>
     [JsonIgnore]
     public string? VersioningState => Versioning ?? (VersioningSuspended == true ? Records.Suspended : null);
@@ -113,6 +122,14 @@ internal sealed class ObjectRecord
     [JsonIgnore]
     public bool IsDeleteMarker => DeleteMarker == true;
 
+    /// <summary>docs/formats/s3-metadata-records.md#object-lock: GOVERNANCE or COMPLIANCE, with <see cref="LockRetainUntil"/>.</summary>
+    public string? LockMode { get; set; }
+    public DateTimeOffset? LockRetainUntil { get; set; }
+
+    /// <summary>Legal hold ON (true) or OFF (false); null: never set.</summary>
+    public bool? LegalHold { get; set; }
+
+
     /// <summary>The id S3 reports: the stored one, or "null".</summary>
     [JsonIgnore]
     public string ReportedVersionId => VersionId ?? Records.NullVersion;
@@ -146,6 +163,13 @@ internal sealed class UploadRecord
 
     /// <summary>True: no algorithm, so parts and object get S3's default CRC64NVME (docs/formats/s3-metadata-records.md#defaultchecksum).</summary>
     public bool? DefaultChecksum { get; set; }
+
+    /// <summary>docs/formats/s3-metadata-records.md#object-lock: GOVERNANCE or COMPLIANCE, with <see cref="LockRetainUntil"/>.</summary>
+    public string? LockMode { get; set; }
+    public DateTimeOffset? LockRetainUntil { get; set; }
+
+    /// <summary>Legal hold ON (true) or OFF (false); null: never set.</summary>
+    public bool? LegalHold { get; set; }
 }
 
 internal static class Records

@@ -9,7 +9,8 @@ public sealed partial class ObjectStore
 {
     private readonly ConcurrentDictionary<string, (byte[] Bytes, BucketRecord Record)> _parsedBuckets = new(StringComparer.Ordinal);
 
-    public async Task<BucketInfo> CreateBucketAsync(Caller caller, string bucket, string? region = null, CancellationToken cancellationToken = default)
+    /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: the bucket starts with Object Lock and versioning Enabled.</param>
+    public async Task<BucketInfo> CreateBucketAsync(Caller caller, string bucket, string? region = null, CancellationToken cancellationToken = default, bool objectLockEnabled = false)
     {
         ValidateBucketName(bucket);
         return await WithMetadataLockAsync(async () =>
@@ -28,6 +29,8 @@ public sealed partial class ObjectStore
                 Owner = caller.AccountId,
                 Encryption = _options.BlockSseCOnNewBuckets ? new BucketEncryptionRule("AES256", BlockedEncryptionTypes: ["SSE-C"]) : null,
                 PublicAccessBlock = PublicAccessBlock.AllBlocked,
+                ObjectLockEnabled = objectLockEnabled ? true : null,
+                Versioning = objectLockEnabled ? Records.Enabled : null,
             };
             await _meta.PutAsync(Records.BucketKey(bucket), Records.Serialize(record), cancellationToken).ConfigureAwait(false);
             return ToInfo(record);

@@ -18,6 +18,7 @@ public sealed partial class ObjectStore
         ValidateKey(request.Key);
         var tags = TagRules.ForObject(request.Tags);
         var checksumType = UploadChecksumType(request.ChecksumAlgorithm, request.ChecksumType);
+        CheckObjectLockWrite(bucket, request.ObjectLock, hasIntegrity: null);
         using var plan = ResolvePlan(bucket, request.Encryption);
         var uploadId = NewId();
         var (encryption, dataKey) = await CreateDataKeyAsync(caller, plan, request.Bucket, request.Key, uploadId, cancellationToken).ConfigureAwait(false);
@@ -36,6 +37,9 @@ public sealed partial class ObjectStore
             ChecksumType = checksumType,
             // S3 computes no default checksum for SSE-C multipart uploads (it does for an SSE-C PutObject).
             DefaultChecksum = request.ChecksumAlgorithm is null && encryption.Mode != SseMode.SseC ? true : null,
+            LockMode = request.ObjectLock?.Retention?.Mode,
+            LockRetainUntil = request.ObjectLock?.Retention is { } retention ? Millis(retention.RetainUntilDate) : null,
+            LegalHold = request.ObjectLock?.LegalHold,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
         return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
@@ -198,10 +202,15 @@ public sealed partial class ObjectStore
                 ChecksumAlgorithm = checksumAlgorithm,
                 ChecksumValue = checksumValue,
                 ChecksumType = checksumType == MultipartChecksum.Composite ? checksumType : null,
+                LockMode = upload.LockMode,
+                LockRetainUntil = upload.LockRetainUntil,
+                LegalHold = upload.LegalHold,
             };
             var current = FindRecord(request.Bucket, request.Key);
             Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(current));
-            var state = LoadBucket(request.Bucket, null).VersioningState;
+            var bucketRecord = LoadBucket(request.Bucket, null);
+            ApplyDefaultRetention(bucketRecord, record);
+            var state = bucketRecord.VersioningState;
             var batch = PlaceCurrent(state, request.Bucket, record, current, replaced);
             version = state is null ? null : record.ReportedVersionId;
             batch.Add(new(Records.UploadKey(request.Bucket, request.UploadId), null));

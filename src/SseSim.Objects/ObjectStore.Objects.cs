@@ -23,6 +23,7 @@ public sealed partial class ObjectStore
             var bucket = LoadBucket(request.Bucket, caller);
             ValidateKey(request.Key);
             var tags = TagRules.ForObject(request.Tags);
+            CheckObjectLockWrite(bucket, request.ObjectLock, request.IsFormUpload || request.ContentMd5 is not null || request.Checksum is not null);
             // Checked again at commit, under the metadata lock; failing here first spares reading the body. Without
             // conditions there is nothing to check, so the current record is not deserialized for it.
             if (request.WriteConditions is not null)
@@ -57,6 +58,7 @@ public sealed partial class ObjectStore
                 Owner = caller.AccountId,
                 Tags = tags,
             };
+            SetObjectLock(record, request.ObjectLock);
             var version = await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
             ObjectTrace.Step("s3:committed", "object metadata (wrapped key, context, body id) committed durably");
             return new PutObjectResult(record.ETag, record.LastModified, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true), body.ChecksumAlgorithm, body.ChecksumValue)
@@ -120,8 +122,9 @@ public sealed partial class ObjectStore
     /// version for good (docs/formats/s3-metadata-records.md#versioning).
     /// </summary>
     /// <param name="ifMatch">Conditional delete (If-Match: an ETag or "*"): 412 on another ETag, 404 when there is no object.</param>
+    /// <param name="bypassGovernance">x-amz-bypass-governance-retention: a GOVERNANCE retention does not stop the delete.</param>
     public async Task<DeleteObjectResult> DeleteObjectAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? ifMatch = null,
-        string? versionId = null)
+        string? versionId = null, bool bypassGovernance = false)
     {
         ValidateVersionId(versionId);
         var result = new DeleteObjectResult(null, false);
@@ -136,6 +139,7 @@ public sealed partial class ObjectStore
             {
                 batch = RemoveVersion(bucket, key, versionId, current, freed, out var removed);
                 Preconditions.EvaluateWrite(condition, key, Live(removed));
+                CheckDeletable(removed, bypassGovernance);
                 result = new DeleteObjectResult(versionId, removed?.IsDeleteMarker == true);
             }
             else if (state is null)
@@ -173,7 +177,8 @@ public sealed partial class ObjectStore
         DeleteObjectsAsync(caller, bucket, keys.Select(k => new ObjectIdentifier(k)).ToList(), cancellationToken);
 
     /// <summary>Multi-object delete of keys or versions; per-object outcomes in request order.</summary>
-    public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<ObjectIdentifier> objects, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DeleteObjectsEntry>> DeleteObjectsAsync(Caller caller, string bucket, IReadOnlyList<ObjectIdentifier> objects, CancellationToken cancellationToken = default,
+        bool bypassGovernance = false)
     {
         LoadBucket(bucket, caller);
         if (objects.Count > 1000)
@@ -185,7 +190,7 @@ public sealed partial class ObjectStore
         {
             try
             {
-                var deleted = await DeleteObjectAsync(caller, bucket, o.Key, cancellationToken, versionId: o.VersionId).ConfigureAwait(false);
+                var deleted = await DeleteObjectAsync(caller, bucket, o.Key, cancellationToken, versionId: o.VersionId, bypassGovernance: bypassGovernance).ConfigureAwait(false);
                 results.Add(new DeleteObjectsEntry(o.Key)
                 {
                     VersionId = o.VersionId,
@@ -220,6 +225,8 @@ public sealed partial class ObjectStore
             throw S3Exception.InvalidArgument("Unknown tagging directive.", "x-amz-tagging-directive", taggingDirective);
         }
         var replacedTags = taggingDirective == "REPLACE" ? TagRules.ForObject(request.Tags) : null;
+        // The copy gets the request's lock settings or the bucket default, never the source's.
+        CheckObjectLockWrite(bucket, request.ObjectLock, hasIntegrity: null);
         var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
         var target = FindRecord(request.Bucket, request.Key);
@@ -262,6 +269,7 @@ public sealed partial class ObjectStore
             ChecksumAlgorithm = body.ChecksumAlgorithm,
             ChecksumValue = body.ChecksumValue,
         };
+        SetObjectLock(record, request.ObjectLock);
         var version = await CommitObjectAsync(request.Bucket, record, [], cancellationToken, body.Inline, request.WriteConditions).ConfigureAwait(false);
         return new CopyObjectResult(record.ETag, now, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
         {
@@ -463,6 +471,8 @@ public sealed partial class ObjectStore
     {
         TagCount = r.Tags?.Count ?? 0,
         ChecksumType = ChecksumTypeOf(r),
+        Retention = r is { LockMode: { } mode, LockRetainUntil: { } until } ? new ObjectRetention(mode, until) : null,
+        LegalHold = r.LegalHold,
     };
 
     /// <summary>The object's x-amz-checksum-type when it has a checksum: a stored null means FULL_OBJECT (docs/formats/s3-metadata-records.md#checksumtype).</summary>
@@ -485,7 +495,9 @@ public sealed partial class ObjectStore
             var durable = Task.CompletedTask;
             replaced = await WithMetadataLockAsync(() =>
             {
-                var state = LoadBucket(bucket, null).VersioningState;
+                var bucketRecord = LoadBucket(bucket, null);
+                ApplyDefaultRetention(bucketRecord, record);
+                var state = bucketRecord.VersioningState;
                 var current = FindRecord(bucket, record.Key);
                 Preconditions.EvaluateWrite(writeConditions, record.Key, Live(current));
                 var old = new List<string>();

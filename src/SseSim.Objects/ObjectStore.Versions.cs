@@ -44,7 +44,15 @@ public sealed partial class ObjectStore
         {
             throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
         }
-        return UpdateBucketAsync(caller, bucket, b => (b.Versioning, b.VersioningSuspended) = (status, null), cancellationToken);
+        return UpdateBucketAsync(caller, bucket, b =>
+        {
+            if (b.HasObjectLock && status == Records.Suspended)
+            {
+                throw new S3Exception("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409)
+                    .With("BucketName", bucket);
+            }
+            (b.Versioning, b.VersioningSuspended) = (status, null);
+        }, cancellationToken);
     }
 
     /// <summary>"Enabled", "Suspended", or null for a bucket that never had versioning.</summary>

@@ -68,6 +68,7 @@ internal static class PostObject
             Headers = S3Headers.ObjectHeaders(form.Ordered, form.Field),
             Encryption = S3Headers.SseRequest(call, form.Field),
             Tags = tags,
+            IsFormUpload = true,
         }, context.RequestAborted);
         await RespondAsync(call, form, result);
     }
