@@ -34,6 +34,7 @@ internal static class CopyObject
             TaggingDirective = taggingDirective,
             Tags = tags,
             ChecksumAlgorithm = checksumAlgorithm,
+            ObjectLock = S3ObjectLock.FromHeaders(call),
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         VersionIds.EchoWritten(call, result.VersionId);

@@ -16,7 +16,9 @@ internal static class CreateBucket
             }
             region = body.ChildValue("LocationConstraint") is { Length: > 0 } constraint ? constraint : null;
         }
-        await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted);
+        // x-amz-bucket-object-lock-enabled: true turns Object Lock (and with it versioning) on from the start.
+        var objectLock = call.Header("x-amz-bucket-object-lock-enabled")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
+        await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted, objectLock);
         call.Response.Headers.Location = "/" + call.BucketName;
         call.Response.StatusCode = 200;
     }

@@ -25,6 +25,7 @@ internal static class CreateMultipartUpload
             Tags = tags,
             ChecksumAlgorithm = algorithm,
             ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
+            ObjectLock = S3ObjectLock.FromHeaders(call),
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         if (algorithm is not null)

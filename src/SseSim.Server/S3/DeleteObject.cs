@@ -9,7 +9,8 @@ internal static class DeleteObject
     public static async Task HandleAsync(S3Call call)
     {
         var versionId = VersionIds.Query(call);
-        var result = await call.Store.DeleteObjectAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, call.Header("If-Match")?.Trim(), versionId);
+        var result = await call.Store.DeleteObjectAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, call.Header("If-Match")?.Trim(), versionId,
+            S3ObjectLock.Bypass(call));
         VersionIds.Echo(call, result.VersionId);
         if (result.DeleteMarker)
         {

@@ -17,7 +17,8 @@ internal static class DeleteObjects
         // are deleted and answered in request order.
         var refused = objects.Select(o => o.VersionId is { } v && !ObjectStore.IsVersionIdShaped(v) ? ObjectStore.NoSuchVersion(v) : DeniedByPolicy(call, o.Key, o.VersionId)).ToList();
         var deletable = objects.Where((_, i) => refused[i] is null).Select(o => new ObjectIdentifier(o.Key, o.VersionId)).ToList();
-        IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted);
+        IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted,
+            S3ObjectLock.Bypass(call));
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
             var next = 0;

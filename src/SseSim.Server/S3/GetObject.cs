@@ -71,6 +71,7 @@ internal static class GetObject
         S3Headers.WriteObjectHeaders(response, call.Query("partNumber") is null ? info with { PartsCount = null } : info);
         S3Headers.WriteEncryption(response, info.Encryption, includeContext: false);
         S3Tagging.WriteCount(call, info);
+        S3ObjectLock.WriteHeaders(call, info);
         VersionIds.Echo(call, info.VersionId);
         // Only when asked; the store leaves out a checksum that does not cover the bytes this response carries.
         if (string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))

@@ -22,6 +22,7 @@ internal static class PutObject
             ContentLength = length,
             WriteConditions = S3Headers.WriteConditions(call),
             Tags = tags,
+            ObjectLock = S3ObjectLock.FromHeaders(call),
         }, call.Aborted);
         call.Response.Headers.ETag = S3Xml.Quote(result.ETag);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);

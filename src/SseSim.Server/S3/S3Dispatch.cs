@@ -26,13 +26,13 @@ internal static class S3Dispatch
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
         "publicAccessBlock",
     ];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption", "retention", "legal-hold"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
     {
         "cors", "lifecycle", "website", "logging", "notification", "replication",
-        "object-lock", "retention", "legal-hold", "ownershipControls", "publicAccessBlock", "accelerate",
+        "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
         "policyStatus", "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable",
         "session", "abac", "select-type",
@@ -82,13 +82,16 @@ internal static class S3Dispatch
         [("GET", S3Target.Bucket, "publicAccessBlock")] = new("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", GetPublicAccessBlock.HandleAsync),
         [("DELETE", S3Target.Bucket, "publicAccessBlock")] = new("DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock", DeletePublicAccessBlock.HandleAsync),
 
+        // Object Lock (docs/formats/s3-metadata-records.md#object-lock); its object subresources are below.
+        [("PUT", S3Target.Bucket, "object-lock")] = new("PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration", PutObjectLockConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "object-lock")] = new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", GetObjectLockConfiguration.HandleAsync),
+
         // Configurations SseSim does not hold: reads and deletes answer as for an AWS bucket without them, puts are NotImplemented
         // unless they ask for that same state (below).
         [("GET", S3Target.Bucket, "website")] = new("GetBucketWebsite", "s3:GetBucketWebsite", GetBucketWebsite.HandleAsync),
         [("DELETE", S3Target.Bucket, "website")] = new("DeleteBucketWebsite", "s3:DeleteBucketWebsite", DeleteBucketWebsite.HandleAsync),
         [("GET", S3Target.Bucket, "replication")] = new("GetBucketReplication", "s3:GetReplicationConfiguration", GetBucketReplication.HandleAsync),
         [("DELETE", S3Target.Bucket, "replication")] = new("DeleteBucketReplication", "s3:PutReplicationConfiguration", DeleteBucketReplication.HandleAsync),
-        [("GET", S3Target.Bucket, "object-lock")] = new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", GetObjectLockConfiguration.HandleAsync),
         [("GET", S3Target.Bucket, "accelerate")] = new("GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration", GetBucketAccelerateConfiguration.HandleAsync),
         [("GET", S3Target.Bucket, "logging")] = new("GetBucketLogging", "s3:GetBucketLogging", GetBucketLogging.HandleAsync),
         [("GET", S3Target.Bucket, "notification")] = new("GetBucketNotificationConfiguration", "s3:GetBucketNotification", GetBucketNotificationConfiguration.HandleAsync),
@@ -120,6 +123,10 @@ internal static class S3Dispatch
         [("PUT", S3Target.Object, "tagging")] = new("PutObjectTagging", null, PutObjectTagging.HandleAsync),
         [("GET", S3Target.Object, "tagging")] = new("GetObjectTagging", "s3:GetObjectTagging", GetObjectTagging.HandleAsync),
         [("DELETE", S3Target.Object, "tagging")] = new("DeleteObjectTagging", "s3:DeleteObjectTagging", DeleteObjectTagging.HandleAsync),
+        [("PUT", S3Target.Object, "retention")] = new("PutObjectRetention", "s3:PutObjectRetention", PutObjectRetention.HandleAsync),
+        [("GET", S3Target.Object, "retention")] = new("GetObjectRetention", "s3:GetObjectRetention", GetObjectRetention.HandleAsync),
+        [("PUT", S3Target.Object, "legal-hold")] = new("PutObjectLegalHold", "s3:PutObjectLegalHold", PutObjectLegalHold.HandleAsync),
+        [("GET", S3Target.Object, "legal-hold")] = new("GetObjectLegalHold", "s3:GetObjectLegalHold", GetObjectLegalHold.HandleAsync),
     };
 
     public static S3Route Find(HttpRequest request, S3Target target)
