@@ -129,7 +129,6 @@ internal sealed class ObjectRecord
     /// <summary>Legal hold ON (true) or OFF (false); null: never set.</summary>
     public bool? LegalHold { get; set; }
 
-
     /// <summary>The id S3 reports: the stored one, or "null".</summary>
     [JsonIgnore]
     public string ReportedVersionId => VersionId ?? Records.NullVersion;

@@ -94,11 +94,11 @@ public sealed partial class ObjectStore
             case "aws:kms:dsse":
                 throw new S3Exception(S3ErrorCode.NotImplemented, "DSSE-KMS is not supported by this simulator.");
             default:
-                throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+                throw S3Exception.MalformedXml();
         }
         if (rule.BlockedEncryptionTypes?.Any(t => t is not ("NONE" or "SSE-C")) == true)
         {
-            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+            throw S3Exception.MalformedXml();
         }
         // "NONE" unblocks everything, so it is stored as no list.
         var stored = rule.BlockedEncryptionTypes?.Contains("SSE-C") == true ? rule with { BlockedEncryptionTypes = ["SSE-C"] } : rule with { BlockedEncryptionTypes = null };

@@ -143,7 +143,7 @@ public sealed partial class ObjectStore
     {
         if (request.Parts.Count == 0)
         {
-            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+            throw S3Exception.MalformedXml();
         }
         ObjectRecord? record = null;
         string? version = null;

@@ -11,8 +11,6 @@ public sealed partial class ObjectStore
     public const string Governance = "GOVERNANCE";
     public const string Compliance = "COMPLIANCE";
 
-    private const string MalformedXmlMessage = "The XML you provided was not well-formed or did not validate against our published schema";
-
     /// <summary>PutObjectLockConfiguration: turns Object Lock on (versioning must be Enabled) and sets or removes the default retention.</summary>
     public Task PutObjectLockConfigurationAsync(Caller caller, string bucket, ObjectLockRule? rule, CancellationToken cancellationToken = default)
     {
@@ -34,7 +32,7 @@ public sealed partial class ObjectStore
     {
         if (rule.Mode is not (Governance or Compliance) || (rule.Days is null) == (rule.Years is null))
         {
-            throw new S3Exception(S3ErrorCode.MalformedXML, MalformedXmlMessage);
+            throw S3Exception.MalformedXml();
         }
         var period = rule.Days ?? rule.Years!.Value;
         if (period <= 0)
@@ -69,7 +67,7 @@ public sealed partial class ObjectStore
         {
             if (retention.Mode is not (Governance or Compliance))
             {
-                throw new S3Exception(S3ErrorCode.MalformedXML, MalformedXmlMessage);
+                throw S3Exception.MalformedXml();
             }
             if (retention.RetainUntilDate <= now)
             {

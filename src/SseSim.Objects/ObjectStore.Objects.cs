@@ -183,7 +183,7 @@ public sealed partial class ObjectStore
         LoadBucket(bucket, caller);
         if (objects.Count > 1000)
         {
-            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+            throw S3Exception.MalformedXml();
         }
         var results = new List<DeleteObjectsEntry>(objects.Count);
         foreach (var o in objects)

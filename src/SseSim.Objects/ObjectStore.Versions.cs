@@ -42,7 +42,7 @@ public sealed partial class ObjectStore
     {
         if (status is not (Records.Enabled or Records.Suspended))
         {
-            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+            throw S3Exception.MalformedXml();
         }
         return UpdateBucketAsync(caller, bucket, b =>
         {

@@ -107,6 +107,10 @@ public sealed class S3Exception : Exception
     internal static S3Exception IncompleteBody() =>
         new("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
 
+    /// <summary>MalformedXML (400) with S3's wording, for every request document that does not validate.</summary>
+    public static S3Exception MalformedXml() =>
+        new(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema");
+
     internal static S3Exception NoSuchKey(string key) =>
         new S3Exception(S3ErrorCode.NoSuchKey, "The specified key does not exist.").With("Key", key);
 

@@ -29,8 +29,7 @@ internal static class S3Errors
     public static S3Exception SignatureDoesNotMatch() =>
         new("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403);
 
-    public static S3Exception MalformedXml() =>
-        new(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema", 400);
+    public static S3Exception MalformedXml() => S3Exception.MalformedXml();
 
     public static async Task WriteAsync(HttpContext context, S3Exception error, string resource, string requestId)
     {
