@@ -51,16 +51,18 @@ public sealed partial class VolumeService : IAsyncDisposable
     public INbdExportProvider Exports { get; }
 
     /// <summary>
-    /// Reconciles metadata after a restart: attachments (keys in memory only) are gone, so attached volumes
-    /// become available; snapshots left pending by a crash are marked error.
+    /// Reconciles metadata after a restart. Plaintext volume keys lived in memory only, so the restart is an instance
+    /// retirement, as AWS does it for EBS-backed instances: every running instance is now stopped (Server.ScheduledStop),
+    /// its volumes stay attached with their grants, and StartInstances decrypts their keys again. A volume attached to
+    /// an instance that no longer exists becomes available. Snapshots left pending by a crash are marked error.
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        var batch = new List<KvMutation>();
+        var (batch, live) = RetireRunningInstances();
         foreach (var (key, value) in _kv.Scan("ebs/vol/"))
         {
             var v = Json.Decode<VolumeRecord>(value);
-            if (v.Attachment is not null)
+            if (v.Attachment is not null && !live.Contains(v.Attachment.InstanceId))
             {
                 v.Attachment = null;
                 v.State = "available";
@@ -82,6 +84,34 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             await _kv.ApplyAsync(batch, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Marks every running instance stopped by a scheduled retirement (its host, this process, is going or gone);
+    /// returns those mutations and the ids of the instances that still exist.
+    /// </summary>
+    private (List<KvMutation> Batch, HashSet<string> Live) RetireRunningInstances()
+    {
+        var batch = new List<KvMutation>();
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        var now = _time.GetUtcNow();
+        foreach (var (key, value) in _kv.Scan("ebs/inst/"))
+        {
+            var i = Json.Decode<InstanceRecord>(value);
+            if (i.State is "pending" or "running" or "stopping")
+            {
+                i.State = "stopped";
+                i.StateTransitionReason = $"Service initiated ({GmtTime(now)} GMT)";
+                i.StateReasonCode = "Server.ScheduledStop";
+                i.StateReasonMessage = "Server.ScheduledStop: Stopped due to scheduled retirement";
+                batch.Add(new KvMutation(key, Json.Encode(i)));
+            }
+            if (i.State is not ("terminated" or "shutting-down"))
+            {
+                live.Add(i.InstanceId);
+            }
+        }
+        return (batch, live);
     }
 
     // ---- Encryption by default (per account and Region) ----
@@ -550,7 +580,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             nonces = NonceCounter.Open(_kv, volume.LineageId, volume.WriterId);
         }
         var limiter = _options.EnforceVolumeLimits ? CreateLimiter(volume) : null;
-        return new VolumeDevice(Runtime(volume), (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, caller, limiter)
+        return new VolumeDevice(Runtime(volume), (long)volume.Size << 30, _blocks, _snapshots, dataKey, cipher, nonces, volume.WriterId, limiter)
         {
             IoLatency = _options.IoLatency,
             Metrics = Metrics,
@@ -640,7 +670,10 @@ public sealed partial class VolumeService : IAsyncDisposable
     internal static string InstancePrincipal(Caller caller, string instanceId) =>
         $"arn:aws:sts::{caller.AccountId}:assumed-role/aws:ec2-infrastructure/{instanceId}";
 
-    /// <summary>Server stop: detach every attached volume (keys zeroed, exports closed, grants retired).</summary>
+    /// <summary>
+    /// Server stop: every export closes and every plaintext key is zeroed; running instances are retired (stopped,
+    /// attachments and grants kept), as after a crash, so StartInstances brings them back either way.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         foreach (var task in _snapshotTasks.Values.ToArray())
@@ -659,8 +692,14 @@ public sealed partial class VolumeService : IAsyncDisposable
             {
                 if (_kv.TryGet(Keys.Volume(d.Name), out var bytes))
                 {
-                    await DetachLockedAsync(d.AttachedBy, Json.Decode<VolumeRecord>(bytes), cancellationToken);
+                    CloseDevice(Json.Decode<VolumeRecord>(bytes));
                 }
+            }
+            await _blocks.FlushAsync(cancellationToken);
+            var (batch, _) = RetireRunningInstances();
+            if (batch.Count > 0)
+            {
+                await _kv.ApplyAsync(batch, cancellationToken);
             }
         }
         finally
@@ -781,7 +820,7 @@ public sealed partial class VolumeService : IAsyncDisposable
                     }
                     await _blocks.FlushAsync(cancellationToken);
                     instance.State = "stopped";
-                    instance.StateTransitionReason = $"User initiated ({_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} GMT)";
+                    instance.StateTransitionReason = $"User initiated ({GmtTime(_time.GetUtcNow())} GMT)";
                     instance.StateReasonCode = "Client.UserInitiatedShutdown";
                     instance.StateReasonMessage = "Client.UserInitiatedShutdown: User initiated shutdown";
                     await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
@@ -930,6 +969,8 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     private static bool RestorableBy(SnapshotRecord s, string accountId) =>
         s.AccountId == accountId || s.CreateVolumePermissions.Contains(accountId) || s.CreateVolumePermissions.Contains("all");
+
+    private static string GmtTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     private InstanceRecord LoadInstance(Caller caller, string instanceId)
     {

@@ -42,7 +42,7 @@ public sealed class KillNineTests
     }
 
     [Fact]
-    public async Task A_flushed_volume_write_survives_kill_9_and_reads_back_after_reattach()
+    public async Task A_flushed_volume_write_survives_kill_9_and_reads_back_after_a_start()
     {
         Assert.True(Tool.Exists("qemu-io"), "qemu-io must be installed (.ci/run installs qemu-utils)");
         await using var server = new ServerProcess();
@@ -58,9 +58,11 @@ public sealed class KillNineTests
         await server.KillAsync();
         await server.StartAsync();
 
-        // Attachments live in memory only: after the crash the volume is available again and must be re-attached.
-        Assert.Equal("available", (await Aws(server, work, "ec2", "describe-volumes", "--volume-ids", volume, "--query", "Volumes[0].State", "--output", "text")).Trim());
-        await Aws(server, work, "ec2", "attach-volume", "--volume-id", volume, "--instance-id", instance, "--device", "/dev/sdf");
+        // The key lived in memory only: the crash retired the instance's host, so the instance is stopped with its
+        // volume still attached, and starting it decrypts the key again.
+        Assert.Equal("in-use", (await Aws(server, work, "ec2", "describe-volumes", "--volume-ids", volume, "--query", "Volumes[0].State", "--output", "text")).Trim());
+        Assert.Equal("stopped\tServer.ScheduledStop", (await Aws(server, work, "ec2", "describe-instances", "--instance-ids", instance, "--query", "Reservations[0].Instances[0].[State.Name,StateReason.Code]", "--output", "text")).Trim());
+        await Aws(server, work, "ec2", "start-instances", "--instance-ids", instance);
         (code, output) = await Tool.RunAsync("qemu-io", "-f", "raw", "-c", "read -P 0x5a 0 256k", nbd);
         Assert.True(code == 0 && !output.Contains("verification failed", StringComparison.OrdinalIgnoreCase), output);
     }

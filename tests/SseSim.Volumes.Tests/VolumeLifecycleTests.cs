@@ -1,3 +1,4 @@
+using SseSim.Core.Storage;
 using SseSim.Nbd;
 using SseSim.Volumes.Blocks;
 
@@ -188,8 +189,11 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
         var firstNonce = new byte[BlockFormat.EncryptedRecordSize];
         _h.Blocks.TryRead(volume.VolumeId, 0, firstNonce, out _);
         await _h.RestartAsync();
-        Assert.Equal("available", Assert.Single(_h.Service.DescribeVolumes(Caller, [volume.VolumeId])).State);
-        await _h.Service.AttachVolumeAsync(Caller, volume.VolumeId, instance, "/dev/sdf");
+        // The restart retired the instance's host: stopped, volume still attached, no key in memory until a start.
+        Assert.Equal("in-use", Assert.Single(_h.Service.DescribeVolumes(Caller, [volume.VolumeId])).State);
+        Assert.Equal(("stopped", "Server.ScheduledStop"), Assert.Single(_h.Service.DescribeInstances(Caller, [instance])) is var i ? (i.State, i.StateReasonCode) : default);
+        Assert.Null(_h.Service.Exports.Find(volume.VolumeId));
+        await _h.Service.StartInstancesAsync(Caller, [instance]);
         var export = _h.Export(volume.VolumeId);
         var back = new byte[4096];
         await export.ReadAsync(0, back, default);
@@ -199,6 +203,38 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
         _h.Blocks.TryRead(volume.VolumeId, 1, second, out _);
         Assert.True(BlockFormat.CounterOf(second) >= NonceCounter.ReservationChunk);
         Assert.True(BlockFormat.CounterOf(second) > BlockFormat.CounterOf(firstNonce));
+    }
+
+    [Fact]
+    public async Task Restart_retires_running_instances_keeping_attachments_and_grants()
+    {
+        var (running, runningInstance) = await _h.CreateAttachedAsync();
+        var (stopped, stoppedInstance) = await _h.CreateAttachedAsync();
+        await _h.Service.StopInstancesAsync(Caller, [stoppedInstance]);
+        var (orphan, orphanInstance) = await _h.CreateAttachedAsync();
+        // An attachment whose instance record is gone (data from before instances were persisted) cannot stay attached.
+        await _h.Kv.DeleteAsync($"ebs/inst/{orphanInstance}");
+        _h.Time.Advance(TimeSpan.FromMinutes(5));
+        _h.Kms.Calls.Clear();
+
+        await _h.RestartAsync();
+
+        var retired = Assert.Single(_h.Service.DescribeInstances(Caller, [runningInstance]));
+        Assert.Equal(("stopped", "Server.ScheduledStop", "Server.ScheduledStop: Stopped due to scheduled retirement", "Service initiated (2026-01-01 00:05:00 GMT)"),
+            (retired.State, retired.StateReasonCode, retired.StateReasonMessage, retired.StateTransitionReason));
+        // An instance the user stopped keeps its own reason.
+        Assert.Equal("Client.UserInitiatedShutdown", Assert.Single(_h.Service.DescribeInstances(Caller, [stoppedInstance])).StateReasonCode);
+        Assert.Equal("in-use", Assert.Single(_h.Service.DescribeVolumes(Caller, [running.VolumeId])).State);
+        Assert.Equal("in-use", Assert.Single(_h.Service.DescribeVolumes(Caller, [stopped.VolumeId])).State);
+        Assert.Equal("available", Assert.Single(_h.Service.DescribeVolumes(Caller, [orphan.VolumeId])).State);
+        Assert.Null(_h.Service.Exports.Find(running.VolumeId));
+        // No KMS call at load: the grants stay for the next start, and no key is decrypted without one.
+        Assert.Empty(_h.Kms.Calls);
+
+        await _h.Service.StartInstancesAsync(Caller, [runningInstance]);
+        Assert.Equal(["Decrypt"], _h.Kms.Calls);
+        Assert.NotNull(_h.Service.Exports.Find(running.VolumeId));
+        Assert.Null(Assert.Single(_h.Service.DescribeInstances(Caller, [runningInstance])).StateReasonCode);
     }
 
     [Fact]
@@ -283,12 +319,15 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Server_stop_zeroes_keys_and_closes_exports()
     {
-        var (volume, _) = await _h.CreateAttachedAsync();
+        var (volume, instance) = await _h.CreateAttachedAsync();
         var export = _h.Export(volume.VolumeId);
         await _h.Service.StopAsync();
         Assert.True(Assert.Single(_h.Kms.HandedOut).IsDisposed);
         Assert.True(export.Closed.IsCancellationRequested);
-        Assert.Empty(_h.Kms.ActiveGrants);
+        // The instance is retired, not detached: its grant stays for the start that decrypts the key again.
+        Assert.Single(_h.Kms.ActiveGrants);
+        Assert.Equal("Server.ScheduledStop", Assert.Single(_h.Service.DescribeInstances(Caller, [instance])).StateReasonCode);
+        Assert.Equal("in-use", Assert.Single(_h.Service.DescribeVolumes(Caller, [volume.VolumeId])).State);
     }
 
     [Fact]

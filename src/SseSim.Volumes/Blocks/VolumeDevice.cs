@@ -29,7 +29,7 @@ internal sealed class VolumeDevice : INbdExport
     private int _cryptoUsers;
 
     public VolumeDevice(VolumeRuntime runtime, long sizeBytes, IBlockStore blocks, ISnapshotBlockStore snapshots,
-        SecretBytes? dataKey, BlockCipher? cipher, NonceCounter? nonces, uint writerId, Caller attachedBy, VolumeLimiter? limiter)
+        SecretBytes? dataKey, BlockCipher? cipher, NonceCounter? nonces, uint writerId, VolumeLimiter? limiter)
     {
         _runtime = runtime;
         Size = sizeBytes;
@@ -39,7 +39,6 @@ internal sealed class VolumeDevice : INbdExport
         _cipher = cipher;
         _nonces = nonces;
         _writerId = writerId;
-        AttachedBy = attachedBy;
         _limiter = limiter;
     }
 
@@ -57,8 +56,6 @@ internal sealed class VolumeDevice : INbdExport
 
     public bool IsClosed => _isClosed;
 
-    /// <summary>Who attached: detach on terminate or server stop retires the grant as this caller.</summary>
-    public Caller AttachedBy { get; }
 
     /// <summary>The attachment's plaintext data key, for tests that check it is zeroed on detach.</summary>
     internal SecretBytes? DataKey => _dataKey;

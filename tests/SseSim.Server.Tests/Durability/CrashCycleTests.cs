@@ -52,7 +52,7 @@ public sealed class CrashCycleTests(ITestOutputHelper output)
                 .Reservation.Instances[0].InstanceId;
             volume = (await ec2.CreateVolumeAsync(new Ec2Model.CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 1, Encrypted = true }))
                 .Volume.VolumeId;
-            // Attachments live in memory only: the verifier re-attaches after every restart.
+            // Each restart retires the instance (stopped, volume still attached): the verifier starts it again.
             await ec2.AttachVolumeAsync(new Ec2Model.AttachVolumeRequest { VolumeId = volume, InstanceId = instance, Device = "/dev/sdf" });
         }
 

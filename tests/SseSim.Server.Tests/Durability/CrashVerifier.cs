@@ -180,14 +180,14 @@ internal sealed class CrashVerifier(ServerProcess server, CrashLedger ledger, Ra
         }
     }
 
-    /// <summary>Re-attaches the volume and reads every block the writer touched (leaving it attached for the next cycle): each holds a whole block of a generation it sent, no older than the last flushed one.</summary>
+    /// <summary>Starts the retired instance (its volume still attached) and reads every block the writer touched: each holds a whole block of a generation it sent, no older than the last flushed one.</summary>
     public async Task VolumeAsync(string volume, string instance)
     {
         using (var ec2 = CrashCycleTests.Ec2(server))
         {
             var state = (await ec2.DescribeVolumesAsync(new Ec2Model.DescribeVolumesRequest { VolumeIds = [volume] })).Volumes[0].State;
-            Assert.True(state == Amazon.EC2.VolumeState.Available, $"{where}: volume is {state} after restart");
-            await ec2.AttachVolumeAsync(new Ec2Model.AttachVolumeRequest { VolumeId = volume, InstanceId = instance, Device = "/dev/sdf" });
+            Assert.True(state == Amazon.EC2.VolumeState.InUse, $"{where}: volume is {state} after restart");
+            await ec2.StartInstancesAsync(new Ec2Model.StartInstancesRequest { InstanceIds = [instance] });
         }
         await using (var nbd = await NbdClient.ConnectAsync("127.0.0.1", server.NbdPort, volume, CancellationToken.None))
         {
