@@ -835,6 +835,15 @@ public sealed partial class VolumeService : IAsyncDisposable
         }
     }
 
+    /// <summary>RebootInstances: succeeds when every instance exists and is the caller's (a terminated one is ignored, as on AWS).</summary>
+    public void RebootInstances(Caller caller, IReadOnlyList<string> instanceIds)
+    {
+        foreach (var id in instanceIds)
+        {
+            LoadInstance(caller, id);
+        }
+    }
+
     /// <summary>
     /// StartInstances: the new host decrypts every attached encrypted volume's data key again (EC2 as the caller's
     /// service, under the attachment's grant). If KMS refuses one (a disabled or deleted key), the instance does not

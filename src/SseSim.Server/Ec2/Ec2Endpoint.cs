@@ -43,6 +43,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
         ["StopInstances"] = StopInstances.HandleAsync,
         ["StartInstances"] = StartInstances.HandleAsync,
+        ["RebootInstances"] = RebootInstances.HandleAsync,
         ["DescribeAvailabilityZones"] = DescribeAvailabilityZones.HandleAsync,
         ["DescribeRegions"] = DescribeRegions.HandleAsync,
         ["CreateTags"] = CreateTags.HandleAsync,
