@@ -40,6 +40,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["ResetEbsDefaultKmsKeyId"] = ResetEbsDefaultKmsKeyId.HandleAsync,
         ["RunInstances"] = RunInstances.HandleAsync,
         ["DescribeInstances"] = DescribeInstances.HandleAsync,
+        ["DescribeInstanceStatus"] = DescribeInstanceStatus.HandleAsync,
         ["TerminateInstances"] = TerminateInstances.HandleAsync,
         ["StopInstances"] = StopInstances.HandleAsync,
         ["StartInstances"] = StartInstances.HandleAsync,
