@@ -7,6 +7,8 @@ namespace SseSim.Objects;
 
 public sealed partial class ObjectStore
 {
+    private const string UsEast1 = "us-east-1";
+
     private readonly ConcurrentDictionary<string, (byte[] Bytes, BucketRecord Record)> _parsedBuckets = new(StringComparer.Ordinal);
 
     /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: the bucket starts with Object Lock and versioning Enabled.</param>
@@ -17,6 +19,12 @@ public sealed partial class ObjectStore
         {
             if (TryLoadBucket(bucket, out var existing))
             {
+                // S3's legacy us-east-1 behaviour: re-creating a bucket you own there is 200 OK and changes nothing
+                // (ACLs are owner-only here, so "resets the ACLs" is a no-op); every other Region answers 409.
+                if (existing.Owner == caller.AccountId && existing.Region == UsEast1 && (region ?? caller.Region) == UsEast1)
+                {
+                    return ToInfo(existing);
+                }
                 throw existing.Owner == caller.AccountId
                     ? new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou, "Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", bucket)
                     : new S3Exception(S3ErrorCode.BucketAlreadyExists, "The requested bucket name is not available.").With("BucketName", bucket);
