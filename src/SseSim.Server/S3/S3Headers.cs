@@ -260,7 +260,7 @@ internal static class S3Headers
         {
             foreach (var (name, value) in meta)
             {
-                h["x-amz-meta-" + name] = value;
+                h["x-amz-meta-" + name] = MailSafe(value);
             }
         }
         if (info.PartsCount is { } parts)
@@ -273,8 +273,24 @@ internal static class S3Headers
     {
         if (value is not null)
         {
-            h[name] = value;
+            h[name] = MailSafe(value);
         }
+    }
+
+    /// <summary>
+    /// S3 returns metadata with non-US-ASCII characters RFC 2047-encoded ("mail-safe"); a raw non-ASCII header value
+    /// is also one Kestrel refuses to write.
+    /// </summary>
+    internal static string MailSafe(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c > '~' || (c < ' ' && c != '\t'))
+            {
+                return "=?UTF-8?B?" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)) + "?=";
+            }
+        }
+        return value;
     }
 
     /// <summary>Parses "/bucket/key[?versionId=…]" (URL-encoded, leading slash optional) of x-amz-copy-source.</summary>

@@ -191,6 +191,24 @@ public sealed class GetObjectTests(ServerFixture server)
         Assert.Equal("InvalidRequest 400", result.Outcome("badMode"));
     }
     [Fact]
+    public async Task Non_ascii_metadata_is_answered_rfc2047_encoded_with_boto3()
+    {
+        // The client sends the raw latin-1 byte; S3 answers such values mail-safe (RFC 2047), never a 500.
+        var r = await server.RunBoto3Async("""
+            s3.meta.events.register("before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"x-amz-meta-meta1": "Hello World\xe9"}))
+            s3.put_object(Bucket=bucket, Key="uni", Body=b"bar")
+            out["get"] = s3.get_object(Bucket=bucket, Key="uni")["Metadata"]["meta1"]
+            out["head"] = s3.head_object(Bucket=bucket, Key="uni")["Metadata"]["meta1"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var encoded = "=?UTF-8?B?" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("Hello World\u00e9")) + "?=";
+        Assert.Equal(encoded, result.GetProperty("get").GetString());
+        Assert.Equal(encoded, result.GetProperty("head").GetString());
+    }
+    [Fact]
     public async Task An_unsatisfiable_range_is_416_with_the_range_the_size_and_Content_Range_with_boto3()
     {
         var r = await server.RunBoto3Async("""
