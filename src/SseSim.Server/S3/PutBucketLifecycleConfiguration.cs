@@ -114,7 +114,17 @@ internal static class PutBucketLifecycleConfiguration
         {
             throw S3Errors.MalformedXml();
         }
-        if (expiration.ChildValue("Date") is { } date)
+        ValidateMidnightDate(expiration);
+        if (expiration.ChildValue("ExpiredObjectDeleteMarker")?.Trim() is { } marker && marker is not ("true" or "false"))
+        {
+            throw S3Errors.MalformedXml();
+        }
+    }
+
+    /// <summary>Expiration and Transition dates are ISO 8601 at midnight UTC, as S3 requires of both.</summary>
+    private static void ValidateMidnightDate(XElement action)
+    {
+        if (action.ChildValue("Date") is { } date)
         {
             if (!DateTimeOffset.TryParse(date.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
             {
@@ -125,14 +135,11 @@ internal static class PutBucketLifecycleConfiguration
                 throw S3Errors.InvalidArgument("'Date' must be at midnight GMT", "Date", date.Trim());
             }
         }
-        if (expiration.ChildValue("ExpiredObjectDeleteMarker")?.Trim() is { } marker && marker is not ("true" or "false"))
-        {
-            throw S3Errors.MalformedXml();
-        }
     }
 
     private static void ValidateTransition(XElement transition, string daysName)
     {
+        ValidateMidnightDate(transition);
         var storageClass = transition.ChildValue("StorageClass")?.Trim();
         if (storageClass is null || !StorageClasses.Contains(storageClass))
         {
