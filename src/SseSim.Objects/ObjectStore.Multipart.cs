@@ -151,6 +151,14 @@ public sealed partial class ObjectStore
         List<string> replaced = [];
         await WithMetadataLockAsync(async () =>
         {
+            if (CompletedBy(caller, request) is { } completed)
+            {
+                // A retried Complete of an upload that already completed (its answer lost to a timeout, say) answers
+                // the same result, as S3 does, while the object it made is still the key's current one.
+                record = completed;
+                version = LoadBucket(request.Bucket, null).VersioningState is null ? null : completed.ReportedVersionId;
+                return true;
+            }
             var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
             var stored = _meta.Scan(Records.PartPrefix(request.UploadId))
                 .Select(kv => Records.Deserialize<PartRecord>(kv.Value))
@@ -227,6 +235,19 @@ public sealed partial class ObjectStore
             ChecksumValue = record.ChecksumValue,
             ChecksumType = ChecksumTypeOf(record),
         };
+    }
+
+    /// <summary>The key's current object when it is the one this (no longer open) upload completed into.</summary>
+    private ObjectRecord? CompletedBy(Caller caller, CompleteMultipartUploadRequest request)
+    {
+        LoadBucket(request.Bucket, caller);
+        if (_meta.TryGet(Records.UploadKey(request.Bucket, request.UploadId), out _))
+        {
+            return null;
+        }
+        return FindRecord(request.Bucket, request.Key) is { IsDeleteMarker: false, Multipart: true } current && current.InstanceId == request.UploadId
+            ? current
+            : null;
     }
 
     /// <summary>A part CompleteMultipartUpload names that is not stored as named (ETag or checksum).</summary>

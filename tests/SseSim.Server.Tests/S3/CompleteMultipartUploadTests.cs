@@ -5,6 +5,37 @@ namespace SseSim.Server.Tests.S3;
 public sealed class CompleteMultipartUploadTests(ServerFixture server)
 {
     [Fact]
+    public async Task A_retried_complete_answers_the_same_result_while_its_object_is_current_with_boto3()
+    {
+        // S3 answers a repeated CompleteMultipartUpload (a client retrying after a lost response) with the same
+        // result instead of NoSuchUpload; once the key holds another object the upload is gone for good.
+        var r = await server.RunBoto3Async("""
+            def complete():
+                up = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+                etag = s3.upload_part(Bucket=bucket, Key="mp", UploadId=up, PartNumber=1, Body=b"abc")["ETag"]
+                parts = {"Parts": [{"ETag": etag, "PartNumber": 1}]}
+                return up, parts, s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up, MultipartUpload=parts)
+            up, parts, first = complete()
+            again = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up, MultipartUpload=parts)
+            out["same"] = [first["ETag"], again["ETag"], again["ResponseMetadata"]["HTTPStatusCode"]]
+            out["body"] = s3.get_object(Bucket=bucket, Key="mp")["Body"].read().decode()
+            s3.put_object(Bucket=bucket, Key="mp", Body=b"replaced")
+            out["replaced"] = error(s3.complete_multipart_upload, Bucket=bucket, Key="mp", UploadId=up, MultipartUpload=parts)
+            out["otherKey"] = error(s3.complete_multipart_upload, Bucket=bucket, Key="other", UploadId=up, MultipartUpload=parts)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var same = result.GetProperty("same");
+        Assert.Equal(same[0].GetString(), same[1].GetString());
+        Assert.Equal(200, same[2].GetInt32());
+        Assert.Equal("abc", result.GetProperty("body").GetString());
+        Assert.Equal("NoSuchUpload 404", result.Outcome("replaced"));
+        Assert.Equal("NoSuchUpload 404", result.Outcome("otherKey"));
+    }
+
+    [Fact]
     public async Task Conditional_completes_and_body_digests_with_boto3()
     {
         var r = await server.RunBoto3Async("""
