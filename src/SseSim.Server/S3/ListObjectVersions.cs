@@ -45,7 +45,7 @@ internal static class ListObjectVersions
             w.Optional("NextKeyMarker", result.NextKeyMarker is null ? null : encode(result.NextKeyMarker));
             w.Optional("NextVersionIdMarker", result.NextVersionIdMarker);
             w.WriteElementString("MaxKeys", S3Xml.Int(maxKeys));
-            w.Optional("Delimiter", delimiter is null ? null : encode(delimiter));
+            w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
             foreach (var v in result.Versions)

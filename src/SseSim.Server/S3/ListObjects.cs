@@ -27,7 +27,7 @@ internal static class ListObjects
             w.WriteElementString("Prefix", encode(prefix ?? ""));
             w.WriteElementString("Marker", encode(marker ?? ""));
             w.WriteElementString("MaxKeys", S3Xml.Int(maxKeys));
-            w.Optional("Delimiter", delimiter is null ? null : encode(delimiter));
+            w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Optional("NextMarker", result.NextMarker is null ? null : encode(result.NextMarker));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);

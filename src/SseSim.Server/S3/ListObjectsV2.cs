@@ -33,7 +33,7 @@ internal static class ListObjectsV2
             w.WriteElementString("MaxKeys", S3Xml.Int(maxKeys));
             w.WriteElementString("KeyCount", S3Xml.Int(result.KeyCount));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
-            w.Optional("Delimiter", delimiter is null ? null : encode(delimiter));
+            w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.Optional("ContinuationToken", token);
             w.Optional("NextContinuationToken", result.NextContinuationToken);
             w.Optional("StartAfter", startAfter is null ? null : encode(startAfter));

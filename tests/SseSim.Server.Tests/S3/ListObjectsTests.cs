@@ -49,4 +49,26 @@ public sealed class ListObjectsTests(ServerFixture server)
         Assert.Equal("a b", result.GetProperty("marker").GetString());
         Assert.Equal(["a b+c/1", "a b+c/2"], Strings("versions"));
     }
+
+    [Fact]
+    public async Task An_empty_delimiter_is_no_delimiter_and_is_not_echoed_in_any_listing_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            for k in ["a/1", "b"]:
+                s3.put_object(Bucket=bucket, Key=k, Body=b"1")
+            v1 = s3.list_objects(Bucket=bucket, Delimiter="")
+            v2 = s3.list_objects_v2(Bucket=bucket, Delimiter="")
+            versions = s3.list_object_versions(Bucket=bucket, Delimiter="")
+            out["echoed"] = ["Delimiter" in v1, "Delimiter" in v2, "Delimiter" in versions]
+            out["keys"] = [o["Key"] for o in v1["Contents"]]
+            out["prefixes"] = "CommonPrefixes" in v2
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.All(result.GetProperty("echoed").EnumerateArray(), e => Assert.False(e.GetBoolean()));
+        Assert.Equal(["a/1", "b"], result.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        Assert.False(result.GetProperty("prefixes").GetBoolean());
+    }
 }
