@@ -99,6 +99,50 @@ public sealed record ObjectHeaders
 
     /// <summary>x-amz-meta-* with the prefix removed; names lower-cased by the HTTP layer.</summary>
     public IReadOnlyDictionary<string, string>? UserMetadata { get; init; }
+
+    /// <summary>
+    /// x-amz-storage-class other than STANDARD; null is STANDARD, which S3 leaves out of GET/HEAD
+    /// (docs/formats/s3-metadata-records.md#storageclass).
+    /// </summary>
+    public string? StorageClass { get; init; }
+
+    /// <summary>The class listings and GetObjectAttributes report.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ReportedStorageClass => StorageClass ?? StorageClasses.Standard;
+}
+
+/// <summary>The storage classes of a general purpose bucket (docs/formats/s3-metadata-records.md#storageclass).</summary>
+public static class StorageClasses
+{
+    public const string Standard = "STANDARD";
+
+    // Stored and reported; nothing else differs between them here (no retrieval fees or minimum durations).
+    private static readonly string[] Stored = ["REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"];
+
+    // Archive classes need RestoreObject before a GET, which SseSim does not simulate.
+    private static readonly string[] Archive = ["GLACIER", "DEEP_ARCHIVE"];
+
+    /// <summary>
+    /// Validates an x-amz-storage-class value: null for absent or STANDARD, the value for a stored class; 400
+    /// InvalidStorageClass for anything a general purpose bucket does not take (OUTPOSTS, EXPRESS_ONEZONE, ...),
+    /// 501 NotImplemented for the archive classes.
+    /// </summary>
+    public static string? Normalize(string? value)
+    {
+        if (value is null || value == Standard)
+        {
+            return null;
+        }
+        if (Stored.Contains(value))
+        {
+            return value;
+        }
+        if (Archive.Contains(value))
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, $"The {value} storage class is not supported by this simulator.", 501).With("Header", "x-amz-storage-class");
+        }
+        throw new S3Exception("InvalidStorageClass", "The storage class you specified is not valid", 400);
+    }
 }
 
 /// <summary>One object or bucket tag (docs/formats/s3-metadata-records.md#tags).</summary>
@@ -401,6 +445,9 @@ public sealed record ListPartsResult(
 {
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumType { get; init; }
+
+    /// <summary>The upload's storage class (CreateMultipartUpload's x-amz-storage-class, STANDARD by default).</summary>
+    public string StorageClass { get; init; } = StorageClasses.Standard;
 }
 
 public sealed record ListMultipartUploadsRequest(string Bucket)
@@ -411,7 +458,10 @@ public sealed record ListMultipartUploadsRequest(string Bucket)
     public int MaxUploads { get; init; } = 1000;
 }
 
-public sealed record UploadInfo(string Key, string UploadId, DateTimeOffset Initiated, string OwnerAccountId);
+public sealed record UploadInfo(string Key, string UploadId, DateTimeOffset Initiated, string OwnerAccountId)
+{
+    public string StorageClass { get; init; } = StorageClasses.Standard;
+}
 
 public sealed record ListMultipartUploadsResult(IReadOnlyList<UploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);
 
@@ -430,6 +480,7 @@ public sealed record ObjectVersionSummary(string Key, string VersionId, bool IsL
 {
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumType { get; init; }
+    public string StorageClass { get; init; } = StorageClasses.Standard;
 }
 
 /// <summary>Versions and markers in key order, newest first within a key; prefixes as ListObjects rolls them up.</summary>

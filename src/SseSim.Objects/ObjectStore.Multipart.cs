@@ -357,6 +357,7 @@ public sealed partial class ObjectStore
         {
             ChecksumAlgorithm = upload.ChecksumAlgorithm,
             ChecksumType = ChecksumTypeOf(upload),
+            StorageClass = upload.Headers.ReportedStorageClass,
         });
     }
 
@@ -389,7 +390,7 @@ public sealed partial class ObjectStore
                 truncated = true;
                 break;
             }
-            result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner));
+            result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner) { StorageClass = u.Headers.ReportedStorageClass });
         }
         return Task.FromResult(new ListMultipartUploadsResult(result, truncated, truncated ? result[^1].Key : null, truncated ? result[^1].UploadId : null));
     }

@@ -235,7 +235,7 @@ public sealed partial class ObjectStore
         // Copying an older version onto its own key is how S3 restores it, so only the current version counts as "itself".
         var copiesCurrent = request.SourceVersionId is null || request.SourceVersionId == target?.ReportedVersionId;
         if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && copiesCurrent && directive == "COPY" && !hasNewEncryption
-            && request.ChecksumAlgorithm is null)
+            && request.ChecksumAlgorithm is null && request.Headers.StorageClass == source.Headers.StorageClass)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -260,7 +260,8 @@ public sealed partial class ObjectStore
             Size = body.Size,
             ETag = body.ETag,
             LastModified = now,
-            Headers = directive == "COPY" ? source.Headers : request.Headers,
+            // The copy's class is the request's, STANDARD by default, never the source's.
+            Headers = (directive == "COPY" ? source.Headers : request.Headers) with { StorageClass = request.Headers.StorageClass },
             Encryption = encryption,
             InstanceId = instanceId,
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],
@@ -346,7 +347,7 @@ public sealed partial class ObjectStore
                     continue;
                 }
                 r ??= Records.Deserialize<ObjectRecord>(value);
-                contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, "STANDARD", r.Owner)
+                contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, r.Headers.ReportedStorageClass, r.Owner)
                 {
                     ChecksumAlgorithm = r.ChecksumAlgorithm,
                     ChecksumType = ChecksumTypeOf(r),

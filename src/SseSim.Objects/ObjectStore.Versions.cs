@@ -307,6 +307,7 @@ public sealed partial class ObjectStore
                 {
                     ChecksumAlgorithm = v.ChecksumAlgorithm,
                     ChecksumType = ChecksumTypeOf(v),
+                    StorageClass = v.Headers.ReportedStorageClass,
                 });
                 (nextKey, nextVersion) = (key, v.ReportedVersionId);
             }

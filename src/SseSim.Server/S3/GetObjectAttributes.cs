@@ -51,7 +51,7 @@ internal static class GetObjectAttributes
             }
             if (requested.Contains("StorageClass"))
             {
-                x.WriteElementString("StorageClass", S3Xml.Namespace, "STANDARD");
+                x.WriteElementString("StorageClass", S3Xml.Namespace, info.Headers.ReportedStorageClass);
             }
             if (requested.Contains("ObjectSize"))
             {

@@ -36,7 +36,7 @@ internal static class ListMultipartUploads
                 w.WriteElementString("UploadId", u.UploadId);
                 w.Owner("Initiator", u.OwnerAccountId);
                 w.Owner("Owner", u.OwnerAccountId);
-                w.WriteElementString("StorageClass", "STANDARD");
+                w.WriteElementString("StorageClass", u.StorageClass);
                 w.WriteElementString("Initiated", S3Xml.Timestamp(u.Initiated));
                 w.WriteEndElement();
             }

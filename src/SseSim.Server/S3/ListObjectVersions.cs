@@ -61,7 +61,7 @@ internal static class ListObjectVersions
                     w.Optional("ChecksumAlgorithm", v.ChecksumAlgorithm);
                     w.Optional("ChecksumType", v.ChecksumType);
                     w.WriteElementString("Size", S3Xml.Int(v.Size));
-                    w.WriteElementString("StorageClass", "STANDARD");
+                    w.WriteElementString("StorageClass", v.StorageClass);
                 }
                 w.Owner("Owner", v.OwnerAccountId);
                 w.WriteEndElement();

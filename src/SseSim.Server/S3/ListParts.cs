@@ -19,7 +19,7 @@ internal static class ListParts
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Owner("Initiator", result.OwnerAccountId);
             w.Owner("Owner", result.OwnerAccountId);
-            w.WriteElementString("StorageClass", "STANDARD");
+            w.WriteElementString("StorageClass", result.StorageClass);
             w.Optional("ChecksumAlgorithm", result.ChecksumAlgorithm);
             w.Optional("ChecksumType", result.ChecksumType);
             foreach (var p in result.Parts)

@@ -121,6 +121,7 @@ internal static class S3Headers
             CacheControl = field("Cache-Control"),
             Expires = field("Expires"),
             UserMetadata = meta,
+            StorageClass = StorageClasses.Normalize(field("x-amz-storage-class")?.Trim()),
         };
     }
 
@@ -263,6 +264,7 @@ internal static class S3Headers
                 h["x-amz-meta-" + name] = MailSafe(value);
             }
         }
+        SetIf(h, "x-amz-storage-class", stored.StorageClass);
         if (info.PartsCount is { } parts)
         {
             h["x-amz-mp-parts-count"] = parts.ToString(CultureInfo.InvariantCulture);

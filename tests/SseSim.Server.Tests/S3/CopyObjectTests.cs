@@ -206,4 +206,42 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal(expected, result.GetProperty("head").GetString());
         Assert.Equal("", result.GetProperty("part").GetString());
     }
+
+    /// <summary>
+    /// minio/mint's awscli test_copy_object_storage_class(_same): a copy with x-amz-storage-class, also onto itself, and
+    /// HEAD/list reporting the class (docs/formats/s3-metadata-records.md#storageclass).
+    /// </summary>
+    [Fact]
+    public async Task Boto3_storage_class_is_set_by_put_and_copy_and_reported()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="k", Body=b"abc")
+            out["plainHead"] = s3.head_object(Bucket=bucket, Key="k").get("StorageClass")
+            copied = s3.copy_object(Bucket=bucket, Key="k2", CopySource={"Bucket": bucket, "Key": "k"}, StorageClass="REDUCED_REDUNDANCY")
+            out["copyEtag"] = copied["CopyObjectResult"]["ETag"]
+            out["copyHead"] = s3.head_object(Bucket=bucket, Key="k2").get("StorageClass")
+            s3.copy_object(Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k"}, StorageClass="STANDARD_IA")
+            out["selfHead"] = s3.get_object(Bucket=bucket, Key="k").get("StorageClass")
+            out["selfSame"] = error(s3.copy_object, Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k"}, StorageClass="STANDARD_IA")
+            s3.copy_object(Bucket=bucket, Key="k3", CopySource={"Bucket": bucket, "Key": "k"})
+            out["list"] = [(o["Key"], o["StorageClass"]) for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+            s3.put_object(Bucket=bucket, Key="p", Body=b"x", StorageClass="ONEZONE_IA")
+            out["putHead"] = s3.head_object(Bucket=bucket, Key="p").get("StorageClass")
+            out["invalid"] = error(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", StorageClass="EXPRESS_ONEZONE")
+            out["archive"] = error(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", StorageClass="GLACIER")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("plainHead").ValueKind);
+        Assert.Equal("\"900150983cd24fb0d6963f7d28e17f72\"", result.GetProperty("copyEtag").GetString());
+        Assert.Equal("REDUCED_REDUNDANCY", result.GetProperty("copyHead").GetString());
+        Assert.Equal("STANDARD_IA", result.GetProperty("selfHead").GetString());
+        Assert.Equal("InvalidRequest 400", result.Outcome("selfSame"));
+        Assert.Equal("""[["k","STANDARD_IA"],["k2","REDUCED_REDUNDANCY"],["k3","STANDARD"]]""", result.GetProperty("list").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("ONEZONE_IA", result.GetProperty("putHead").GetString());
+        Assert.Equal("InvalidStorageClass 400", result.Outcome("invalid"));
+        Assert.Equal("NotImplemented 501", result.Outcome("archive"));
+    }
 }
