@@ -14,7 +14,7 @@ public sealed record GetPublicKeyRequest : IValidatedRequest
     }
 }
 
-public sealed record GetPublicKeyResponse(string KeyId, byte[] PublicKey, string CustomerMasterKeySpec, string KeySpec, string KeyUsage,
+public sealed record GetPublicKeyResponse(string KeyId, byte[] PublicKey, string? CustomerMasterKeySpec, string KeySpec, string KeyUsage,
     IReadOnlyList<string>? EncryptionAlgorithms, IReadOnlyList<string>? SigningAlgorithms, IReadOnlyList<string>? KeyAgreementAlgorithms);
 
 public static class GetPublicKey
@@ -28,7 +28,7 @@ public static class GetPublicKey
             throw KmsException.Unsupported($"{key.Arn} key spec is {key.KeySpec} which is not valid for GetPublicKey.");
         }
         var publicKey = CryptoSupport.CurrentMaterial(key).PublicKey ?? throw new InvalidOperationException("Asymmetric material without a public key.");
-        return new GetPublicKeyResponse(key.Arn, publicKey, key.KeySpec, key.KeySpec, key.KeyUsage,
+        return new GetPublicKeyResponse(key.Arn, publicKey, KeyMetadata.LegacySpec(key.KeySpec), key.KeySpec, key.KeyUsage,
             spec.EncryptionAlgorithms(key.KeyUsage), spec.SigningAlgorithms(key.KeyUsage), spec.KeyAgreementAlgorithms(key.KeyUsage));
     }
 }

@@ -31,6 +31,12 @@ public sealed record KeyMetadata
     public IReadOnlyList<string>? MacAlgorithms { get; init; }
     public string? CurrentKeyMaterialId { get; init; }
 
+    /// <summary>
+    /// The deprecated CustomerMasterKeySpec: the key spec while it is one of that enum's values; AWS leaves it out for
+    /// the specs added after it (ML-DSA in the CLI reference's create-key example; Ed25519 by the same model enum).
+    /// </summary>
+    public static string? LegacySpec(string keySpec) => ModelEnums.CustomerMasterKeySpec.Contains(keySpec) ? keySpec : null;
+
     public static KeyMetadata From(KmsKey key)
     {
         var spec = key.SpecInfo;
@@ -50,7 +56,7 @@ public sealed record KeyMetadata
             Origin = key.Origin,
             ExpirationModel = key.Origin == Origins.External && key.KeyState != KeyStates.PendingImport ? material?.ExpirationModel : null,
             KeyManager = key.KeyManager,
-            CustomerMasterKeySpec = key.KeySpec,
+            CustomerMasterKeySpec = LegacySpec(key.KeySpec),
             KeySpec = key.KeySpec,
             EncryptionAlgorithms = spec.EncryptionAlgorithms(key.KeyUsage),
             SigningAlgorithms = spec.SigningAlgorithms(key.KeyUsage),

@@ -28,6 +28,10 @@ sign = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetad
 assert members(sign) == COMMON | {"SigningAlgorithms"}, members(sign)
 agree = kms.create_key(KeySpec="ECC_NIST_P384", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]["KeyId"]
 assert members(agree) == COMMON | {"KeyAgreementAlgorithms"}, members(agree)
+# The deprecated CustomerMasterKeySpec has no ML-DSA (or Ed25519) value: AWS leaves it out (CLI create-key example 4).
+mldsa = kms.create_key(KeySpec="ML_DSA_65", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+assert members(mldsa) == (COMMON - {"CustomerMasterKeySpec"}) | {"SigningAlgorithms"}, members(mldsa)
+assert "CustomerMasterKeySpec" not in kms.get_public_key(KeyId=mldsa), "GetPublicKey"
 external = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
 assert members(external) == COMMON | {"EncryptionAlgorithms"}, members(external)
 
