@@ -56,6 +56,8 @@ public static class RotateKeyOnDemand
                 OnDemandRotationStartDate = call.Now,
             };
         }, call.CancellationToken);
-        return new RotateKeyOnDemandResponse(updated.Arn);
+        // The bare key id, not the ARN (unlike most KMS responses): the AWS CLI reference's example and the CloudTrail
+        // example of this call's responseElements both show it so.
+        return new RotateKeyOnDemandResponse(updated.KeyId);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RotateKeyOnDemandTests(ServerFixture server) : IClassFixture
         var before = await kms.EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1, 2, 3]) });
 
         var rotated = await kms.RotateKeyOnDemandAsync(new RotateKeyOnDemandRequest { KeyId = key.KeyId });
-        Assert.Equal(key.Arn, rotated.KeyId);
+        Assert.Equal(key.KeyId, rotated.KeyId);
 
         // AWS reports OnDemandRotationStartDate only while a rotation is in progress; clients poll until it is gone.
         var status = await kms.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = key.KeyId });
@@ -29,7 +29,7 @@ public sealed class RotateKeyOnDemandTests(ServerFixture server) : IClassFixture
         Assert.NotEqual(before.CiphertextBlob.ToArray(), after.CiphertextBlob.ToArray());
         var decrypted = await kms.DecryptAsync(new DecryptRequest { CiphertextBlob = before.CiphertextBlob });
         Assert.Equal([1, 2, 3], decrypted.Plaintext.ToArray());
-        Assert.Equal(rotated.KeyId, decrypted.KeyId);
+        Assert.Equal(key.Arn, decrypted.KeyId);
     }
 
     [Fact]
