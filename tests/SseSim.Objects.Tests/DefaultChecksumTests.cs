@@ -166,21 +166,8 @@ public sealed class DefaultChecksumTests : IDisposable
         + @"""Encryption"":{""Mode"":""SseS3"",""WrappedKey"":""AfCuPdFcIlvj95O2noRA1SFOC3jpLxlUMW04fgpniGiUZQTZu3XK51WAVNqtH8tVEiEmANTz0k86jpUVPg=="",""BucketKey"":false},"
         + @"""Owner"":""111122223333""}";
 
-    private async Task<ObjectStore> GoldenStoreAsync(params KvMutation[] records)
-    {
-        var storage = new InMemoryStorageProvider();
-        await storage.OpenTable(ObjectStore.MetadataTableName).ApplyAsync(
-        [
-            new KvMutation("bucket/golden", Encoding.UTF8.GetBytes(InlineBodyTests.GoldenBucket)),
-            new KvMutation(InlineBodyTests.GoldenBodyId, Convert.FromHexString(InlineBodyTests.GoldenEnvelopeHex)),
-            new KvMutation("obj/golden/k", Encoding.UTF8.GetBytes(InlineBodyTests.GoldenRecord)),
-            .. records,
-        ]);
-        using var master = TestUtil.Key(0x11);
-        var store = ObjectStore.Create(storage, _f.DataDir, _f.Kms, master, _f.Time);
-        await store.RecoverAsync();
-        return store;
-    }
+    private Task<ObjectStore> GoldenStoreAsync(params KvMutation[] records) =>
+        GoldenStore.OpenAsync(new InMemoryStorageProvider(), _f, InlineBodyTests.GoldenBucket, [GoldenStore.Object(InlineBodyTests.GoldenRecord), .. records]);
 
     [Fact]
     public async Task Golden_object_record_without_checksum_has_none()

@@ -161,20 +161,8 @@ public sealed class ObjectLockTests : IDisposable
 
     private readonly InMemoryStorageProvider _golden = new();
 
-    private async Task<ObjectStore> GoldenStoreAsync(string bucket, string? record = null)
-    {
-        var table = _golden.OpenTable(ObjectStore.MetadataTableName);
-        await table.PutAsync("bucket/golden", Encoding.UTF8.GetBytes(bucket));
-        if (record is not null)
-        {
-            await table.PutAsync("obj/golden/k", Encoding.UTF8.GetBytes(record));
-            await table.PutAsync(InlineBodyTests.GoldenBodyId, Convert.FromHexString(InlineBodyTests.GoldenEnvelopeHex));
-        }
-        using var master = TestUtil.Key(0x11);
-        var store = ObjectStore.Create(_golden, _f.DataDir, _f.Kms, master, _f.Time);
-        Assert.Equal(0, await store.RecoverAsync());
-        return store;
-    }
+    private Task<ObjectStore> GoldenStoreAsync(string bucket, string? record = null) =>
+        GoldenStore.OpenAsync(_golden, _f, bucket, record is null ? [] : [GoldenStore.Object(record)]);
 
     [Fact]
     public async Task Golden_records_without_object_lock_read_unlocked()

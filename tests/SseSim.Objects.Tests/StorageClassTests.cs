@@ -64,17 +64,7 @@ public sealed class StorageClassTests : IDisposable
     // Golden vectors (docs/formats/s3-metadata-records.md#storageclass).
     private readonly InMemoryStorageProvider _golden = new();
 
-    private async Task<ObjectStore> GoldenStoreAsync(string record)
-    {
-        var table = _golden.OpenTable(ObjectStore.MetadataTableName);
-        await table.PutAsync("bucket/golden", Encoding.UTF8.GetBytes(InlineBodyTests.GoldenBucket));
-        await table.PutAsync("obj/golden/k", Encoding.UTF8.GetBytes(record));
-        await table.PutAsync(InlineBodyTests.GoldenBodyId, Convert.FromHexString(InlineBodyTests.GoldenEnvelopeHex));
-        using var master = TestUtil.Key(0x11);
-        var store = ObjectStore.Create(_golden, _f.DataDir, _f.Kms, master, _f.Time);
-        Assert.Equal(0, await store.RecoverAsync());
-        return store;
-    }
+    private Task<ObjectStore> GoldenStoreAsync(string record) => GoldenStore.OpenAsync(_golden, _f, InlineBodyTests.GoldenBucket, GoldenStore.Object(record));
 
     [Fact]
     public async Task Golden_record_without_storage_class_reads_standard()

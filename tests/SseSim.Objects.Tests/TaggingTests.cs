@@ -180,20 +180,8 @@ public sealed class TaggingTests : IDisposable
     // and the same object record with a Tags member as this format writes it.
     private const string GoldenTags = @",""Tags"":[{""Key"":""env"",""Value"":""prod""},{""Key"":""team"",""Value"":""""}]}";
 
-    private async Task<ObjectStore> GoldenStoreAsync(string record)
-    {
-        var storage = new InMemoryStorageProvider();
-        await storage.OpenTable(ObjectStore.MetadataTableName).ApplyAsync(
-        [
-            new KvMutation("bucket/golden", Encoding.UTF8.GetBytes(InlineBodyTests.GoldenBucket)),
-            new KvMutation(InlineBodyTests.GoldenBodyId, Convert.FromHexString(InlineBodyTests.GoldenEnvelopeHex)),
-            new KvMutation("obj/golden/k", Encoding.UTF8.GetBytes(record)),
-        ]);
-        using var master = TestUtil.Key(0x11);
-        var store = ObjectStore.Create(storage, _f.DataDir, _f.Kms, master, _f.Time);
-        Assert.Equal(0, await store.RecoverAsync());
-        return store;
-    }
+    private Task<ObjectStore> GoldenStoreAsync(string record) =>
+        GoldenStore.OpenAsync(new InMemoryStorageProvider(), _f, InlineBodyTests.GoldenBucket, GoldenStore.Object(record));
 
     [Fact]
     public async Task Golden_record_without_tags_reads_as_untagged()

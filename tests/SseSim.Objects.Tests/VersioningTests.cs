@@ -320,22 +320,7 @@ public sealed class VersioningTests : IDisposable
 
     private IKeyValueStore GoldenTable => _golden.OpenTable(ObjectStore.MetadataTableName);
 
-    private async Task<ObjectStore> GoldenStoreAsync(string bucket, params KvMutation[] records)
-    {
-        await GoldenTable.ApplyAsync(
-        [
-            new KvMutation("bucket/golden", Encoding.UTF8.GetBytes(bucket)),
-            .. records,
-        ]);
-        if (records.Length > 0)
-        {
-            await GoldenTable.PutAsync(InlineBodyTests.GoldenBodyId, Convert.FromHexString(InlineBodyTests.GoldenEnvelopeHex));
-        }
-        using var master = TestUtil.Key(0x11);
-        var store = ObjectStore.Create(_golden, _f.DataDir, _f.Kms, master, _f.Time);
-        Assert.Equal(0, await store.RecoverAsync());
-        return store;
-    }
+    private Task<ObjectStore> GoldenStoreAsync(string bucket, params KvMutation[] records) => GoldenStore.OpenAsync(_golden, _f, bucket, records);
 
     private static async Task<string> GoldenReadAsync(ObjectStore store, string? versionId)
     {
