@@ -17,6 +17,9 @@ public static class AvailabilityZones
         return [.. letters.Select((letter, i) => new AvailabilityZoneInfo(region + letter, $"{prefix}-az{i + 1}", region))];
     }
 
+    /// <summary>The zone id EC2 pairs with a zone name of the region (null for a name that is not one).</summary>
+    public static string? IdOf(string region, string zoneName) => Of(region).FirstOrDefault(z => z.ZoneName == zoneName)?.ZoneId;
+
     /// <summary>EC2 refuses a zone that is not one of the region's with InvalidParameterValue.</summary>
     public static void Require(string region, string zone)
     {

@@ -597,15 +597,16 @@ public sealed partial class VolumeService : IAsyncDisposable
     }
 
     /// <summary>Closes the volume's export, if open, zeroing its data key; the attachment itself stays.</summary>
-    private void CloseDevice(VolumeRecord volume)
+    private void CloseDevice(VolumeRecord volume) => CloseDevice(Runtime(volume));
+
+    private static void CloseDevice(VolumeRuntime runtime)
     {
-        var runtime = Runtime(volume);
         if (runtime.Device is { } opened)
         {
             var hadKey = opened.DataKey is not null;
             opened.Close();
             runtime.Device = null;
-            Tracer.Current?.Add(hadKey ? "key:zeroed" : "nbd:closed", hadKey ? $"NBD export '{volume.VolumeId}' closed; volume data key zeroed in memory" : $"NBD export '{volume.VolumeId}' closed");
+            Tracer.Current?.Add(hadKey ? "key:zeroed" : "nbd:closed", hadKey ? $"NBD export '{runtime.VolumeId}' closed; volume data key zeroed in memory" : $"NBD export '{runtime.VolumeId}' closed");
         }
     }
 
@@ -683,17 +684,14 @@ public sealed partial class VolumeService : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            VolumeDevice[] devices;
+            VolumeRuntime[] open;
             lock (_runtimeLock)
             {
-                devices = [.. _runtimes.Values.Select(r => r.Device).OfType<VolumeDevice>()];
+                open = [.. _runtimes.Values.Where(r => r.Device is not null)];
             }
-            foreach (var d in devices)
+            foreach (var runtime in open)
             {
-                if (_kv.TryGet(Keys.Volume(d.Name), out var bytes))
-                {
-                    CloseDevice(Json.Decode<VolumeRecord>(bytes));
-                }
+                CloseDevice(runtime);
             }
             await _blocks.FlushAsync(cancellationToken);
             var (batch, _) = RetireRunningInstances();

@@ -15,7 +15,6 @@ public static class DescribeInstanceStatus
         var filters = call.Request.Filters();
         var includeAll = call.Request.Bool("IncludeAllInstances") == true;
         call.ThrowIfDryRun();
-        var zones = AvailabilityZones.Of(call.Caller.Region);
         var statuses = call.Volumes.DescribeInstances(call.Caller, ids.Count == 0 ? null : ids)
             .Where(i => includeAll || i.State == "running")
             .Select(i => (Instance: i, Status: i.State == "running" ? "ok" : "not-applicable"))
@@ -36,9 +35,9 @@ public static class DescribeInstanceStatus
         return Task.FromResult(xml.Items("instanceStatusSet", page, (x, s) => x
                 .Element("instanceId", s.Instance.InstanceId)
                 .Element("availabilityZone", s.Instance.AvailabilityZone)
-                .Element("availabilityZoneId", zones.FirstOrDefault(z => z.ZoneName == s.Instance.AvailabilityZone)?.ZoneId)
+                .Element("availabilityZoneId", AvailabilityZones.IdOf(call.Caller.Region, s.Instance.AvailabilityZone))
                 .Items("eventsSet", Array.Empty<string>(), (_, _) => { })
-                .Start("instanceState").Element("code", Ec2Xml.StateCode(s.Instance.State)).Element("name", s.Instance.State).End()
+                .State("instanceState", s.Instance.State)
                 .Summary("systemStatus", s.Status)
                 .Summary("instanceStatus", s.Status)
                 .Summary("attachedEbsStatus", s.Status))

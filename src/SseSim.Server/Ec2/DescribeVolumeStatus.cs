@@ -14,7 +14,6 @@ public static class DescribeVolumeStatus
         var ids = call.Request.List("VolumeId");
         var filters = call.Request.Filters();
         call.ThrowIfDryRun();
-        var zones = AvailabilityZones.Of(call.Caller.Region);
         var statuses = call.Volumes.DescribeVolumes(call.Caller, ids.Count == 0 ? null : ids)
             .Select(v => (Volume: v, IoPerformance: v.VolumeType is "io1" or "io2" ? "normal" : "not-applicable"))
             .Where(s => FilterMatch.All(filters, name => name switch
@@ -33,7 +32,7 @@ public static class DescribeVolumeStatus
         return Task.FromResult(xml.Items("volumeStatusSet", page, (x, s) => x
                 .Element("volumeId", s.Volume.VolumeId)
                 .Element("availabilityZone", s.Volume.AvailabilityZone)
-                .Element("availabilityZoneId", zones.FirstOrDefault(z => z.ZoneName == s.Volume.AvailabilityZone)?.ZoneId)
+                .Element("availabilityZoneId", AvailabilityZones.IdOf(call.Caller.Region, s.Volume.AvailabilityZone))
                 .Start("volumeStatus")
                 .Element("status", "ok")
                 .Items("details", [("io-enabled", "passed"), ("io-performance", s.IoPerformance)], (d, c) => d.Element("name", c.Item1).Element("status", c.Item2))

@@ -64,24 +64,27 @@ public sealed class Ec2Call(Caller caller, Ec2Request request, VolumeService vol
     public static Ec2Exception DryRun() =>
         new("DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
 
+    /// <summary>The InstanceId.N list of the calls that act on instances: MissingParameter when empty.</summary>
+    public IReadOnlyList<string> RequiredInstanceIds()
+    {
+        var ids = Request.List("InstanceId");
+        return ids.Count > 0 ? ids : throw new Ec2Exception("MissingParameter", "The request must contain the parameter InstanceId");
+    }
+
     /// <summary>
-    /// Terminate, Stop and StartInstances: the InstanceId.N list (MissingParameter when empty), the change after the
-    /// DryRun check, and the instancesSet of state changes all three answer.
+    /// Terminate, Stop and StartInstances: the required instance ids, the change after the DryRun check, and the
+    /// instancesSet of state changes all three answer.
     /// </summary>
     public async Task<string> InstanceStateChangesAsync(Func<IReadOnlyList<string>, Task<IReadOnlyList<InstanceStateChange>>> change)
     {
-        var ids = Request.List("InstanceId");
-        if (ids.Count == 0)
-        {
-            throw new Ec2Exception("MissingParameter", "The request must contain the parameter InstanceId");
-        }
+        var ids = RequiredInstanceIds();
         ThrowIfDryRun();
         var changes = await change(ids);
         using var xml = Response();
         return xml.Items("instancesSet", changes, (x, c) => x
             .Element("instanceId", c.InstanceId)
-            .Start("currentState").Element("code", Ec2Xml.StateCode(c.CurrentState)).Element("name", c.CurrentState).End()
-            .Start("previousState").Element("code", Ec2Xml.StateCode(c.PreviousState)).Element("name", c.PreviousState).End()).ToString();
+            .State("currentState", c.CurrentState)
+            .State("previousState", c.PreviousState)).ToString();
     }
 
     /// <summary>DryRun: EC2 answers DryRunOperation (412) when the call would have succeeded.</summary>

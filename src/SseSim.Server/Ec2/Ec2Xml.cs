@@ -119,10 +119,13 @@ public sealed class Ec2Xml : IDisposable
         .Element("storageTier", "standard")
         .TagSet(s.Tags);
 
+    /// <summary>An InstanceState element: EC2's numeric code and the state's name.</summary>
+    public Ec2Xml State(string name, string state) => Start(name).Element("code", StateCode(state)).Element("name", state).End();
+
     public Ec2Xml Instance(InstanceInfo i) => Element("instanceId", i.InstanceId)
         // Instances launched before the image id was recorded keep a placeholder.
         .Element("imageId", i.ImageId ?? "ami-00000000000000000")
-        .Start("instanceState").Element("code", StateCode(i.State)).Element("name", i.State).End()
+        .State("instanceState", i.State)
         .Element("reason", i.StateTransitionReason)
         .Element("instanceType", i.InstanceType)
         .Element("launchTime", i.LaunchTime)

@@ -8,11 +8,7 @@ public static class RebootInstances
 {
     public static Task<string> HandleAsync(Ec2Call call)
     {
-        var ids = call.Request.List("InstanceId");
-        if (ids.Count == 0)
-        {
-            throw new Volumes.Ec2Exception("MissingParameter", "The request must contain the parameter InstanceId");
-        }
+        var ids = call.RequiredInstanceIds();
         call.ThrowIfDryRun();
         call.Volumes.RebootInstances(call.Caller, ids);
         using var xml = call.Response();

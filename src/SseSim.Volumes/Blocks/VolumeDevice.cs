@@ -56,7 +56,6 @@ internal sealed class VolumeDevice : INbdExport
 
     public bool IsClosed => _isClosed;
 
-
     /// <summary>The attachment's plaintext data key, for tests that check it is zeroed on detach.</summary>
     internal SecretBytes? DataKey => _dataKey;
 
