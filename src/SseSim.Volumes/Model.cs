@@ -73,6 +73,56 @@ public sealed record RunInstancesRequest
     public string InstanceType { get; init; } = "t3.micro";
     public string? ImageId { get; init; }
     public IReadOnlyList<Tag>? Tags { get; init; }
+
+    /// <summary>BlockDeviceMapping entries with Ebs: volumes created and attached to each instance at launch.</summary>
+    public IReadOnlyList<LaunchVolumeRequest> Volumes { get; init; } = [];
+
+    /// <summary>TagSpecification tags for ResourceType volume: applied to the launch volumes.</summary>
+    public IReadOnlyList<Tag>? VolumeTags { get; init; }
+
+    public InstanceAttributes Attributes { get; init; } = new();
+}
+
+/// <summary>The instance attributes SseSim keeps (DescribeInstanceAttribute); the API protection flags are enforced.</summary>
+public sealed record InstanceAttributes
+{
+    public bool DisableApiTermination { get; init; }
+    public bool DisableApiStop { get; init; }
+
+    /// <summary>"stop" or "terminate": what a shutdown from inside the guest does (never happens here).</summary>
+    public string InstanceInitiatedShutdownBehavior { get; init; } = "stop";
+
+    /// <summary>Base64, as the API carries it.</summary>
+    public string? UserData { get; init; }
+}
+
+/// <summary>ModifyInstanceAttribute: null leaves an attribute as it is.</summary>
+public sealed record InstanceAttributeChange
+{
+    public bool? DisableApiTermination { get; init; }
+    public bool? DisableApiStop { get; init; }
+    public string? InstanceInitiatedShutdownBehavior { get; init; }
+    public string? UserData { get; init; }
+    public string? InstanceType { get; init; }
+
+    /// <summary>Device name → the attached volume's new DeleteOnTermination.</summary>
+    public IReadOnlyDictionary<string, bool> DeleteOnTermination { get; init; } = new Dictionary<string, bool>();
+}
+
+/// <summary>One EBS block device of RunInstances (EbsBlockDevice): a new volume at DeviceName.</summary>
+public sealed record LaunchVolumeRequest
+{
+    public required string DeviceName { get; init; }
+    public int? Size { get; init; }
+    public string? VolumeType { get; init; }
+    public int? Iops { get; init; }
+    public int? Throughput { get; init; }
+    public bool? Encrypted { get; init; }
+    public string? KmsKeyId { get; init; }
+    public string? SnapshotId { get; init; }
+
+    /// <summary>Launch volumes are deleted with their instance unless told otherwise, unlike attached ones.</summary>
+    public bool DeleteOnTermination { get; init; } = true;
 }
 
 /// <summary>EC2 filters: name → accepted values (any matches). Wildcards * and ? are honoured.</summary>

@@ -32,6 +32,9 @@ internal sealed class VolumeRecord
     public AttachmentRecord? Attachment { get; set; }
     /// <summary>The latest ModifyVolume, for DescribeVolumesModifications (absent on volumes never modified).</summary>
     public VolumeModificationInfo? LastModification { get; set; }
+
+    /// <summary>ModifyVolumeAttribute's autoEnableIO; I/O is never suspended here, so it is only reported.</summary>
+    public bool AutoEnableIo { get; set; }
 }
 
 internal sealed class AttachmentRecord
@@ -79,8 +82,11 @@ internal sealed class InstanceRecord
     public required string InstanceId { get; init; }
     public required string AccountId { get; init; }
     public required string AvailabilityZone { get; init; }
-    public required string InstanceType { get; init; }
+    public required string InstanceType { get; set; }
     public string? ImageId { get; init; }
+
+    /// <summary>Absent in records written before instance attributes were kept: all defaults.</summary>
+    public InstanceAttributes? Attributes { get; set; }
     public required string State { get; set; }
     public DateTimeOffset LaunchTime { get; init; }
     public List<Tag> Tags { get; init; } = [];

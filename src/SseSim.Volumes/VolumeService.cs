@@ -475,7 +475,10 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     // ---- Attach / detach: the EBS key flow (shared/reference/ebs.md §1.2) ----
 
-    public async Task<VolumeAttachmentInfo> AttachVolumeAsync(Caller caller, string volumeId, string instanceId, string device, CancellationToken cancellationToken = default)
+    public Task<VolumeAttachmentInfo> AttachVolumeAsync(Caller caller, string volumeId, string instanceId, string device, CancellationToken cancellationToken = default) =>
+        AttachVolumeAsync(caller, volumeId, instanceId, device, deleteOnTermination: false, cancellationToken);
+
+    private async Task<VolumeAttachmentInfo> AttachVolumeAsync(Caller caller, string volumeId, string instanceId, string device, bool deleteOnTermination, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -538,7 +541,7 @@ public sealed partial class VolumeService : IAsyncDisposable
                 }
             }
             var now = _time.GetUtcNow();
-            volume.Attachment = new AttachmentRecord { InstanceId = instanceId, Device = device, State = "attached", AttachTime = now, GrantId = grantId };
+            volume.Attachment = new AttachmentRecord { InstanceId = instanceId, Device = device, State = "attached", AttachTime = now, GrantId = grantId, DeleteOnTermination = deleteOnTermination };
             volume.State = "in-use";
             try
             {
@@ -553,7 +556,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             {
                 Publish(volume, opened);
             }
-            return new VolumeAttachmentInfo(volumeId, instanceId, device, "attaching", now, false);
+            return new VolumeAttachmentInfo(volumeId, instanceId, device, "attaching", now, deleteOnTermination);
         }
         finally
         {
@@ -710,28 +713,6 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     // ---- Instances (minimal) ----
 
-    public async Task<IReadOnlyList<InstanceInfo>> RunInstancesAsync(Caller caller, RunInstancesRequest request, CancellationToken cancellationToken = default)
-    {
-        if (request.Count is < 1 or > 20)
-        {
-            throw Ec2Exception.InvalidParameter("MinCount/MaxCount must be between 1 and 20.");
-        }
-        AvailabilityZones.Require(caller.Region, request.AvailabilityZone);
-        var records = Enumerable.Range(0, request.Count).Select(_ => new InstanceRecord
-        {
-            InstanceId = AwsIds.New("i"),
-            AccountId = caller.AccountId,
-            AvailabilityZone = request.AvailabilityZone,
-            InstanceType = request.InstanceType,
-            ImageId = request.ImageId,
-            State = "running",
-            LaunchTime = _time.GetUtcNow(),
-            Tags = [.. request.Tags ?? []],
-        }).ToList();
-        await _kv.ApplyAsync([.. records.Select(r => new KvMutation(Keys.Instance(r.InstanceId), Json.Encode(r)))], cancellationToken);
-        return [.. records.Select(r => ToInfo(r) with { State = "pending" })];
-    }
-
     public IReadOnlyList<InstanceInfo> DescribeInstances(Caller caller, IReadOnlyList<string>? instanceIds = null, Filters? filters = null)
     {
         var all = _kv.Scan("ebs/inst/").Select(kv => Json.Decode<InstanceRecord>(kv.Value)).Where(i => i.AccountId == caller.AccountId).ToList();
@@ -767,21 +748,15 @@ public sealed partial class VolumeService : IAsyncDisposable
         try
         {
             var instances = instanceIds.Select(id => LoadInstance(caller, id)).ToList();
+            if (instances.FirstOrDefault(i => i.Attributes?.DisableApiTermination == true && i.State != "terminated") is { } protectedInstance)
+            {
+                throw new Ec2Exception("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
+            }
             var changes = new List<InstanceStateChange>();
             foreach (var instance in instances)
             {
                 var previous = instance.State;
-                foreach (var volume in VolumesOf(instance.InstanceId))
-                {
-                    var deleteOnTermination = volume.Attachment!.DeleteOnTermination;
-                    await DetachLockedAsync(caller, volume, cancellationToken);
-                    if (deleteOnTermination)
-                    {
-                        await DeleteVolumeDataAsync(volume, cancellationToken);
-                    }
-                }
-                instance.State = "terminated";
-                await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
+                await TerminateLockedAsync(caller, instance, v => v.Attachment!.DeleteOnTermination, cancellationToken);
                 changes.Add(new InstanceStateChange(instance.InstanceId, previous, previous == "terminated" ? "terminated" : "shutting-down"));
             }
             return changes;
@@ -790,6 +765,21 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    private async Task TerminateLockedAsync(Caller caller, InstanceRecord instance, Func<VolumeRecord, bool> deleteVolume, CancellationToken cancellationToken)
+    {
+        foreach (var volume in VolumesOf(instance.InstanceId))
+        {
+            var delete = deleteVolume(volume);
+            await DetachLockedAsync(caller, volume, cancellationToken);
+            if (delete)
+            {
+                await DeleteVolumeDataAsync(volume, cancellationToken);
+            }
+        }
+        instance.State = "terminated";
+        await _kv.PutAsync(Keys.Instance(instance.InstanceId), Json.Encode(instance), cancellationToken);
     }
 
     /// <summary>
@@ -805,6 +795,10 @@ public sealed partial class VolumeService : IAsyncDisposable
             if (instances.FirstOrDefault(i => i.State is "terminated" or "shutting-down") is { } gone)
             {
                 throw new Ec2Exception("IncorrectInstanceState", $"This instance '{gone.InstanceId}' is not in a state from which it can be stopped.");
+            }
+            if (instances.FirstOrDefault(i => i.Attributes?.DisableApiStop == true && i.State == "running") is { } protectedInstance)
+            {
+                throw new Ec2Exception("OperationNotPermitted", $"The instance '{protectedInstance.InstanceId}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.");
             }
             var changes = new List<InstanceStateChange>();
             foreach (var instance in instances)
@@ -1098,7 +1092,8 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,
-        [.. VolumesOf(i.InstanceId).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
+        // In attach order, as EC2 lists them; same-instant attachments (one launch) by device name.
+        [.. VolumesOf(i.InstanceId).OrderBy(v => v.Attachment!.AttachTime).ThenBy(v => v.Attachment!.Device, StringComparer.Ordinal).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
         i.Tags, i.ImageId)
     {
         StateTransitionReason = i.StateTransitionReason,

@@ -131,10 +131,13 @@ public sealed class Ec2Xml : IDisposable
         .Element("launchTime", i.LaunchTime)
         .Start("placement").Element("availabilityZone", i.AvailabilityZone).Element("tenancy", "default").End()
         .Element("rootDeviceType", "ebs")
-        .Items("blockDeviceMapping", i.BlockDevices, (x, a) => x.Element("deviceName", a.Device)
-            .Start("ebs").Element("volumeId", a.VolumeId).Element("status", a.State).Element("attachTime", a.AttachTime).Element("deleteOnTermination", a.DeleteOnTermination).End())
+        .Items("blockDeviceMapping", i.BlockDevices, (x, a) => x.BlockDevice(a))
         .TagSet(i.Tags)
         .StateReason(i.StateReasonCode, i.StateReasonMessage);
+
+    /// <summary>An InstanceBlockDeviceMapping: DescribeInstances and DescribeInstanceAttribute blockDeviceMapping.</summary>
+    public Ec2Xml BlockDevice(VolumeAttachmentInfo a) => Element("deviceName", a.Device)
+        .Start("ebs").Element("volumeId", a.VolumeId).Element("status", a.State).Element("attachTime", a.AttachTime).Element("deleteOnTermination", a.DeleteOnTermination).End();
 
     private Ec2Xml StateReason(string? code, string? message) =>
         code is null ? this : Start("stateReason").Element("code", code).Element("message", message).End();
