@@ -625,7 +625,7 @@ internal static class Preconditions
     {
         if (c?.IfNoneMatch is not null && current is not null)
         {
-            throw Failed();
+            throw Failed().With("Condition", "If-None-Match");
         }
         if (c?.IfMatch is { } ifMatch)
         {
@@ -635,11 +635,12 @@ internal static class Preconditions
             }
             if (!Matches(ifMatch, current.ETag))
             {
-                throw Failed();
+                throw Failed().With("Condition", "If-Match");
             }
         }
     }
 
+    // A failed conditional write names its header in <Condition>, as AWS's answers do.
     private static S3Exception Failed() => new(S3ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
 
     private static S3Exception NotModified() => new(S3ErrorCode.NotModified, "Not Modified");

@@ -148,17 +148,32 @@ internal static class S3Headers
             : new Conditions(ifMatch, ifNoneMatch, ifModified, ifUnmodified);
     }
 
-    /// <summary>Conditional writes: If-Match (an ETag) and If-None-Match, which S3 accepts only as "*".</summary>
+    /// <summary>
+    /// Conditional writes: If-Match (an ETag, not "*") or If-None-Match (only "*"), never both; anything else is
+    /// 501 NotImplemented with AWS's Header and additionalMessage.
+    /// </summary>
     public static Conditions? WriteConditions(S3Call call)
     {
         var ifMatch = call.Header("If-Match")?.Trim();
         var ifNoneMatch = call.Header("If-None-Match")?.Trim();
+        if (ifMatch is not null && ifNoneMatch is not null)
+        {
+            throw UnsupportedCondition("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
+        }
         if (ifNoneMatch is not null && ifNoneMatch != "*")
         {
-            throw S3Errors.Error(S3ErrorCode.NotImplemented, "A header you provided implies functionality that is not implemented", 501).With("Header", "If-None-Match");
+            throw UnsupportedCondition("If-None-Match", "We don't accept the provided value of If-None-Match header for this API");
+        }
+        if (ifMatch == "*")
+        {
+            throw UnsupportedCondition("If-Match", "We don't accept the provided value of If-Match header for this API");
         }
         return ifMatch is null && ifNoneMatch is null ? null : new Conditions(ifMatch, ifNoneMatch);
     }
+
+    private static S3Exception UnsupportedCondition(string header, string detail) =>
+        S3Errors.Error(S3ErrorCode.NotImplemented, "A header you provided implies functionality that is not implemented", 501)
+            .With("Header", header).With("additionalMessage", detail);
 
     private static DateTimeOffset? Date(string? value) =>
         value is not null && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)

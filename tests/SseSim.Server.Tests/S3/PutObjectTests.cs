@@ -282,4 +282,35 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.StartsWith("ChecksumCRC32=", crc32[0], StringComparison.Ordinal);
         Assert.Equal("ChecksumType=FULL_OBJECT", crc32[1]);
     }
+
+    [Fact]
+    public async Task Conditional_write_errors_carry_AWSs_Condition_Header_and_additionalMessage_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3ObjectWritePrecondition snapshots.
+        var r = await server.RunBoto3Async("""
+            def details(**kwargs):
+                try:
+                    s3.put_object(Bucket=bucket, **kwargs)
+                    return None
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"]] + [err.get(k) for k in ("Code", "Condition", "Header", "additionalMessage")]
+            etag = s3.put_object(Bucket=bucket, Key="k", Body=b"test")["ETag"]
+            out["ifNoneMatch"] = details(Key="k", IfNoneMatch="*")
+            out["ifMatch"] = details(Key="k", IfMatch='"d41d8cd98f00b204e9800998ecf8427e"')
+            out["ifNoneMatchEtag"] = details(Key="k", IfNoneMatch=etag)
+            out["ifMatchStar"] = details(Key="new", IfMatch="*")
+            out["both"] = details(Key="new", IfNoneMatch="*", IfMatch="abcdef")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        string Row(string name) => string.Join(" | ", result.GetProperty(name).EnumerateArray().Select(e => e.ToString()));
+        Assert.Equal("412 | PreconditionFailed | If-None-Match |  | ", Row("ifNoneMatch"));
+        Assert.Equal("412 | PreconditionFailed | If-Match |  | ", Row("ifMatch"));
+        Assert.Equal("501 | NotImplemented |  | If-None-Match | We don't accept the provided value of If-None-Match header for this API", Row("ifNoneMatchEtag"));
+        Assert.Equal("501 | NotImplemented |  | If-Match | We don't accept the provided value of If-Match header for this API", Row("ifMatchStar"));
+        Assert.Equal("501 | NotImplemented |  | If-Match,If-None-Match | Multiple conditional request headers present in the request", Row("both"));
+    }
 }
