@@ -4,7 +4,7 @@ namespace SseSim.Server.S3;
 
 /// <summary>
 /// PUT /bucket?versioning with &lt;VersioningConfiguration&gt;: Status Enabled or Suspended (docs/formats/s3-metadata-records.md#versioning);
-/// MFA delete is refused plainly (501).
+/// MFA delete is refused plainly (501), a configuration without Status is IllegalVersioningConfigurationException.
 /// </summary>
 internal static class PutBucketVersioning
 {
@@ -22,14 +22,13 @@ internal static class PutBucketVersioning
         {
             throw S3Errors.Error("NotImplemented", "MFA delete is not implemented by SseSim.", 501);
         }
-        if (body.ChildValue("Status")?.Trim() is { } status)
+        if (body.ChildValue("Status")?.Trim() is not { } status)
         {
-            await call.Store.PutBucketVersioningAsync(call.Caller, call.BucketName, status, call.Aborted);
-        }
-        else
-        {
+            // An empty configuration changes nothing on AWS either: it is refused once the bucket is found.
             await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
+            throw S3Errors.Error("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
         }
+        await call.Store.PutBucketVersioningAsync(call.Caller, call.BucketName, status, call.Aborted);
         call.Response.StatusCode = 200;
     }
 }

@@ -198,4 +198,23 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal([2L, 1L], listed.GetProperty("Versions").EnumerateArray().Select(v => v.GetProperty("Size").GetInt64()));
         Assert.True(Assert.Single(listed.GetProperty("DeleteMarkers").EnumerateArray()).GetProperty("IsLatest").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_configuration_without_Status_is_IllegalVersioningConfigurationException_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketVersioning::test_bucket_versioning_crud.
+        var r = await server.RunBoto3Async("""
+            out["empty"] = error(s3.put_bucket_versioning, Bucket=bucket, VersioningConfiguration={})
+            out["noBucket"] = error(s3.put_bucket_versioning, Bucket=bucket + "-missing", VersioningConfiguration={})
+            out["status"] = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("IllegalVersioningConfigurationException 400", result.Outcome("empty"));
+        Assert.Equal("The Versioning element must be specified", result.GetProperty("empty")[2].GetString());
+        Assert.Equal("NoSuchBucket 404", result.Outcome("noBucket"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("status").ValueKind);
+    }
 }
