@@ -105,4 +105,26 @@ public sealed class PutBucketEncryptionTests(ServerFixture server)
         Debug.WriteLine($"{bucket}: {count}");
         return count;
     }
+
+    [Fact]
+    public async Task A_missing_bucket_is_NoSuchBucket_before_the_document_and_only_one_rule_is_allowed_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketEncryption::test_s3_default_bucket_encryption_exc.
+        var r = await server.RunBoto3Async("""
+            out["noBucket"] = error(s3.put_bucket_encryption, Bucket=bucket + "-missing", ServerSideEncryptionConfiguration={"Rules": []})
+            out["noRules"] = error(s3.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": []})
+            out["twoRules"] = error(s3.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True},
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+            out["kept"] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("NoSuchBucket 404", result.Outcome("noBucket"));
+        Assert.Equal("MalformedXML 400", result.Outcome("noRules"));
+        Assert.Equal("MalformedXML 400", result.Outcome("twoRules"));
+        Assert.Equal("AES256", result.GetProperty("kept").GetString());
+    }
 }
