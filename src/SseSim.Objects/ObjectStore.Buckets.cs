@@ -68,10 +68,14 @@ public sealed partial class ObjectStore
     {
         var orphanBodies = await WithMetadataLockAsync(async () =>
         {
-            LoadBucket(bucket, caller);
+            var record = LoadBucket(bucket, caller);
             if (_meta.Scan(Records.ObjectPrefix(bucket), limit: 1).Count > 0)
             {
-                throw new S3Exception(S3ErrorCode.BucketNotEmpty, "The bucket you tried to delete is not empty").With("BucketName", bucket);
+                // AWS adds the versions hint once the bucket has ever been versioned.
+                var message = record.VersioningState is null
+                    ? "The bucket you tried to delete is not empty"
+                    : "The bucket you tried to delete is not empty. You must delete all versions in the bucket.";
+                throw new S3Exception(S3ErrorCode.BucketNotEmpty, message).With("BucketName", bucket);
             }
             var batch = new List<KvMutation> { new(Records.BucketKey(bucket), null) };
             var bodies = new List<string>();
