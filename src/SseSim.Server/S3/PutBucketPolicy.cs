@@ -35,9 +35,28 @@ internal static class PutBucketPolicy
         }
     }
 
-    /// <summary>Parses the policy as enforcement will; any grammar problem is MalformedPolicy.</summary>
+    /// <summary>
+    /// Parses the policy as enforcement will; any problem is MalformedPolicy, with AWS's messages for text that is not a
+    /// JSON object and for a missing Statement.
+    /// </summary>
     public static void Validate(string json)
     {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'", 400);
+            }
+            if (!doc.RootElement.TryGetProperty("Statement", out _))
+            {
+                throw new S3Exception(S3ErrorCode.MalformedPolicy, "Missing required field Statement", 400);
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'", 400, e);
+        }
         try
         {
             BucketPolicy.Parse(json);

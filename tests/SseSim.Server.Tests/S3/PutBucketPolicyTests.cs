@@ -105,4 +105,25 @@ public sealed class PutBucketPolicyTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("neither")); // AWS does not insist on a digest for PutBucketPolicy
         Assert.Equal("ok", result.Outcome("default"));
     }
+
+    [Fact]
+    public async Task Malformed_policies_get_AWSs_messages_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketPolicy::test_bucket_policy_exc.
+        var r = await server.RunBoto3Async("""
+            for name, policy in (("empty", ""), ("text", "invalid json"), ("emptyJson", "{}")):
+                out[name] = error(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var name in new[] { "empty", "text" })
+        {
+            Assert.Equal("MalformedPolicy 400", result.Outcome(name));
+            Assert.Equal("Policies must be valid JSON and the first byte must be '{'", result.GetProperty(name)[2].GetString());
+        }
+        Assert.Equal("MalformedPolicy 400", result.Outcome("emptyJson"));
+        Assert.Equal("Missing required field Statement", result.GetProperty("emptyJson")[2].GetString());
+    }
 }
