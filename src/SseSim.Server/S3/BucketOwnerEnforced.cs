@@ -35,7 +35,8 @@ internal static class BucketOwnerEnforced
             {
                 throw S3Errors.Error(S3ErrorCode.NotImplemented, $"Object Ownership '{ownership}' is not implemented by SseSim: ACLs are not simulated, every bucket is BucketOwnerEnforced.", 501);
             }
-            throw S3Errors.InvalidArgument("Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership);
+            // AWS names the value in the message and sends no ArgumentValue.
+            throw S3Errors.InvalidArgument($"Invalid x-amz-object-ownership header: {ownership}", "x-amz-object-ownership");
         }
         if (!HeadersGrantOnlyOwner(call, () => call.Caller.AccountId))
         {

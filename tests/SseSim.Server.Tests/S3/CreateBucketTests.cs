@@ -62,4 +62,28 @@ public sealed class CreateBucketTests(ServerFixture server)
         var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
         Assert.Equal((System.Net.HttpStatusCode.BadRequest, "InvalidBucketName"), (e.StatusCode, e.ErrorCode));
     }
+
+    [Fact]
+    public async Task An_unknown_object_ownership_names_the_value_in_the_message_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketOwnershipControls::test_bucket_ownership_controls_exc.
+        var r = await server.RunBoto3Async("""
+            def details(value):
+                try:
+                    s3.create_bucket(Bucket=bucket + "-own", ObjectOwnership=value)
+                    return None
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [err["Code"], err["Message"], err.get("ArgumentName"), err.get("ArgumentValue")]
+            out["random"] = details("RandomValue")
+            out["empty"] = details("")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        string Row(string name) => string.Join(" | ", result.GetProperty(name).EnumerateArray().Select(e => e.ToString()));
+        Assert.Equal("InvalidArgument | Invalid x-amz-object-ownership header: RandomValue | x-amz-object-ownership | ", Row("random"));
+        Assert.Equal("InvalidArgument | Invalid x-amz-object-ownership header:  | x-amz-object-ownership | ", Row("empty"));
+    }
 }
