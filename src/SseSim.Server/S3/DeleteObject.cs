@@ -10,7 +10,7 @@ internal static class DeleteObject
     {
         var versionId = VersionIds.Query(call);
         var result = await call.Store.DeleteObjectAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, call.Header("If-Match")?.Trim(), versionId,
-            S3ObjectLock.Bypass(call));
+            await S3ObjectLock.DeleteBypassAsync(call));
         VersionIds.Echo(call, result.VersionId);
         if (result.DeleteMarker)
         {

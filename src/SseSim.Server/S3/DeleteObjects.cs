@@ -13,12 +13,13 @@ internal static class DeleteObjects
     public static async Task HandleAsync(S3Call call)
     {
         var (quiet, objects) = Parse(await S3Xml.ReadAsync(call, integrityRequired: true));
+        var bypass = await S3ObjectLock.DeleteBypassAsync(call);
         // A version id that is not shaped like one, or a key the bucket policy denies, is refused per object; the rest
         // are deleted and answered in request order.
         var refused = objects.Select(o => o.VersionId is { } v && !ObjectStore.IsVersionIdShaped(v) ? ObjectStore.NoSuchVersion(v) : DeniedByPolicy(call, o.Key, o.VersionId)).ToList();
         var deletable = objects.Where((_, i) => refused[i] is null).Select(o => new ObjectIdentifier(o.Key, o.VersionId)).ToList();
         IReadOnlyList<DeleteObjectsEntry> results = deletable.Count == 0 ? [] : await call.Store.DeleteObjectsAsync(call.Caller, call.BucketName, deletable, call.Aborted,
-            S3ObjectLock.Bypass(call));
+            bypass);
         await S3Xml.WriteAsync(call.Response, "DeleteResult", w =>
         {
             var next = 0;

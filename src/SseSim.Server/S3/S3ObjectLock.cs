@@ -50,6 +50,27 @@ internal static class S3ObjectLock
         && !S3Endpoint.Denies(call, "s3:BypassGovernanceRetention", call.Header);
 
     /// <summary>
+    /// <see cref="Bypass"/> for DeleteObject and DeleteObjects, where AWS refuses the header (even "false") on a bucket
+    /// without Object Lock with 400 InvalidArgument.
+    /// </summary>
+    public static async Task<bool> DeleteBypassAsync(S3Call call)
+    {
+        if (call.Header("x-amz-bypass-governance-retention") is null)
+        {
+            return false;
+        }
+        try
+        {
+            await call.Store.GetObjectLockConfigurationAsync(call.Caller, call.BucketName, call.Aborted);
+        }
+        catch (S3Exception e) when (e.Code == "ObjectLockConfigurationNotFoundError")
+        {
+            throw S3Errors.InvalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", "x-amz-bypass-governance-retention");
+        }
+        return Bypass(call);
+    }
+
+    /// <summary>
     /// HEAD and GET: the version's retention and legal hold, each only for a caller allowed to read it
     /// (s3:GetObjectRetention, s3:GetObjectLegalHold), as S3 documents.
     /// </summary>
