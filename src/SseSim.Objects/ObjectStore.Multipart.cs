@@ -115,9 +115,19 @@ public sealed partial class ObjectStore
         var length = source.Size;
         if (request.SourceRange is { } r)
         {
-            if (r.First is null || r.Last is null || r.Last < r.First || r.Last >= source.Size)
+            if (r.First is null || r.Last is null || r.Last < r.First)
             {
                 throw S3Exception.InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range");
+            }
+            // AWS's two answers for a range past the end: one starting past it, one only ending past it.
+            if (r.First >= source.Size)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "The specified copy range is invalid for the source object size");
+            }
+            if (r.Last >= source.Size)
+            {
+                throw S3Exception.InvalidArgument($"Range specified is not valid for source object of size: {source.Size}", "x-amz-copy-source-range",
+                    $"bytes={r.First}-{r.Last}");
             }
             offset = r.First.Value;
             length = r.Last.Value - r.First.Value + 1;

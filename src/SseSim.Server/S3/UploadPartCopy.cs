@@ -15,9 +15,12 @@ internal static class UploadPartCopy
         ByteRangeSpec? range = null;
         if (call.Header("x-amz-copy-source-range") is { } rangeText)
         {
-            range = S3Headers.Range(rangeText) ?? throw S3Errors.InvalidArgument(
-                "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
-                "x-amz-copy-source-range", rangeText);
+            // Only the full form bytes=first-last with first <= last: no suffix, open-ended or multiple ranges.
+            range = S3Headers.Range(rangeText) is { First: { } first, Last: { } last } spec && first <= last && !rangeText.Contains(',', StringComparison.Ordinal)
+                ? spec
+                : throw S3Errors.InvalidArgument(
+                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                    "x-amz-copy-source-range", rangeText);
         }
         var result = await call.Store.UploadPartCopyAsync(call.Caller,
             new UploadPartCopyRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, partNumber, sourceBucket, sourceKey)
