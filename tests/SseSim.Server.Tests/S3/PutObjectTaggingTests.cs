@@ -319,4 +319,39 @@ public sealed class PutObjectTaggingTests(ServerFixture server)
         Assert.Equal("AccessDenied 403", result.Outcome("getSecret"));
         Assert.Equal("ok", result.Outcome("getOpen"));
     }
+
+    [Fact]
+    public async Task Tagging_a_key_whose_current_version_is_a_delete_marker_is_MethodNotAllowed_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketObjectTagging::test_object_tagging_versioned:
+        // 405 for the current delete marker as for one named by id, not NoSuchKey as GetObject answers.
+        var r = await server.RunBoto3Async("""
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+            marker = s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+            tags = {"TagSet": [{"Key": "a", "Value": "b"}]}
+            def details(call, **kwargs):
+                try:
+                    call(Bucket=bucket, Key="k", **kwargs)
+                    return None
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [err["Code"], err.get("Method"), err.get("ResourceType"), e.response["ResponseMetadata"]["HTTPHeaders"].get("x-amz-version-id") == marker]
+            out["put"] = details(s3.put_object_tagging, Tagging=tags)
+            out["get"] = details(s3.get_object_tagging)
+            out["delete"] = details(s3.delete_object_tagging)
+            out["getById"] = details(s3.get_object_tagging, VersionId=marker)
+            out["getObject"] = details(s3.get_object)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        string Row(string name) => string.Join(' ', result.GetProperty(name).EnumerateArray().Select(e => e.ToString()));
+        Assert.Equal("MethodNotAllowed PUT DeleteMarker True", Row("put"));
+        Assert.Equal("MethodNotAllowed GET DeleteMarker True", Row("get"));
+        Assert.Equal("MethodNotAllowed DELETE DeleteMarker True", Row("delete"));
+        Assert.Equal("MethodNotAllowed GET DeleteMarker True", Row("getById"));
+        Assert.Equal("NoSuchKey   True", Row("getObject"));
+    }
 }
