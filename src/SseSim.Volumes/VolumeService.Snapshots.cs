@@ -17,14 +17,66 @@ public sealed partial class VolumeService
         try
         {
             var volume = LoadVolume(caller, volumeId);
+            return (await StartSnapshotsLockedAsync(caller, [(volume, tags ?? [])], description, cancellationToken))[0];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// CreateSnapshots: one snapshot of each volume attached to the instance (minus the excluded ones), all taken at
+    /// one instant, so the set is crash-consistent across the instance's volumes.
+    /// </summary>
+    public async Task<IReadOnlyList<SnapshotInfo>> CreateSnapshotsAsync(Caller caller, string instanceId, IReadOnlyList<string> excludeVolumeIds,
+        string? description, IReadOnlyList<Tag> tags, bool copyVolumeTags, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var instance = LoadInstance(caller, instanceId);
+            if (instance.State == "terminated")
+            {
+                throw new Ec2Exception("IncorrectState", $"The instance '{instanceId}' is not in a state from which snapshots can be created.");
+            }
+            var volumes = VolumesOf(instanceId).OrderBy(v => v.Attachment!.AttachTime).ThenBy(v => v.Attachment!.Device, StringComparer.Ordinal).ToList();
+            foreach (var id in excludeVolumeIds)
+            {
+                AwsIds.RequireVolumeId(id);
+                if (volumes.All(v => v.VolumeId != id))
+                {
+                    throw Ec2Exception.InvalidParameter($"The volume '{id}' is not attached to instance '{instanceId}'.");
+                }
+            }
+            var sources = volumes.Where(v => !excludeVolumeIds.Contains(v.VolumeId))
+                .Select(v => (v, (IReadOnlyList<Tag>)[.. copyVolumeTags ? v.Tags : [], .. tags])).ToList();
+            return await StartSnapshotsLockedAsync(caller, sources, description, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Records one pending snapshot per volume, captures what every volume holds at one instant (each volume's writes
+    /// held while all are captured), and copies the blocks in the background with copy-on-write protection.
+    /// </summary>
+    private async Task<List<SnapshotInfo>> StartSnapshotsLockedAsync(Caller caller, IReadOnlyList<(VolumeRecord Volume, IReadOnlyList<Tag> Tags)> sources,
+        string? description, CancellationToken cancellationToken)
+    {
+        var snapshots = sources.Select(source =>
+        {
+            var volume = source.Volume;
             var parentId = volume.LastSnapshotId;
             var parent = parentId is null ? null : LoadManifest(parentId);
-            var snapshot = new SnapshotRecord
+            return (Volume: volume, Parent: parent, Record: new SnapshotRecord
             {
                 SnapshotId = AwsIds.New("snap"),
                 AccountId = caller.AccountId,
                 Region = caller.Region,
-                VolumeId = volumeId,
+                VolumeId = volume.VolumeId,
                 VolumeSize = volume.Size,
                 State = "pending",
                 StartTime = _time.GetUtcNow(),
@@ -36,16 +88,31 @@ public sealed partial class VolumeService
                 LineageId = volume.LineageId,
                 Writers = new Dictionary<uint, string>(volume.Writers),
                 ParentSnapshotId = parent is null ? null : parentId,
-                Tags = [.. tags ?? []],
-            };
-            await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot), cancellationToken);
+                Tags = [.. source.Tags],
+            });
+        }).ToList();
+        if (snapshots.Count == 0)
+        {
+            return [];
+        }
+        await _kv.ApplyAsync([.. snapshots.Select(s => new KvMutation(Keys.Snapshot(s.Record.SnapshotId), Json.Encode(s.Record)))], cancellationToken);
 
-            var runtime = Runtime(volume);
-            var manifest = new Manifest();
-            PendingCopy pending;
-            lock (runtime.Gate)
+        var runtimes = snapshots.Select(s => Runtime(s.Volume)).ToList();
+        var held = new List<Lock>();
+        var started = new List<(Manifest Manifest, PendingCopy Pending)>();
+        try
+        {
+            // The instant of the snapshots: what is present now is what they will hold. Volume id order, so two
+            // overlapping multi-volume snapshots cannot deadlock.
+            foreach (var runtime in runtimes.OrderBy(r => r.VolumeId, StringComparer.Ordinal))
             {
-                // The instant of the snapshot: what is present now is what the snapshot will hold.
+                runtime.Gate.Enter();
+                held.Add(runtime.Gate);
+            }
+            for (var i = 0; i < snapshots.Count; i++)
+            {
+                var (runtime, (_, parent, snapshot)) = (runtimes[i], snapshots[i]);
+                var manifest = new Manifest();
                 var captured = runtime.Map.Snapshot();
                 if (runtime.Base is not null)
                 {
@@ -57,20 +124,29 @@ public sealed partial class VolumeService
                         }
                     }
                 }
-                pending = new PendingCopy([.. captured], (index, record) => CopyBlockLocked(runtime, snapshot.SnapshotId, parent, manifest, index, record));
+                var pending = new PendingCopy([.. captured], (index, record) => CopyBlockLocked(runtime, snapshot.SnapshotId, parent, manifest, index, record));
                 runtime.Pending.Add(pending);
+                started.Add((manifest, pending));
             }
-            var task = Task.Run(() => DrainSnapshotAsync(caller, volume.VolumeId, runtime, snapshot, manifest, pending), CancellationToken.None);
+        }
+        finally
+        {
+            foreach (var gate in held)
+            {
+                gate.Exit();
+            }
+        }
+        for (var i = 0; i < snapshots.Count; i++)
+        {
+            var (runtime, snapshot, (manifest, pending)) = (runtimes[i], snapshots[i].Record, started[i]);
+            var volumeId = snapshots[i].Volume.VolumeId;
+            var task = Task.Run(() => DrainSnapshotAsync(caller, volumeId, runtime, snapshot, manifest, pending), CancellationToken.None);
             lock (_snapshotTasks)
             {
                 _snapshotTasks[snapshot.SnapshotId] = task;
             }
-            return ToInfo(snapshot);
         }
-        finally
-        {
-            _gate.Release();
-        }
+        return [.. snapshots.Select(s => ToInfo(s.Record))];
     }
 
     /// <summary>Decides, for one captured block, whether the new snapshot holds it or references its parent's copy.</summary>
