@@ -45,7 +45,7 @@ internal static class CopyObject
         await S3Xml.WriteAsync(call.Response, "CopyObjectResult", w =>
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
-            w.WriteElementString("LastModified", S3Xml.Timestamp(result.LastModified));
+            w.WriteElementString("LastModified", S3Xml.SecondsTimestamp(result.LastModified));
             if (result.ChecksumValue is not null)
             {
                 w.WriteElementString("ChecksumType", "FULL_OBJECT");

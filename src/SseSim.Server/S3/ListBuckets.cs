@@ -14,7 +14,7 @@ internal static class ListBuckets
             {
                 w.WriteStartElement("Bucket");
                 w.WriteElementString("Name", b.Name);
-                w.WriteElementString("CreationDate", S3Xml.Timestamp(b.CreationDate));
+                w.WriteElementString("CreationDate", S3Xml.SecondsTimestamp(b.CreationDate));
                 w.WriteElementString("BucketRegion", b.Region);
                 w.WriteEndElement();
             }

@@ -37,7 +37,7 @@ internal static class ListMultipartUploads
                 w.Owner("Initiator", u.OwnerAccountId);
                 w.Owner("Owner", u.OwnerAccountId);
                 w.WriteElementString("StorageClass", u.StorageClass);
-                w.WriteElementString("Initiated", S3Xml.Timestamp(u.Initiated));
+                w.WriteElementString("Initiated", S3Xml.SecondsTimestamp(u.Initiated));
                 w.WriteEndElement();
             }
         });

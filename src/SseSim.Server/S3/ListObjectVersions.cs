@@ -54,7 +54,7 @@ internal static class ListObjectVersions
                 w.WriteElementString("Key", encode(v.Key));
                 w.WriteElementString("VersionId", v.VersionId);
                 w.WriteElementString("IsLatest", S3Xml.Bool(v.IsLatest));
-                w.WriteElementString("LastModified", S3Xml.Timestamp(v.LastModified));
+                w.WriteElementString("LastModified", S3Xml.SecondsTimestamp(v.LastModified));
                 if (!v.DeleteMarker)
                 {
                     w.WriteElementString("ETag", S3Xml.Quote(v.ETag));

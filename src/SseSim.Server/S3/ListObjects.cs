@@ -29,7 +29,8 @@ internal static class ListObjects
             w.WriteElementString("MaxKeys", S3Xml.Int(maxKeys));
             w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
-            w.Optional("NextMarker", result.NextMarker is null ? null : encode(result.NextMarker));
+            // As S3 documents and answers: NextMarker only with a delimiter; without one the client resumes after its last key.
+            w.Optional("NextMarker", result.NextMarker is null || string.IsNullOrEmpty(delimiter) ? null : encode(result.NextMarker));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
             WriteEntries(w, result, encode, owner: true);
         });
@@ -86,7 +87,7 @@ internal static class ListObjects
         {
             w.WriteStartElement("Contents");
             w.WriteElementString("Key", encode(o.Key));
-            w.WriteElementString("LastModified", S3Xml.Timestamp(o.LastModified));
+            w.WriteElementString("LastModified", S3Xml.SecondsTimestamp(o.LastModified));
             w.WriteElementString("ETag", S3Xml.Quote(o.ETag));
             w.Optional("ChecksumAlgorithm", o.ChecksumAlgorithm);
             w.Optional("ChecksumType", o.ChecksumType);

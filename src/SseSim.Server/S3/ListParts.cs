@@ -5,8 +5,9 @@ internal static class ListParts
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var maxParts = Math.Min(1000, S3Headers.IntQuery(call, "max-parts", 0, int.MaxValue) ?? 1000);
-        var marker = S3Headers.IntQuery(call, "part-number-marker", 0, int.MaxValue) ?? 0;
+        // S3 reads an empty max-parts or part-number-marker as absent.
+        var maxParts = Math.Min(1000, (call.Query("max-parts") is "" ? null : S3Headers.IntQuery(call, "max-parts", 0, int.MaxValue)) ?? 1000);
+        var marker = (call.Query("part-number-marker") is "" ? null : S3Headers.IntQuery(call, "part-number-marker", 0, int.MaxValue)) ?? 0;
         var result = await call.Store.ListPartsAsync(call.Caller, call.BucketName, call.ObjectKey, call.Query("uploadId")!, maxParts, marker, call.Aborted);
         await S3Xml.WriteAsync(call.Response, "ListPartsResult", w =>
         {
@@ -26,7 +27,7 @@ internal static class ListParts
             {
                 w.WriteStartElement("Part");
                 w.WriteElementString("PartNumber", S3Xml.Int(p.PartNumber));
-                w.WriteElementString("LastModified", S3Xml.Timestamp(p.LastModified));
+                w.WriteElementString("LastModified", S3Xml.SecondsTimestamp(p.LastModified));
                 w.WriteElementString("ETag", S3Xml.Quote(p.ETag));
                 w.WriteElementString("Size", S3Xml.Int(p.Size));
                 S3Xml.Checksum(w, result.ChecksumAlgorithm, p.ChecksumValue);

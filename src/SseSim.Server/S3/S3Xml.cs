@@ -60,7 +60,14 @@ internal static class S3Xml
         }
     }
 
+    /// <summary>A date the caller gave (an Object Lock retain-until date), to the millisecond.</summary>
     public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A time S3 keeps (LastModified, Initiated, CreationDate) as its XML shows it: whole seconds, ".000Z", like the
+    /// Last-Modified header.
+    /// </summary>
+    public static string SecondsTimestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'.000Z'", CultureInfo.InvariantCulture);
 
     public static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
 

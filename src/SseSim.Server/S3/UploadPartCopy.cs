@@ -39,7 +39,7 @@ internal static class UploadPartCopy
         await S3Xml.WriteAsync(call.Response, "CopyPartResult", w =>
         {
             w.WriteElementString("ETag", S3Xml.Quote(result.ETag));
-            w.WriteElementString("LastModified", S3Xml.Timestamp(result.LastModified));
+            w.WriteElementString("LastModified", S3Xml.SecondsTimestamp(result.LastModified));
             S3Xml.Checksum(w, result.ChecksumAlgorithm, result.ChecksumValue);
         });
     }

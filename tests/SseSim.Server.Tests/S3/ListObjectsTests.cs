@@ -71,4 +71,46 @@ public sealed class ListObjectsTests(ServerFixture server)
         Assert.Equal(["a/1", "b"], result.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
         Assert.False(result.GetProperty("prefixes").GetBoolean());
     }
+
+    [Fact]
+    public async Task V1_answers_NextMarker_only_with_a_delimiter_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_list_operations.py TestS3ListObjects::test_list_objects_next_marker.
+        var r = await server.RunBoto3Async("""
+            for i in range(3):
+                s3.put_object(Bucket=bucket, Key=f"test_{i}", Body=b"content 123")
+            page = s3.list_objects(Bucket=bucket, MaxKeys=1, Delimiter="/")
+            out["delimited"] = [page["IsTruncated"], page.get("NextMarker")]
+            page = s3.list_objects(Bucket=bucket, MaxKeys=1, Marker="test_0")
+            out["plain"] = [page["IsTruncated"], page.get("NextMarker"), [o["Key"] for o in page["Contents"]]]
+            out["all"] = [o["Key"] for p in s3.get_paginator("list_objects").paginate(Bucket=bucket, PaginationConfig={"PageSize": 1}) for o in p["Contents"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[true, \"test_0\"]", result.GetProperty("delimited").GetRawText());
+        Assert.Equal("[true, null, [\"test_1\"]]", result.GetProperty("plain").GetRawText());
+        Assert.Equal("[\"test_0\", \"test_1\", \"test_2\"]", result.GetProperty("all").GetRawText());
+    }
+
+    [Fact]
+    public async Task Listings_write_times_in_whole_seconds_as_S3_does()
+    {
+        // LocalStack's test_s3_list_operations.py *_timestamp_precision tests (validated against AWS): S3 keeps
+        // LastModified and Initiated to the second and lists them as 2023-11-15T12:02:40.000Z.
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "test-body" });
+        var upload = await s3.InitiateMultipartUploadAsync(bucket, "mp");
+        await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "mp", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream("data"u8.ToArray()) });
+        var times = new System.Text.RegularExpressions.Regex("<(LastModified|Initiated|CreationDate)>([^<]*)<");
+        foreach (var query in new[] { $"/{bucket}", $"/{bucket}?list-type=2", $"/{bucket}?versions", $"/{bucket}?uploads", $"/{bucket}/mp?uploadId={upload.UploadId}", "/" })
+        {
+            var xml = await (await RawS3.SendAsync(server, HttpMethod.Get, query)).Content.ReadAsStringAsync();
+            var found = times.Matches(xml);
+            Assert.NotEmpty(found);
+            Assert.All(found, m => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$", m.Groups[2].Value));
+        }
+    }
 }
