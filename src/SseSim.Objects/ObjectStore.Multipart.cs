@@ -363,7 +363,8 @@ public sealed partial class ObjectStore
         var page = all.Take(Math.Max(0, maxParts))
             .Select(p => new PartInfo(p.PartNumber, p.ETag, p.Size, p.LastModified) { ChecksumValue = upload.ChecksumAlgorithm is null ? null : p.ChecksumValue }).ToList();
         var truncated = all.Count > page.Count;
-        return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, truncated ? page[^1].PartNumber : null, upload.Owner, upload.Initiated)
+        // AWS names the last listed part as NextPartNumberMarker on every page that lists one, the last page too.
+        return Task.FromResult(new ListPartsResult(bucket, key, uploadId, page, truncated, page.Count > 0 ? page[^1].PartNumber : null, upload.Owner, upload.Initiated)
         {
             ChecksumAlgorithm = upload.ChecksumAlgorithm,
             ChecksumType = ChecksumTypeOf(upload),
