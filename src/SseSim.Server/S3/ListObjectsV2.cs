@@ -16,13 +16,17 @@ internal static class ListObjectsV2
         var prefix = call.Query("prefix");
         var delimiter = call.Query("delimiter");
         var token = call.Query("continuation-token");
+        if (token is "")
+        {
+            throw S3Errors.InvalidArgument("The continuation token provided is incorrect", "continuation-token");
+        }
         var startAfter = call.Query("start-after");
         var result = await call.Store.ListObjectsAsync(call.Caller, new ListObjectsRequest(call.BucketName)
         {
             Prefix = prefix,
             Delimiter = delimiter,
             MaxKeys = maxKeys,
-            ContinuationToken = string.IsNullOrEmpty(token) ? null : token,
+            ContinuationToken = token,
             StartAfter = startAfter,
         }, call.Aborted);
         var fetchOwner = call.Query("fetch-owner") is { } f && f.Equals("true", StringComparison.OrdinalIgnoreCase);

@@ -110,4 +110,24 @@ public sealed class ListObjectsV2Tests(ServerFixture server)
         Assert.Equal("InvalidArgument 400", result.Outcome("negative"));
         Assert.Equal("InvalidArgument 400", result.Outcome("badType"));
     }
+
+    [Fact]
+    public async Task An_empty_continuation_token_is_InvalidArgument_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_list_operations.py
+        // TestS3ListObjectsV2::test_list_objects_v2_continuation_start_after, exc-continuation-token.
+        var r = await server.RunBoto3Async("""
+            try:
+                s3.list_objects_v2(Bucket=bucket, ContinuationToken="")
+                out["empty"] = None
+            except ClientError as e:
+                err = e.response["Error"]
+                out["empty"] = [err["Code"], err["Message"], err.get("ArgumentName"), e.response["ResponseMetadata"]["HTTPStatusCode"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"InvalidArgument\", \"The continuation token provided is incorrect\", \"continuation-token\", 400]", result.GetProperty("empty").GetRawText());
+    }
 }
