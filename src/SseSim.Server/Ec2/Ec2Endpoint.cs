@@ -51,6 +51,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["RebootInstances"] = RebootInstances.HandleAsync,
         ["DescribeInstanceAttribute"] = DescribeInstanceAttribute.HandleAsync,
         ["ModifyInstanceAttribute"] = ModifyInstanceAttribute.HandleAsync,
+        ["ResetInstanceAttribute"] = ResetInstanceAttribute.HandleAsync,
         ["DescribeAvailabilityZones"] = DescribeAvailabilityZones.HandleAsync,
         ["DescribeRegions"] = DescribeRegions.HandleAsync,
         ["CreateTags"] = CreateTags.HandleAsync,

@@ -4,7 +4,7 @@ namespace SseSim.Server.Tests.Ec2;
 
 /// <summary>
 /// RunInstances with EBS block device mappings through the aws CLI, then DescribeInstanceAttribute and
-/// ModifyInstanceAttribute on the result: the launch volumes' DeleteOnTermination and termination protection.
+/// ModifyInstanceAttribute (and ResetInstanceAttribute) on the result: the launch volumes' DeleteOnTermination and termination protection.
 /// </summary>
 public sealed class RunInstancesTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -37,6 +37,10 @@ public sealed class RunInstancesTests(ServerFixture server) : IClassFixture<Serv
 
         await Aws(work, "ec2", "modify-instance-attribute", "--instance-id", instance, "--no-disable-api-termination");
         await Aws(work, "ec2", "modify-instance-attribute", "--instance-id", instance, "--block-device-mappings", """[{"DeviceName":"/dev/sdf","Ebs":{"DeleteOnTermination":false}}]""");
+        await Aws(work, "ec2", "reset-instance-attribute", "--instance-id", instance, "--attribute", "sourceDestCheck");
+        (code, _, stderr) = await AwsCli.RunAsync(server.Endpoint, work, "ec2", "reset-instance-attribute", "--instance-id", instance, "--attribute", "kernel");
+        Assert.NotEqual(0, code);
+        Assert.Contains("IncorrectInstanceState", stderr, StringComparison.Ordinal);
         await Aws(work, "ec2", "terminate-instances", "--instance-ids", instance);
         var left = Json(await Aws(work, "ec2", "describe-volumes", "--volume-ids", encrypted, kept)).GetProperty("Volumes").EnumerateArray()
             .Select(v => v.GetProperty("State").GetString()).ToList();
