@@ -110,7 +110,7 @@ public sealed partial class ObjectStore
         var upload = LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
         ValidatePartNumber(request.PartNumber);
         var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
-        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
+        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true, _time.GetUtcNow());
         long offset = 0;
         var length = source.Size;
         if (request.SourceRange is { } r)

@@ -228,7 +228,7 @@ public sealed partial class ObjectStore
         // The copy gets the request's lock settings or the bucket default, never the source's.
         CheckObjectLockWrite(bucket, request.ObjectLock, hasIntegrity: null);
         var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
-        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true);
+        Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true, _time.GetUtcNow());
         var target = FindRecord(request.Bucket, request.Key);
         Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(target));
         var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
@@ -381,7 +381,7 @@ public sealed partial class ObjectStore
     private (ObjectRecord Record, ObjectInfo Info, long Offset, long Length, ContentRange? Range) Prepare(Caller caller, GetObjectRequest request, string method)
     {
         var (record, versioned) = LoadObject(caller, request.Bucket, request.Key, request.VersionId, method);
-        Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false);
+        Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false, _time.GetUtcNow());
         var info = ToInfo(request.Bucket, record) with { VersionId = versioned ? record.ReportedVersionId : null };
         if (request.PartNumber is { } partNumber)
         {
@@ -586,34 +586,39 @@ public sealed partial class ObjectStore
 /// <summary>HTTP conditional and range rules as S3 applies them (RFC 7232 order, second granularity).</summary>
 internal static class Preconditions
 {
-    public static void Evaluate(Conditions? c, string etag, DateTimeOffset lastModified, bool copySource)
+    /// <summary>
+    /// A failure names the header in &lt;Condition&gt; (x-amz-copy-source-… for a copy source), as AWS does; an
+    /// If-Modified-Since later than <paramref name="now"/> is ignored, as HTTP says and S3 does.
+    /// </summary>
+    public static void Evaluate(Conditions? c, string etag, DateTimeOffset lastModified, bool copySource, DateTimeOffset now)
     {
         if (c is null)
         {
             return;
         }
+        var prefix = copySource ? "x-amz-copy-source-" : "";
         var modified = new DateTimeOffset(lastModified.UtcTicks - (lastModified.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         if (c.IfMatch is not null)
         {
             if (!Matches(c.IfMatch, etag))
             {
-                throw Failed();
+                throw Failed().With("Condition", prefix + "If-Match");
             }
         }
         else if (c.IfUnmodifiedSince is { } ius && modified > ius)
         {
-            throw Failed();
+            throw Failed().With("Condition", prefix + "If-Unmodified-Since");
         }
         if (c.IfNoneMatch is not null)
         {
             if (Matches(c.IfNoneMatch, etag))
             {
-                throw copySource ? Failed() : NotModified();
+                throw copySource ? Failed().With("Condition", prefix + "If-None-Match") : NotModified();
             }
         }
-        else if (c.IfModifiedSince is { } ims && modified <= ims)
+        else if (c.IfModifiedSince is { } ims && ims <= now && modified <= ims)
         {
-            throw copySource ? Failed() : NotModified();
+            throw copySource ? Failed().With("Condition", prefix + "If-Modified-Since") : NotModified();
         }
     }
 

@@ -244,4 +244,38 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal("InvalidStorageClass 400", result.Outcome("invalid"));
         Assert.Equal("NotImplemented 501", result.Outcome("archive"));
     }
+
+    [Fact]
+    public async Task Copy_source_preconditions_name_the_failing_header_and_ignore_a_future_If_Modified_Since_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_preconditions.py TestS3CopySourcePreconditions::test_s3_copy_object_preconditions.
+        var r = await server.RunBoto3Async("""
+            import datetime
+            etag = s3.put_object(Bucket=bucket, Key="src", Body=b"data")["ETag"]
+            now = datetime.datetime.now(datetime.timezone.utc)
+            yesterday = now - datetime.timedelta(days=1)
+            def condition(**kwargs):
+                try:
+                    s3.copy_object(Bucket=bucket, Key="dst", CopySource=bucket + "/src", **kwargs)
+                    return "ok"
+                except ClientError as e:
+                    return e.response["Error"]["Code"] + " " + str(e.response["Error"].get("Condition"))
+            out["ifMatch"] = condition(CopySourceIfModifiedSince=now, CopySourceIfUnmodifiedSince=yesterday, CopySourceIfMatch="etag123", CopySourceIfNoneMatch=etag)
+            out["ifUnmodifiedSince"] = condition(CopySourceIfModifiedSince=now, CopySourceIfUnmodifiedSince=yesterday, CopySourceIfNoneMatch=etag)
+            out["ifNoneMatch"] = condition(CopySourceIfModifiedSince=now, CopySourceIfNoneMatch=etag.strip('"'))
+            out["ifModifiedSince"] = condition(CopySourceIfModifiedSince=now)
+            out["future"] = condition(CopySourceIfModifiedSince=now + datetime.timedelta(days=1))
+            out["all"] = condition(CopySourceIfMatch=etag.strip('"'), CopySourceIfNoneMatch="etag123", CopySourceIfModifiedSince=yesterday, CopySourceIfUnmodifiedSince=now)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("PreconditionFailed x-amz-copy-source-If-Match", result.GetProperty("ifMatch").GetString());
+        Assert.Equal("PreconditionFailed x-amz-copy-source-If-Unmodified-Since", result.GetProperty("ifUnmodifiedSince").GetString());
+        Assert.Equal("PreconditionFailed x-amz-copy-source-If-None-Match", result.GetProperty("ifNoneMatch").GetString());
+        Assert.Equal("PreconditionFailed x-amz-copy-source-If-Modified-Since", result.GetProperty("ifModifiedSince").GetString());
+        Assert.Equal("ok", result.GetProperty("future").GetString());
+        Assert.Equal("ok", result.GetProperty("all").GetString());
+    }
 }
