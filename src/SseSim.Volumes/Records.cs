@@ -104,6 +104,9 @@ internal sealed class AccountSettings
 {
     public bool EncryptionByDefault { get; set; }
     public string? DefaultKmsKeyId { get; set; }
+
+    /// <summary>Block public access for snapshots: block-all-sharing or block-new-sharing; absent = unblocked.</summary>
+    public string? SnapshotBlockPublicAccess { get; set; }
 }
 
 internal static class Json

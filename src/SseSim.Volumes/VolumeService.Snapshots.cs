@@ -263,7 +263,7 @@ public sealed partial class VolumeService
         var all = _kv.Scan("ebs/snap/").Select(kv => Json.Decode<SnapshotRecord>(kv.Value))
             .Where(s => !s.Tombstone && s.Region == caller.Region && RestorableBy(s, caller.AccountId))
             .Where(s => owners is null || owners.Contains(s.AccountId))
-            .Where(s => restorers is null || restorers.Any(r => r == "all" ? s.CreateVolumePermissions.Contains("all") : RestorableBy(s, r)))
+            .Where(s => restorers is null || restorers.Any(r => r == "all" ? IsPublic(s) : RestorableBy(s, r)))
             .ToList();
         if (snapshotIds is { Count: > 0 })
         {
@@ -311,6 +311,10 @@ public sealed partial class VolumeService
         try
         {
             var s = LoadSnapshot(caller, snapshotId);
+            if (add.Contains("all") && Settings(caller).SnapshotBlockPublicAccess is not null)
+            {
+                throw new Ec2Exception("OperationNotPermitted", "You can't publicly share this snapshot because block public access for snapshots is enabled for this account. To publicly share the snapshot, you must call the DisableSnapshotBlockPublicAccess API.");
+            }
             if (add.Count > 0 && s.Encrypted)
             {
                 if (add.Contains("all"))
@@ -325,6 +329,32 @@ public sealed partial class VolumeService
             s.CreateVolumePermissions.RemoveAll(remove.Contains);
             s.CreateVolumePermissions.AddRange(add.Where(a => a != s.AccountId && !s.CreateVolumePermissions.Contains(a)).Distinct());
             await _kv.PutAsync(Keys.Snapshot(s.SnapshotId), Json.Encode(s), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public string GetSnapshotBlockPublicAccessState(Caller caller) => Settings(caller).SnapshotBlockPublicAccess ?? "unblocked";
+
+    /// <summary>
+    /// Enable/DisableSnapshotBlockPublicAccess: block-new-sharing refuses new public sharing; block-all-sharing also
+    /// hides the snapshots already public (their permission stays, and shows again when unblocked).
+    /// </summary>
+    public async Task<string> SetSnapshotBlockPublicAccessAsync(Caller caller, string state, CancellationToken cancellationToken = default)
+    {
+        if (state is not ("block-all-sharing" or "block-new-sharing" or "unblocked"))
+        {
+            throw Ec2Exception.InvalidParameter($"Value ({state}) for parameter State is invalid. Expected: 'block-all-sharing', 'block-new-sharing'.");
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var settings = Settings(caller);
+            settings.SnapshotBlockPublicAccess = state == "unblocked" ? null : state;
+            await _kv.PutAsync(Keys.Account(caller.AccountId, caller.Region), Json.Encode(settings), cancellationToken);
+            return state;
         }
         finally
         {

@@ -968,8 +968,13 @@ public sealed partial class VolumeService : IAsyncDisposable
         return s.Region == caller.Region && !s.Tombstone && visible(s) ? s : throw Ec2Exception.SnapshotNotFound(snapshotId);
     }
 
-    private static bool RestorableBy(SnapshotRecord s, string accountId) =>
-        s.AccountId == accountId || s.CreateVolumePermissions.Contains(accountId) || s.CreateVolumePermissions.Contains("all");
+    private bool RestorableBy(SnapshotRecord s, string accountId) =>
+        s.AccountId == accountId || s.CreateVolumePermissions.Contains(accountId) || IsPublic(s);
+
+    /// <summary>Shared with "all", unless its owner blocks all public sharing in its region (the permission stays).</summary>
+    private bool IsPublic(SnapshotRecord s) =>
+        s.CreateVolumePermissions.Contains("all")
+        && !(_kv.TryGet(Keys.Account(s.AccountId, s.Region), out var v) && Json.Decode<AccountSettings>(v).SnapshotBlockPublicAccess == "block-all-sharing");
 
     private static string GmtTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
