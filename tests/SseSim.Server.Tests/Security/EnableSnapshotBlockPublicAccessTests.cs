@@ -17,20 +17,8 @@ public sealed class EnableSnapshotBlockPublicAccessTests : TwoAccountServerTests
         Assert.Contains("BLOCK OK", output, StringComparison.Ordinal);
     }
 
-    private const string Script = """
-import os, boto3
-from botocore.exceptions import ClientError
-ep = os.environ["SSESIM_ENDPOINT"]
-def client(key, secret):
-    return boto3.client("ec2", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
-                        config=boto3.session.Config(retries={"max_attempts": 1}))
-def code(f, **kw):
-    try:
-        f(**kw)
-    except ClientError as e:
-        return e.response["Error"]["Code"]
-    raise AssertionError("expected an error from %s" % f)
-alice, bob = client("AKIAALICE", "alice-secret"), client("AKIABOB", "bob-secret")
+    private const string Script = Boto3Prelude + """
+alice, bob = client("ec2", "AKIAALICE", "alice-secret"), client("ec2", "AKIABOB", "bob-secret")
 def snapshot():
     volume = alice.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
     snap = alice.create_snapshot(VolumeId=volume)["SnapshotId"]

@@ -18,19 +18,7 @@ public sealed class SnapshotSharingTests : TwoAccountServerTests
         Assert.Contains("SHARING OK", output, StringComparison.Ordinal);
     }
 
-    private const string Script = """
-import base64, hashlib, json, os, boto3
-from botocore.exceptions import ClientError
-ep = os.environ["SSESIM_ENDPOINT"]
-def client(service, key, secret):
-    return boto3.client(service, endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
-                        config=boto3.session.Config(retries={"max_attempts": 1}))
-def code(f, **kw):
-    try:
-        f(**kw)
-    except ClientError as e:
-        return e.response["Error"]["Code"]
-    raise AssertionError("expected an error from %s" % f)
+    private const string Script = Boto3Prelude + """
 a_kms, a_ec2, a_ebs = (client(s, "AKIAALICE", "alice-secret") for s in ("kms", "ec2", "ebs"))
 b_ec2, b_ebs = (client(s, "AKIABOB", "bob-secret") for s in ("ec2", "ebs"))
 BOB = "444455556666"

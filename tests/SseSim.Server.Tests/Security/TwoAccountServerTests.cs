@@ -13,6 +13,26 @@ public abstract class TwoAccountServerTests : IAsyncLifetime
 
     protected ServerFixture Server { get; private set; } = null!;
 
+    /// <summary>
+    /// The start of these tests' boto3 scripts: client(service, key, secret) without retries, and code(f, **kw), the
+    /// error code a call that must fail answers.
+    /// </summary>
+    protected const string Boto3Prelude = """
+import base64, hashlib, json, os, boto3
+from botocore.exceptions import ClientError
+ep = os.environ["SSESIM_ENDPOINT"]
+def client(service, key, secret):
+    return boto3.client(service, endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+                        config=boto3.session.Config(retries={"max_attempts": 1}))
+def code(f, **kw):
+    try:
+        f(**kw)
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+    raise AssertionError("expected an error from %s" % f)
+
+""";
+
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(_seed, JsonSerializer.Serialize(new
