@@ -285,6 +285,9 @@ public sealed record CopyObjectRequest(string SourceBucket, string SourceKey, st
     /// <summary>"COPY" (default) or "REPLACE".</summary>
     public string? MetadataDirective { get; init; }
 
+    /// <summary>Whether x-amz-storage-class was sent: S3 then accepts a copy onto itself, even to the same class.</summary>
+    public bool StorageClassGiven { get; init; }
+
     /// <summary>The new headers when the directive is REPLACE.</summary>
     public ObjectHeaders Headers { get; init; } = new();
 

@@ -231,11 +231,15 @@ public sealed partial class ObjectStore
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true, _time.GetUtcNow());
         var target = FindRecord(request.Bucket, request.Key);
         Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(target));
-        var hasNewEncryption = request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey));
+        // Encryption counts as changed when the request names some, when the bucket has a default encryption
+        // configuration (S3 then allows the copy even if the result is the same), or when the source is not SSE-S3,
+        // which is what a copy without encryption headers into a bucket without a configuration gives.
+        var hasNewEncryption = (request.Encryption is { } e && (e.ServerSideEncryption is not null || Sse.CustomerKey.IsPresent(e.CustomerKey)))
+            || bucket.Encryption is not null || source.Encryption.Mode != SseMode.SseS3;
         // Copying an older version onto its own key is how S3 restores it, so only the current version counts as "itself".
         var copiesCurrent = request.SourceVersionId is null || request.SourceVersionId == target?.ReportedVersionId;
         if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && copiesCurrent && directive == "COPY" && !hasNewEncryption
-            && request.ChecksumAlgorithm is null && request.Headers.StorageClass == source.Headers.StorageClass)
+            && request.ChecksumAlgorithm is null && !request.StorageClassGiven)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }

@@ -26,6 +26,7 @@ internal static class CopyObject
         {
             SourceVersionId = sourceVersionId,
             MetadataDirective = directive,
+            StorageClassGiven = call.Header("x-amz-storage-class") is not null,
             Headers = S3Headers.ObjectHeaders(call),
             Encryption = S3Headers.SseRequest(call),
             SourceCustomerKey = S3Headers.CustomerKey(call, copySource: true),
