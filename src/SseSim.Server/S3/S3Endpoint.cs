@@ -24,7 +24,6 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         context.Response.Headers["x-amz-request-id"] = requestId;
         context.Response.Headers["x-amz-id-2"] = requestId;
         var (bucket, key) = Address(request);
-        var resource = "/" + (bucket ?? "") + (key is null ? "" : "/" + key);
         Caller? caller = null;
         var operation = "";
         try
@@ -70,17 +69,17 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             {
                 AuditRefusal(audit, store, caller, operation, bucket, key, e, request.Method);
             }
-            await FailAsync(context, e, resource, requestId);
+            await FailAsync(context, e, requestId);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
         {
             // The data dir failed (EIO, ENOSPC, a torn write): transient from the client's side, and SDKs retry a 503.
             // Stored data that fails authentication is an EnvelopeException, not an IOException, and stays a 500.
-            await FailAsync(context, new S3Exception(StorageUnavailable, "Service is unable to handle request.", 503, e), resource, requestId);
+            await FailAsync(context, new S3Exception(StorageUnavailable, "Service is unable to handle request.", 503, e), requestId);
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), resource, requestId);
+            await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), requestId);
         }
     }
 
@@ -106,7 +105,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         }
     }
 
-    private static async Task FailAsync(HttpContext context, S3Exception error, string resource, string requestId)
+    private static async Task FailAsync(HttpContext context, S3Exception error, string requestId)
     {
         if (context.Response.HasStarted)
         {
@@ -121,7 +120,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             // sends the body; Kestrel would otherwise read the next request on this connection as that body.
             context.Response.Headers.Connection = "close";
         }
-        await S3Errors.WriteAsync(context, error, resource, requestId);
+        await S3Errors.WriteAsync(context, error, requestId);
     }
 
     private (SigV4Request Auth, string PayloadHash) Authenticate(HttpRequest request)

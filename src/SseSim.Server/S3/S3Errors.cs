@@ -31,7 +31,7 @@ internal static class S3Errors
 
     public static S3Exception MalformedXml() => S3Exception.MalformedXml();
 
-    public static async Task WriteAsync(HttpContext context, S3Exception error, string resource, string requestId)
+    public static async Task WriteAsync(HttpContext context, S3Exception error, string requestId)
     {
         var response = context.Response;
         response.StatusCode = error.StatusCode;
@@ -61,7 +61,6 @@ internal static class S3Errors
             {
                 w.WriteElementString(name, value);
             }
-            w.WriteElementString("Resource", resource);
             w.WriteElementString("RequestId", requestId);
             w.WriteElementString("HostId", requestId);
             w.WriteEndElement();

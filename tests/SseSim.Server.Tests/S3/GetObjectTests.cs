@@ -95,7 +95,9 @@ public sealed class GetObjectTests(ServerFixture server)
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("<Code>NoSuchKey</Code>", body, StringComparison.Ordinal);
         Assert.Contains("<RequestId>", body, StringComparison.Ordinal);
-        Assert.Contains($"<Resource>/{bucket}/nothing</Resource>", body, StringComparison.Ordinal);
+        // S3 names the key, not a <Resource> (LocalStack's AWS recordings, e.g. test_s3.py test_range_key_not_exists).
+        Assert.Contains("<Key>nothing</Key>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<Resource>", body, StringComparison.Ordinal);
     }
 
     [Fact]
