@@ -141,7 +141,7 @@ public static class StorageClasses
         {
             throw new S3Exception(S3ErrorCode.NotImplemented, $"The {value} storage class is not supported by this simulator.", 501).With("Header", "x-amz-storage-class");
         }
-        throw new S3Exception("InvalidStorageClass", "The storage class you specified is not valid", 400);
+        throw new S3Exception("InvalidStorageClass", "The storage class you specified is not valid", 400).With("StorageClassRequested", value);
     }
 }
 
@@ -419,6 +419,9 @@ public sealed record CompleteMultipartUploadRequest(string Bucket, string Key, s
 
     /// <summary>x-amz-checksum-type, which must be the upload's.</summary>
     public string? ChecksumType { get; init; }
+
+    /// <summary>The request had no body at all (S3: "You must specify at least one part"; an empty list is MalformedXML).</summary>
+    public bool WithoutBody { get; init; }
 }
 
 public sealed record CompleteMultipartUploadResult(string Bucket, string Key, string ETag, EncryptionInfo Encryption)

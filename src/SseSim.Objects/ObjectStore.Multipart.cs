@@ -153,7 +153,10 @@ public sealed partial class ObjectStore
     {
         if (request.Parts.Count == 0)
         {
-            throw S3Exception.MalformedXml();
+            // An unknown upload is NoSuchUpload before anything about the body (LocalStack's AWS recording
+            // test_multipart_no_such_upload).
+            LoadUpload(caller, request.Bucket, request.Key, request.UploadId);
+            throw request.WithoutBody ? new S3Exception(S3ErrorCode.InvalidRequest, "You must specify at least one part") : S3Exception.MalformedXml();
         }
         ObjectRecord? record = null;
         string? version = null;
@@ -179,12 +182,13 @@ public sealed partial class ObjectStore
             {
                 if (part.PartNumber <= previous)
                 {
-                    throw new S3Exception(S3ErrorCode.InvalidPartOrder, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+                    throw new S3Exception(S3ErrorCode.InvalidPartOrder, "The list of parts was not in ascending order. Parts must be ordered by part number.")
+                        .With("UploadId", request.UploadId);
                 }
                 previous = part.PartNumber;
                 if (!stored.TryGetValue(part.PartNumber, out var p) || p.ETag != part.ETag.Trim('"'))
                 {
-                    throw InvalidPart(part);
+                    throw InvalidPart(part, request.UploadId);
                 }
                 if (upload.ChecksumAlgorithm is { } algorithm)
                 {
@@ -196,8 +200,12 @@ public sealed partial class ObjectStore
             {
                 if (chosen[i].Size < _options.MinPartSize)
                 {
-                    throw new S3Exception(S3ErrorCode.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed object size.")
-                        .With("PartNumber", chosen[i].PartNumber.ToString(CultureInfo.InvariantCulture));
+                    // Members as S3 sends them (LocalStack's AWS recording test_multipart_complete_multipart_too_small).
+                    throw new S3Exception(S3ErrorCode.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed size")
+                        .With("ProposedSize", chosen[i].Size.ToString(CultureInfo.InvariantCulture))
+                        .With("MinSizeAllowed", _options.MinPartSize.ToString(CultureInfo.InvariantCulture))
+                        .With("PartNumber", chosen[i].PartNumber.ToString(CultureInfo.InvariantCulture))
+                        .With("ETag", chosen[i].ETag);
                 }
             }
             // docs: multipart ETag = MD5(concatenated binary part ETags) "-" part count (reference/s3.md §3.5).
@@ -260,10 +268,13 @@ public sealed partial class ObjectStore
             : null;
     }
 
-    /// <summary>A part CompleteMultipartUpload names that is not stored as named (ETag or checksum).</summary>
-    private static S3Exception InvalidPart(CompletedPart part) =>
-        new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.")
-            .With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag);
+    /// <summary>
+    /// A part CompleteMultipartUpload names that is not stored as named (ETag or checksum): S3's wording (two spaces
+    /// included), the ETag without quotes and the upload id (LocalStack's AWS recording test_multipart_complete_multipart_wrong_part).
+    /// </summary>
+    private static S3Exception InvalidPart(CompletedPart part, string uploadId) =>
+        new S3Exception(S3ErrorCode.InvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
+            .With("UploadId", uploadId).With("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture)).With("ETag", part.ETag.Trim('"'));
 
     /// <summary>The upload's checksum type: the stored one, or the algorithm's default for an upload recorded without it; null without an algorithm.</summary>
     private static string? ChecksumTypeOf(UploadRecord upload) =>
@@ -289,7 +300,7 @@ public sealed partial class ObjectStore
             }
             if (stored.ChecksumValue is { } value && given.Value != value)
             {
-                throw InvalidPart(part);
+                throw InvalidPart(part, upload.UploadId);
             }
         }
         else if (upload.ChecksumType == MultipartChecksum.Composite)

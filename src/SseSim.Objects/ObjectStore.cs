@@ -493,7 +493,7 @@ public sealed partial class ObjectStore : IDisposable
             if (!Convert.TryFromBase64String(contentMd5, expectedMd5, out var n) || n != 16)
             {
                 await plaintext.CompleteAsync().ConfigureAwait(false);
-                throw new S3Exception(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.");
+                throw new S3Exception(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.").With("Content-MD5", contentMd5);
             }
         }
         if (declaredLength > maxSize)

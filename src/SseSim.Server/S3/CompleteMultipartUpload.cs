@@ -11,7 +11,8 @@ internal static class CompleteMultipartUpload
     {
         var customer = S3Headers.CustomerKey(call, copySource: false);
         // x-amz-checksum-* here is the object's full checksum (the model's ChecksumCRC32... members), not the document's.
-        var parts = ParseParts(await S3Xml.ReadAsync(call, checksumOfBody: false));
+        var body = await S3Xml.ReadAsync(call, checksumOfBody: false);
+        var parts = body is null ? [] : ParseParts(body);
         var result = await call.Store.CompleteMultipartUploadAsync(call.Caller,
             new CompleteMultipartUploadRequest(call.BucketName, call.ObjectKey, call.Query("uploadId")!, parts)
             {
@@ -19,6 +20,7 @@ internal static class CompleteMultipartUpload
                 WriteConditions = S3Headers.WriteConditions(call),
                 Checksum = S3Body.HeaderChecksum(call, trailerName: null, partCount: true),
                 ChecksumType = call.Header("x-amz-checksum-type")?.Trim().ToUpperInvariant(),
+                WithoutBody = body is null,
             }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption with { CustomerAlgorithm = null, CustomerKeyMd5 = null }, includeContext: false);
         VersionIds.EchoWritten(call, result.VersionId);

@@ -147,7 +147,7 @@ internal static class S3Body
         var digest = new byte[16];
         if (!Convert.TryFromBase64String(value.Trim(), digest, out var n) || n != 16)
         {
-            throw S3Errors.Error(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.", 400);
+            throw S3Errors.Error(S3ErrorCode.InvalidDigest, "The Content-MD5 you specified was invalid.", 400).With("Content-MD5", value);
         }
         return digest;
     }

@@ -35,6 +35,50 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         Assert.Equal("NoSuchUpload 404", result.Outcome("otherKey"));
     }
 
+    /// <summary>
+    /// The errors as LocalStack's AWS recordings show them (test_s3.py: test_multipart_no_such_upload,
+    /// test_multipart_complete_multipart_too_small, test_multipart_complete_multipart_wrong_part,
+    /// test_complete_multipart_parts_order): members, wording, and NoSuchUpload before anything about the body.
+    /// </summary>
+    [Fact]
+    public async Task Complete_errors_carry_S3s_members_and_wording_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            def full(call, **kwargs):
+                try:
+                    call(**kwargs)
+                    return None
+                except ClientError as e:
+                    return {k: v for k, v in e.response["Error"].items() if k != "UploadId"} | {"hasUploadId": "UploadId" in e.response["Error"]}
+            out["fake"] = error(s3.complete_multipart_upload, Bucket=bucket, Key="f", UploadId="fakeid")
+            up = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+            parts = [{"ETag": s3.upload_part(Bucket=bucket, Key="k", UploadId=up, PartNumber=n, Body=b"data")["ETag"], "PartNumber": n} for n in (1, 2)]
+            out["noBody"] = error(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=up)
+            out["tooSmall"] = full(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=up, MultipartUpload={"Parts": parts})
+            out["wrongNumber"] = full(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=up,
+                                      MultipartUpload={"Parts": [{"ETag": parts[0]["ETag"], "PartNumber": 3}]})
+            out["unordered"] = full(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=up, MultipartUpload={"Parts": parts[::-1]})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("NoSuchUpload 404", result.Outcome("fake"));
+        Assert.Equal("""["InvalidRequest",400,"You must specify at least one part"]""", result.GetProperty("noBody").GetRawText().Replace(", ", ",", StringComparison.Ordinal));
+        var tooSmall = result.GetProperty("tooSmall");
+        Assert.Equal("Your proposed upload is smaller than the minimum allowed size", tooSmall.GetProperty("Message").GetString());
+        Assert.Equal(("4", "5242880", "1", "8d777f385d3dfec8815d20f7496026dc"), (tooSmall.GetProperty("ProposedSize").GetString(),
+            tooSmall.GetProperty("MinSizeAllowed").GetString(), tooSmall.GetProperty("PartNumber").GetString(), tooSmall.GetProperty("ETag").GetString()));
+        var wrong = result.GetProperty("wrongNumber");
+        Assert.Equal("One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+            wrong.GetProperty("Message").GetString());
+        Assert.Equal(("InvalidPart", "3", "8d777f385d3dfec8815d20f7496026dc", true), (wrong.GetProperty("Code").GetString(),
+            wrong.GetProperty("PartNumber").GetString(), wrong.GetProperty("ETag").GetString(), wrong.GetProperty("hasUploadId").GetBoolean()));
+        var unordered = result.GetProperty("unordered");
+        Assert.Equal(("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", true),
+            (unordered.GetProperty("Code").GetString(), unordered.GetProperty("Message").GetString(), unordered.GetProperty("hasUploadId").GetBoolean()));
+    }
+
     [Fact]
     public async Task Conditional_completes_and_body_digests_with_boto3()
     {

@@ -8,6 +8,36 @@ namespace SseSim.Server.Tests.S3;
 [Collection("S3")]
 public sealed class PutObjectTests(ServerFixture server)
 {
+    /// <summary>
+    /// The request's value comes back as an error member, as LocalStack's AWS recordings show (test_s3.py:
+    /// test_s3_invalid_content_md5, Content-MD5; test_put_object_storage_class_outposts, StorageClassRequested).
+    /// </summary>
+    [Fact]
+    public async Task Invalid_digest_and_storage_class_errors_echo_the_value_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            def members(call, **kwargs):
+                try:
+                    call(**kwargs)
+                    return None
+                except ClientError as e:
+                    return e.response["Error"]
+            out["md5"] = members(s3.put_object, Bucket=bucket, Key="k", Body=b"something", ContentMD5="MTIz")
+            out["class"] = members(s3.put_object, Bucket=bucket, Key="k", Body=b"x", StorageClass="OUTPOSTS")
+            out["mpClass"] = members(s3.create_multipart_upload, Bucket=bucket, Key="k", StorageClass="OUTPOSTS")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(("InvalidDigest", "MTIz"), (result.GetProperty("md5").GetProperty("Code").GetString(), result.GetProperty("md5").GetProperty("Content-MD5").GetString()));
+        foreach (var name in new[] { "class", "mpClass" })
+        {
+            var e = result.GetProperty(name);
+            Assert.Equal(("InvalidStorageClass", "OUTPOSTS"), (e.GetProperty("Code").GetString(), e.GetProperty("StorageClassRequested").GetString()));
+        }
+    }
+
     [Fact]
     public async Task Conditional_writes_If_None_Match_and_If_Match_are_checked_against_the_current_object()
     {
