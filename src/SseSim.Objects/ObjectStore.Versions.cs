@@ -34,8 +34,9 @@ public sealed partial class ObjectStore
         }
     }
 
-    // 24 random bytes in base64url: AWS's 32-character shape, unguessable and never "null".
-    private static string NewVersionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    // 24 random bytes in base64url with '-' as '.': AWS's 32-character shape and alphabet (letters, digits, '.', '_'),
+    // unguessable and never "null".
+    private static string NewVersionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)).Replace('-', '.');
 
     /// <summary>PutBucketVersioning: "Enabled" or "Suspended"; a bucket never returns to unversioned, as on AWS.</summary>
     public Task PutBucketVersioningAsync(Caller caller, string bucket, string status, CancellationToken cancellationToken = default)

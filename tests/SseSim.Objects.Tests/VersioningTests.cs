@@ -91,7 +91,7 @@ public sealed class VersioningTests : IDisposable
         var v1 = (await PutTextAsync("k", "one")).VersionId!;
         _f.Time.Advance(TimeSpan.FromSeconds(1));
         var v2 = (await PutTextAsync("k", "two")).VersionId!;
-        Assert.Matches("^[A-Za-z0-9_-]{32}$", v1);
+        Assert.Matches("^[A-Za-z0-9._]{32}$", v1);
         Assert.NotEqual(v1, v2);
         Assert.Equal("one", await ReadAsync("k", v1));
         Assert.Equal("two", await ReadAsync("k", v2));

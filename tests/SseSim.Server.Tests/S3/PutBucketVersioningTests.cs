@@ -72,7 +72,7 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         string J(string name) => JsonSerializer.Serialize(result.GetProperty(name));
         Assert.Equal("Enabled", result.GetProperty("status").GetString());
         var ids = result.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToList();
-        Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]{32}$", id));
+        Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9._]{32}$", id));
         Assert.NotEqual(ids[0], ids[1]);
         Assert.Equal("""["one","two"]""", J("bodies"));
         Assert.Equal(ids[1], result.GetProperty("get_version").GetString());
@@ -216,5 +216,25 @@ public sealed class PutBucketVersioningTests(ServerFixture server)
         Assert.Equal("The Versioning element must be specified", result.GetProperty("empty")[2].GetString());
         Assert.Equal("NoSuchBucket 404", result.Outcome("noBucket"));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task Version_ids_use_AWSs_alphabet_with_boto3()
+    {
+        // LocalStack's test_s3_api.py TestS3BucketVersioning::test_object_version_id_format, checked against more than
+        // 100 AWS version ids: 32 characters of letters, digits, '.' and '_' (never '-').
+        var r = await server.RunBoto3Async("""
+            import re
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            ids = [s3.put_object(Bucket=bucket, Key="k", Body=b"")["VersionId"] for _ in range(30)]
+            out["bad"] = [v for v in ids if not re.fullmatch(r"[A-Za-z0-9._]{32}", v)]
+            out["readable"] = s3.head_object(Bucket=bucket, Key="k", VersionId=ids[0])["VersionId"] == ids[0]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[]", result.GetProperty("bad").GetRawText());
+        Assert.True(result.GetProperty("readable").GetBoolean());
     }
 }
