@@ -22,7 +22,8 @@ public sealed partial class ObjectStore
         {
             if (!b.HasObjectLock && b.VersioningState != Records.Enabled)
             {
-                throw new S3Exception("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409).With("BucketName", bucket);
+                // AWS's InvalidBucketState carries no BucketName.
+                throw new S3Exception("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409);
             }
             (b.ObjectLockEnabled, b.ObjectLockRule) = (true, rule);
         }, cancellationToken);

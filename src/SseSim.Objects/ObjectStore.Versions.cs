@@ -49,8 +49,7 @@ public sealed partial class ObjectStore
         {
             if (b.HasObjectLock && status == Records.Suspended)
             {
-                throw new S3Exception("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409)
-                    .With("BucketName", bucket);
+                throw new S3Exception("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409);
             }
             (b.Versioning, b.VersioningSuspended) = (status, null);
         }, cancellationToken);

@@ -51,4 +51,29 @@ public sealed class PutObjectLockConfigurationTests(ServerFixture server)
     }
 
     private static string Compact(JsonElement e) => JsonSerializer.Serialize(e);
+
+    [Fact]
+    public async Task InvalidBucketState_carries_only_Code_and_Message_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3ObjectLock::test_put_object_lock_configuration_on_existing_bucket
+        // and ::test_disable_versioning_on_locked_bucket: no BucketName member.
+        var r = await server.RunBoto3Async("""
+            def members(call, **kwargs):
+                try:
+                    call(**kwargs)
+                    return None
+                except ClientError as e:
+                    return sorted(k for k in e.response["Error"] if k not in ("Resource",))
+            out["unversioned"] = members(s3.put_object_lock_configuration, Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+            lb = bucket + "-lock"
+            s3.create_bucket(Bucket=lb, ObjectLockEnabledForBucket=True)
+            out["suspend"] = members(s3.put_bucket_versioning, Bucket=lb, VersioningConfiguration={"Status": "Suspended"})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"Code\", \"Message\"]", result.GetProperty("unversioned").GetRawText());
+        Assert.Equal("[\"Code\", \"Message\"]", result.GetProperty("suspend").GetRawText());
+    }
 }
