@@ -29,6 +29,8 @@ parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=b, Key="multi", UploadI
 s3.complete_multipart_upload(Bucket=b, Key="multi", UploadId=u, MultipartUpload={"Parts": parts})
 m = s3.get_object_attributes(Bucket=b, Key="multi", ObjectAttributes=ALL)
 assert m["ObjectParts"]["TotalPartsCount"] == 3 and m["ObjectSize"] == 10 * 1024 * 1024 + 10 and m["ETag"].endswith("-3"), m
+# Without per-part checksums S3 answers the count alone, no paging members (LocalStack test_get_object_attributes).
+assert m["ObjectParts"] == {"TotalPartsCount": 3}, m["ObjectParts"]
 
 key = os.urandom(32)
 ssec = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
