@@ -10,7 +10,8 @@ internal static class ListMultipartUploads
         var maxUploads = Math.Min(1000, S3Headers.IntQuery(call, "max-uploads", 0, int.MaxValue) ?? 1000);
         var prefix = call.Query("prefix");
         var keyMarker = call.Query("key-marker");
-        var uploadIdMarker = call.Query("upload-id-marker");
+        // "If key-marker is not specified, the upload-id-marker parameter is ignored" (ListMultipartUploads reference).
+        var uploadIdMarker = string.IsNullOrEmpty(keyMarker) ? null : call.Query("upload-id-marker");
         var encode = ListObjects.Encoding(call);
         var result = await call.Store.ListMultipartUploadsAsync(call.Caller, new ListMultipartUploadsRequest(call.BucketName)
         {

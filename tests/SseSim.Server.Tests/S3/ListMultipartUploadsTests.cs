@@ -3,7 +3,7 @@ namespace SseSim.Server.Tests.S3;
 /// <summary>
 /// ListMultipartUploads through boto3, in the members S3 answers (LocalStack test_s3.py test_multipart_and_list_parts,
 /// recorded from AWS): both next markers name the last upload listed, empty when none is, and Prefix is echoed only
-/// when sent.
+/// when sent; an upload-id-marker without a key-marker is ignored, as the API reference says.
 /// </summary>
 [Collection("S3")]
 public sealed class ListMultipartUploadsTests(ServerFixture server)
@@ -22,6 +22,8 @@ public sealed class ListMultipartUploadsTests(ServerFixture server)
             out["all"] = listing()
             out["prefix"] = listing(Prefix="a/")
             out["page"] = listing(MaxUploads=1)
+            ignored = s3.list_multipart_uploads(Bucket=bucket, UploadIdMarker="not-an-upload")
+            out["ignored"] = [ignored.get("UploadIdMarker"), len(ignored["Uploads"])]
             """);
         if (r is not { } result)
         {
@@ -31,5 +33,6 @@ public sealed class ListMultipartUploadsTests(ServerFixture server)
         Assert.Equal("""["b/1", true, null, false, ["a/1", "a/2", "b/1"]]""", result.GetProperty("all").GetRawText());
         Assert.Equal("""["a/2", true, "a/", false, ["a/1", "a/2"]]""", result.GetProperty("prefix").GetRawText());
         Assert.Equal("""["a/1", true, null, true, ["a/1"]]""", result.GetProperty("page").GetRawText());
+        Assert.Equal("""["", 3]""", result.GetProperty("ignored").GetRawText());
     }
 }
