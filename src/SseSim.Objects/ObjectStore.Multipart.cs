@@ -414,7 +414,8 @@ public sealed partial class ObjectStore
             }
             result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner) { StorageClass = u.Headers.ReportedStorageClass });
         }
-        return Task.FromResult(new ListMultipartUploadsResult(result, truncated, truncated ? result[^1].Key : null, truncated ? result[^1].UploadId : null));
+        // S3 names the last upload listed in both next markers on every page, not only a truncated one.
+        return Task.FromResult(new ListMultipartUploadsResult(result, truncated, result.Count > 0 ? result[^1].Key : null, result.Count > 0 ? result[^1].UploadId : null));
     }
 
     private UploadRecord LoadUpload(Caller? caller, string bucket, string key, string uploadId)

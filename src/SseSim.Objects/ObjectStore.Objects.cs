@@ -606,23 +606,23 @@ internal static class Preconditions
         {
             if (!Matches(c.IfMatch, etag))
             {
-                throw Failed().With("Condition", prefix + "If-Match");
+                throw Failed(prefix + "If-Match");
             }
         }
         else if (c.IfUnmodifiedSince is { } ius && modified > ius)
         {
-            throw Failed().With("Condition", prefix + "If-Unmodified-Since");
+            throw Failed(prefix + "If-Unmodified-Since");
         }
         if (c.IfNoneMatch is not null)
         {
             if (Matches(c.IfNoneMatch, etag))
             {
-                throw copySource ? Failed().With("Condition", prefix + "If-None-Match") : NotModified();
+                throw copySource ? Failed(prefix + "If-None-Match") : NotModified();
             }
         }
         else if (c.IfModifiedSince is { } ims && ims <= now && modified <= ims)
         {
-            throw copySource ? Failed().With("Condition", prefix + "If-Modified-Since") : NotModified();
+            throw copySource ? Failed(prefix + "If-Modified-Since") : NotModified();
         }
     }
 
@@ -634,7 +634,7 @@ internal static class Preconditions
     {
         if (c?.IfNoneMatch is not null && current is not null)
         {
-            throw Failed().With("Condition", "If-None-Match");
+            throw Failed("If-None-Match");
         }
         if (c?.IfMatch is { } ifMatch)
         {
@@ -644,13 +644,14 @@ internal static class Preconditions
             }
             if (!Matches(ifMatch, current.ETag))
             {
-                throw Failed().With("Condition", "If-Match");
+                throw Failed("If-Match");
             }
         }
     }
 
-    // A failed conditional write names its header in <Condition>, as AWS's answers do.
-    private static S3Exception Failed() => new(S3ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not hold");
+    // A failed precondition names its header in <Condition>, as AWS's answers do.
+    private static S3Exception Failed(string condition) =>
+        new S3Exception(S3ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not hold").With("Condition", condition);
 
     private static S3Exception NotModified() => new(S3ErrorCode.NotModified, "Not Modified");
 

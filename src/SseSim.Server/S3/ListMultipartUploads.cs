@@ -25,11 +25,10 @@ internal static class ListMultipartUploads
             w.WriteElementString("Bucket", call.BucketName);
             w.WriteElementString("KeyMarker", encode(keyMarker ?? ""));
             w.WriteElementString("UploadIdMarker", uploadIdMarker ?? "");
-            // S3 names the last upload listed in both markers on every page (empty when none was), and echoes
-            // Prefix only when one was sent (LocalStack test_s3.py test_multipart_and_list_parts, recorded from AWS).
-            var last = result.Uploads.Count > 0 ? result.Uploads[^1] : null;
-            w.WriteElementString("NextKeyMarker", encode(result.NextKeyMarker ?? last?.Key ?? ""));
-            w.WriteElementString("NextUploadIdMarker", result.NextUploadIdMarker ?? last?.UploadId ?? "");
+            // Both next markers always, empty when nothing was listed, and Prefix only when one was sent
+            // (LocalStack test_s3.py test_multipart_and_list_parts, recorded from AWS).
+            w.WriteElementString("NextKeyMarker", encode(result.NextKeyMarker ?? ""));
+            w.WriteElementString("NextUploadIdMarker", result.NextUploadIdMarker ?? "");
             w.Optional("Prefix", prefix is null ? null : encode(prefix));
             w.WriteElementString("MaxUploads", S3Xml.Int(maxUploads));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
