@@ -20,11 +20,8 @@ public sealed partial class VolumeService
             throw Ec2Exception.InvalidParameter("MinCount/MaxCount must be between 1 and 20.");
         }
         AvailabilityZones.Require(caller.Region, request.AvailabilityZone);
-        if (request.Attributes.InstanceInitiatedShutdownBehavior is not ("stop" or "terminate"))
-        {
-            throw Ec2Exception.InvalidParameter($"Value ({request.Attributes.InstanceInitiatedShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected: 'stop', 'terminate'.");
-        }
-        ValidateLaunchVolumes(caller, request.Volumes);
+        RequireShutdownBehavior(request.Attributes.InstanceInitiatedShutdownBehavior);
+        ValidateLaunchVolumes(caller, request);
         var records = Enumerable.Range(0, request.Count).Select(_ => new InstanceRecord
         {
             InstanceId = AwsIds.New("i"),
@@ -46,38 +43,34 @@ public sealed partial class VolumeService
         return [.. records.Select(r => ToInfo(r) with { State = "pending", BlockDevices = [] })];
     }
 
-    private void ValidateLaunchVolumes(Caller caller, IReadOnlyList<LaunchVolumeRequest> volumes)
+    /// <summary>Each block device passes CreateVolume's checks, and no device is mapped twice.</summary>
+    private void ValidateLaunchVolumes(Caller caller, RunInstancesRequest request)
     {
         var settings = Settings(caller);
         var devices = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var v in volumes)
+        foreach (var v in request.Volumes)
         {
             if (!devices.Add(v.DeviceName))
             {
                 throw new Ec2Exception("InvalidBlockDeviceMapping", $"The device '{v.DeviceName}' is used in more than one block-device mapping");
             }
-            SnapshotRecord? snapshot = null;
-            if (v.SnapshotId is not null)
-            {
-                snapshot = LoadRestorableSnapshot(caller, v.SnapshotId);
-                if (snapshot.State != "completed")
-                {
-                    throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
-                }
-            }
-            var size = v.Size ?? snapshot?.VolumeSize
-                ?? throw new Ec2Exception("InvalidBlockDeviceMapping", $"The block device mapping for '{v.DeviceName}' must specify a volume size or a snapshot id.");
-            if (snapshot is not null && size < snapshot.VolumeSize)
-            {
-                throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small; minimum is {snapshot.VolumeSize}GiB (the snapshot size).");
-            }
-            VolumeTypes.Validate(v.VolumeType ?? "gp2", size, v.Iops, v.Throughput);
-            if (v.KmsKeyId is not null && v.Encrypted != true && !settings.EncryptionByDefault && snapshot?.Encrypted != true)
-            {
-                throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
-            }
+            CheckNewVolume(caller, settings, CreateRequest(v, request.AvailabilityZone, request.VolumeTags),
+                () => new Ec2Exception("InvalidBlockDeviceMapping", $"The block device mapping for '{v.DeviceName}' must specify a volume size or a snapshot id."));
         }
     }
+
+    private static CreateVolumeRequest CreateRequest(LaunchVolumeRequest v, string availabilityZone, IReadOnlyList<Tag>? tags) => new()
+    {
+        AvailabilityZone = availabilityZone,
+        Size = v.Size,
+        VolumeType = v.VolumeType,
+        Iops = v.Iops,
+        Throughput = v.Throughput,
+        Encrypted = v.Encrypted,
+        KmsKeyId = v.KmsKeyId,
+        SnapshotId = v.SnapshotId,
+        Tags = tags,
+    };
 
     private async Task AttachLaunchVolumesAsync(Caller caller, InstanceRecord instance, RunInstancesRequest request, CancellationToken cancellationToken)
     {
@@ -86,18 +79,7 @@ public sealed partial class VolumeService
         {
             foreach (var v in request.Volumes)
             {
-                var volume = await CreateVolumeAsync(caller, new CreateVolumeRequest
-                {
-                    AvailabilityZone = instance.AvailabilityZone,
-                    Size = v.Size,
-                    VolumeType = v.VolumeType,
-                    Iops = v.Iops,
-                    Throughput = v.Throughput,
-                    Encrypted = v.Encrypted,
-                    KmsKeyId = v.KmsKeyId,
-                    SnapshotId = v.SnapshotId,
-                    Tags = request.VolumeTags,
-                }, cancellationToken);
+                var volume = await CreateVolumeAsync(caller, CreateRequest(v, instance.AvailabilityZone, request.VolumeTags), cancellationToken);
                 created.Add(volume.VolumeId);
                 await AttachVolumeAsync(caller, volume.VolumeId, instance.InstanceId, v.DeviceName, v.DeleteOnTermination, cancellationToken);
             }
@@ -161,9 +143,9 @@ public sealed partial class VolumeService
             {
                 throw new Ec2Exception("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'stopped' state.");
             }
-            if (change.InstanceInitiatedShutdownBehavior is not (null or "stop" or "terminate"))
+            if (change.InstanceInitiatedShutdownBehavior is { } behavior)
             {
-                throw Ec2Exception.InvalidParameter($"Value ({change.InstanceInitiatedShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected: 'stop', 'terminate'.");
+                RequireShutdownBehavior(behavior);
             }
             var volumes = VolumesOf(instanceId).ToList();
             foreach (var (device, _) in change.DeleteOnTermination)
@@ -196,6 +178,14 @@ public sealed partial class VolumeService
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static void RequireShutdownBehavior(string behavior)
+    {
+        if (behavior is not ("stop" or "terminate"))
+        {
+            throw Ec2Exception.InvalidParameter($"Value ({behavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected: 'stop', 'terminate'.");
         }
     }
 

@@ -40,7 +40,7 @@ public sealed partial class VolumeService
             {
                 throw new Ec2Exception("IncorrectState", $"The instance '{instanceId}' is not in a state from which snapshots can be created.");
             }
-            var volumes = VolumesOf(instanceId).OrderBy(v => v.Attachment!.AttachTime).ThenBy(v => v.Attachment!.Device, StringComparer.Ordinal).ToList();
+            var volumes = AttachedInOrder(instanceId).ToList();
             foreach (var id in excludeVolumeIds)
             {
                 AwsIds.RequireVolumeId(id);

@@ -206,29 +206,9 @@ public sealed partial class VolumeService : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            SnapshotRecord? snapshot = null;
-            if (request.SnapshotId is not null)
-            {
-                snapshot = LoadRestorableSnapshot(caller, request.SnapshotId);
-                if (snapshot.State != "completed")
-                {
-                    throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
-                }
-            }
-            var size = request.Size ?? snapshot?.VolumeSize ?? throw new Ec2Exception("MissingParameter", "The request must contain the parameter size or snapshotId.");
-            if (snapshot is not null && size < snapshot.VolumeSize)
-            {
-                throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small; minimum is {snapshot.VolumeSize}GiB (the snapshot size).");
-            }
-            var type = request.VolumeType ?? "gp2";
-            var (iops, throughput) = VolumeTypes.Validate(type, size, request.Iops, request.Throughput);
             var settings = Settings(caller);
-            // Encryption is never removed: an encrypted snapshot always gives an encrypted volume.
-            var encrypted = request.Encrypted == true || settings.EncryptionByDefault || snapshot?.Encrypted == true;
-            if (request.KmsKeyId is not null && !encrypted)
-            {
-                throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
-            }
+            var (snapshot, size, type, iops, throughput, encrypted) = CheckNewVolume(caller, settings, request,
+                () => new Ec2Exception("MissingParameter", "The request must contain the parameter size or snapshotId."));
 
             var volumeId = AwsIds.New("vol");
             TraceRequest(caller, "CreateVolume", volumeId, encrypted ? ", encrypted" : ", unencrypted");
@@ -316,6 +296,39 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A new volume's checks before anything is made (CreateVolume, and each RunInstances block device): its snapshot
+    /// restorable and completed, its size (<paramref name="noSize"/> when neither size nor snapshot gives one), its
+    /// type's limits, and a KmsKeyId only for an encrypted volume.
+    /// </summary>
+    private (SnapshotRecord? Snapshot, int Size, string Type, int? Iops, int? Throughput, bool Encrypted) CheckNewVolume(
+        Caller caller, AccountSettings settings, CreateVolumeRequest request, Func<Ec2Exception> noSize)
+    {
+        SnapshotRecord? snapshot = null;
+        if (request.SnapshotId is not null)
+        {
+            snapshot = LoadRestorableSnapshot(caller, request.SnapshotId);
+            if (snapshot.State != "completed")
+            {
+                throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
+            }
+        }
+        var size = request.Size ?? snapshot?.VolumeSize ?? throw noSize();
+        if (snapshot is not null && size < snapshot.VolumeSize)
+        {
+            throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small; minimum is {snapshot.VolumeSize}GiB (the snapshot size).");
+        }
+        var type = request.VolumeType ?? "gp2";
+        var (iops, throughput) = VolumeTypes.Validate(type, size, request.Iops, request.Throughput);
+        // Encryption is never removed: an encrypted snapshot always gives an encrypted volume.
+        var encrypted = request.Encrypted == true || settings.EncryptionByDefault || snapshot?.Encrypted == true;
+        if (request.KmsKeyId is not null && !encrypted)
+        {
+            throw new Ec2Exception("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+        }
+        return (snapshot, size, type, iops, throughput, encrypted);
     }
 
     public IReadOnlyList<VolumeInfo> DescribeVolumes(Caller caller, IReadOnlyList<string>? volumeIds = null, Filters? filters = null)
@@ -996,6 +1009,10 @@ public sealed partial class VolumeService : IAsyncDisposable
     private IEnumerable<VolumeRecord> VolumesOf(string instanceId) =>
         _kv.Scan("ebs/vol/").Select(kv => Json.Decode<VolumeRecord>(kv.Value)).Where(v => v.Attachment?.InstanceId == instanceId);
 
+    /// <summary>An instance's volumes in attach order, as EC2 lists them; same-instant attachments (one launch) by device name.</summary>
+    private IEnumerable<VolumeRecord> AttachedInOrder(string instanceId) =>
+        VolumesOf(instanceId).OrderBy(v => v.Attachment!.AttachTime).ThenBy(v => v.Attachment!.Device, StringComparer.Ordinal);
+
     internal VolumeRuntime Runtime(VolumeRecord volume)
     {
         lock (_runtimeLock)
@@ -1097,8 +1114,7 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,
-        // In attach order, as EC2 lists them; same-instant attachments (one launch) by device name.
-        [.. VolumesOf(i.InstanceId).OrderBy(v => v.Attachment!.AttachTime).ThenBy(v => v.Attachment!.Device, StringComparer.Ordinal).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
+        [.. AttachedInOrder(i.InstanceId).Select(v => new VolumeAttachmentInfo(v.VolumeId, i.InstanceId, v.Attachment!.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination))],
         i.Tags, i.ImageId)
     {
         StateTransitionReason = i.StateTransitionReason,

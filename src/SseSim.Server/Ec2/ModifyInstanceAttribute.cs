@@ -31,13 +31,13 @@ public static class ModifyInstanceAttribute
                 "userData" => change with { UserData = value },
                 "instanceType" => change with { InstanceType = value },
                 "kernel" or "ramdisk" or "sourceDestCheck" or "groupSet" or "ebsOptimized" or "sriovNetSupport" or "enaSupport" =>
-                    throw new Volumes.Ec2Exception("UnsupportedOperation", $"The attribute '{attribute}' is not simulated by SseSim."),
+                    throw Unsupported(attribute),
                 _ => throw Volumes.Ec2Exception.InvalidParameter($"Value ({attribute}) for parameter attribute is invalid. Unknown attribute."),
             };
         }
         if (r.Parameters.Keys.FirstOrDefault(k => k.Split('.')[0] is "Kernel" or "Ramdisk" or "SourceDestCheck" or "GroupId" or "EbsOptimized" or "SriovNetSupport" or "EnaSupport") is { } unsupported)
         {
-            throw new Volumes.Ec2Exception("UnsupportedOperation", $"The attribute '{unsupported.Split('.')[0]}' is not simulated by SseSim.");
+            throw Unsupported(unsupported.Split('.')[0]);
         }
         if (change is { DisableApiTermination: null, DisableApiStop: null, InstanceInitiatedShutdownBehavior: null, UserData: null, InstanceType: null, DeleteOnTermination.Count: 0 })
         {
@@ -48,6 +48,9 @@ public static class ModifyInstanceAttribute
         using var xml = call.Response();
         return xml.Element("return", true).ToString();
     }
+
+    private static Volumes.Ec2Exception Unsupported(string attribute) =>
+        new("UnsupportedOperation", $"The attribute '{attribute}' is not simulated by SseSim.");
 
     private static bool Bool(string value) => bool.TryParse(value, out var b)
         ? b
