@@ -186,7 +186,7 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
         // Pending material encrypts nothing until the rotation.
         Assert.Equal(firstId, (await _kit.DecryptAsync((await _kit.EncryptAsync(key.KeyId, [2])).CiphertextBlob)).KeyMaterialId);
 
-        Assert.Equal(key.KeyId, (await RotateAsync(key.KeyId)).KeyId);
+        Assert.Equal(key.Arn, (await RotateAsync(key.KeyId)).KeyId);
         var rotation = Assert.Single((await RotationsAsync(key.KeyId, "ROTATIONS_ONLY")).Rotations);
         Assert.Equal((secondId, "CURRENT", "ON_DEMAND", ImportKeyMaterial.DoesNotExpire), (rotation.KeyMaterialId, rotation.KeyMaterialState, rotation.RotationType, rotation.ExpirationModel));
         Assert.Equal(_kit.Time.GetUtcNow(), rotation.RotationDate);

@@ -35,7 +35,7 @@ public sealed class RotationTests
         for (var i = 0; i < RotateKeyOnDemand.MaxOnDemandRotations; i++)
         {
             var r = await kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync);
-            Assert.Equal(key.KeyId, r.KeyId);
+            Assert.Equal(key.Arn, r.KeyId);
         }
         var limit = await LifecycleKit.Fails(() => kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync));
         Assert.Equal("LimitExceededException", limit.ErrorType);
