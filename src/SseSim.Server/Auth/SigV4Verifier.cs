@@ -17,6 +17,7 @@ public enum AuthFailure
     SignatureMismatch,
     RequestExpired,
     PresignedExpired,
+    HeadersNotSigned,
 }
 
 /// <summary>The parsed credential and signature of a SigV4 request.</summary>
@@ -32,6 +33,12 @@ public sealed record SigV4Request(Identity Identity, string Date, string Region,
 
 public readonly record struct AuthResult(AuthFailure Failure, string Message, SigV4Request? Request)
 {
+    /// <summary>
+    /// What S3 adds to the error, in its order: an expired presigned URL's X-Amz-Expires, Expires and ServerTime; a
+    /// signature mismatch's access key id, string to sign and canonical request (text and bytes).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
+
     public bool Succeeded => Failure == AuthFailure.None;
     public static AuthResult Fail(AuthFailure failure, string message) => new(failure, message, null);
 }
@@ -124,6 +131,25 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
             }
             expires = e;
         }
+        // S3 refuses x-amz-* headers a presigned URL did not sign (x-amz-content-sha256 names the payload instead).
+        var signedNames = SignedHeaderNames(signedHeaders);
+        List<string>? unsigned = null;
+        foreach (var name in request.Headers.Keys)
+        {
+            if (name.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase) && !name.Equals("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase)
+                && !signedNames.Contains(name.ToLowerInvariant()))
+            {
+                (unsigned ??= []).Add(name.ToLowerInvariant());
+            }
+        }
+        if (unsigned is not null)
+        {
+            unsigned.Sort(StringComparer.Ordinal);
+            return AuthResult.Fail(AuthFailure.HeadersNotSigned, "There were headers present in the request which were not signed") with
+            {
+                Details = [new("HeadersNotSigned", string.Join(", ", unsigned))],
+            };
+        }
         // Presigned URLs sign the payload as UNSIGNED-PAYLOAD unless the client put a hash header in.
         var payload = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } h ? h : "UNSIGNED-PAYLOAD";
         return Check(request, credential, signedHeaders, signature, amzDate, payload, presigned: true, expires);
@@ -134,7 +160,9 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         var scope = CredentialParts(credential);
         if (scope.Length != 5 || scope[4] != "aws4_request")
         {
-            return AuthResult.Fail(AuthFailure.IncompleteSignature, $"Credential should be scoped to a valid region. Credential={credential}");
+            return AuthResult.Fail(AuthFailure.IncompleteSignature, presigned
+                ? "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."
+                : $"Credential should be scoped to a valid region. Credential={credential}");
         }
         var identity = identities.Find(scope[0]);
         if (identity is null)
@@ -158,7 +186,10 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
             }
             if (expires is { } e && now > signedAt.AddSeconds(e))
             {
-                return AuthResult.Fail(AuthFailure.PresignedExpired, "Request has expired");
+                return AuthResult.Fail(AuthFailure.PresignedExpired, "Request has expired") with
+                {
+                    Details = [new("X-Amz-Expires", e.ToString(CultureInfo.InvariantCulture)), new("Expires", IsoSeconds(signedAt.AddSeconds(e))), new("ServerTime", IsoSeconds(now))],
+                };
             }
         }
         else if ((now - signedAt).Duration() > MaxSkew)
@@ -186,10 +217,36 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         if (signature.Length != 64 || Convert.FromHexString(signature, provided, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32
             || !CryptographicOperations.FixedTimeEquals(expected, provided))
         {
+            // Only the failure path pays for the canonical request a second time, for S3's diagnostic members.
+            var stringToSign = builder.ToString();
+            var canonical = CanonicalRequest(request, signedHeaders, payloadHash, presigned, scope[3]);
             return AuthResult.Fail(AuthFailure.SignatureMismatch,
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.") with
+            {
+                Details = [new("AWSAccessKeyId", scope[0]), new("StringToSign", stringToSign), new("SignatureProvided", signature),
+                    new("StringToSignBytes", SpacedHex(stringToSign)), new("CanonicalRequest", canonical), new("CanonicalRequestBytes", SpacedHex(canonical))],
+            };
         }
         return new AuthResult(AuthFailure.None, "", new SigV4Request(identity, scope[1], scope[2], scope[3], signedHeaders, signature, amzDate, presigned) { SigningKey = key });
+    }
+
+    /// <summary>A time as S3 writes it in error members (2023-08-04T23:59:21Z).</summary>
+    public static string IsoSeconds(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Text's UTF-8 bytes as S3 lists them in StringToSignBytes: two hex digits each, space-separated.</summary>
+    public static string SpacedHex(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var sb = new StringBuilder(bytes.Length * 3);
+        foreach (var b in bytes)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(' ');
+            }
+            sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
     }
 
     public byte[] SigningKey(string secret, string date, string region, string service)

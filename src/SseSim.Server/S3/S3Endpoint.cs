@@ -152,17 +152,23 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             return (result.Request!, payloadHash);
         }
         var presigned = request.Headers.Authorization.Count == 0;
-        throw result.Failure switch
+        var error = result.Failure switch
         {
             AuthFailure.MissingAuthentication => S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403),
             AuthFailure.UnknownAccessKey => S3Errors.InvalidAccessKeyId(),
             AuthFailure.RequestExpired when presigned => S3Errors.Error(S3ErrorCode.AccessDenied, result.Message, 403),
             AuthFailure.RequestExpired => S3Errors.Error("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403),
             AuthFailure.PresignedExpired => S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403),
+            AuthFailure.HeadersNotSigned => S3Errors.Error(S3ErrorCode.AccessDenied, result.Message, 403),
             AuthFailure.IncompleteSignature when presigned => S3Errors.Error("AuthorizationQueryParametersError", result.Message, 400),
             AuthFailure.IncompleteSignature => S3Errors.Error("AuthorizationHeaderMalformed", result.Message, 400),
             _ => S3Errors.SignatureDoesNotMatch(),
         };
+        foreach (var (name, value) in result.Details)
+        {
+            error.With(name, value);
+        }
+        throw error;
     }
 
     private static void Authorize(S3Call call, string action) => Authorize(call, action, call.Header);

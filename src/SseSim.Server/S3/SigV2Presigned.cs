@@ -45,9 +45,11 @@ internal static class SigV2Presigned
         {
             throw S3Errors.Error(S3ErrorCode.AccessDenied, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", 403);
         }
-        if (time.GetUtcNow().ToUnixTimeSeconds() > expires)
+        var now = time.GetUtcNow();
+        if (now.ToUnixTimeSeconds() > expires)
         {
-            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403);
+            throw S3Errors.Error(S3ErrorCode.AccessDenied, "Request has expired", 403)
+                .With("Expires", SigV4Verifier.IsoSeconds(DateTimeOffset.FromUnixTimeSeconds(expires))).With("ServerTime", SigV4Verifier.IsoSeconds(now));
         }
 
         var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString).ToString();
@@ -71,7 +73,8 @@ internal static class SigV2Presigned
         var stringToSign = $"{request.Method}\n{request.Headers["Content-MD5"]}\n{request.Headers.ContentType}\n{expiresText}\n{string.Concat(amzHeaders)}{resource}";
         if (!SignatureMatches(identity.SecretAccessKey, stringToSign, q["Signature"].ToString()))
         {
-            throw S3Errors.SignatureDoesNotMatch();
+            throw S3Errors.SignatureDoesNotMatch().With("AWSAccessKeyId", q["AWSAccessKeyId"].ToString()).With("StringToSign", stringToSign)
+                .With("SignatureProvided", q["Signature"].ToString()).With("StringToSignBytes", SigV4Verifier.SpacedHex(stringToSign));
         }
         return new SigV4Request(identity, "", region, "s3", "", q["Signature"].ToString(), "", Presigned: true) { SignatureV2 = true };
     }
