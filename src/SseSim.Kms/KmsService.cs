@@ -106,7 +106,7 @@ public sealed class KmsService : IAsyncDisposable
         var eventId = outbox?.EventId ?? AuditTrail.NewEventId();
         var wrote = outbox?.WrittenEventId is not null;
         call.AuditEventId = eventId;
-        var audited = Audit.Record(call, request, null, eventId);
+        var audited = Audit.Record(call, request, null, eventId, response);
         if (!audited.IsCompleted)
         {
             try
@@ -205,7 +205,8 @@ public sealed class KmsService : IAsyncDisposable
                 var current = Store.FindKey(key.KeyId);
                 if (current is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } && d <= now)
                 {
-                    await Store.PurgeKeyAsync(current, cancellationToken);
+                    await WithServiceEventAsync(id => ServiceEvents.DeleteKey(current, id, now, Options.Region),
+                        () => Store.PurgeKeyAsync(current, cancellationToken));
                     Vault.Forget(current.KeyId);
                 }
                 else if (current is { RotationEnabled: true, NextRotationDate: { } r, RotationPeriodInDays: { } period } && r <= now)
@@ -219,7 +220,16 @@ public sealed class KmsService : IAsyncDisposable
                     {
                         nextRotation = nextRotation.AddDays(period);
                     }
-                    await Store.PutKeyAsync(rotated with { NextRotationDate = nextRotation }, cancellationToken);
+                    var put = () => Store.PutKeyAsync(rotated with { NextRotationDate = nextRotation }, cancellationToken);
+                    if (ReferenceEquals(rotated, current))
+                    {
+                        await put();
+                    }
+                    else
+                    {
+                        await WithServiceEventAsync(
+                            id => ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], id, now, Options.Region), put);
+                    }
                     next = nextRotation < next ? nextRotation : next;
                 }
             }
@@ -229,6 +239,27 @@ public sealed class KmsService : IAsyncDisposable
             }
         }
         Interlocked.Exchange(ref _nextPurgeCheckTicks, next.UtcTicks);
+    }
+
+    /// <summary>
+    /// A change KMS makes on its own, written with its service event in the KMS table's outbox (as a call's mutation
+    /// is), then the event appended to the audit log; a crash between the two leaves the outbox copy for startup.
+    /// </summary>
+    private async Task WithServiceEventAsync(Func<string, byte[]> buildEvent, Func<ValueTask> change)
+    {
+        var eventId = AuditTrail.NewEventId();
+        var json = buildEvent(eventId);
+        KmsStore.PendingAuditEvent.Value = () => (eventId, json);
+        try
+        {
+            await change();
+        }
+        finally
+        {
+            KmsStore.PendingAuditEvent.Value = null;
+        }
+        await Audit.RecordServiceEvent(json);
+        Store.SettleOutbox(eventId);
     }
 
     /// <summary>Call after any change that sets a new deletion or rotation date, so the next check is not skipped.</summary>

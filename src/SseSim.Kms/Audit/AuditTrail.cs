@@ -119,6 +119,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
         /// <summary>An event another service built (<see cref="Core.Audit.AuditRecord"/>), stored as it is.</summary>
         public byte[]? External { get; init; }
+
+        /// <summary>A successful call's response, for the members CloudTrail logs as responseElements.</summary>
+        public object? Response { get; init; }
     }
 
     /// <summary>True for operations that change nothing (CloudTrail readOnly).</summary>
@@ -163,12 +166,12 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// the caller can hold its acknowledgement until then (an acknowledged mutation always has its event after a
     /// crash); other events are written in the background and the task is already complete.
     /// </summary>
-    public Task Record(KmsCall call, object request, KmsException? error, string? eventId = null)
+    public Task Record(KmsCall call, object request, KmsException? error, string? eventId = null, object? response = null)
     {
         var durable = error is null && !ReadOnlyOperations.Contains(call.Operation)
             ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
             : null;
-        var pending = Pending(call, request, error, eventId, durable);
+        var pending = Pending(call, request, error, eventId, durable, response);
         // Back-pressure rather than dropping: an audit that silently loses events is worse than a slower call.
         var spinner = new SpinWait();
         while (Volatile.Read(ref _pending) >= MaxPending)
@@ -214,7 +217,25 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         }
     }
 
-    private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId, TaskCompletionSource? durable = null)
+    /// <summary>
+    /// An event KMS writes on its own (<see cref="ServiceEvents"/>): like a mutation's, the task completes once it is
+    /// durable.
+    /// </summary>
+    public Task RecordServiceEvent(byte[] json)
+    {
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_closed)
+        {
+            durable.TrySetException(new ObjectDisposedException(nameof(AuditTrail)));
+        }
+        else
+        {
+            Enqueue(new PendingEvent(null!, json, null, default, [], [], null) { External = json, Durable = durable }, urgent: true);
+        }
+        return durable.Task;
+    }
+
+    private PendingEvent Pending(KmsCall call, object request, KmsException? error, string? eventId, TaskCompletionSource? durable = null, object? response = null)
     {
         var count = call.TouchedKeyCount;
         var arns = count == 0 ? [] : new string[count];
@@ -225,7 +246,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             arns[i] = key.Arn;
             accounts[i] = key.AccountId;
         }
-        return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId, Durable = durable };
+        return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId, Durable = durable, Response = response };
     }
 
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>
@@ -514,7 +535,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         }
         w.WritePropertyName("requestParameters"u8);
         WriteParameters(w, p);
-        w.WriteNull("responseElements"u8);
+        w.WritePropertyName("responseElements"u8);
+        ResponseElements.Write(w, call.Operation, p.Response, p.ResourceArns);
         Span<byte> requestId = stackalloc byte[36];
         NewUuid().TryFormat(requestId, out _);
         w.WriteString("requestID"u8, requestId);

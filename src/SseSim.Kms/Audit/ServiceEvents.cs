@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Audit;
+
+/// <summary>
+/// Events KMS writes on its own, with no caller: the deletion of a key at the end of its waiting period (ct-delete-key)
+/// and automatic rotation (ct-rotatekey). CloudTrail marks them <c>AwsServiceEvent</c>; the identity is the key's
+/// account "invoked by AWS Internal", and there is no request.
+/// </summary>
+public static class ServiceEvents
+{
+    public static byte[] DeleteKey(KmsKey key, string eventId, DateTimeOffset time, string region) =>
+        Build("DeleteKey", key, eventId, time, region, details: null);
+
+    public static byte[] RotateKey(KmsKey key, KeyMaterial previous, KeyMaterial current, string eventId, DateTimeOffset time, string region) =>
+        Build("RotateKey", key, eventId, time, region, w =>
+        {
+            w.WriteString("rotationType", "AUTOMATIC");
+            w.WriteString("keyOrigin", key.Origin);
+            w.WriteString("previousKeyMaterialId", previous.Id);
+            w.WriteString("currentKeyMaterialId", current.Id);
+        });
+
+    private static byte[] Build(string eventName, KmsKey key, string eventId, DateTimeOffset time, string region, Action<Utf8JsonWriter>? details)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("eventVersion", "1.08");
+            w.WriteStartObject("userIdentity");
+            w.WriteString("accountId", key.AccountId);
+            w.WriteString("invokedBy", "AWS Internal");
+            w.WriteEndObject();
+            w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventSource", "kms.amazonaws.com");
+            w.WriteString("eventName", eventName);
+            w.WriteString("awsRegion", region);
+            w.WriteString("sourceIPAddress", "AWS Internal");
+            w.WriteString("userAgent", "AWS Internal");
+            w.WriteNull("requestParameters");
+            if (eventName == "DeleteKey")
+            {
+                // Since December 2022 the deleted key's ARN, though nothing is returned to anyone (ct-delete-key).
+                w.WriteStartObject("responseElements");
+                w.WriteString("keyId", key.Arn);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("responseElements");
+            }
+            w.WriteString("eventID", eventId);
+            w.WriteBoolean("readOnly", false);
+            w.WriteStartArray("resources");
+            w.WriteStartObject();
+            w.WriteString("accountId", key.AccountId);
+            w.WriteString("type", "AWS::KMS::Key");
+            w.WriteString("ARN", key.Arn);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("eventType", "AwsServiceEvent");
+            w.WriteBoolean("managementEvent", true);
+            w.WriteString("recipientAccountId", key.AccountId);
+            if (details is not null)
+            {
+                w.WriteStartObject("serviceEventDetails");
+                details(w);
+                w.WriteEndObject();
+            }
+            w.WriteString("eventCategory", "Management");
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}
