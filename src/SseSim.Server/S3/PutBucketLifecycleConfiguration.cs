@@ -45,8 +45,9 @@ internal static class PutBucketLifecycleConfiguration
         {
             if (rule.Elements().Any(e => !RuleMembers.Contains(e.Name.LocalName))
                 || rule.ChildValue("Status")?.Trim() is not ("Enabled" or "Disabled")
-                || (rule.Child("Prefix") is not null && rule.Child("Filter") is not null))
+                || (rule.Child("Prefix") is null) == (rule.Child("Filter") is null))
             {
+                // A rule names its objects by exactly one of Filter and the older rule-level Prefix.
                 throw S3Errors.MalformedXml();
             }
             if (rule.ChildValue("ID") is { } id)
@@ -68,6 +69,10 @@ internal static class PutBucketLifecycleConfiguration
                     throw S3Errors.MalformedXml();
                 }
                 tagged = filter.Child("Tag") is not null || filter.Child("And")?.Child("Tag") is not null;
+                if (filter.Child("And")?.Children("Tag").Select(t => t.ChildValue("Key")).GroupBy(k => k, StringComparer.Ordinal).Any(g => g.Count() > 1) == true)
+                {
+                    throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Duplicate Tag Keys are not allowed.", 400);
+                }
             }
             if (!rule.Elements().Any(e => Actions.Contains(e.Name.LocalName)))
             {

@@ -22,4 +22,31 @@ public sealed class PutBucketLifecycleConfigurationTests(ServerFixture server)
         Assert.Equal("InvalidArgument 400", result.Outcome("expirationNoon"));
         Assert.Equal("ok", result.Outcome("transitionMidnight"));
     }
+
+    [Fact]
+    public async Task A_rule_without_Filter_or_Prefix_is_MalformedXML_and_duplicate_And_tag_keys_InvalidRequest()
+    {
+        // Recorded from AWS: LocalStack test_s3.py TestS3BucketLifecycle::test_put_bucket_lifecycle_conf_exc
+        // (missing-id, missing-filter, duplicate-tag-keys).
+        var r = await server.RunBoto3Async("""
+            def put(rule):
+                return error(s3.put_bucket_lifecycle_configuration, Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
+            out["noFilter"] = put({"ID": "wholebucket", "Status": "Enabled", "Expiration": {"Days": 7}})
+            out["noFilterNoId"] = put({"Status": "Enabled", "Expiration": {"Days": 7}})
+            out["duplicateTags"] = put({"ID": "d", "Status": "Enabled", "Expiration": {"Days": 1}, "Filter": {"And": {"Tags": [
+                {"Key": "testlifecycle", "Value": "positive"}, {"Key": "testlifecycle", "Value": "positive-two"}]}}})
+            out["rulePrefix"] = put({"ID": "p", "Status": "Enabled", "Prefix": "logs/", "Expiration": {"Days": 7}})
+            out["distinctTags"] = put({"ID": "t", "Status": "Enabled", "Expiration": {"Days": 1}, "Filter": {"And": {"Tags": [
+                {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "1"}]}}})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("MalformedXML 400", result.Outcome("noFilter"));
+        Assert.Equal("MalformedXML 400", result.Outcome("noFilterNoId"));
+        Assert.Equal("[\"InvalidRequest\", 400, \"Duplicate Tag Keys are not allowed.\"]", result.GetProperty("duplicateTags").GetRawText());
+        Assert.Equal("ok", result.Outcome("rulePrefix"));
+        Assert.Equal("ok", result.Outcome("distinctTags"));
+    }
 }
