@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using SseSim.Core.Aws;
@@ -392,7 +393,8 @@ public sealed partial class ObjectStore
             var count = record.Multipart ? record.Parts.Count : 1;
             if (partNumber < 1 || partNumber > count)
             {
-                throw new S3Exception("InvalidPartNumber", "The requested partnumber is not satisfiable", 416);
+                throw new S3Exception("InvalidPartNumber", "The requested partnumber is not satisfiable", 416)
+                    .With("PartNumberRequested", partNumber.ToString(CultureInfo.InvariantCulture)).With("ActualPartCount", count.ToString(CultureInfo.InvariantCulture));
             }
             long first = 0;
             for (var i = 0; i < partNumber - 1; i++)

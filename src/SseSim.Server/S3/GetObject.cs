@@ -54,11 +54,16 @@ internal static class GetObject
         {
             throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-mode header is invalid.", 400);
         }
+        var partNumber = S3Headers.IntQuery(call, "partNumber", 1, 10000);
+        if (partNumber is not null && call.Header("Range") is not null)
+        {
+            throw S3Errors.Error(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter", 400);
+        }
         return new GetObjectRequest(call.BucketName, call.ObjectKey)
         {
             VersionId = versionId,
             Range = S3Headers.Range(call.Header("Range")),
-            PartNumber = S3Headers.IntQuery(call, "partNumber", 1, 10000),
+            PartNumber = partNumber,
             Conditions = S3Headers.Conditions(call),
             CustomerKey = S3Headers.CustomerKey(call, copySource: false),
         };

@@ -235,4 +235,39 @@ public sealed class GetObjectTests(ServerFixture server)
         Assert.Equal(416, result.GetProperty("head")[0].GetInt32());
         Assert.Equal("bytes */10", result.GetProperty("head")[4].GetString());
     }
+
+    [Fact]
+    public async Task A_part_number_read_names_the_part_counts_in_InvalidPartNumber_and_refuses_a_Range_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3.py TestS3::test_get_object_part (part-doesnt-exist, part-with-range,
+        // part-no-multipart).
+        var r = await server.RunBoto3Async("""
+            def fields(call, **kw):
+                try:
+                    call(Bucket=bucket, **kw)
+                    return None
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"], err["Code"], err.get("PartNumberRequested"), err.get("ActualPartCount"), err.get("Message")]
+            up = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+            parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key="mp", UploadId=up, PartNumber=n, Body=body)["ETag"]}
+                     for n, body in ((1, b"a" * 5 * 1024 * 1024), (2, b"test content 123"))]
+            s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up, MultipartUpload={"Parts": parts})
+            s3.put_object(Bucket=bucket, Key="single", Body=b"test-123")
+            out["missingPart"] = fields(s3.get_object, Key="mp", PartNumber=10)
+            out["singlePart2"] = fields(s3.get_object, Key="single", PartNumber=2)
+            out["withRange"] = fields(s3.get_object, Key="mp", PartNumber=2, Range="bytes=0-8")
+            out["headWithRange"] = fields(s3.head_object, Key="mp", PartNumber=2, Range="bytes=0-8")
+            out["part2"] = s3.get_object(Bucket=bucket, Key="mp", PartNumber=2)["Body"].read().decode()
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[416, \"InvalidPartNumber\", \"10\", \"2\", \"The requested partnumber is not satisfiable\"]", result.GetProperty("missingPart").GetRawText());
+        Assert.Equal("[416, \"InvalidPartNumber\", \"2\", \"1\", \"The requested partnumber is not satisfiable\"]", result.GetProperty("singlePart2").GetRawText());
+        Assert.Equal("[400, \"InvalidRequest\", null, null, \"Cannot specify both Range header and partNumber query parameter\"]", result.GetProperty("withRange").GetRawText());
+        Assert.Equal(400, result.GetProperty("headWithRange")[0].GetInt32());
+        Assert.Equal("test content 123", result.GetProperty("part2").GetString());
+    }
 }
