@@ -354,4 +354,31 @@ public sealed class PutObjectTaggingTests(ServerFixture server)
         Assert.Equal("MethodNotAllowed GET DeleteMarker True", Row("getById"));
         Assert.Equal("NoSuchKey   True", Row("getObject"));
     }
+
+    [Fact]
+    public async Task A_missing_key_is_NoSuchKey_naming_bucket_and_key_for_GetObjectTagging_and_the_key_alone_otherwise_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_api.py TestS3BucketObjectTagging::test_object_tagging_exc (get-no-key-tags,
+        // delete-no-key-tags, put-no-key-tags).
+        var r = await server.RunBoto3Async("""
+            def key_of(call, **kw):
+                try:
+                    call(Bucket=bucket, Key="fake-key", **kw)
+                    return None
+                except ClientError as e:
+                    return [e.response["Error"]["Code"], e.response["Error"].get("Key")]
+            out["get"] = key_of(s3.get_object_tagging)
+            out["put"] = key_of(s3.put_object_tagging, Tagging={"TagSet": []})
+            out["delete"] = key_of(s3.delete_object_tagging)
+            out["bucket"] = bucket
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var bucket = result.GetProperty("bucket").GetString();
+        Assert.Equal($"[\"NoSuchKey\", \"{bucket}/fake-key\"]", result.GetProperty("get").GetRawText());
+        Assert.Equal("[\"NoSuchKey\", \"fake-key\"]", result.GetProperty("put").GetRawText());
+        Assert.Equal("[\"NoSuchKey\", \"fake-key\"]", result.GetProperty("delete").GetRawText());
+    }
 }
