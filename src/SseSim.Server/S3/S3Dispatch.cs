@@ -101,6 +101,7 @@ internal static class S3Dispatch
         [("PUT", S3Target.Bucket, "ownershipControls")] = new("PutBucketOwnershipControls", "s3:PutBucketOwnershipControls", PutBucketOwnershipControls.HandleAsync),
         [("PUT", S3Target.Bucket, "requestPayment")] = new("PutBucketRequestPayment", "s3:PutBucketRequestPayment", PutBucketRequestPayment.HandleAsync),
         [("PUT", S3Target.Bucket, "logging")] = new("PutBucketLogging", "s3:PutBucketLogging", PutBucketLogging.HandleAsync),
+        [("PUT", S3Target.Bucket, "accelerate")] = new("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration", PutBucketAccelerateConfiguration.HandleAsync),
         [("PUT", S3Target.Bucket, "notification")] = new("PutBucketNotificationConfiguration", "s3:PutBucketNotification", PutBucketNotificationConfiguration.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),

@@ -47,4 +47,30 @@ print("CONFIG OK")
 """, bucket);
         Assert.Contains("CONFIG OK", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PutBucketAccelerateConfiguration_checks_the_status_and_bucket_name_before_answering_not_implemented_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_api.py TestS3BucketAccelerateConfiguration::test_bucket_acceleration_configuration_exc.
+        var r = await server.RunBoto3Async("""
+            def put(b, status):
+                return error(s3.put_bucket_accelerate_configuration, Bucket=b, AccelerateConfiguration={"Status": status})
+            out["lowercase"] = put(bucket, "enabled")
+            out["random"] = put(bucket, "random")
+            out["enabled"] = put(bucket, "Enabled")
+            dotted = "accelerate." + hashlib.md5(bucket.encode()).hexdigest()
+            s3.create_bucket(Bucket=dotted)
+            out["dotted"] = put(dotted, "Enabled")
+            out["absent"] = put(bucket + "-absent", "Enabled")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"MalformedXML\", 400, \"The XML you provided was not well-formed or did not validate against our published schema\"]", result.GetProperty("lowercase").GetRawText());
+        Assert.Equal("MalformedXML 400", result.Outcome("random"));
+        Assert.Equal("NotImplemented 501", result.Outcome("enabled"));
+        Assert.Equal("[\"InvalidRequest\", 400, \"S3 Transfer Acceleration is not supported for buckets with periods (.) in their names\"]", result.GetProperty("dotted").GetRawText());
+        Assert.Equal("NoSuchBucket 404", result.Outcome("absent"));
+    }
 }
