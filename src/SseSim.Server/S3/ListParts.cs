@@ -15,7 +15,9 @@ internal static class ListParts
             w.WriteElementString("Key", result.Key);
             w.WriteElementString("UploadId", result.UploadId);
             w.WriteElementString("PartNumberMarker", S3Xml.Int(marker));
-            w.Optional("NextPartNumberMarker", result.NextPartNumberMarker is { } next ? S3Xml.Int(next) : null);
+            // Always present: 0 on a page that lists no part (recorded from AWS: LocalStack test_s3_list_operations.py
+            // TestS3ListParts::test_list_parts_pagination, test_s3.py test_multipart_and_list_parts).
+            w.WriteElementString("NextPartNumberMarker", S3Xml.Int(result.NextPartNumberMarker ?? 0));
             w.WriteElementString("MaxParts", S3Xml.Int(maxParts));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Owner("Initiator", result.OwnerAccountId);
