@@ -459,6 +459,7 @@ public sealed record ListPartsResult(
 public sealed record ListMultipartUploadsRequest(string Bucket)
 {
     public string? Prefix { get; init; }
+    public string? Delimiter { get; init; }
     public string? KeyMarker { get; init; }
     public string? UploadIdMarker { get; init; }
     public int MaxUploads { get; init; } = 1000;
@@ -469,7 +470,11 @@ public sealed record UploadInfo(string Key, string UploadId, DateTimeOffset Init
     public string StorageClass { get; init; } = StorageClasses.Standard;
 }
 
-public sealed record ListMultipartUploadsResult(IReadOnlyList<UploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);
+public sealed record ListMultipartUploadsResult(IReadOnlyList<UploadInfo> Uploads, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker)
+{
+    /// <summary>With a delimiter, the key prefixes uploads roll up into, each counted once toward MaxUploads.</summary>
+    public IReadOnlyList<string> CommonPrefixes { get; init; } = [];
+}
 
 /// <summary>ListObjectVersions: markers as AWS reads them (a version id marker needs a key marker).</summary>
 public sealed record ListObjectVersionsRequest(string Bucket)

@@ -395,7 +395,9 @@ public sealed partial class ObjectStore
             .ToList();
         var skipping = request.KeyMarker is not null;
         var result = new List<UploadInfo>();
+        var prefixes = new List<string>();
         var truncated = false;
+        var lastIsPrefix = false;
         foreach (var u in ordered)
         {
             if (skipping)
@@ -407,15 +409,36 @@ public sealed partial class ObjectStore
                 }
                 skipping = false;
             }
-            if (result.Count == request.MaxUploads)
+            string? common = null;
+            if (!string.IsNullOrEmpty(request.Delimiter) && u.Key.IndexOf(request.Delimiter, prefix.Length, StringComparison.Ordinal) is var at and >= 0)
+            {
+                common = u.Key[..(at + request.Delimiter.Length)];
+                // A prefix already listed, or one at or before the key marker (which then names it), is not listed again.
+                if ((prefixes.Count > 0 && prefixes[^1] == common) || (request.KeyMarker is not null && string.CompareOrdinal(common, request.KeyMarker) <= 0))
+                {
+                    continue;
+                }
+            }
+            if (result.Count + prefixes.Count == request.MaxUploads)
             {
                 truncated = true;
                 break;
             }
-            result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner) { StorageClass = u.Headers.ReportedStorageClass });
+            if (common is not null)
+            {
+                prefixes.Add(common);
+                lastIsPrefix = true;
+            }
+            else
+            {
+                result.Add(new UploadInfo(u.Key, u.UploadId, u.Initiated, u.Owner) { StorageClass = u.Headers.ReportedStorageClass });
+                lastIsPrefix = false;
+            }
         }
-        // S3 names the last upload listed in both next markers on every page, not only a truncated one.
-        return Task.FromResult(new ListMultipartUploadsResult(result, truncated, result.Count > 0 ? result[^1].Key : null, result.Count > 0 ? result[^1].UploadId : null));
+        // S3 names the last upload listed in both next markers on every page, not only a truncated one; when the page
+        // ends with a common prefix it names none (recorded from AWS).
+        var last = result.Count > 0 && !lastIsPrefix ? result[^1] : null;
+        return Task.FromResult(new ListMultipartUploadsResult(result, truncated, last?.Key, last?.UploadId) { CommonPrefixes = prefixes });
     }
 
     private UploadRecord LoadUpload(Caller? caller, string bucket, string key, string uploadId)

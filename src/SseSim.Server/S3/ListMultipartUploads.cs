@@ -2,13 +2,14 @@ using SseSim.Objects;
 
 namespace SseSim.Server.S3;
 
-/// <summary>GET /bucket?uploads: prefix, key-marker, upload-id-marker, max-uploads → ListMultipartUploadsResult.</summary>
+/// <summary>GET /bucket?uploads: prefix, delimiter, key-marker, upload-id-marker, max-uploads, encoding-type → ListMultipartUploadsResult.</summary>
 internal static class ListMultipartUploads
 {
     public static async Task HandleAsync(S3Call call)
     {
         var maxUploads = Math.Min(1000, S3Headers.IntQuery(call, "max-uploads", 0, int.MaxValue) ?? 1000);
         var prefix = call.Query("prefix");
+        var delimiter = call.Query("delimiter");
         var keyMarker = call.Query("key-marker");
         // "If key-marker is not specified, the upload-id-marker parameter is ignored" (ListMultipartUploads reference).
         var uploadIdMarker = string.IsNullOrEmpty(keyMarker) ? null : call.Query("upload-id-marker");
@@ -16,6 +17,7 @@ internal static class ListMultipartUploads
         var result = await call.Store.ListMultipartUploadsAsync(call.Caller, new ListMultipartUploadsRequest(call.BucketName)
         {
             Prefix = prefix,
+            Delimiter = delimiter,
             KeyMarker = string.IsNullOrEmpty(keyMarker) ? null : keyMarker,
             UploadIdMarker = string.IsNullOrEmpty(uploadIdMarker) ? null : uploadIdMarker,
             MaxUploads = maxUploads,
@@ -30,6 +32,7 @@ internal static class ListMultipartUploads
             w.WriteElementString("NextKeyMarker", encode(result.NextKeyMarker ?? ""));
             w.WriteElementString("NextUploadIdMarker", result.NextUploadIdMarker ?? "");
             w.Optional("Prefix", prefix is null ? null : encode(prefix));
+            w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.WriteElementString("MaxUploads", S3Xml.Int(maxUploads));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             foreach (var u in result.Uploads)
@@ -43,6 +46,13 @@ internal static class ListMultipartUploads
                 w.WriteElementString("Initiated", S3Xml.SecondsTimestamp(u.Initiated));
                 w.WriteEndElement();
             }
+            foreach (var p in result.CommonPrefixes)
+            {
+                w.WriteStartElement("CommonPrefixes");
+                w.WriteElementString("Prefix", encode(p));
+                w.WriteEndElement();
+            }
+            w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
         });
     }
 }

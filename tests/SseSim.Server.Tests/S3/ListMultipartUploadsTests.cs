@@ -35,4 +35,34 @@ public sealed class ListMultipartUploadsTests(ServerFixture server)
         Assert.Equal("""["a/1", true, null, true, ["a/1"]]""", result.GetProperty("page").GetRawText());
         Assert.Equal("""["", 3]""", result.GetProperty("ignored").GetRawText());
     }
+
+    [Fact]
+    public async Task A_delimiter_rolls_uploads_up_into_CommonPrefixes_each_counted_once_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_list_operations.py TestS3ListMultipartUploads::
+        // test_list_multiparts_with_prefix_and_delimiter and ::test_list_multipart_uploads_marker_common_prefixes (a page
+        // ending with a common prefix names no next markers; a key marker at or past a prefix skips it).
+        var r = await server.RunBoto3Async("""
+            ids = {k: s3.create_multipart_upload(Bucket=bucket, Key=k)["UploadId"] for k in
+                   ("folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1", "folder/file2")}
+            def page(**kw):
+                p = s3.list_multipart_uploads(Bucket=bucket, Prefix="folder/", Delimiter="/", **kw)
+                return [p.get("Delimiter"), p["IsTruncated"], p["NextKeyMarker"], p["NextUploadIdMarker"] == ids.get(p["NextKeyMarker"], ""),
+                        [u["Key"] for u in p.get("Uploads", [])], [c["Prefix"] for c in p.get("CommonPrefixes", [])], p.get("EncodingType")]
+            out["all"] = page()
+            out["start"] = page(MaxUploads=1)
+            out["afterPrefix"] = page(MaxUploads=1, KeyMarker="folder/aSubfolder/")
+            out["insidePrefix"] = page(MaxUploads=1, KeyMarker="folder/aSubfolder/subFile1")
+            out["encoded"] = page(EncodingType="url")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"/\", false, \"folder/file2\", true, [\"folder/file1\", \"folder/file2\"], [\"folder/aSubfolder/\"], null]", result.GetProperty("all").GetRawText());
+        Assert.Equal("[\"/\", true, \"\", true, [], [\"folder/aSubfolder/\"], null]", result.GetProperty("start").GetRawText());
+        Assert.Equal("[\"/\", true, \"folder/file1\", true, [\"folder/file1\"], [], null]", result.GetProperty("afterPrefix").GetRawText());
+        Assert.Equal("[\"/\", true, \"folder/file1\", true, [\"folder/file1\"], [], null]", result.GetProperty("insidePrefix").GetRawText());
+        Assert.Equal("url", result.GetProperty("encoded")[6].GetString());
+    }
 }
