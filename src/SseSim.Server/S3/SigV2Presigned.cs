@@ -55,7 +55,11 @@ internal static class SigV2Presigned
         var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString).ToString();
         var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
         var resource = new StringBuilder(virtualHostBucket is null ? "" : "/" + virtualHostBucket);
-        resource.Append(queryStart < 0 ? raw : raw[..queryStart]);
+        var path = queryStart < 0 ? raw : raw[..queryStart];
+        resource.Append(path);
+        // botocore signs a path-style bucket request as /bucket/ while sending /bucket (S3's SigV2 resource for a
+        // bucket ends with '/'); a signer that used the path as sent is accepted too.
+        var bucketOnly = virtualHostBucket is null && path.Length > 1 && path.IndexOf('/', 1) < 0;
         var subresources = q.Keys.Where(SignedSubresources.Contains).Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < subresources.Count; i++)
         {
@@ -70,8 +74,14 @@ internal static class SigV2Presigned
             .Select(h => (Name: h.Key.ToLowerInvariant(), Value: string.Join(',', h.Value.Select(v => v?.Trim()))))
             .OrderBy(h => h.Name, StringComparer.Ordinal)
             .Select(h => h.Name + ":" + h.Value + "\n");
-        var stringToSign = $"{request.Method}\n{request.Headers["Content-MD5"]}\n{request.Headers.ContentType}\n{expiresText}\n{string.Concat(amzHeaders)}{resource}";
-        if (!SignatureMatches(identity.SecretAccessKey, stringToSign, q["Signature"].ToString()))
+        var head = $"{request.Method}\n{request.Headers["Content-MD5"]}\n{request.Headers.ContentType}\n{expiresText}\n{string.Concat(amzHeaders)}";
+        var stringToSign = head + resource;
+        var asBucket = bucketOnly ? head + resource.Insert(path.Length, '/') : null;
+        if (asBucket is not null && SignatureMatches(identity.SecretAccessKey, asBucket, q["Signature"].ToString()))
+        {
+            stringToSign = asBucket;
+        }
+        else if (!SignatureMatches(identity.SecretAccessKey, stringToSign, q["Signature"].ToString()))
         {
             throw S3Errors.SignatureDoesNotMatch().With("AWSAccessKeyId", q["AWSAccessKeyId"].ToString()).With("StringToSign", stringToSign)
                 .With("SignatureProvided", q["Signature"].ToString()).With("StringToSignBytes", SigV4Verifier.SpacedHex(stringToSign));

@@ -113,6 +113,30 @@ public sealed class S3AuthenticationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task SigV2_presigned_bucket_requests_verify_with_boto3()
+    {
+        // botocore signs a path-style bucket request's resource as /bucket/ (S3's SigV2 form) while it sends /bucket.
+        var r = await server.RunBoto3Async("""
+            import urllib.request
+            v2 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3"))
+            s3.put_object(Bucket=bucket, Key="folder/k", Body=b"x")
+            def status(method, **params):
+                with urllib.request.urlopen(v2.generate_presigned_url(method, Params={"Bucket": bucket, **params})) as resp:
+                    return resp.status
+            out["versions"] = status("list_object_versions", Prefix="folder/", Delimiter="/")
+            out["objects"] = status("list_objects", Prefix="folder/")
+            out["object"] = status("get_object", Key="folder/k")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal(200, result.GetProperty("versions").GetInt32());
+        Assert.Equal(200, result.GetProperty("objects").GetInt32());
+        Assert.Equal(200, result.GetProperty("object").GetInt32());
+    }
+
+    [Fact]
     public async Task Every_aws_chunked_chunk_signature_is_checked()
     {
         var bucket = await server.NewBucketAsync();
