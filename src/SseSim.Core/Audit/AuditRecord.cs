@@ -35,7 +35,7 @@ public sealed record AuditRecord(
         {
             var identity = Caller.Identity;
             w.WriteStartObject();
-            w.WriteString("eventVersion", "1.08");
+            w.WriteString("eventVersion", "1.11");
             WriteUserIdentity(w, identity, invokedBy: null);
             w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             w.WriteString("eventSource", EventSource);

@@ -508,7 +508,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         var eventId = p.EventId ?? NewId();
         var readOnly = ReadOnlyOperations.Contains(call.Operation);
         w.WriteStartObject();
-        w.WriteString("eventVersion"u8, "1.08"u8);
+        w.WriteString("eventVersion"u8, "1.11"u8);
         if (fragments is null)
         {
             Core.Audit.AuditRecord.WriteUserIdentity(w, identity, via);

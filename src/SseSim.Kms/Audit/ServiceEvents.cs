@@ -29,7 +29,7 @@ public static class ServiceEvents
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("eventVersion", "1.08");
+            w.WriteString("eventVersion", "1.11");
             w.WriteStartObject("userIdentity");
             w.WriteString("accountId", key.AccountId);
             w.WriteString("invokedBy", "AWS Internal");

@@ -40,6 +40,9 @@ public sealed class LookupEventsEndpoint(KmsService kms)
             {
                 throw new CloudTrailException("InvalidEventCategoryException", $"EventCategory '{category}' is not valid. Valid values: insight.");
             }
+            // KMS applies deletions and automatic rotations that fell due at its next call; a lookup counts as one, so
+            // their DeleteKey and RotateKey events are there without a KMS call first.
+            await kms.PurgeExpiredKeysAsync(context.RequestAborted);
             // Events are written by a background writer; a lookup sees every call that returned before it.
             await kms.Audit.FlushAsync();
             var (events, next) = kms.Audit.LookupEvents(attribute, ReadTime(request["StartTime"]), ReadTime(request["EndTime"]),

@@ -28,7 +28,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var e = (await EventsAsync())[0];
         using var doc = JsonDocument.Parse(e.Json);
         var root = doc.RootElement;
-        Assert.Equal("1.08", root.GetProperty("eventVersion").GetString());
+        Assert.Equal("1.11", root.GetProperty("eventVersion").GetString());
         Assert.Equal("kms.amazonaws.com", root.GetProperty("eventSource").GetString());
         Assert.Equal("DescribeKey", root.GetProperty("eventName").GetString());
         Assert.Equal("us-east-1", root.GetProperty("awsRegion").GetString());
