@@ -315,10 +315,7 @@ public sealed partial class ObjectStore
         var contents = new List<ObjectSummary>();
         var prefixes = new List<string>();
         var tablePrefix = Records.ObjectPrefix(request.Bucket);
-        // Resuming after a common prefix must skip every key under it.
-        var lastPrefix = delimiter is not null && start is not null && start.StartsWith(prefix, StringComparison.Ordinal) && start.EndsWith(delimiter, StringComparison.Ordinal)
-            ? start
-            : null;
+        var lastPrefix = PassedCommonPrefix(start, prefix, delimiter);
         var after = start is null || string.CompareOrdinal(start, prefix) < 0 ? null : tablePrefix + start;
         string? lastReturned = null;
         var truncated = false;
@@ -373,6 +370,20 @@ public sealed partial class ObjectStore
             next,
             next is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(next)),
             contents.Count + prefixes.Count));
+    }
+
+    /// <summary>
+    /// The common prefix a listing resumed after <paramref name="marker"/> has passed: the marker's own roll-up under
+    /// the delimiter, whether the marker is that prefix or a key inside it; S3 lists nothing under it again.
+    /// </summary>
+    internal static string? PassedCommonPrefix(string? marker, string prefix, string? delimiter)
+    {
+        if (delimiter is null || marker is null || !marker.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var cut = marker.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+        return cut < 0 ? null : marker[..(cut + delimiter.Length)];
     }
 
     internal ValueTask<Stream> OpenBodyAsync(ObjectRecord record, PartRecord part, CancellationToken cancellationToken) =>

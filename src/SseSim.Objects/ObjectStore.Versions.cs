@@ -249,9 +249,7 @@ public sealed partial class ObjectStore
         }
         var versions = new List<ObjectVersionSummary>();
         var prefixes = new List<string>();
-        string? lastPrefix = delimiter is not null && keyMarker is not null && keyMarker.StartsWith(prefix, StringComparison.Ordinal) && keyMarker.EndsWith(delimiter, StringComparison.Ordinal)
-            ? keyMarker
-            : null;
+        var lastPrefix = PassedCommonPrefix(keyMarker, prefix, delimiter);
         string? nextKey = null;
         string? nextVersion = null;
         var truncated = false;

@@ -113,4 +113,31 @@ public sealed class ListObjectsTests(ServerFixture server)
             Assert.All(found, m => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$", m.Groups[2].Value));
         }
     }
+
+    [Fact]
+    public async Task A_marker_inside_a_common_prefix_skips_that_prefix_in_every_listing_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_list_operations.py TestS3ListObjects::test_list_objects_marker_common_prefixes
+        // and TestS3ListObjectVersions::test_list_object_versions_pagination_common_prefixes (*-manual-first-file).
+        var r = await server.RunBoto3Async("""
+            for k in ("folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1", "folder/file2"):
+                s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+            def listed(page):
+                return [[c["Key"] for c in page.get("Contents", page.get("Versions", []))], [c["Prefix"] for c in page.get("CommonPrefixes", [])]]
+            inside = "folder/aSubfolder/subFile1"
+            out["v1"] = listed(s3.list_objects(Bucket=bucket, Prefix="folder/", Delimiter="/", MaxKeys=1, Marker=inside))
+            out["v2"] = listed(s3.list_objects_v2(Bucket=bucket, Prefix="folder/", Delimiter="/", MaxKeys=1, StartAfter=inside))
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            out["versions"] = listed(s3.list_object_versions(Bucket=bucket, Prefix="folder/", Delimiter="/", MaxKeys=1, KeyMarker=inside))
+            out["atPrefix"] = listed(s3.list_objects(Bucket=bucket, Prefix="folder/", Delimiter="/", MaxKeys=1, Marker="folder/aSubfolder/"))
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var name in new[] { "v1", "v2", "versions", "atPrefix" })
+        {
+            Assert.Equal("[[\"folder/file1\"], []]", result.GetProperty(name).GetRawText());
+        }
+    }
 }
