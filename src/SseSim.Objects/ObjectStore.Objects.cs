@@ -111,9 +111,19 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>The account owning an existing object: with ACLs disabled (S3's BucketOwnerEnforced default) the bucket owner.</summary>
-    public Task<string> GetObjectOwnerAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? versionId = null)
+    /// <param name="forPut">PutObjectAcl: a delete marker, named or current, is 405 MethodNotAllowed for PUT (a GET of the
+    /// current one is NoSuchKey), as recorded from AWS.</param>
+    public Task<string> GetObjectOwnerAsync(Caller caller, string bucket, string key, CancellationToken cancellationToken = default, string? versionId = null,
+        bool forPut = false)
     {
-        LoadObject(caller, bucket, key, versionId);
+        if (forPut)
+        {
+            FindTaggable(caller, bucket, key, versionId, "PUT", currentMarkerIsResource: true);
+        }
+        else
+        {
+            LoadObject(caller, bucket, key, versionId);
+        }
         return Task.FromResult(LoadBucket(bucket, caller).Owner);
     }
 

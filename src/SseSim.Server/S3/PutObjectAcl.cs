@@ -5,7 +5,7 @@ internal static class PutObjectAcl
 {
     public static async Task HandleAsync(S3Call call)
     {
-        var owner = await call.Store.GetObjectOwnerAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, VersionIds.Query(call));
+        var owner = await call.Store.GetObjectOwnerAsync(call.Caller, call.BucketName, call.ObjectKey, call.Aborted, VersionIds.Query(call), forPut: true);
         await BucketOwnerEnforced.CheckPutAclAsync(call, owner);
         call.Response.StatusCode = 200;
     }
