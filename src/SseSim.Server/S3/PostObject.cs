@@ -75,9 +75,10 @@ internal static class PostObject
 
     private static SigV4Request Authenticate(PostForm form, Services services)
     {
-        if (form.Field("x-amz-algorithm") is { } algorithm)
+        // Any SigV4 field makes it a SigV4 POST, whose missing fields S3 then names in their canonical spelling.
+        if (new[] { "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature" }.Any(f => form.Field(f) is not null))
         {
-            return AuthenticateV4(form, algorithm, services);
+            return AuthenticateV4(form, Required(form, "X-Amz-Algorithm"), services);
         }
         if (form.Field("policy") is null && form.Field("awsaccesskeyid") is null && form.Field("signature") is null)
         {
@@ -85,7 +86,7 @@ internal static class PostObject
             throw S3Errors.Error(S3ErrorCode.AccessDenied, "Access Denied", 403);
         }
         var accessKey = Required(form, "AWSAccessKeyId");
-        var signature = Required(form, "signature");
+        var signature = Required(form, "Signature");
         var policy = Required(form, "policy");
         var identity = services.Identities.Find(accessKey) ?? throw S3Errors.InvalidAccessKeyId();
         if (!SigV2Presigned.SignatureMatches(identity.SecretAccessKey, policy, signature.Trim()))
@@ -101,9 +102,9 @@ internal static class PostObject
         {
             throw S3Errors.InvalidArgument("Only AWS4-HMAC-SHA256 is supported for X-Amz-Algorithm.", "x-amz-algorithm", algorithm);
         }
-        var credential = Required(form, "x-amz-credential");
-        var amzDate = Required(form, "x-amz-date");
-        var signature = Required(form, "x-amz-signature");
+        var credential = Required(form, "X-Amz-Credential");
+        var amzDate = Required(form, "X-Amz-Date");
+        var signature = Required(form, "X-Amz-Signature");
         var policy = Required(form, "policy");
         var scope = credential.Split('/');
         if (scope.Length != 5 || scope[4] != "aws4_request" || scope[3] != "s3" || scope[1].Length != 8)
@@ -125,8 +126,9 @@ internal static class PostObject
         return new SigV4Request(identity, scope[1], scope[2], scope[3], "", signature, amzDate, Presigned: false) { SigningKey = signingKey };
     }
 
+    /// <summary>A required form field; S3 names a missing one as <paramref name="name"/> is spelled here, with an empty ArgumentValue.</summary>
     private static string Required(PostForm form, string name) =>
-        form.Field(name) ?? throw S3Errors.InvalidArgument($"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.", name);
+        form.Field(name) ?? throw S3Errors.InvalidArgument($"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.", name, "");
 
     /// <summary>ACLs are disabled as on a BucketOwnerEnforced bucket (only the owner-only canned ACLs pass).</summary>
     private static void RejectUnsimulated(PostForm form)

@@ -89,7 +89,7 @@ internal sealed class PostPolicy
                 _conditions.Add(("eq", property.Name.ToLowerInvariant(), property.Value.GetString()!, text));
                 count++;
             }
-            if (count == 0)
+            if (count != 1)
             {
                 throw Invalid("Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
             }
@@ -102,9 +102,15 @@ internal sealed class PostPolicy
         var op = condition[0].GetString()!.ToLowerInvariant();
         if (op == "content-length-range")
         {
-            if (condition.GetArrayLength() != 3 || !Length(condition[1], out var min) || !Length(condition[2], out var max))
+            if (condition.GetArrayLength() != 3)
             {
                 throw Invalid($"Invalid Policy: Invalid content-length-range Condition: {text}");
+            }
+            // Bounds that are not sizes fail the condition (once the policy is otherwise checked), not the document.
+            if (!Length(condition[1], out var min) || !Length(condition[2], out var max))
+            {
+                _conditions.Add((NeverHolds, "", "", text));
+                return;
             }
             LengthRange = (min, max);
             return;
@@ -117,7 +123,9 @@ internal sealed class PostPolicy
         var field = condition[1].GetString()!;
         if (!field.StartsWith('$'))
         {
-            throw Invalid($"Invalid Policy: Invalid Condition: field name must start with '$': {text}");
+            // S3 evaluates such a condition and fails it (recorded from AWS), rather than rejecting the document.
+            _conditions.Add((NeverHolds, "", "", text));
+            return;
         }
         _conditions.Add((op, field[1..].ToLowerInvariant(), condition[2].GetString()!, text));
     }
@@ -170,8 +178,15 @@ internal sealed class PostPolicy
         field is "policy" or "file" or "signature" or "awsaccesskeyid" or "x-amz-signature" or "success_action_status"
         || field.StartsWith("x-ignore-", StringComparison.Ordinal);
 
+    /// <summary>The operator of a condition S3 accepts in the document but fails when checking the form.</summary>
+    private const string NeverHolds = "never";
+
     private static bool Holds(string op, string actual, string expected, string field)
     {
+        if (op == NeverHolds)
+        {
+            return false;
+        }
         if (op == "eq")
         {
             return string.Equals(actual, expected, StringComparison.Ordinal);

@@ -96,6 +96,52 @@ public sealed class PostObjectTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Missing_signature_fields_and_odd_conditions_are_answered_as_S3_does_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3.py TestS3PresignedPost::test_post_request_missing_signature,
+        // ::test_post_request_missing_fields, ::test_post_object_policy_validation_size (invalid-content-length-wrong-type)
+        // and ::test_post_object_policy_conditions_validation_eq (invalid-condition-missing-prefix, -wrong-condition).
+        var r = await server.RunBoto3Async("""
+            import re, urllib.error, urllib.request, uuid
+            v4 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3v4"))
+            v2 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3"))
+            def post(client, drop=(), conditions=None, fields=None, data=b"abcdefg"):
+                p = client.generate_presigned_post(bucket, "k", Conditions=conditions, ExpiresIn=60)
+                form = {k: v for k, v in p["fields"].items() if k not in drop}
+                form.update(fields or {})
+                boundary = uuid.uuid4().hex
+                body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in form.items())
+                body += f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\n'.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+                request = urllib.request.Request(p["url"], data=body, method="POST", headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
+                try:
+                    with urllib.request.urlopen(request) as resp:
+                        return [resp.status]
+                except urllib.error.HTTPError as e:
+                    text = e.read().decode()
+                    found = dict(re.findall(r"<([A-Za-z]+)>([^<]*)</\1>", text))
+                    return [e.code, found.get("Code"), found.get("ArgumentName"), "<ArgumentValue" in text, found.get("Message")]
+            out["v4NoSignature"] = post(v4, drop=("x-amz-signature",))
+            out["v4NoAlgorithm"] = post(v4, drop=("x-amz-algorithm",))
+            out["v2NoSignature"] = post(v2, drop=("signature",))
+            redirect = {"success_action_redirect": "http://localhost.test/random"}
+            out["lengthNotNumber"] = post(v4, conditions=[["content-length-range", "test", "10"]])
+            out["noDollar"] = post(v4, conditions=[["eq", "success_action_redirect", "http://localhost.test/random"]], fields=redirect)
+            out["twoProperties"] = post(v4, conditions=[{"success_action_redirect": "http://localhost.test/random", "x": "y"}], fields=redirect)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        const string Order = ".  If it is specified, please check the order of the fields.";
+        Assert.Equal($"[400, \"InvalidArgument\", \"X-Amz-Signature\", true, \"Bucket POST must contain a field named 'X-Amz-Signature'{Order}\"]", result.GetProperty("v4NoSignature").GetRawText());
+        Assert.Equal($"[400, \"InvalidArgument\", \"X-Amz-Algorithm\", true, \"Bucket POST must contain a field named 'X-Amz-Algorithm'{Order}\"]", result.GetProperty("v4NoAlgorithm").GetRawText());
+        Assert.Equal($"[400, \"InvalidArgument\", \"Signature\", true, \"Bucket POST must contain a field named 'Signature'{Order}\"]", result.GetProperty("v2NoSignature").GetRawText());
+        Assert.Equal("[403, \"AccessDenied\", null, false, \"Invalid according to Policy: Policy Condition failed: [\\\"content-length-range\\\", \\\"test\\\", \\\"10\\\"]\"]", result.GetProperty("lengthNotNumber").GetRawText());
+        Assert.Equal("[403, \"AccessDenied\", null, false, \"Invalid according to Policy: Policy Condition failed: [\\\"eq\\\", \\\"success_action_redirect\\\", \\\"http://localhost.test/random\\\"]\"]", result.GetProperty("noDollar").GetRawText());
+        Assert.Equal("[400, \"InvalidPolicyDocument\", null, false, \"Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.\"]", result.GetProperty("twoProperties").GetRawText());
+    }
+
+    [Fact]
     public async Task Tagging_form_field_tags_the_upload_and_bad_tags_store_nothing()
     {
         var bucket = await server.NewBucketAsync();
