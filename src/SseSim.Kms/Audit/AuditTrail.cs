@@ -537,6 +537,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         WriteParameters(w, p);
         w.WritePropertyName("responseElements"u8);
         ResponseElements.Write(w, call.Operation, p.Response, p.ResourceArns);
+        ResponseElements.WriteAdditionalEventData(w, p.Response);
         Span<byte> requestId = stackalloc byte[36];
         NewUuid().TryFormat(requestId, out _);
         w.WriteString("requestID"u8, requestId);

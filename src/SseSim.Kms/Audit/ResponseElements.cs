@@ -64,6 +64,44 @@ internal static class ResponseElements
         }
     }
 
+    /// <summary>
+    /// <c>additionalEventData</c> of the cryptographic calls: the key material they used (KMS's 2025 log entries:
+    /// ct-encrypt, ct-decrypt, ct-generatedatakey*, ct-reencrypt). Writes nothing for other calls.
+    /// </summary>
+    public static void WriteAdditionalEventData(Utf8JsonWriter w, object? response)
+    {
+        var materialId = response switch
+        {
+            GenerateDataKeyResponse r => r.KeyMaterialId,
+            GenerateDataKeyWithoutPlaintextResponse r => r.KeyMaterialId,
+            EncryptResponse r => r.KeyMaterialId,
+            DecryptResponse r => r.KeyMaterialId,
+            GenerateDataKeyPairResponse r => r.KeyMaterialId,
+            GenerateDataKeyPairWithoutPlaintextResponse r => r.KeyMaterialId,
+            _ => null,
+        };
+        if (materialId is not null)
+        {
+            w.WriteStartObject("additionalEventData"u8);
+            w.WriteString("keyMaterialId"u8, materialId);
+            w.WriteEndObject();
+        }
+        else if (response is ReEncryptResponse { SourceKeyMaterialId: var source, DestinationKeyMaterialId: var destination }
+            && (source is not null || destination is not null))
+        {
+            w.WriteStartObject("additionalEventData"u8);
+            if (destination is not null)
+            {
+                w.WriteString("destinationKeyMaterialId"u8, destination);
+            }
+            if (source is not null)
+            {
+                w.WriteString("sourceKeyMaterialId"u8, source);
+            }
+            w.WriteEndObject();
+        }
+    }
+
     private static void WriteKeyId(Utf8JsonWriter w, string keyId)
     {
         w.WriteStartObject();

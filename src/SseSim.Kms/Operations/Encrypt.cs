@@ -20,7 +20,12 @@ public sealed record EncryptRequest : IValidatedRequest
     }
 }
 
-public sealed record EncryptResponse(byte[] CiphertextBlob, string KeyId, string EncryptionAlgorithm);
+public sealed record EncryptResponse(byte[] CiphertextBlob, string KeyId, string EncryptionAlgorithm)
+{
+    /// <summary>The material that sealed a symmetric ciphertext: not in the API's answer, only in CloudTrail's event.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? KeyMaterialId { get; init; }
+}
 
 public static class Encrypt
 {
@@ -38,8 +43,8 @@ public static class Encrypt
         if (key.SpecInfo.IsSymmetric)
         {
             CryptoSupport.ThrowIfDryRun(request.DryRun);
-            var blob = CryptoSupport.SealSymmetric(call, key, plaintext, context, out _);
-            return new EncryptResponse(blob, key.Arn, algorithm);
+            var blob = CryptoSupport.SealSymmetric(call, key, plaintext, context, out var materialId);
+            return new EncryptResponse(blob, key.Arn, algorithm) { KeyMaterialId = materialId };
         }
         CryptoSupport.CheckRsaEncrypt(key, algorithm, plaintext.Length, context);
         CryptoSupport.ThrowIfDryRun(request.DryRun);

@@ -123,6 +123,40 @@ public sealed class AuditResponseElementsTests
     }
 
     [Fact]
+    public async Task Cryptographic_calls_name_the_key_material_they_used_in_additionalEventData()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        var other = await kit.CreateKeyAsync();
+        var sealedBefore = await kit.Call("Encrypt", new EncryptRequest { KeyId = key.KeyId, Plaintext = [1, 2, 3] }, Encrypt.ExecuteAsync);
+        var original = key.CurrentKeyMaterialId!;
+        Assert.Equal(original, (await LastEventAsync(kit, "Encrypt")).GetProperty("additionalEventData").GetProperty("keyMaterialId").GetString());
+
+        await kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync);
+        var rotated = (await kit.DescribeAsync(key.KeyId)).CurrentKeyMaterialId!;
+        Assert.NotEqual(original, rotated);
+        await kit.Call("GenerateDataKey", new GenerateDataKeyRequest { KeyId = key.KeyId, KeySpec = "AES_256" }, GenerateDataKey.ExecuteAsync);
+        var e = await LastEventAsync(kit, "GenerateDataKey");
+        Assert.Equal(["keyMaterialId"], Names(e.GetProperty("additionalEventData")));
+        Assert.Equal(rotated, e.GetProperty("additionalEventData").GetProperty("keyMaterialId").GetString());
+
+        // Decrypt names the material the ciphertext was sealed with, not the key's current one.
+        await kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = sealedBefore.CiphertextBlob }, Decrypt.ExecuteAsync);
+        Assert.Equal(original, (await LastEventAsync(kit, "Decrypt")).GetProperty("additionalEventData").GetProperty("keyMaterialId").GetString());
+
+        await kit.Call("ReEncrypt", new ReEncryptRequest { CiphertextBlob = sealedBefore.CiphertextBlob, DestinationKeyId = other.KeyId }, ReEncrypt.ExecuteAsync);
+        var moved = (await LastEventAsync(kit, "ReEncrypt")).GetProperty("additionalEventData");
+        Assert.Equal(["destinationKeyMaterialId", "sourceKeyMaterialId"], Names(moved));
+        Assert.Equal(original, moved.GetProperty("sourceKeyMaterialId").GetString());
+        Assert.Equal(other.CurrentKeyMaterialId, moved.GetProperty("destinationKeyMaterialId").GetString());
+
+        // Neither management calls nor failures carry it.
+        Assert.False((await LastEventAsync(kit, "RotateKeyOnDemand")).TryGetProperty("additionalEventData", out _));
+        await LifecycleKit.Fails(() => kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = [.. sealedBefore.CiphertextBlob.Take(20)] }, Decrypt.ExecuteAsync));
+        Assert.False((await LastEventAsync(kit, "Decrypt")).TryGetProperty("additionalEventData", out _));
+    }
+
+    [Fact]
     public async Task A_key_deleted_at_the_end_of_its_window_leaves_a_DeleteKey_service_event_that_survives_restart()
     {
         await using var kit = new LifecycleKit();
