@@ -106,9 +106,14 @@ internal sealed class PostPolicy
             {
                 throw Invalid($"Invalid Policy: Invalid content-length-range Condition: {text}");
             }
-            // Bounds that are not sizes fail the condition (once the policy is otherwise checked), not the document.
             if (!Length(condition[1], out var min) || !Length(condition[2], out var max))
             {
+                // A negative bound makes the document invalid (ceph/s3-tests); a bound that is no number at all only
+                // fails the condition, once the policy is otherwise checked (recorded from AWS).
+                if (Numeric(condition[1]) && Numeric(condition[2]))
+                {
+                    throw Invalid($"Invalid Policy: Invalid content-length-range Condition: {text}");
+                }
                 _conditions.Add((NeverHolds, "", "", text));
                 return;
             }
@@ -129,6 +134,9 @@ internal sealed class PostPolicy
         }
         _conditions.Add((op, field[1..].ToLowerInvariant(), condition[2].GetString()!, text));
     }
+
+    private static bool Numeric(JsonElement value) => value.ValueKind == JsonValueKind.Number
+        || (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
 
     private static bool Length(JsonElement value, out long length)
     {
