@@ -202,13 +202,17 @@ public sealed partial class VolumeService : IAsyncDisposable
         {
             throw new Ec2Exception("MissingParameter", "The request must contain the parameter AvailabilityZone.");
         }
+        // AWS names a missing size/snapshot before it looks at the zone (LocalStack test_ec2.py::test_raise_create_volume_without_size).
+        if (request.Size is null && request.SnapshotId is null)
+        {
+            throw NoSizeOrSnapshot();
+        }
         AvailabilityZones.Require(caller.Region, request.AvailabilityZone);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var settings = Settings(caller);
-            var (snapshot, size, type, iops, throughput, encrypted) = CheckNewVolume(caller, settings, request,
-                () => new Ec2Exception("MissingParameter", "The request must contain the parameter size or snapshotId."));
+            var (snapshot, size, type, iops, throughput, encrypted) = CheckNewVolume(caller, settings, request, NoSizeOrSnapshot);
 
             var volumeId = AwsIds.New("vol");
             TraceRequest(caller, "CreateVolume", volumeId, encrypted ? ", encrypted" : ", unencrypted");
@@ -303,6 +307,8 @@ public sealed partial class VolumeService : IAsyncDisposable
     /// restorable and completed, its size (<paramref name="noSize"/> when neither size nor snapshot gives one), its
     /// type's limits, and a KmsKeyId only for an encrypted volume.
     /// </summary>
+    private static Ec2Exception NoSizeOrSnapshot() => new("MissingParameter", "The request must contain the parameter size/snapshot");
+
     private (SnapshotRecord? Snapshot, int Size, string Type, int? Iops, int? Throughput, bool Encrypted) CheckNewVolume(
         Caller caller, AccountSettings settings, CreateVolumeRequest request, Func<Ec2Exception> noSize)
     {

@@ -1,0 +1,22 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using SseSim.Server.Tests.Durability;
+
+namespace SseSim.Server.Tests.Ec2;
+
+/// <summary>CreateVolume's request checks through the AWS SDK, with the answers recorded from AWS.</summary>
+public sealed class CreateVolumeTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task CreateVolume_without_size_or_snapshot_is_MissingParameter_even_in_another_regions_zone()
+    {
+        // Recorded from AWS: LocalStack test_ec2.py::test_raise_create_volume_without_size (zone eu-central-1a).
+        using var ec2 = CrashCycleTests.Ec2(server.Endpoint);
+        foreach (var zone in new[] { "eu-central-1a", "us-east-1a" })
+        {
+            var e = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = zone }));
+            Assert.Equal(("MissingParameter", "The request must contain the parameter size/snapshot"), (e.ErrorCode, e.Message));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.StatusCode);
+        }
+    }
+}
