@@ -56,7 +56,7 @@ internal static class VolumeTypes
                 {
                     if (iops is null)
                     {
-                        throw new Ec2Exception("MissingParameter", $"The request must contain the parameter iops for {type} volumes.");
+                        throw Ec2Exception.Combination($"The parameter iops must be specified for {type} volumes.");
                     }
                     var (max, ratio) = type == "io1" ? (64000, 50) : (256000, 1000);
                     if (iops < 100 || iops > max)

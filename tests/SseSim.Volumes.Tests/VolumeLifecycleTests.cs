@@ -260,7 +260,7 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
     [InlineData("gp3", 100, 3000, 900, "InvalidParameterValue")]
     [InlineData("gp2", 10, 300, null, "InvalidParameterCombination")]
     [InlineData("gp2", 10, null, 200, "InvalidParameterCombination")]
-    [InlineData("io1", 10, null, null, "MissingParameter")]
+    [InlineData("io1", 10, null, null, "InvalidParameterCombination")]
     [InlineData("io1", 10, 600, null, "InvalidParameterValue")]
     [InlineData("io2", 2, 100, null, "InvalidParameterValue")]
     [InlineData("gp9", 10, null, null, "InvalidParameterValue")]

@@ -19,4 +19,15 @@ public sealed class CreateVolumeTests(ServerFixture server) : IClassFixture<Serv
             Assert.Equal(System.Net.HttpStatusCode.BadRequest, e.StatusCode);
         }
     }
+
+    [Theory]
+    [InlineData("io1")]
+    [InlineData("io2")]
+    public async Task CreateVolume_of_provisioned_iops_type_without_Iops_is_InvalidParameterCombination(string type)
+    {
+        // As AWS answers (quoted from AWS in kubernetes-sigs/aws-ebs-csi-driver#766, saltstack/salt#59218).
+        using var ec2 = CrashCycleTests.Ec2(server.Endpoint);
+        var e = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 10, VolumeType = type }));
+        Assert.Equal(("InvalidParameterCombination", $"The parameter iops must be specified for {type} volumes."), (e.ErrorCode, e.Message));
+    }
 }
