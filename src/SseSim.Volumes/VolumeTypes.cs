@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SseSim.Volumes;
 
 /// <summary>AWS volume type rules (sizes in GiB, IOPS, MiB/s) as documented for CreateVolume/ModifyVolume.</summary>
@@ -19,9 +21,14 @@ internal static class VolumeTypes
             "standard" => (1, 1024),
             _ => (1, 16384),
         };
-        if (size < minSize || size > maxSize)
+        if (size > maxSize)
         {
-            throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is not valid for {type}: size must be {minSize}-{maxSize}GiB.");
+            throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too large for volume type {type}; maximum is {maxSize}GiB");
+        }
+        if (size < minSize)
+        {
+            // Worded like AWS's too-large answer; the too-small one is not on record.
+            throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small for volume type {type}; minimum is {minSize}GiB");
         }
         if (throughput is not null && type != "gp3")
         {
@@ -39,7 +46,7 @@ internal static class VolumeTypes
                     }
                     if (i > 3000 && i > size * 500)
                     {
-                        throw Ec2Exception.InvalidParameter($"Iops to volume size ratio of {i / (double)size:0.##} is too high; maximum is 500.");
+                        throw IopsRatioTooHigh(i, size, 500);
                     }
                     if (t < 125 || t > 1000)
                     {
@@ -47,7 +54,8 @@ internal static class VolumeTypes
                     }
                     if (t > 125 && t > i / 4)
                     {
-                        throw Ec2Exception.InvalidParameter($"Throughput ({t} MiB/s) to iops ({i}) ratio is too high; maximum is 0.25 MiB/s per iops.");
+                        throw Ec2Exception.InvalidParameter(string.Create(CultureInfo.InvariantCulture,
+                            $"Throughput (MiBps) to iops ratio of {t / (double)i:F6} is too high; maximum is 0.250000 MiBps per iops"));
                     }
                     return (i, t);
                 }
@@ -65,7 +73,7 @@ internal static class VolumeTypes
                     }
                     if (iops > size * ratio)
                     {
-                        throw Ec2Exception.InvalidParameter($"Iops to volume size ratio of {iops / (double)size:0.##} is too high; maximum is {ratio}.");
+                        throw IopsRatioTooHigh(iops.Value, size, ratio);
                     }
                     return (iops, null);
                 }
@@ -78,6 +86,10 @@ internal static class VolumeTypes
                 return (type == "gp2" ? Math.Clamp(size * 3, 100, 16000) : null, null);
         }
     }
+
+    // AWS prints the ratio with six decimals and the maximum as a whole number.
+    private static Ec2Exception IopsRatioTooHigh(int iops, int size, int maximum) => Ec2Exception.InvalidParameter(
+        string.Create(CultureInfo.InvariantCulture, $"Iops to volume size ratio of {iops / (double)size:F6} is too high; maximum is {maximum}"));
 
     /// <summary>Baseline for --volume-limits: the volume's provisioned or burst-less baseline numbers.</summary>
     public static (int Iops, int ThroughputMiBps) Baseline(string type, int size, int? iops, int? throughput) => type switch

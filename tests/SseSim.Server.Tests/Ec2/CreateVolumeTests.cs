@@ -30,4 +30,26 @@ public sealed class CreateVolumeTests(ServerFixture server) : IClassFixture<Serv
         var e = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 10, VolumeType = type }));
         Assert.Equal(("InvalidParameterCombination", $"The parameter iops must be specified for {type} volumes."), (e.ErrorCode, e.Message));
     }
+
+    [Theory]
+    [InlineData("standard", 2000, null, null, "Volume of 2000GiB is too large for volume type standard; maximum is 1024GiB")]
+    [InlineData("st1", 20, null, null, "Volume of 20GiB is too small for volume type st1; minimum is 125GiB")]
+    [InlineData("io1", 30, 8000, null, "Iops to volume size ratio of 266.666667 is too high; maximum is 50")]
+    [InlineData("gp3", 20, 15000, null, "Iops to volume size ratio of 750.000000 is too high; maximum is 500")]
+    [InlineData("gp3", 100, 3000, 1000, "Throughput (MiBps) to iops ratio of 0.333333 is too high; maximum is 0.250000 MiBps per iops")]
+    public async Task CreateVolume_outside_the_volume_types_limits_is_InvalidParameterValue_worded_as_AWS_words_it(string type, int size, int? iops, int? throughput, string message)
+    {
+        // AWS's wording as quoted from AWS in fog/fog-aws#186 (too large), ministryofjustice/cloud-platform-terraform-monitoring#110
+        // and rocicorp/mono#4410 (iops ratio), runs-on/runs-on#260 (throughput ratio); "too small" mirrors "too large".
+        using var ec2 = CrashCycleTests.Ec2(server.Endpoint);
+        var e = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.CreateVolumeAsync(new CreateVolumeRequest
+        {
+            AvailabilityZone = "us-east-1a",
+            Size = size,
+            VolumeType = type,
+            Iops = iops,
+            Throughput = throughput,
+        }));
+        Assert.Equal(("InvalidParameterValue", message), (e.ErrorCode, e.Message));
+    }
 }
