@@ -432,7 +432,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             var size = request.Size ?? v.Size;
             if (size < v.Size)
             {
-                throw Ec2Exception.InvalidParameter($"New size cannot be smaller than existing size ({v.Size}GiB).");
+                throw Ec2Exception.InvalidParameter("New size cannot be smaller than existing size");
             }
             var type = request.VolumeType ?? v.VolumeType;
             var keepIops = type == v.VolumeType && type is "gp3" or "io1" or "io2";
