@@ -506,11 +506,11 @@ public sealed partial class VolumeService : IAsyncDisposable
             var instance = LoadInstance(caller, instanceId);
             if (volume.Attachment is not null)
             {
-                throw new Ec2Exception("VolumeInUse", $"vol '{volumeId}' is already attached to an instance");
+                throw new Ec2Exception("VolumeInUse", $"{volumeId} is already attached to an instance");
             }
             if (volume.State != "available")
             {
-                throw new Ec2Exception("IncorrectState", $"vol '{volumeId}' is not 'available'.");
+                throw new Ec2Exception("IncorrectState", $"{volumeId} is not 'available'.");
             }
             if (instance.State is not ("running" or "stopped"))
             {
