@@ -66,7 +66,8 @@ internal static class ResponseElements
 
     /// <summary>
     /// <c>additionalEventData</c> of the cryptographic calls: the key material they used (KMS's 2025 log entries:
-    /// ct-encrypt, ct-decrypt, ct-generatedatakey*, ct-reencrypt). Writes nothing for other calls.
+    /// ct-encrypt, ct-decrypt, ct-generatedatakey*, ct-reencrypt), and RetireGrant's grant (ct-retire-grant). Writes
+    /// nothing for other calls.
     /// </summary>
     public static void WriteAdditionalEventData(Utf8JsonWriter w, object? response)
     {
@@ -84,6 +85,13 @@ internal static class ResponseElements
         {
             w.WriteStartObject("additionalEventData"u8);
             w.WriteString("keyMaterialId"u8, materialId);
+            w.WriteEndObject();
+        }
+        else if (response is RetireGrantResponse { GrantId: { } grantId })
+        {
+            // A grant retired by its token logs no request parameters; this is where the grant is named.
+            w.WriteStartObject("additionalEventData"u8);
+            w.WriteString("grantId"u8, grantId);
             w.WriteEndObject();
         }
         else if (response is ReEncryptResponse { SourceKeyMaterialId: var source, DestinationKeyMaterialId: var destination }

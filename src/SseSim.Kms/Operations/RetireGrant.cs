@@ -18,7 +18,12 @@ public sealed record RetireGrantRequest : IValidatedRequest
     }
 }
 
-public sealed record RetireGrantResponse;
+public sealed record RetireGrantResponse
+{
+    /// <summary>The grant retired: not in the API's (empty) answer, only in CloudTrail's event (ct-retire-grant).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? GrantId { get; init; }
+}
 
 public static class RetireGrant
 {
@@ -71,7 +76,7 @@ public static class RetireGrant
             throw KmsException.DryRun();
         }
         await Delete(call, grant);
-        return new RetireGrantResponse();
+        return new RetireGrantResponse { GrantId = grant.GrantId };
     }
 
     internal static KmsException GrantNotFound(string grantId) => KmsException.NotFound($"Grant ID {grantId} not found");

@@ -92,6 +92,13 @@ public sealed class AuditResponseElementsTests
         Assert.Equal(key.Arn, elements.GetProperty("keyId").GetString());
         Assert.DoesNotContain(grant.GrantToken, (await LastEventAsync(kit, "CreateGrant")).GetRawText());
 
+        // Retired by its token: no request parameters (the token is never logged), the grant named in additionalEventData.
+        await kit.Call("RetireGrant", new RetireGrantRequest { GrantToken = grant.GrantToken }, RetireGrant.ExecuteAsync);
+        var retired = await LastEventAsync(kit, "RetireGrant");
+        Assert.Equal(JsonValueKind.Null, retired.GetProperty("requestParameters").ValueKind);
+        Assert.Equal(JsonValueKind.Null, retired.GetProperty("responseElements").ValueKind);
+        Assert.Equal(grant.GrantId, retired.GetProperty("additionalEventData").GetProperty("grantId").GetString());
+
         await kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = key.KeyId }, RotateKeyOnDemand.ExecuteAsync);
         Assert.Equal(key.Arn, (await ResponseElementsAsync(kit, "RotateKeyOnDemand")).GetProperty("keyId").GetString());
 
