@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SseSim.Volumes;
 
-/// <summary>AWS volume type rules (sizes in GiB, IOPS, MiB/s) as documented for CreateVolume/ModifyVolume.</summary>
+/// <summary>AWS volume type rules (sizes in GiB, IOPS, MiB/s) as documented for CreateVolume/ModifyVolume (gp3 and io2 up to 64 TiB, gp3 up to 80,000 IOPS and 2,000 MiB/s).</summary>
 internal static class VolumeTypes
 {
     public static readonly string[] All = ["gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"];
@@ -16,7 +16,9 @@ internal static class VolumeTypes
         }
         var (minSize, maxSize) = type switch
         {
-            "io1" or "io2" => (4, 16384),
+            "io1" => (4, 16384),
+            "io2" => (4, 65536),
+            "gp3" => (1, 65536),
             "st1" or "sc1" => (125, 16384),
             "standard" => (1, 1024),
             _ => (1, 16384),
@@ -40,17 +42,17 @@ internal static class VolumeTypes
                 {
                     var i = iops ?? 3000;
                     var t = throughput ?? 125;
-                    if (i < 3000 || i > 16000)
+                    if (i < 3000 || i > 80000)
                     {
-                        throw Ec2Exception.InvalidParameter($"The parameter iops must be between 3000 and 16000 for gp3 volumes; got {i}.");
+                        throw Ec2Exception.InvalidParameter($"The parameter iops must be between 3000 and 80000 for gp3 volumes; got {i}.");
                     }
                     if (i > 3000 && i > size * 500)
                     {
                         throw IopsRatioTooHigh(i, size, 500);
                     }
-                    if (t < 125 || t > 1000)
+                    if (t < 125 || t > 2000)
                     {
-                        throw Ec2Exception.InvalidParameter($"The parameter throughput must be between 125 and 1000 MiB/s for gp3 volumes; got {t}.");
+                        throw Ec2Exception.InvalidParameter($"The parameter throughput must be between 125 and 2000 MiB/s for gp3 volumes; got {t}.");
                     }
                     if (t > 125 && t > i / 4)
                     {

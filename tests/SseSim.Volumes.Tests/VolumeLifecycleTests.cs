@@ -256,7 +256,11 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
     [Theory]
     [InlineData("gp3", 10, 2000, null, "InvalidParameterValue")]
     [InlineData("gp3", 10, 6000, null, "InvalidParameterValue")]
-    [InlineData("gp3", 100, 4000, 1001, "InvalidParameterValue")]
+    [InlineData("gp3", 100, 12000, 2001, "InvalidParameterValue")]
+    [InlineData("gp3", 200, 80001, null, "InvalidParameterValue")]
+    [InlineData("gp3", 65537, null, null, "InvalidParameterValue")]
+    [InlineData("io2", 65537, 1000, null, "InvalidParameterValue")]
+    [InlineData("io1", 16385, 1000, null, "InvalidParameterValue")]
     [InlineData("gp3", 100, 3000, 900, "InvalidParameterValue")]
     [InlineData("gp2", 10, 300, null, "InvalidParameterCombination")]
     [InlineData("gp2", 10, null, 200, "InvalidParameterCombination")]
@@ -269,6 +273,15 @@ public sealed class VolumeLifecycleTests : IAsyncLifetime
     {
         var e = await Assert.ThrowsAsync<Ec2Exception>(() => _h.Service.CreateVolumeAsync(Caller, new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = size, VolumeType = type, Iops = iops, Throughput = throughput }));
         Assert.Equal(code, e.Code);
+    }
+
+    [Theory]
+    [InlineData("gp3", 65536, 80000, 2000)]
+    [InlineData("io2", 65536, 256000, null)]
+    public async Task Volume_type_maximums_as_CreateVolume_documents_them(string type, int size, int? iops, int? throughput)
+    {
+        var volume = await _h.Service.CreateVolumeAsync(Caller, new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = size, VolumeType = type, Iops = iops, Throughput = throughput });
+        Assert.Equal((size, iops, throughput), (volume.Size, volume.Iops, volume.Throughput));
     }
 
     [Fact]
