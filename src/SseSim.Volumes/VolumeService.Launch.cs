@@ -54,8 +54,7 @@ public sealed partial class VolumeService
             {
                 throw new Ec2Exception("InvalidBlockDeviceMapping", $"The device '{v.DeviceName}' is used in more than one block-device mapping");
             }
-            CheckNewVolume(caller, settings, CreateRequest(v, request.AvailabilityZone, request.VolumeTags),
-                () => new Ec2Exception("InvalidBlockDeviceMapping", $"The block device mapping for '{v.DeviceName}' must specify a volume size or a snapshot id."));
+            CheckNewVolume(caller, settings, CreateRequest(v, request.AvailabilityZone, request.VolumeTags), v.DeviceName);
         }
     }
 

@@ -212,7 +212,7 @@ public sealed partial class VolumeService : IAsyncDisposable
         try
         {
             var settings = Settings(caller);
-            var (snapshot, size, type, iops, throughput, encrypted) = CheckNewVolume(caller, settings, request, NoSizeOrSnapshot);
+            var (snapshot, size, type, iops, throughput, encrypted) = CheckNewVolume(caller, settings, request, launchDevice: null);
 
             var volumeId = AwsIds.New("vol");
             TraceRequest(caller, "CreateVolume", volumeId, encrypted ? ", encrypted" : ", unencrypted");
@@ -309,8 +309,9 @@ public sealed partial class VolumeService : IAsyncDisposable
     /// </summary>
     private static Ec2Exception NoSizeOrSnapshot() => new("MissingParameter", "The request must contain the parameter size/snapshot");
 
+    /// <summary>CreateVolume's checks; for a RunInstances block device (<paramref name="launchDevice"/>) a missing or too small size is InvalidBlockDeviceMapping.</summary>
     private (SnapshotRecord? Snapshot, int Size, string Type, int? Iops, int? Throughput, bool Encrypted) CheckNewVolume(
-        Caller caller, AccountSettings settings, CreateVolumeRequest request, Func<Ec2Exception> noSize)
+        Caller caller, AccountSettings settings, CreateVolumeRequest request, string? launchDevice)
     {
         SnapshotRecord? snapshot = null;
         if (request.SnapshotId is not null)
@@ -321,7 +322,13 @@ public sealed partial class VolumeService : IAsyncDisposable
                 throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshot.SnapshotId}' is not completed (state: {snapshot.State}).");
             }
         }
-        var size = request.Size ?? snapshot?.VolumeSize ?? throw noSize();
+        var size = request.Size ?? snapshot?.VolumeSize ?? throw (launchDevice is null ? NoSizeOrSnapshot()
+            : new Ec2Exception("InvalidBlockDeviceMapping", $"The block device mapping for '{launchDevice}' must specify a volume size or a snapshot id."));
+        if (snapshot is not null && size < snapshot.VolumeSize && launchDevice is not null)
+        {
+            // AWS's wording, double space included.
+            throw new Ec2Exception("InvalidBlockDeviceMapping", $"Volume of size {size}GB is smaller than  snapshot '{snapshot.SnapshotId}', expect size >= {snapshot.VolumeSize}GB");
+        }
         if (snapshot is not null && size < snapshot.VolumeSize)
         {
             throw Ec2Exception.InvalidParameter($"Volume of {size}GiB is too small; minimum is {snapshot.VolumeSize}GiB (the snapshot size).");

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using SseSim.Server.Tests.Durability;
 
 namespace SseSim.Server.Tests.Ec2;
 
@@ -71,5 +74,26 @@ public sealed class RunInstancesTests(ServerFixture server) : IClassFixture<Serv
         var (code, stdout, stderr) = await AwsCli.RunAsync(server.Endpoint, work, args);
         Assert.True(code == 0, $"aws {string.Join(' ', args)} failed ({code}): {stderr}");
         return stdout;
+    }
+
+    [Fact]
+    public async Task RunInstances_with_a_block_device_smaller_than_its_snapshot_is_InvalidBlockDeviceMapping()
+    {
+        // AWS's answer, double space included, as quoted in scylladb/scylladb#6999 and openshift/origin-ci-tool#153.
+        using var ec2 = CrashCycleTests.Ec2(server.Endpoint);
+        var volume = (await ec2.CreateVolumeAsync(new CreateVolumeRequest { AvailabilityZone = "us-east-1a", Size = 2 })).Volume.VolumeId;
+        var snapshot = (await ec2.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume })).Snapshot.SnapshotId;
+        for (var i = 0; i < 100 && (await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { SnapshotIds = [snapshot] })).Snapshots[0].State != SnapshotState.Completed; i++)
+        {
+            await Task.Delay(50);
+        }
+        var e = await Assert.ThrowsAsync<AmazonEC2Exception>(() => ec2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = "ami-12345678",
+            MinCount = 1,
+            MaxCount = 1,
+            BlockDeviceMappings = [new BlockDeviceMapping { DeviceName = "/dev/sdf", Ebs = new EbsBlockDevice { SnapshotId = snapshot, VolumeSize = 1 } }],
+        }));
+        Assert.Equal(("InvalidBlockDeviceMapping", $"Volume of size 1GB is smaller than  snapshot '{snapshot}', expect size >= 2GB"), (e.ErrorCode, e.Message));
     }
 }
