@@ -205,8 +205,7 @@ public sealed class KmsService : IAsyncDisposable
                 var current = Store.FindKey(key.KeyId);
                 if (current is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } && d <= now)
                 {
-                    await WithServiceEventAsync(id => ServiceEvents.DeleteKey(current, id, now, Options.Region),
-                        () => Store.PurgeKeyAsync(current, cancellationToken));
+                    await PurgeWithEventAsync(current, now, cancellationToken);
                     Vault.Forget(current.KeyId);
                 }
                 else if (current is { RotationEnabled: true, NextRotationDate: { } r, RotationPeriodInDays: { } period } && r <= now)
@@ -220,15 +219,13 @@ public sealed class KmsService : IAsyncDisposable
                     {
                         nextRotation = nextRotation.AddDays(period);
                     }
-                    var put = () => Store.PutKeyAsync(rotated with { NextRotationDate = nextRotation }, cancellationToken);
                     if (ReferenceEquals(rotated, current))
                     {
-                        await put();
+                        await Store.PutKeyAsync(current with { NextRotationDate = nextRotation }, cancellationToken);
                     }
                     else
                     {
-                        await WithServiceEventAsync(
-                            id => ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], id, now, Options.Region), put);
+                        await RotateWithEventAsync(current, rotated with { NextRotationDate = nextRotation }, now, cancellationToken);
                     }
                     next = nextRotation < next ? nextRotation : next;
                 }
@@ -241,14 +238,28 @@ public sealed class KmsService : IAsyncDisposable
         Interlocked.Exchange(ref _nextPurgeCheckTicks, next.UtcTicks);
     }
 
+    // The service-event paths are methods of their own: lambdas in PurgeExpiredKeysAsync that capture its locals or
+    // parameters would allocate their closure on every call, the common nothing-due return included.
+    private Task PurgeWithEventAsync(KmsKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var eventId = AuditTrail.NewEventId();
+        return WithServiceEventAsync(eventId, ServiceEvents.DeleteKey(key, eventId, now, Options.Region),
+            () => Store.PurgeKeyAsync(key, cancellationToken));
+    }
+
+    private Task RotateWithEventAsync(KmsKey current, KmsKey rotated, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var eventId = AuditTrail.NewEventId();
+        return WithServiceEventAsync(eventId, ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], eventId, now, Options.Region),
+            () => Store.PutKeyAsync(rotated, cancellationToken));
+    }
+
     /// <summary>
     /// A change KMS makes on its own, written with its service event in the KMS table's outbox (as a call's mutation
     /// is), then the event appended to the audit log; a crash between the two leaves the outbox copy for startup.
     /// </summary>
-    private async Task WithServiceEventAsync(Func<string, byte[]> buildEvent, Func<ValueTask> change)
+    private async Task WithServiceEventAsync(string eventId, byte[] json, Func<ValueTask> change)
     {
-        var eventId = AuditTrail.NewEventId();
-        var json = buildEvent(eventId);
         KmsStore.PendingAuditEvent.Value = () => (eventId, json);
         try
         {
