@@ -37,7 +37,7 @@ public sealed record AuditRecord(
             w.WriteStartObject();
             w.WriteString("eventVersion", "1.11");
             WriteUserIdentity(w, identity, invokedBy: null);
-            w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventTime", EventTime(time));
             w.WriteString("eventSource", EventSource);
             w.WriteString("eventName", EventName);
             w.WriteString("awsRegion", region);
@@ -80,6 +80,9 @@ public sealed record AuditRecord(
         }
         return buffer.ToArray();
     }
+
+    /// <summary>CloudTrail's eventTime: UTC to the second.</summary>
+    public static string EventTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>CloudTrail's <c>userIdentity</c> object, shared by KMS events and other services' refusals.</summary>
     public static void WriteUserIdentity(Utf8JsonWriter w, Identity identity, string? invokedBy)

@@ -583,7 +583,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     private static Guid NewUuid() => Core.Crypto.RandomPool.NewUuid();
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string FormatTime(DateTimeOffset time) => Core.Audit.AuditRecord.EventTime(time);
 
     private long _timeSecond = -1;
     private string _timeText = "";

@@ -128,18 +128,8 @@ internal static class ResponseElements
         w.WriteEndObject();
     }
 
-    /// <summary>The key among the event's resources (alias calls name the alias too).</summary>
-    private static string? KeyArn(string[] resourceArns)
-    {
-        foreach (var arn in resourceArns)
-        {
-            if (arn.Contains(":key/", StringComparison.Ordinal))
-            {
-                return arn;
-            }
-        }
-        return null;
-    }
+    /// <summary>The key the call resolved first: an event's resources are the keys it touched, in order.</summary>
+    private static string? KeyArn(string[] resourceArns) => resourceArns.Length > 0 ? resourceArns[0] : null;
 
     /// <summary>
     /// CreateKey's entry: the KeyMetadata members in camelCase, in the example's order, dates in the log's

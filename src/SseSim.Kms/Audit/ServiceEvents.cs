@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using SseSim.Kms.Model;
 
@@ -11,11 +10,13 @@ namespace SseSim.Kms.Audit;
 /// </summary>
 public static class ServiceEvents
 {
+    // DeleteKey's responseElements: since December 2022 the deleted key's ARN, though nothing is returned to anyone
+    // (ct-delete-key).
     public static byte[] DeleteKey(KmsKey key, string eventId, DateTimeOffset time, string region) =>
-        Build("DeleteKey", key, eventId, time, region, details: null);
+        Build("DeleteKey", key, eventId, time, region, responseKeyId: key.Arn, details: null);
 
     public static byte[] RotateKey(KmsKey key, KeyMaterial previous, KeyMaterial current, string eventId, DateTimeOffset time, string region) =>
-        Build("RotateKey", key, eventId, time, region, w =>
+        Build("RotateKey", key, eventId, time, region, responseKeyId: null, w =>
         {
             w.WriteString("rotationType", "AUTOMATIC");
             w.WriteString("keyOrigin", key.Origin);
@@ -23,7 +24,8 @@ public static class ServiceEvents
             w.WriteString("currentKeyMaterialId", current.Id);
         });
 
-    private static byte[] Build(string eventName, KmsKey key, string eventId, DateTimeOffset time, string region, Action<Utf8JsonWriter>? details)
+    private static byte[] Build(string eventName, KmsKey key, string eventId, DateTimeOffset time, string region, string? responseKeyId,
+        Action<Utf8JsonWriter>? details)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -34,18 +36,17 @@ public static class ServiceEvents
             w.WriteString("accountId", key.AccountId);
             w.WriteString("invokedBy", "AWS Internal");
             w.WriteEndObject();
-            w.WriteString("eventTime", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("eventTime", Core.Audit.AuditRecord.EventTime(time));
             w.WriteString("eventSource", "kms.amazonaws.com");
             w.WriteString("eventName", eventName);
             w.WriteString("awsRegion", region);
             w.WriteString("sourceIPAddress", "AWS Internal");
             w.WriteString("userAgent", "AWS Internal");
             w.WriteNull("requestParameters");
-            if (eventName == "DeleteKey")
+            if (responseKeyId is not null)
             {
-                // Since December 2022 the deleted key's ARN, though nothing is returned to anyone (ct-delete-key).
                 w.WriteStartObject("responseElements");
-                w.WriteString("keyId", key.Arn);
+                w.WriteString("keyId", responseKeyId);
                 w.WriteEndObject();
             }
             else
@@ -55,11 +56,7 @@ public static class ServiceEvents
             w.WriteString("eventID", eventId);
             w.WriteBoolean("readOnly", false);
             w.WriteStartArray("resources");
-            w.WriteStartObject();
-            w.WriteString("accountId", key.AccountId);
-            w.WriteString("type", "AWS::KMS::Key");
-            w.WriteString("ARN", key.Arn);
-            w.WriteEndObject();
+            EventFragments.WriteKeyResource(w, key.Arn, key.AccountId);
             w.WriteEndArray();
             w.WriteString("eventType", "AwsServiceEvent");
             w.WriteBoolean("managementEvent", true);
