@@ -18,8 +18,25 @@ internal static class CreateBucket
         }
         // x-amz-bucket-object-lock-enabled: true turns Object Lock (and with it versioning) on from the start.
         var objectLock = call.Header("x-amz-bucket-object-lock-enabled")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
-        await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted, objectLock);
-        call.Response.Headers.Location = "/" + call.BucketName;
+        var created = await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted, objectLock);
+        call.Response.Headers.Location = Location(call, created.Region);
         call.Response.StatusCode = 200;
+    }
+
+    /// <summary>
+    /// AWS answers "/bucket" in us-east-1 and an absolute virtual-hosted URL (http://bucket.s3.amazonaws.com/) in every
+    /// other Region. Here the absolute URL names this server, as the client addressed it: its own Host when that already
+    /// carries the bucket, else path-style, since a bucket subdomain of an arbitrary host may not resolve.
+    /// </summary>
+    private static string Location(S3Call call, string region)
+    {
+        if (region == "us-east-1")
+        {
+            return "/" + call.BucketName;
+        }
+        var host = call.Request.Host;
+        return S3Endpoint.VirtualHostBucket(host.Host) is null
+            ? $"{call.Request.Scheme}://{host}/{call.BucketName}/"
+            : $"{call.Request.Scheme}://{host}/";
     }
 }

@@ -13,10 +13,10 @@ internal static class CreateMultipartUpload
         var algorithm = (call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm"))?.Trim().ToUpperInvariant();
         if (algorithm is not null && !S3Body.ChecksumAlgorithms.Contains(algorithm))
         {
-            // S3's wording, whose list predates CRC64NVME.
+            // S3's wording (LocalStack's provider, whose S3 messages follow its AWS recordings, lists CRC64NVME too).
             throw S3Errors.Error(S3ErrorCode.InvalidRequest, algorithm.Contains(',', StringComparison.Ordinal)
                 ? "Invalid types are specified in x-amz-checksum-algorithm header."
-                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]", 400);
+                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", 400);
         }
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {

@@ -35,6 +35,24 @@ public sealed class CreateBucketTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task CreateBucket_outside_us_east_1_answers_an_absolute_Location()
+    {
+        // AWS: "/bucket" in us-east-1, "http://bucket.s3.amazonaws.com/" elsewhere (aws s3api create-bucket transcripts;
+        // LocalStack's get_full_default_bucket_location). Here the URL names this server as the client addressed it.
+        var port = new Uri(server.Endpoint).Port;
+        var body = "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"u8.ToArray();
+        var plain = S3Clients.NewBucketName();
+        var pathStyle = S3Clients.NewBucketName();
+        var virtualHosted = S3Clients.NewBucketName();
+        var created = await RawS3.SendAsync(server, HttpMethod.Put, "/" + plain);
+        var path = await RawS3.SendAsync(server, HttpMethod.Put, "/" + pathStyle, body);
+        var host = await RawS3.SendAsync(server, HttpMethod.Put, "/", body, host: $"{virtualHosted}.s3.localhost:{port}");
+        Assert.Equal((200, "/" + plain), ((int)created.StatusCode, created.Headers.Location?.OriginalString));
+        Assert.Equal((200, $"http://{new Uri(server.Endpoint).Authority}/{pathStyle}/"), ((int)path.StatusCode, path.Headers.Location?.OriginalString));
+        Assert.Equal((200, $"http://{virtualHosted}.s3.localhost:{port}/"), ((int)host.StatusCode, host.Headers.Location?.OriginalString));
+    }
+
+    [Fact]
     public async Task Invalid_bucket_name_is_rejected()
     {
         using var s3 = server.S3();
