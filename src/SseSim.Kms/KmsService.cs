@@ -172,7 +172,8 @@ public sealed class KmsService : IAsyncDisposable
 
     /// <summary>
     /// Time-driven changes, applied lazily on the next call after they fall due: keys past their deletion window
-    /// are deleted, and keys with automatic rotation get new material on their rotation date.
+    /// are deleted, keys with automatic rotation get new material on their rotation date, and imported key material
+    /// past its ValidTo is deleted.
     /// </summary>
     public async ValueTask PurgeExpiredKeysAsync(CancellationToken cancellationToken = default)
     {
@@ -190,19 +191,24 @@ public sealed class KmsService : IAsyncDisposable
                 { RotationEnabled: true, NextRotationDate: { } r } => r,
                 _ => null,
             };
-            if (due is not { } when)
+            var expiry = EarliestExpiry(key);
+            if (!IsDue(due, now, ref next) & !IsDue(expiry, now, ref next))
             {
-                continue;
-            }
-            if (when > now)
-            {
-                next = when < next ? when : next;
                 continue;
             }
             await Store.WriteLock.WaitAsync(cancellationToken);
             try
             {
                 var current = Store.FindKey(key.KeyId);
+                // Material that expired before the key's deletion date is deleted first, as AWS would have then.
+                if (current is not null && EarliestExpiry(current) is { } x && x <= now && !DeletedBefore(current, x))
+                {
+                    current = await ExpireMaterialWithEventsAsync(current, now, cancellationToken);
+                    if (EarliestExpiry(current) is { } later)
+                    {
+                        next = later < next ? later : next;
+                    }
+                }
                 if (current is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } && d <= now)
                 {
                     await PurgeWithEventAsync(current, now, cancellationToken);
@@ -252,6 +258,81 @@ public sealed class KmsService : IAsyncDisposable
         var eventId = AuditTrail.NewEventId();
         return WithServiceEventAsync(eventId, ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], eventId, now, Options.Region),
             () => Store.PutKeyAsync(rotated, cancellationToken));
+    }
+
+    /// <summary>Whether <paramref name="when"/> has come; if not, it may be the next check's time.</summary>
+    private static bool IsDue(DateTimeOffset? when, DateTimeOffset now, ref DateTimeOffset next)
+    {
+        if (when is not { } w)
+        {
+            return false;
+        }
+        if (w > now)
+        {
+            next = w < next ? w : next;
+            return false;
+        }
+        return true;
+    }
+
+    private static bool DeletedBefore(KmsKey key, DateTimeOffset time) =>
+        key is { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } && d < time;
+
+    /// <summary>The earliest ValidTo of an imported key's material that is still there, else null.</summary>
+    private static DateTimeOffset? EarliestExpiry(KmsKey key)
+    {
+        if (key.Origin != Origins.External)
+        {
+            return null;
+        }
+        DateTimeOffset? earliest = null;
+        // Indexed, not foreach: the interface enumerator would allocate on every check of every imported key.
+        for (var i = 0; i < key.Materials.Count; i++)
+        {
+            earliest = Earlier(earliest, key.Materials[i]);
+        }
+        return key.PendingMaterial is { } pending ? Earlier(earliest, pending) : earliest;
+
+        static DateTimeOffset? Earlier(DateTimeOffset? earliest, KeyMaterial m) =>
+            m is { ValidTo: { } v, Sealed.Length: > 0 } && (earliest is null || v < earliest) ? v : earliest;
+    }
+
+    /// <summary>
+    /// Imported key material is deleted at its ValidTo (the key goes to PendingImport), each material with its own
+    /// DeleteExpiredKeyMaterial service event. The caller holds the write lock.
+    /// </summary>
+    private async Task<KmsKey> ExpireMaterialWithEventsAsync(KmsKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = key.Materials.Append(key.PendingMaterial)
+            .Where(m => m is { ValidTo: { } v, Sealed.Length: > 0 } && v <= now)
+            .Select(m => m!).OrderBy(m => m.ValidTo).ToList();
+        foreach (var material in expired)
+        {
+            var wiped = CryptoSupport.Wipe(key, m => m.Id == material.Id);
+            var eventId = AuditTrail.NewEventId();
+            await WithServiceEventAsync(eventId, ServiceEvents.DeleteExpiredKeyMaterial(key, material, eventId, now, Options.Region),
+                () => Store.PutKeyAsync(wiped, cancellationToken));
+            key = wiped;
+        }
+        Vault.Forget(key.KeyId);
+        return key;
+    }
+
+    /// <summary>Deletes <paramref name="keyId"/>'s expired imported material now, for a call that found it before the periodic check.</summary>
+    public async ValueTask ExpireImportedMaterialAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await Store.WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (Store.FindKey(keyId) is { } current && EarliestExpiry(current) is { } x && x <= now)
+            {
+                await ExpireMaterialWithEventsAsync(current, now, cancellationToken);
+            }
+        }
+        finally
+        {
+            Store.WriteLock.Release();
+        }
     }
 
     /// <summary>

@@ -4,8 +4,9 @@ using SseSim.Kms.Model;
 namespace SseSim.Kms.Audit;
 
 /// <summary>
-/// Events KMS writes on its own, with no caller: the deletion of a key at the end of its waiting period (ct-delete-key)
-/// and automatic rotation (ct-rotatekey). CloudTrail marks them <c>AwsServiceEvent</c>; the identity is the key's
+/// Events KMS writes on its own, with no caller: the deletion of a key at the end of its waiting period (ct-delete-key),
+/// automatic rotation (ct-rotatekey) and the deletion of imported key material at its ValidTo
+/// (ct-deleteexpiredkeymaterial). CloudTrail marks them <c>AwsServiceEvent</c>; the identity is the key's
 /// account "invoked by AWS Internal", and there is no request.
 /// </summary>
 public static class ServiceEvents
@@ -22,6 +23,15 @@ public static class ServiceEvents
             w.WriteString("keyOrigin", key.Origin);
             w.WriteString("previousKeyMaterialId", previous.Id);
             w.WriteString("currentKeyMaterialId", current.Id);
+        });
+
+    // ct-deleteexpiredkeymaterial: null responseElements; the key (its bare id) and the deleted material are named in
+    // serviceEventDetails, one event per material.
+    public static byte[] DeleteExpiredKeyMaterial(KmsKey key, KeyMaterial expired, string eventId, DateTimeOffset time, string region) =>
+        Build("DeleteExpiredKeyMaterial", key, eventId, time, region, responseKeyId: null, w =>
+        {
+            w.WriteString("keyId", key.KeyId);
+            w.WriteString("keyMaterialId", expired.Id);
         });
 
     private static byte[] Build(string eventName, KmsKey key, string eventId, DateTimeOffset time, string region, string? responseKeyId,

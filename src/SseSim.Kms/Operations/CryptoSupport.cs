@@ -67,12 +67,8 @@ internal static class CryptoSupport
         return key;
     }
 
-    public static async ValueTask ExpireImportedMaterialAsync(KmsCall call, KmsKey key)
-    {
-        var now = call.Now;
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => HasExpiredMaterial(k, now) ? Wipe(k, m => m.ValidTo is { } v && v <= now) : k, call.CancellationToken);
-        call.Kms.Vault.Forget(key.KeyId);
-    }
+    public static ValueTask ExpireImportedMaterialAsync(KmsCall call, KmsKey key) =>
+        call.Kms.ExpireImportedMaterialAsync(key.KeyId, call.Now, call.CancellationToken);
 
     private static bool HasExpiredMaterial(KmsKey key, DateTimeOffset now)
     {

@@ -113,6 +113,10 @@ public static class ImportKeyMaterial
             return imported with { KeyState = k.KeyState == KeyStates.PendingImport && CryptoSupport.AllImported(imported) ? KeyStates.Enabled : k.KeyState };
         }, call.CancellationToken);
         call.Touch(updated);
+        if (request.ValidTo is { } expires)
+        {
+            call.Kms.ScheduleMaintenance(expires);
+        }
         return new ImportKeyMaterialResponse(key.Arn, materialId);
     }
 

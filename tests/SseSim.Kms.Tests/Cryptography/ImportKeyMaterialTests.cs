@@ -129,6 +129,42 @@ public sealed class ImportKeyMaterialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteExpiredKeyMaterial_service_event_when_imported_material_expires()
+    {
+        var key = await _kit.CreateKeyAsync(origin: Origins.External);
+        var parameters = await ParametersAsync(key.KeyId, "RSAES_OAEP_SHA_256");
+        var wrapped = Wrap(parameters.PublicKey, "RSAES_OAEP_SHA_256", RandomNumberGenerator.GetBytes(32));
+        var imported = await ImportAsync(key.KeyId, parameters.ImportToken, wrapped, ImportKeyMaterial.Expires, _kit.Time.GetUtcNow().AddDays(2));
+        await _kit.EncryptAsync(key.KeyId, [1]);
+
+        // A call that does not use the key still sees the material gone once ValidTo has passed.
+        _kit.Time.Advance(TimeSpan.FromDays(2).Add(TimeSpan.FromSeconds(1)));
+        var described = await _kit.Call("DescribeKey", new DescribeKeyRequest { KeyId = key.KeyId }, DescribeKey.ExecuteAsync);
+        Assert.Equal(KeyStates.PendingImport, described.KeyMetadata.KeyState);
+        Assert.Null(described.KeyMetadata.ValidTo);
+
+        // ct-deleteexpiredkeymaterial
+        await _kit.Kms.Audit.FlushAsync();
+        var events = _kit.Kms.Audit.Recent().Where(x => x.EventName == "DeleteExpiredKeyMaterial").ToList();
+        using var doc = System.Text.Json.JsonDocument.Parse(Assert.Single(events).Json);
+        var e = doc.RootElement;
+        Assert.Equal("AwsServiceEvent", e.GetProperty("eventType").GetString());
+        Assert.Equal("AWS Internal", e.GetProperty("userIdentity").GetProperty("invokedBy").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, e.GetProperty("requestParameters").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, e.GetProperty("responseElements").ValueKind);
+        Assert.False(e.GetProperty("readOnly").GetBoolean());
+        Assert.Equal(key.Arn, e.GetProperty("resources")[0].GetProperty("ARN").GetString());
+        Assert.Equal("2026-01-03T00:00:01Z", e.GetProperty("eventTime").GetString());
+        var details = e.GetProperty("serviceEventDetails");
+        Assert.Equal(key.KeyId, details.GetProperty("keyId").GetString());
+        Assert.Equal(imported.KeyMaterialId, details.GetProperty("keyMaterialId").GetString());
+
+        await Fails("KMSInvalidStateException", () => _kit.EncryptAsync(key.KeyId, [1]), $"{key.Arn} is pending import.");
+        await _kit.Kms.Audit.FlushAsync();
+        Assert.Single(_kit.Kms.Audit.Recent(), x => x.EventName == "DeleteExpiredKeyMaterial");
+    }
+
+    [Fact]
     public async Task Origin_and_material_shape_checks()
     {
         var kmsKey = await _kit.CreateKeyAsync();
