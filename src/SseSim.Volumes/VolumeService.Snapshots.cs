@@ -287,6 +287,11 @@ public sealed partial class VolumeService
             "owner-id" => [s.AccountId],
             "volume-size" => [s.VolumeSize.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             "description" => s.Description is null ? [] : [s.Description],
+            "progress" => [ToInfo(s).Progress],
+            "start-time" => [FilterTime(s.StartTime)],
+            "storage-tier" => ["standard"],
+            // Snapshots here are owned by accounts, never by amazon or aws-marketplace, and answer no transferType.
+            "owner-alias" or "transfer-type" => [],
             "tag-key" => s.Tags.Select(t => t.Key),
             _ when name.StartsWith("tag:", StringComparison.Ordinal) => s.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
             _ => throw Ec2Exception.InvalidFilter(name),

@@ -375,10 +375,21 @@ public sealed partial class VolumeService : IAsyncDisposable
         "attachment.instance-id" => v.Attachment is null ? [] : [v.Attachment.InstanceId],
         "attachment.status" => v.Attachment is null ? [] : [v.Attachment.State],
         "attachment.device" => v.Attachment is null ? [] : [v.Attachment.Device],
+        "attachment.attach-time" => v.Attachment is null ? [] : [FilterTime(v.Attachment.AttachTime)],
+        "attachment.delete-on-termination" => v.Attachment is null ? [] : [v.Attachment.DeleteOnTermination ? "true" : "false"],
+        "availability-zone-id" => AvailabilityZones.IdOf(v.Region, v.AvailabilityZone) is { } zoneId ? [zoneId] : [],
+        "create-time" => [FilterTime(v.CreateTime)],
+        // Documented filters for what SseSim never has: fast snapshot restore, Multi-Attach, managed volumes.
+        "fast-restored" or "multi-attach-enabled" or "operator.managed" => ["false"],
+        "operator.principal" => [],
         "tag-key" => v.Tags.Select(t => t.Key),
         _ when name.StartsWith("tag:", StringComparison.Ordinal) => v.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value),
         _ => throw Ec2Exception.InvalidFilter(name),
     };
+
+    /// <summary>A time as DescribeVolumes/DescribeSnapshots answer it, which is what their time filters match.</summary>
+    internal static string FilterTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task DeleteVolumeAsync(Caller caller, string volumeId, CancellationToken cancellationToken = default)
     {

@@ -1,10 +1,14 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using SseSim.Server.Tests.Durability;
+using SseSim.Server.Tests.S3;
 
 namespace SseSim.Server.Tests.Ec2;
 
-/// <summary>MaxResults/NextToken paging of DescribeVolumes and DescribeSnapshots through the AWS SDK, as EC2 pages.</summary>
+/// <summary>
+/// MaxResults/NextToken paging of DescribeVolumes and DescribeSnapshots through the AWS SDK, as EC2 pages, and the
+/// filters their API reference documents.
+/// </summary>
 public sealed class DescribeVolumesTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
@@ -61,5 +65,55 @@ public sealed class DescribeVolumesTests(ServerFixture server) : IClassFixture<S
         var rest = await ec2.DescribeSnapshotsAsync(new DescribeSnapshotsRequest { Filters = [filter], MaxResults = 5, NextToken = snapshots.NextToken });
         Assert.Single(rest.Snapshots);
         Assert.True(string.IsNullOrEmpty(rest.NextToken));
+    }
+
+    [Fact]
+    public async Task DescribeVolumes_and_DescribeSnapshots_take_every_filter_the_EC2_API_reference_lists_with_boto3()
+    {
+        // Names from the Filters documentation of DescribeVolumes and DescribeSnapshots (botocore's EC2 model); each
+        // used to be refused as "The filter '...' is invalid".
+        var r = await server.RunBoto3Async("""
+            ec2 = boto3.client("ec2", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
+                               config=Config(retries={"max_attempts": 1}))
+            run = bucket
+            tags = [{"ResourceType": "volume", "Tags": [{"Key": "run", "Value": run}]}]
+            v = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, TagSpecifications=tags)
+            snap_tags = [{"ResourceType": "snapshot", "Tags": [{"Key": "run", "Value": run}]}]
+            s = ec2.create_snapshot(VolumeId=v["VolumeId"], TagSpecifications=snap_tags)
+            ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[s["SnapshotId"]])
+            zone_id = ec2.describe_availability_zones(ZoneNames=["us-east-1a"])["AvailabilityZones"][0]["ZoneId"]
+            from datetime import timezone
+            created = v["CreateTime"].astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            started = s["StartTime"].astimezone(timezone.utc).strftime("%Y-%m-%d")
+
+            def volumes(name, *values):
+                f = [{"Name": "tag:run", "Values": [run]}, {"Name": name, "Values": list(values)}]
+                return len(ec2.describe_volumes(Filters=f)["Volumes"])
+
+            def snapshots(name, *values):
+                f = [{"Name": "tag:run", "Values": [run]}, {"Name": name, "Values": list(values)}]
+                return len(ec2.describe_snapshots(OwnerIds=["self"], Filters=f)["Snapshots"])
+
+            out["volumes"] = [volumes("create-time", created + "*"), volumes("create-time", "1999-*"),
+                              volumes("availability-zone-id", zone_id), volumes("availability-zone-id", "use1-az999"),
+                              volumes("fast-restored", "false"), volumes("multi-attach-enabled", "false"),
+                              volumes("multi-attach-enabled", "true"), volumes("operator.managed", "false"),
+                              volumes("operator.principal", "*"), volumes("attachment.attach-time", "*"),
+                              volumes("attachment.delete-on-termination", "false")]
+            out["snapshots"] = [snapshots("start-time", started + "*"), snapshots("progress", "100%"),
+                                snapshots("storage-tier", "standard"), snapshots("storage-tier", "archive"),
+                                snapshots("owner-alias", "amazon"), snapshots("transfer-type", "time-based")]
+            try:
+                ec2.describe_volumes(Filters=[{"Name": "kms-key-id", "Values": ["x"]}])
+            except ClientError as e:
+                out["undocumented"] = [e.response["Error"]["Code"], e.response["Error"]["Message"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[1,0,1,0,1,1,0,1,0,0,0]", result.GetProperty("volumes").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("[1,1,1,0,0,0]", result.GetProperty("snapshots").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("[\"InvalidParameterValue\", \"The filter 'kms-key-id' is invalid\"]", result.GetProperty("undocumented").GetRawText());
     }
 }
