@@ -148,6 +148,12 @@ public sealed partial class ObjectStore
             List<KvMutation> batch;
             if (versionId is not null)
             {
+                if (state is null && versionId != Records.NullVersion)
+                {
+                    // AWS: a bucket that never had versioning has only the "null" version (LocalStack's AWS recording
+                    // test_s3_api.py TestS3ObjectCRUD::test_delete_object).
+                    throw UnversionedVersionId(versionId);
+                }
                 batch = RemoveVersion(bucket, key, versionId, current, freed, out var removed);
                 Preconditions.EvaluateWrite(condition, key, Live(removed));
                 CheckDeletable(removed, bypassGovernance);
@@ -208,6 +214,13 @@ public sealed partial class ObjectStore
                     DeleteMarker = deleted.DeleteMarker,
                     DeleteMarkerVersionId = deleted.DeleteMarker ? deleted.VersionId : null,
                 });
+            }
+            catch (S3Exception e) when (e.Code == S3ErrorCode.InvalidArgument && o.VersionId is { } v && IsVersionIdShaped(v) && e.Message == UnversionedVersionId(v).Message)
+            {
+                // DeleteObjects reports DeleteObject's unversioned-bucket InvalidArgument as NoSuchVersion (LocalStack's
+                // AWS recording test_s3_api.py TestS3ObjectCRUD::test_delete_objects).
+                var missing = NoSuchVersion(v);
+                results.Add(new DeleteObjectsEntry(o.Key, missing.Code, missing.Message) { VersionId = o.VersionId });
             }
             catch (S3Exception e)
             {

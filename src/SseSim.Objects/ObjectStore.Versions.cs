@@ -25,6 +25,21 @@ public sealed partial class ObjectStore
         ? new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("VersionId", versionId)
         : S3Exception.InvalidArgument("Invalid version id specified", "versionId", versionId);
 
+    /// <summary>
+    /// A shaped version id that names no version of <paramref name="key"/>: NoSuchVersion (with the Key, as AWS answers
+    /// it), except in a bucket that never had versioning, where AWS knows no version but "null" and answers
+    /// InvalidArgument (LocalStack's AWS recordings test_s3_api.py TestS3ObjectCRUD::test_get_object_with_version_unversioned_bucket
+    /// and test_delete_object_versioned).
+    /// </summary>
+    private S3Exception MissingVersion(string bucket, string key, string versionId) =>
+        versionId != Records.NullVersion && IsVersionIdShaped(versionId) && LoadBucket(bucket, null).VersioningState is null
+            ? UnversionedVersionId(versionId)
+            : IsVersionIdShaped(versionId)
+                ? new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("Key", key).With("VersionId", versionId)
+                : NoSuchVersion(versionId);
+
+    private static S3Exception UnversionedVersionId(string versionId) => S3Exception.InvalidArgument("Invalid version id specified", "versionId", versionId);
+
     /// <summary>Refuses a request's version id that is not shaped like one (<see cref="NoSuchVersion"/>); null passes.</summary>
     public static void ValidateVersionId(string? versionId)
     {
@@ -129,7 +144,7 @@ public sealed partial class ObjectStore
     /// </summary>
     private ObjectRecord RequireVersion(string bucket, string key, string? versionId, string method, out bool isCurrent)
     {
-        var record = ReadVersion(bucket, key, versionId, out isCurrent) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : NoSuchVersion(versionId));
+        var record = ReadVersion(bucket, key, versionId, out isCurrent) ?? throw (versionId is null ? S3Exception.NoSuchKey(key) : MissingVersion(bucket, key, versionId));
         if (record.IsDeleteMarker)
         {
             throw method != CopySourceAccess ? DeleteMarkerError(record, key, versionId is not null, method)

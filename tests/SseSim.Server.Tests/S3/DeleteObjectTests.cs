@@ -44,4 +44,49 @@ public sealed class DeleteObjectTests(ServerFixture server)
         }
         Assert.Equal(4, result.GetProperty("kept").GetInt32());
     }
+
+    [Fact]
+    public async Task DeleteObject_and_GetObject_with_a_version_id_in_an_unversioned_bucket_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3ObjectCRUD::test_delete_object, test_delete_objects,
+        // test_get_object_with_version_unversioned_bucket and test_delete_object_versioned (NoSuchVersion names the Key).
+        var r = await server.RunBoto3Async("""
+            v = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"
+            def details(call, **kwargs):
+                try:
+                    call(Bucket=bucket, **kwargs)
+                    return None
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"], err["Code"], err["Message"], err.get("ArgumentName"), err.get("ArgumentValue"), err.get("Key"), err.get("VersionId")]
+            s3.put_object(Bucket=bucket, Key="k", Body=b"test-delete")
+            out["get"] = details(s3.get_object, Key="k", VersionId=v)
+            out["delete"] = details(s3.delete_object, Key="k", VersionId=v)
+            out["missing"] = details(s3.delete_object, Key="missing", VersionId=v)
+            out["multi"] = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k", "VersionId": v}]}).get("Errors")
+            out["kept"] = s3.head_object(Bucket=bucket, Key="k")["ContentLength"]
+            versioned = bucket + "-v"
+            s3.create_bucket(Bucket=versioned)
+            s3.put_bucket_versioning(Bucket=versioned, VersioningConfiguration={"Status": "Enabled"})
+            first = s3.put_object(Bucket=versioned, Key="k", Body=b"x")["VersionId"]
+            s3.put_object(Bucket=versioned, Key="k", Body=b"y")
+            s3.delete_object(Bucket=versioned, Key="k", VersionId=first)
+            out["gone"] = details(lambda Bucket, **kw: s3.get_object(Bucket=versioned, **kw), Key="k", VersionId=first)
+            out["first"] = first
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        string Row(string name) => string.Join(" | ", result.GetProperty(name).EnumerateArray().Select(e => e.ToString()));
+        const string Invalid = "400 | InvalidArgument | Invalid version id specified | versionId | HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD |  | ";
+        Assert.Equal(Invalid, Row("get"));
+        Assert.Equal(Invalid, Row("delete"));
+        Assert.Equal(Invalid, Row("missing"));
+        var multi = Assert.Single(result.GetProperty("multi").EnumerateArray());
+        Assert.Equal(("NoSuchVersion", "k", "The specified version does not exist.", "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"),
+            (multi.GetProperty("Code").GetString(), multi.GetProperty("Key").GetString(), multi.GetProperty("Message").GetString(), multi.GetProperty("VersionId").GetString()));
+        Assert.Equal(11, result.GetProperty("kept").GetInt32());
+        Assert.Equal($"404 | NoSuchVersion | The specified version does not exist. |  |  | k | {result.GetProperty("first").GetString()}", Row("gone"));
+    }
 }
