@@ -524,7 +524,9 @@ public sealed partial class VolumeService
             State = "completed",
             StartTime = _time.GetUtcNow(),
             CompletionTime = _time.GetUtcNow(),
-            Description = request.Description ?? $"Copied for DestinationAmi from {source.SnapshotId}",
+            // EC2's own description of a copy, as copies made by the API or the console show it (the "Copied for
+            // DestinationAmi ..." form is for snapshots copied along with an AMI).
+            Description = request.Description ?? $"[Copied {source.SnapshotId} from {source.Region}]",
             Encrypted = keyArn is not null,
             KmsKeyArn = keyArn,
             WrappedKey = wrapped,

@@ -179,6 +179,17 @@ public sealed class SnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CopySnapshot_without_a_description_names_the_source_snapshot_and_region()
+    {
+        var (volume, _) = await _h.CreateAttachedAsync();
+        var source = await SnapshotAsync(volume.VolumeId);
+        var copyId = await _h.Service.CopySnapshotAsync(Caller, new CopySnapshotRequest { SourceSnapshotId = source.SnapshotId });
+        var copy = Assert.Single(_h.Service.DescribeSnapshots(Caller, [copyId]));
+        Assert.Equal($"[Copied {source.SnapshotId} from us-east-1]", copy.Description);
+        Assert.Equal("vol-ffffffff", copy.VolumeId);
+    }
+
+    [Fact]
     public async Task Encryption_is_never_removed()
     {
         var (volume, _) = await _h.CreateAttachedAsync();
