@@ -125,9 +125,14 @@ public sealed class SigV4Verifier(IdentityRegistry identities, TimeProvider time
         int? expires = null;
         if (expiresText.Length > 0)
         {
-            if (!int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var e) || e is < 1 or > 604800)
+            var parsed = int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var e);
+            if (!parsed || e is < 1 or > 604800)
             {
-                return AuthResult.Fail(AuthFailure.IncompleteSignature, "X-Amz-Expires must be between 1 and 604800 seconds.");
+                // S3's wording for a URL valid longer than SigV4 allows (seven days).
+                var tooLong = expiresText.All(char.IsAsciiDigit) && (!parsed || e > 604800);
+                return AuthResult.Fail(AuthFailure.IncompleteSignature, tooLong
+                    ? "X-Amz-Expires must be less than a week (in seconds) that is 604800"
+                    : "X-Amz-Expires must be between 1 and 604800 seconds.");
             }
             expires = e;
         }

@@ -92,6 +92,8 @@ public sealed class S3AuthenticationTests(ServerFixture server)
             out["signedOk"] = fetch(put, "PUT", {"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"}, b"data")[0]
             status, e = fetch(url.replace("%2F", "%252F"))
             out["credential"] = [status, e["Code"], e["Message"]]
+            status, e = fetch(v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=604801))
+            out["tooLong"] = [status, e["Code"], e["Message"]]
             v2 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=Config(signature_version="s3"))
             status, e = fetch(v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=-60))
             out["expiredV2"] = [status, e["Code"], "Expires" in e and "ServerTime" in e, "X-Amz-Expires" in e]
@@ -108,6 +110,7 @@ public sealed class S3AuthenticationTests(ServerFixture server)
         Assert.Equal("x-amz-date, x-amz-decoded-content-length", result.GetProperty("unsignedMany").GetString());
         Assert.Equal(200, result.GetProperty("signedOk").GetInt32());
         Assert.Equal("[400, \"AuthorizationQueryParametersError\", \"Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \\\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\\\".\"]", result.GetProperty("credential").GetRawText());
+        Assert.Equal("[400, \"AuthorizationQueryParametersError\", \"X-Amz-Expires must be less than a week (in seconds) that is 604800\"]", result.GetProperty("tooLong").GetRawText());
         Assert.Equal("[403, \"AccessDenied\", true, false]", result.GetProperty("expiredV2").GetRawText());
         Assert.Equal("[403, \"SignatureDoesNotMatch\", true, \"GET\", true, false]", result.GetProperty("mismatchV2").GetRawText());
     }
