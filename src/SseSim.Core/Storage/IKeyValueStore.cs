@@ -40,6 +40,8 @@ public interface IAppendLog : IAsyncDisposable
     /// <summary>
     /// Appends the records in order and returns once every one of them is durable. Logs with group commit override it
     /// to wait once for the batch instead of once per record; if it fails, any of the records may be lost.
+    /// Implementations append before their first wait, so a caller may start the next batch while this one's commit
+    /// is pending and the two stay in order (the audit trail relies on it).
     /// </summary>
     ValueTask AppendBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, CancellationToken cancellationToken = default) =>
         AppendEachAsync(this, records, cancellationToken);

@@ -364,12 +364,22 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     private const int MaxBatch = 4096;
 
+    /// <summary>
+    /// Batches whose durable wait may still be running while the writer builds the next ones. The writer waited for
+    /// each batch's commit before draining more; on one busy core a commit takes several thread hops (tens of ms), so
+    /// 4,096 events per wait capped the audit below the rate KMS calls produce them, and callers stalled in the
+    /// back-pressure loop (measured: half the wall time of an in-process GenerateDataKey loop).
+    /// </summary>
+    private const int MaxBatchesInFlight = 8;
+
     private async Task WriteLoopAsync()
     {
         var records = new List<ReadOnlyMemory<byte>>();
         var events = new List<RetainedEvent>();
         var flushes = new List<TaskCompletionSource>();
         var durable = new List<TaskCompletionSource>();
+        var inFlight = new Queue<Task>();
+        var previous = Task.CompletedTask;
         while (!_closed || !_queue.IsEmpty)
         {
             if (_queue.IsEmpty)
@@ -418,15 +428,35 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                     durable.Add(pending.Durable);
                 }
             }
-            // Visible to LookupEvents at once; durable with the batch's commit. The window (far larger than a batch)
-            // keeps these records' chunks from reuse until long after the log has copied them.
+            // Visible to LookupEvents at once; durable with the batch's commit. The window (far larger than a batch
+            // times the batches in flight) keeps these records' chunks from reuse until long after the log has copied them.
             _retained.AddRange(CollectionsMarshal.AsSpan(events));
             events.Clear();
-            await WriteBatchAsync(records, durable, flushes);
+            // The log appends a batch before its first wait (IAppendLog), so batches stay in order while their
+            // commits overlap; each batch completes after the one before it, so a flush still means "all so far".
+            var batch = WriteBatchAsync(records.ToArray(), durable.ToArray(), flushes.ToArray(), previous);
+            previous = batch;
+            records.Clear();
+            durable.Clear();
+            flushes.Clear();
+            while (inFlight.TryPeek(out var oldest) && oldest.IsCompleted)
+            {
+                _ = inFlight.Dequeue();
+            }
+            if (!batch.IsCompleted)
+            {
+                inFlight.Enqueue(batch);
+                if (inFlight.Count >= MaxBatchesInFlight)
+                {
+                    await inFlight.Dequeue();
+                }
+            }
         }
+        await Task.WhenAll(inFlight);
     }
 
-    private async Task WriteBatchAsync(List<ReadOnlyMemory<byte>> records, List<TaskCompletionSource> durable, List<TaskCompletionSource> flushes)
+    /// <param name="previous">The batch before this one; never faults.</param>
+    private async Task WriteBatchAsync(ReadOnlyMemory<byte>[] records, TaskCompletionSource[] durable, TaskCompletionSource[] flushes, Task previous)
     {
         Exception? failure = null;
         try
@@ -441,6 +471,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             // disk) lands here too, so it cannot end this loop and leave later mutations waiting forever.
             failure = e;
         }
+        await previous;
         foreach (var d in durable)
         {
             if (failure is null)
@@ -452,13 +483,10 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                 d.TrySetException(new IOException("The audit event could not be made durable.", failure));
             }
         }
-        durable.Clear();
-        records.Clear();
         foreach (var f in flushes)
         {
             f.TrySetResult();
         }
-        flushes.Clear();
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> HasContextMember = new();
