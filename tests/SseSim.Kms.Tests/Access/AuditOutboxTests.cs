@@ -21,7 +21,7 @@ public sealed class AuditOutboxTests
     public async Task A_change_whose_audit_append_never_committed_gets_its_event_at_restart()
     {
         var table = new InMemoryKeyValueStore();
-        var crashed = new KmsService(Options, new Storage(table, new NeverDurableLog()), _root, _time);
+        var crashed = new KmsService(Options, new TableAndLog(table, new NeverDurableLog()), _root, _time);
         var call = crashed.InvokeAsync(As(Alice), "CreateKey", new CreateKeyRequest { Description = "cut short" }, CreateKey.ExecuteAsync);
         for (var i = 0; i < 500 && !crashed.Store.Keys.Any(); i++)
         {
@@ -32,7 +32,7 @@ public sealed class AuditOutboxTests
         // The process dies here: nothing of the audit log reached disk.
 
         var audit = new InMemoryAppendLog();
-        await using var restarted = new KmsService(Options, new Storage(table, audit), _root, _time);
+        await using var restarted = new KmsService(Options, new TableAndLog(table, audit), _root, _time);
         Assert.NotNull(restarted.Store.FindKey(key.KeyId));
         var e = Assert.Single(restarted.Audit.Recent(), x => x.EventName == "CreateKey");
         Assert.Equal([key.Arn], e.ResourceArns);
@@ -46,25 +46,16 @@ public sealed class AuditOutboxTests
     {
         var table = new InMemoryKeyValueStore();
         var audit = new InMemoryAppendLog();
-        var first = new KmsService(Options, new Storage(table, audit), _root, _time);
+        var first = new KmsService(Options, new TableAndLog(table, audit), _root, _time);
         var created = await first.InvokeAsync(As(Alice), "CreateKey", new CreateKeyRequest(), CreateKey.ExecuteAsync);
         // Its outbox entry is deleted only by the next write, so a restart finds it and must recognise the logged event.
         Assert.NotEmpty(table.Scan("audit-outbox/"));
         await first.Audit.FlushAsync();
 
-        await using var restarted = new KmsService(Options, new Storage(table, audit), _root, _time);
+        await using var restarted = new KmsService(Options, new TableAndLog(table, audit), _root, _time);
         var e = Assert.Single(restarted.Audit.Recent(), x => x.EventName == "CreateKey");
         Assert.Equal([created.KeyMetadata.Arn!], e.ResourceArns);
         Assert.Empty(table.Scan("audit-outbox/"));
-    }
-
-    private sealed class Storage(IKeyValueStore table, IAppendLog log) : IStorageProvider
-    {
-        public IKeyValueStore OpenTable(string name) => table;
-
-        public IAppendLog OpenLog(string name) => log;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A log whose appends never become durable: the process is about to die.</summary>

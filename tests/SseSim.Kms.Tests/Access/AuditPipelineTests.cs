@@ -21,7 +21,7 @@ public sealed class AuditPipelineTests
     public async Task A_later_batch_is_appended_while_an_earlier_commit_waits_and_a_flush_waits_for_both()
     {
         var log = new GatedLog();
-        var kms = new KmsService(Options, new Storage(new InMemoryKeyValueStore(), log), _root, _time);
+        var kms = new KmsService(Options, new TableAndLog(new InMemoryKeyValueStore(), log), _root, _time);
         try
         {
             await kms.InvokeAsync(As(Alice), "GenerateRandom", new GenerateRandomRequest { NumberOfBytes = 8 }, GenerateRandom.ExecuteAsync);
@@ -51,7 +51,7 @@ public sealed class AuditPipelineTests
     public async Task A_mutation_is_acknowledged_only_after_the_batches_before_it_commit()
     {
         var log = new GatedLog();
-        var kms = new KmsService(Options, new Storage(new InMemoryKeyValueStore(), log), _root, _time);
+        var kms = new KmsService(Options, new TableAndLog(new InMemoryKeyValueStore(), log), _root, _time);
         try
         {
             await kms.InvokeAsync(As(Alice), "GenerateRandom", new GenerateRandomRequest { NumberOfBytes = 8 }, GenerateRandom.ExecuteAsync);
@@ -72,15 +72,6 @@ public sealed class AuditPipelineTests
             log.CommitAll();
             await kms.DisposeAsync();
         }
-    }
-
-    private sealed class Storage(IKeyValueStore table, IAppendLog log) : IStorageProvider
-    {
-        public IKeyValueStore OpenTable(string name) => table;
-
-        public IAppendLog OpenLog(string name) => log;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Appends at once (as IAppendLog requires) and makes each non-empty batch durable when the test says so.</summary>
