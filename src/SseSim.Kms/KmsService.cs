@@ -294,8 +294,14 @@ public sealed class KmsService : IAsyncDisposable
         return key.PendingMaterial is { } pending ? Earlier(earliest, pending) : earliest;
 
         static DateTimeOffset? Earlier(DateTimeOffset? earliest, KeyMaterial m) =>
-            m is { ValidTo: { } v, Sealed.Length: > 0 } && (earliest is null || v < earliest) ? v : earliest;
+            ExpiresAt(m) is { } v && (earliest is null || v < earliest) ? v : earliest;
     }
+
+    /// <summary>When imported material that is still there expires; null for material without a ValidTo or already deleted.</summary>
+    private static DateTimeOffset? ExpiresAt(KeyMaterial? m) => m is { ValidTo: { } v, Sealed.Length: > 0 } ? v : null;
+
+    /// <summary>Whether an imported key holds material past its ValidTo that is not deleted yet.</summary>
+    internal static bool HasExpiredMaterial(KmsKey key, DateTimeOffset now) => EarliestExpiry(key) is { } x && x <= now;
 
     /// <summary>
     /// Imported key material is deleted at its ValidTo (the key goes to PendingImport), each material with its own
@@ -304,7 +310,7 @@ public sealed class KmsService : IAsyncDisposable
     private async Task<KmsKey> ExpireMaterialWithEventsAsync(KmsKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var expired = key.Materials.Append(key.PendingMaterial)
-            .Where(m => m is { ValidTo: { } v, Sealed.Length: > 0 } && v <= now)
+            .Where(m => ExpiresAt(m) is { } v && v <= now)
             .Select(m => m!).OrderBy(m => m.ValidTo).ToList();
         foreach (var material in expired)
         {
@@ -324,7 +330,7 @@ public sealed class KmsService : IAsyncDisposable
         await Store.WriteLock.WaitAsync(cancellationToken);
         try
         {
-            if (Store.FindKey(keyId) is { } current && EarliestExpiry(current) is { } x && x <= now)
+            if (Store.FindKey(keyId) is { } current && HasExpiredMaterial(current, now))
             {
                 await ExpireMaterialWithEventsAsync(current, now, cancellationToken);
             }

@@ -505,7 +505,7 @@ public sealed partial class VolumeService : IAsyncDisposable
             "original-iops" => Number(m.OriginalIops),
             "target-iops" => Number(m.TargetIops),
             "originalMultiAttachEnabled" or "targetMultiAttachEnabled" => ["false"],
-            "start-time" => [m.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)],
+            "start-time" => [FilterTime(m.StartTime)],
             _ => throw Ec2Exception.InvalidFilter(name),
         }))];
     }

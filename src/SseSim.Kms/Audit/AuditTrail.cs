@@ -452,7 +452,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
                 }
             }
         }
-        await Task.WhenAll(inFlight);
+        // Each batch completes after the one before it: the last one covers them all.
+        await previous;
     }
 
     /// <param name="previous">The batch before this one; never faults.</param>

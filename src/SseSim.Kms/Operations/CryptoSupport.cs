@@ -59,27 +59,12 @@ internal static class CryptoSupport
     public static async ValueTask<KmsKey> UseAsync(KmsCall call, string? keyId, string? action, EncryptionContext? context, IReadOnlyList<string>? grantTokens)
     {
         var key = await call.UseKeyAsync(keyId, KeyIdForms.KeyOrAlias, KeyStateRules.Rule.Use, action, context, grantTokens);
-        if (key.Origin == Origins.External && HasExpiredMaterial(key, call.Now))
+        if (KmsService.HasExpiredMaterial(key, call.Now))
         {
-            await ExpireImportedMaterialAsync(call, key);
+            await call.Kms.ExpireImportedMaterialAsync(key.KeyId, call.Now, call.CancellationToken);
             throw KmsException.InvalidState($"{key.Arn} is pending import.");
         }
         return key;
-    }
-
-    public static ValueTask ExpireImportedMaterialAsync(KmsCall call, KmsKey key) =>
-        call.Kms.ExpireImportedMaterialAsync(key.KeyId, call.Now, call.CancellationToken);
-
-    private static bool HasExpiredMaterial(KmsKey key, DateTimeOffset now)
-    {
-        foreach (var m in key.Materials)
-        {
-            if (m.ValidTo is { } v && v <= now && m.Sealed.Length > 0)
-            {
-                return true;
-            }
-        }
-        return key.PendingMaterial is { ValidTo: { } p, Sealed.Length: > 0 } && p <= now;
     }
 
     /// <summary>
