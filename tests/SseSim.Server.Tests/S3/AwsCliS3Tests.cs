@@ -69,6 +69,12 @@ public sealed class AwsCliS3Tests(ServerFixture server)
             await File.WriteAllTextAsync(Path.Combine(dir, "tree", "sub", "b.txt"), "bravo");
             await File.WriteAllBytesAsync(Path.Combine(dir, "tree", "sub", "deep", "c.bin"), S3Clients.RandomBytes(70_000));
             await File.WriteAllTextAsync(Path.Combine(dir, "note.txt"), "secret note");
+            // Files older than their upload, as a user's are: listings show LastModified in whole seconds (as S3 does),
+            // so a file written in the same second as its upload looks newer than it to the next sync.
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            {
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(-1));
+            }
 
             Assert.Contains($"make_bucket: {bucket}", await Run(dir, "s3", "mb", $"s3://{bucket}"), StringComparison.Ordinal);
             await Run(dir, "s3", "cp", "note.txt", $"s3://{bucket}/kms.txt", "--sse", "aws:kms", "--sse-kms-key-id", keyId);
