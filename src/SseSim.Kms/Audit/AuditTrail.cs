@@ -629,7 +629,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         return _timeText;
     }
 
-    /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, Decrypt's algorithm).</summary>
+    /// <summary>The request in camelCase, secrets omitted, plus what CloudTrail adds (the context, the algorithms left to the default).</summary>
     private static void WriteParameters(Utf8JsonWriter w, PendingEvent p)
     {
         if (HotRequestParameters.TryWrite(w, p.Request))
@@ -637,7 +637,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             return;
         }
         var typeInfo = CamelCase.GetTypeInfo(p.Request.GetType());
-        var needsAlgorithm = p.Request is Operations.DecryptRequest { EncryptionAlgorithm: null };
+        var defaulted = DefaultedAlgorithms(p.Request);
+        var needsAlgorithm = defaulted.Length > 0;
         var needsContext = p.Context is { Count: > 0 } && !HasContextMember.GetOrAdd(typeInfo.Type, _ => typeInfo.Properties.Any(x => x.Name == "encryptionContext"));
         // Fast path for the hot operations: a request that carries its own context serializes straight into the event.
         if (!needsAlgorithm && !needsContext && p.Context is { Count: > 0 })
@@ -660,9 +661,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             }
             ));
         }
-        if (p.Call.Operation == "Decrypt" && request.AsSpan().IndexOf("\"encryptionAlgorithm\""u8) < 0)
+        foreach (var member in defaulted)
         {
-            extra.Add(("encryptionAlgorithm", x => x.WriteStringValue("SYMMETRIC_DEFAULT")));
+            extra.Add((member, x => x.WriteStringValue(Operations.CryptoSupport.SymmetricDefault)));
         }
         if (extra.Count == 0)
         {
@@ -689,6 +690,24 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         }
         w.WriteEndObject();
     }
+
+    private static readonly string[] DecryptAlgorithm = ["encryptionAlgorithm"];
+    private static readonly string[] ReEncryptAlgorithms = ["sourceEncryptionAlgorithm", "destinationEncryptionAlgorithm"];
+    private static readonly string[] SourceAlgorithm = ["sourceEncryptionAlgorithm"];
+    private static readonly string[] DestinationAlgorithm = ["destinationEncryptionAlgorithm"];
+
+    /// <summary>
+    /// The algorithm members the caller left to the default: CloudTrail writes them anyway (the ct-decrypt page says
+    /// "always"; the ct-reencrypt example and services' ReEncrypt events carry both). Encrypt's is in <see cref="HotRequestParameters"/>.
+    /// </summary>
+    private static string[] DefaultedAlgorithms(object request) => request switch
+    {
+        Operations.DecryptRequest { EncryptionAlgorithm: null } => DecryptAlgorithm,
+        Operations.ReEncryptRequest { SourceEncryptionAlgorithm: null, DestinationEncryptionAlgorithm: null } => ReEncryptAlgorithms,
+        Operations.ReEncryptRequest { SourceEncryptionAlgorithm: null } => SourceAlgorithm,
+        Operations.ReEncryptRequest { DestinationEncryptionAlgorithm: null } => DestinationAlgorithm,
+        _ => [],
+    };
 
     public async ValueTask DisposeAsync()
     {

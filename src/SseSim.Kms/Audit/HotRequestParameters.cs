@@ -15,7 +15,10 @@ internal static class HotRequestParameters
     {
         GenerateDataKeyRequest r => Write(w, r.KeyId, r.EncryptionContext, r.NumberOfBytes, r.KeySpec, numberFirst: true, null, r.DryRun),
         GenerateDataKeyWithoutPlaintextRequest r => Write(w, r.KeyId, r.EncryptionContext, r.NumberOfBytes, r.KeySpec, numberFirst: false, null, r.DryRun),
-        EncryptRequest r => Write(w, r.KeyId, r.EncryptionContext, null, null, numberFirst: false, r.EncryptionAlgorithm, r.DryRun),
+        // CloudTrail names the algorithm even when the caller left it to the default (the ct-encrypt example and
+        // services' Encrypt events all carry it), as it does for Decrypt.
+        EncryptRequest r => Write(w, r.KeyId, r.EncryptionContext, null, null, numberFirst: false,
+            r.EncryptionAlgorithm ?? CryptoSupport.SymmetricDefault, r.DryRun),
         _ => false,
     };
 

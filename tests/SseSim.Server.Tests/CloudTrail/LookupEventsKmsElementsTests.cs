@@ -42,4 +42,29 @@ scheduled = events["ScheduleKeyDeletion"]["responseElements"]
 assert scheduled["keyId"] == arn and scheduled["keyState"] == "PendingDeletion" and scheduled["deletionDate"], scheduled
 """);
     }
+
+    [Fact]
+    public async Task Encrypt_Decrypt_and_ReEncrypt_events_name_the_default_algorithm_the_caller_left_out_with_boto3()
+    {
+        // The KMS developer guide: Decrypt's event always carries encryptionAlgorithm; its ct-encrypt and ct-reencrypt
+        // examples (and services' events) carry encryptionAlgorithm and both ReEncrypt algorithms as SYMMETRIC_DEFAULT.
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, json, boto3
+kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+ct = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+arn = kms.create_key(Description="defaults")["KeyMetadata"]["Arn"]
+blob = kms.encrypt(KeyId=arn, Plaintext=b"x")["CiphertextBlob"]
+kms.decrypt(CiphertextBlob=blob)
+kms.re_encrypt(CiphertextBlob=blob, DestinationKeyId=arn)
+
+found = ct.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": arn}])["Events"]
+params = {e["EventName"]: json.loads(e["CloudTrailEvent"])["requestParameters"] for e in found}
+assert params["Encrypt"] == {"keyId": arn, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}, params
+assert params["Decrypt"]["encryptionAlgorithm"] == "SYMMETRIC_DEFAULT", params
+re_enc = params["ReEncrypt"]
+assert re_enc["sourceEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT" and re_enc["destinationEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT", re_enc
+assert re_enc["destinationKeyId"] == arn, re_enc
+""");
+    }
 }
