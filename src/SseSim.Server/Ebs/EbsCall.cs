@@ -33,8 +33,13 @@ public sealed class EbsCall(HttpContext context, Caller caller, EbsDirectService
 
     public static double Epoch(DateTimeOffset t) => Math.Round(t.ToUnixTimeMilliseconds() / 1000.0, 3);
 
+    /// <summary>Writes <paramref name="json"/> without its null members: AWS leaves absent members out rather than sending null.</summary>
     public async Task WriteJsonAsync(int status, JsonObject json)
     {
+        foreach (var name in json.Where(m => m.Value is null).Select(m => m.Key).ToList())
+        {
+            json.Remove(name);
+        }
         Context.Response.StatusCode = status;
         Context.Response.ContentType = "application/json";
         await Context.Response.WriteAsync(json.ToJsonString(), CancellationToken);

@@ -30,7 +30,8 @@ public static class StartSnapshot
             ["StartTime"] = EbsCall.Epoch(r.StartTime),
             ["VolumeSize"] = r.VolumeSize,
             ["BlockSize"] = r.BlockSize,
-            ["Tags"] = EbsCall.TagsJson(r.Tags),
+            // Left out when there are none, as AWS does (not "Tags": []).
+            ["Tags"] = r.Tags.Count == 0 ? null : EbsCall.TagsJson(r.Tags),
             ["ParentSnapshotId"] = r.ParentSnapshotId,
             ["KmsKeyArn"] = r.KmsKeyArn,
             ["SseType"] = r.SseType,

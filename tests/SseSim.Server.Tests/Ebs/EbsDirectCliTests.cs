@@ -19,6 +19,9 @@ public sealed class EbsDirectCliTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal("pending", started.GetProperty("Status").GetString());
         Assert.Equal(BlockSize, started.GetProperty("BlockSize").GetInt32());
         Assert.StartsWith("arn:aws:kms:us-east-1:000000000000:key/", started.GetProperty("KmsKeyArn").GetString(), StringComparison.Ordinal);
+        // AWS leaves Tags out when none were given (a recorded `aws ebs start-snapshot --volume-size 10` answer and the
+        // StartSnapshot CloudTrail example's responseElements have none), rather than answering "Tags": [].
+        Assert.False(started.TryGetProperty("Tags", out _), started.ToString());
 
         var data = new byte[BlockSize];
         new Random(7).NextBytes(data);
@@ -57,7 +60,10 @@ public sealed class EbsDirectCliTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(data, await File.ReadAllBytesAsync(outFile));
 
         // A child snapshot that changes block 5 differs from its parent in block 5 only.
-        var child = JsonDocument.Parse(await Aws(work, "ebs", "start-snapshot", "--volume-size", "1", "--parent-snapshot-id", snapshotId)).RootElement.GetProperty("SnapshotId").GetString()!;
+        var childStarted = JsonDocument.Parse(await Aws(work, "ebs", "start-snapshot", "--volume-size", "1", "--parent-snapshot-id", snapshotId,
+            "--tags", "Key=team,Value=blue")).RootElement;
+        Assert.Equal("""[{"Key":"team","Value":"blue"}]""", JsonSerializer.Serialize(childStarted.GetProperty("Tags")));
+        var child = childStarted.GetProperty("SnapshotId").GetString()!;
         await Aws(work, "ebs", "put-snapshot-block", "--snapshot-id", child, "--block-index", "5",
             "--block-data", file, "--data-length", $"{BlockSize}", "--checksum", checksum, "--checksum-algorithm", "SHA256");
         await Aws(work, "ebs", "complete-snapshot", "--snapshot-id", child, "--changed-blocks-count", "1");
