@@ -60,7 +60,9 @@ internal sealed class GroupCommitLog : IAsyncDisposable
 
         DirectorySync.CreateDurable(_directory);
         _commits = new SlotCommitManager(_directory);
-        _device = Devices.CreateLogDevice(Path.Combine(_directory, "log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        _device = PrefilledLogDevice.Supported
+            ? new PrefilledLogDevice(Path.Combine(_directory, "log"))
+            : Devices.CreateLogDevice(Path.Combine(_directory, "log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         try
         {
             _log = new FasterLog(new FasterLogSettings
