@@ -215,7 +215,7 @@ public sealed partial class ObjectStore
                     DeleteMarkerVersionId = deleted.DeleteMarker ? deleted.VersionId : null,
                 });
             }
-            catch (S3Exception e) when (e.Code == S3ErrorCode.InvalidArgument && o.VersionId is { } v && IsVersionIdShaped(v) && e.Message == UnversionedVersionId(v).Message)
+            catch (S3Exception e) when (e.VersionIdInUnversionedBucket && o.VersionId is { } v)
             {
                 // DeleteObjects reports DeleteObject's unversioned-bucket InvalidArgument as NoSuchVersion (LocalStack's
                 // AWS recording test_s3_api.py TestS3ObjectCRUD::test_delete_objects).

@@ -31,14 +31,20 @@ public sealed partial class ObjectStore
     /// InvalidArgument (LocalStack's AWS recordings test_s3_api.py TestS3ObjectCRUD::test_get_object_with_version_unversioned_bucket
     /// and test_delete_object_versioned).
     /// </summary>
-    private S3Exception MissingVersion(string bucket, string key, string versionId) =>
-        versionId != Records.NullVersion && IsVersionIdShaped(versionId) && LoadBucket(bucket, null).VersioningState is null
+    private S3Exception MissingVersion(string bucket, string key, string versionId)
+    {
+        if (!IsVersionIdShaped(versionId))
+        {
+            return NoSuchVersion(versionId);
+        }
+        return versionId != Records.NullVersion && LoadBucket(bucket, null).VersioningState is null
             ? UnversionedVersionId(versionId)
-            : IsVersionIdShaped(versionId)
-                ? new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("Key", key).With("VersionId", versionId)
-                : NoSuchVersion(versionId);
+            : new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("Key", key).With("VersionId", versionId);
+    }
 
-    private static S3Exception UnversionedVersionId(string versionId) => S3Exception.InvalidArgument("Invalid version id specified", "versionId", versionId);
+    private static S3Exception UnversionedVersionId(string versionId) =>
+        new S3Exception(S3ErrorCode.InvalidArgument, "Invalid version id specified") { VersionIdInUnversionedBucket = true }
+            .With("ArgumentName", "versionId").With("ArgumentValue", versionId);
 
     /// <summary>Refuses a request's version id that is not shaped like one (<see cref="NoSuchVersion"/>); null passes.</summary>
     public static void ValidateVersionId(string? versionId)

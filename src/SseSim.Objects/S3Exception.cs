@@ -75,6 +75,12 @@ public sealed class S3Exception : Exception
     /// <summary>Extra XML fields (BucketName, Key, ArgumentName, ArgumentValue, …).</summary>
     public IDictionary<string, string> Details { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Set on the InvalidArgument for a version id in a bucket that never had versioning, which DeleteObjects reports
+    /// as NoSuchVersion instead.
+    /// </summary>
+    internal bool VersionIdInUnversionedBucket { get; init; }
+
     /// <summary>Response headers the error carries (a delete marker's x-amz-delete-marker and x-amz-version-id).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
