@@ -130,4 +130,31 @@ public sealed class ListObjectsV2Tests(ServerFixture server)
         }
         Assert.Equal("[\"InvalidArgument\", \"The continuation token provided is incorrect\", \"continuation-token\", 400]", result.GetProperty("empty").GetRawText());
     }
+
+    [Fact]
+    public async Task StartAfter_is_echoed_on_a_first_page_only_not_beside_a_continuation_token_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_list_operations.py
+        // TestS3ListObjectsV2::test_list_objects_v2_continuation_start_after (list-objects-start-after has StartAfter,
+        // list-objects-start-after-token sends StartAfter and a token and gets no StartAfter back) and
+        // ::test_list_objects_v2_continuation_token_safe_chars (list-objects-start-after-url-type: StartAfter encoded).
+        var r = await server.RunBoto3Async("""
+            for i in range(4):
+                s3.put_object(Bucket=bucket, Key=f"k={i}", Body=b"1")
+            first = s3.list_objects_v2(Bucket=bucket, StartAfter="k=0", MaxKeys=1)
+            out["first"] = first.get("StartAfter")
+            out["firstUrl"] = s3.list_objects_v2(Bucket=bucket, StartAfter="k=0", MaxKeys=1, EncodingType="url").get("StartAfter")
+            page = s3.list_objects_v2(Bucket=bucket, StartAfter="k=0", ContinuationToken=first["NextContinuationToken"])
+            out["withToken"] = "StartAfter" in page
+            out["keys"] = [o["Key"] for o in page["Contents"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("k=0", result.GetProperty("first").GetString());
+        Assert.Equal("k%3D0", result.GetProperty("firstUrl").GetString());
+        Assert.False(result.GetProperty("withToken").GetBoolean());
+        Assert.Equal(["k=2", "k=3"], result.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+    }
 }
