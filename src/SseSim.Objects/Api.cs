@@ -148,7 +148,7 @@ public static class StorageClasses
 /// <summary>One object or bucket tag (docs/formats/s3-metadata-records.md#tags).</summary>
 public sealed record S3Tag(string Key, string Value);
 
-/// <summary>A flexible checksum header: algorithm CRC32, CRC32C, CRC64NVME, SHA1 or SHA256, value base64 (optional).</summary>
+/// <summary>A flexible checksum header: one of S3's checksum algorithms (S3Body.ChecksumAlgorithms), value base64 (optional).</summary>
 public sealed record ChecksumInput(string Algorithm, string? Value = null);
 
 /// <summary>A parsed Range header: bytes=First-Last, bytes=First-, or bytes=-Last (suffix, First null).</summary>
@@ -357,7 +357,7 @@ public sealed record CreateMultipartUploadRequest(string Bucket, string Key)
     /// <summary>x-amz-tagging, validated now and given to the object at completion.</summary>
     public IReadOnlyList<S3Tag>? Tags { get; init; }
 
-    /// <summary>x-amz-checksum-algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): every part's checksum must use it.</summary>
+    /// <summary>x-amz-checksum-algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128): every part's checksum must use it.</summary>
     public string? ChecksumAlgorithm { get; init; }
 
     /// <summary>x-amz-checksum-type (COMPOSITE or FULL_OBJECT); null: S3's default for the algorithm.</summary>

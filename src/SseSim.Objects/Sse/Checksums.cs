@@ -14,6 +14,7 @@ internal sealed class ChecksumCalculator : IDisposable
 
     private readonly Crc32? _crc32;
     private readonly IncrementalHash? _sha;
+    private readonly NonCryptographicHashAlgorithm? _xxhash;
     private uint _crc32c = uint.MaxValue;
     private ulong _crc64 = ulong.MaxValue;
 
@@ -34,6 +35,22 @@ internal sealed class ChecksumCalculator : IDisposable
             case "SHA256":
                 _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 break;
+            case "SHA512":
+                _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+                break;
+            case "MD5":
+                _sha = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+                break;
+            // Seed 0; the digest is xxHash's canonical (big-endian) form, as System.IO.Hashing writes it.
+            case "XXHASH64":
+                _xxhash = new XxHash64();
+                break;
+            case "XXHASH3":
+                _xxhash = new XxHash3();
+                break;
+            case "XXHASH128":
+                _xxhash = new XxHash128();
+                break;
             default:
                 throw S3Exception.InvalidArgument("Value for x-amz-checksum-algorithm header is invalid.", "x-amz-checksum-algorithm", algorithm);
         }
@@ -50,6 +67,10 @@ internal sealed class ChecksumCalculator : IDisposable
         else if (_sha is not null)
         {
             _sha.AppendData(data);
+        }
+        else if (_xxhash is not null)
+        {
+            _xxhash.Append(data);
         }
         else if (Algorithm == "CRC32C")
         {
@@ -188,7 +209,7 @@ internal sealed class ChecksumCalculator : IDisposable
 
     public string GetBase64()
     {
-        Span<byte> digest = stackalloc byte[32];
+        Span<byte> digest = stackalloc byte[64];
         int length;
         if (_crc32 is not null)
         {
@@ -198,6 +219,10 @@ internal sealed class ChecksumCalculator : IDisposable
         else if (_sha is not null)
         {
             length = _sha.GetCurrentHash(digest);
+        }
+        else if (_xxhash is not null)
+        {
+            length = _xxhash.GetCurrentHash(digest);
         }
         else if (Algorithm == "CRC32C")
         {

@@ -8,7 +8,7 @@ public sealed class FlexibleChecksum : IDisposable
 {
     private readonly ChecksumCalculator _calculator;
 
-    /// <param name="algorithm">CRC32, CRC32C, CRC64NVME, SHA1 or SHA256 (any case); others fail with InvalidArgument.</param>
+    /// <param name="algorithm">CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3 or XXHASH128 (any case); others fail with InvalidArgument.</param>
     public FlexibleChecksum(string algorithm) => _calculator = new ChecksumCalculator(algorithm);
 
     public string Algorithm => _calculator.Algorithm;

@@ -13,10 +13,11 @@ internal static class CreateMultipartUpload
         var algorithm = (call.Header("x-amz-checksum-algorithm") ?? call.Header("x-amz-sdk-checksum-algorithm"))?.Trim().ToUpperInvariant();
         if (algorithm is not null && !S3Body.ChecksumAlgorithms.Contains(algorithm))
         {
-            // S3's wording (LocalStack's provider, whose S3 messages follow its AWS recordings, lists CRC64NVME too).
+            // S3's wording (LocalStack's provider, whose S3 messages follow its AWS recordings); the list is every
+            // algorithm S3 takes now, an assumption: the recordings predate SHA512, MD5 and the xxHashes.
             throw S3Errors.Error(S3ErrorCode.InvalidRequest, algorithm.Contains(',', StringComparison.Ordinal)
                 ? "Invalid types are specified in x-amz-checksum-algorithm header."
-                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", 400);
+                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128]", 400);
         }
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {

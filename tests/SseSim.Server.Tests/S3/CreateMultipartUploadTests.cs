@@ -121,7 +121,7 @@ public sealed class CreateMultipartUploadTests(ServerFixture server)
         Assert.Equal([2], result.GetProperty("parts").EnumerateArray().Select(p => p.GetInt32()));
         Assert.Equal("ok", result.Outcome("anyPart"));
         Assert.Equal("InvalidRequest 400", result.Outcome("unknownAlgorithm"));
-        Assert.Equal("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", result.GetProperty("unknownAlgorithm")[2].GetString());
+        Assert.Equal("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128]", result.GetProperty("unknownAlgorithm")[2].GetString());
         Assert.Equal("Invalid types are specified in x-amz-checksum-algorithm header.", result.GetProperty("twoAlgorithms")[2].GetString());
     }
 }

@@ -273,6 +273,68 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("ok"));
     }
 
+    /// <summary>
+    /// The checksum algorithms S3 added after CRC64NVME (botocore's ChecksumAlgorithm enum): SHA512, which boto3
+    /// computes itself, and MD5 and the xxHashes sent as precomputed values (xxHash's canonical empty-input vectors).
+    /// </summary>
+    [Fact]
+    public async Task Sha512_md5_and_xxhash_checksums_are_verified_stored_and_returned_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            import hashlib
+            def b64(digest):
+                return base64.b64encode(digest).decode()
+            data = b"checksums S3 added in 2025 " * 100
+            put = s3.put_object(Bucket=bucket, Key="sha512", Body=data, ChecksumAlgorithm="SHA512")
+            out["expected"] = b64(hashlib.sha512(data).digest())
+            out["put"] = put.get("ChecksumSHA512")
+            out["head"] = s3.head_object(Bucket=bucket, Key="sha512", ChecksumMode="ENABLED").get("ChecksumSHA512")
+            got = s3.get_object(Bucket=bucket, Key="sha512", ChecksumMode="ENABLED")
+            out["get"] = got.get("ChecksumSHA512")
+            out["body"] = got["Body"].read() == data
+            out["attributes"] = s3.get_object_attributes(Bucket=bucket, Key="sha512", ObjectAttributes=["Checksum"])["Checksum"].get("ChecksumSHA512")
+            out["md5"] = error(s3.put_object, Bucket=bucket, Key="md5", Body=data, ChecksumMD5=b64(hashlib.md5(data).digest()))
+            out["md5Head"] = s3.head_object(Bucket=bucket, Key="md5", ChecksumMode="ENABLED").get("ChecksumMD5") == b64(hashlib.md5(data).digest())
+            out["md5Wrong"] = error(s3.put_object, Bucket=bucket, Key="md5-wrong", Body=data, ChecksumMD5=b64(hashlib.md5(b"other").digest()))
+            empty = {"XXHASH64": "ef46db3751d8e999", "XXHASH3": "2d06800538d394c2", "XXHASH128": "99aa06d3014798d86001c324468d497f"}
+            for name, hexdigest in empty.items():
+                value = b64(bytes.fromhex(hexdigest))
+                out[name] = error(s3.put_object, Bucket=bucket, Key=name, Body=b"", **{"Checksum" + name: value})
+                out[name + "Head"] = s3.head_object(Bucket=bucket, Key=name, ChecksumMode="ENABLED").get("Checksum" + name) == value
+                out[name + "Wrong"] = error(s3.put_object, Bucket=bucket, Key=name + "-wrong", Body=b"x", **{"Checksum" + name: value})
+            # Multipart: COMPOSITE only, the checksum of the parts' checksums with the part count.
+            upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="SHA512")["UploadId"]
+            part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=data, ChecksumAlgorithm="SHA512")
+            done = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload, MultipartUpload={"Parts": [
+                {"PartNumber": 1, "ETag": part["ETag"], "ChecksumSHA512": part["ChecksumSHA512"]}]})
+            out["mp"] = [done.get("ChecksumSHA512"), done.get("ChecksumType")]
+            out["mpExpected"] = b64(hashlib.sha512(base64.b64decode(part["ChecksumSHA512"])).digest()) + "-1"
+            out["fullObject"] = error(s3.create_multipart_upload, Bucket=bucket, Key="mp2", ChecksumAlgorithm="SHA512", ChecksumType="FULL_OBJECT")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var expected = result.GetProperty("expected").GetString();
+        foreach (var name in new[] { "put", "head", "get", "attributes" })
+        {
+            Assert.Equal(expected, result.GetProperty(name).GetString());
+        }
+        Assert.True(result.GetProperty("body").GetBoolean());
+        Assert.Equal("ok", result.Outcome("md5"));
+        Assert.True(result.GetProperty("md5Head").GetBoolean());
+        Assert.Equal("BadDigest 400", result.Outcome("md5Wrong"));
+        foreach (var name in new[] { "XXHASH64", "XXHASH3", "XXHASH128" })
+        {
+            Assert.Equal("ok", result.Outcome(name));
+            Assert.True(result.GetProperty(name + "Head").GetBoolean(), name);
+            Assert.Equal("BadDigest 400", result.Outcome(name + "Wrong"));
+        }
+        Assert.Equal(result.GetProperty("mpExpected").GetString(), result.GetProperty("mp")[0].GetString());
+        Assert.Equal("COMPOSITE", result.GetProperty("mp")[1].GetString());
+        Assert.Equal("InvalidRequest 400", result.Outcome("fullObject"));
+    }
+
     [Fact]
     public async Task Boto3_put_without_a_checksum_gets_S3s_default_crc64nvme()
     {
