@@ -138,7 +138,8 @@ public sealed partial class ObjectStore : IDisposable
 
     private static string ObjectArn(string bucket, string key) => $"arn:aws:s3:::{bucket}/{key}";
 
-    private static string BucketArn(string bucket) => $"arn:aws:s3:::{bucket}";
+    /// <summary>A general purpose bucket's ARN (no Region or account in it).</summary>
+    public static string BucketArn(string bucket) => $"arn:aws:s3:::{bucket}";
 
     private static Caller ViaS3(Caller caller) => caller.Via($"s3.{caller.Region}.amazonaws.com");
 

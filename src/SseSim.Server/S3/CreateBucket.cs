@@ -20,6 +20,8 @@ internal static class CreateBucket
         var objectLock = call.Header("x-amz-bucket-object-lock-enabled")?.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) == true;
         var created = await call.Store.CreateBucketAsync(call.Caller, call.BucketName, region, call.Aborted, objectLock);
         call.Response.Headers.Location = Location(call, created.Region);
+        // General purpose buckets too, whatever botocore's model says (aws s3api create-bucket output: Location, BucketArn).
+        call.Response.Headers["x-amz-bucket-arn"] = Objects.ObjectStore.BucketArn(call.BucketName);
         call.Response.StatusCode = 200;
     }
 

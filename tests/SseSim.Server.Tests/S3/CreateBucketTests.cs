@@ -82,6 +82,25 @@ public sealed class CreateBucketTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task CreateBucket_answers_the_bucket_ARN_in_every_Region_with_boto3()
+    {
+        // Real aws s3api create-bucket output for general purpose buckets (us-east-1 and ap-south-1) is Location plus
+        // BucketArn, although botocore's model documents BucketArn for directory buckets only.
+        var r = await server.RunBoto3Async("""
+            out["east"] = s3.create_bucket(Bucket=bucket + "-east").get("BucketArn")
+            out["west"] = s3.create_bucket(Bucket=bucket + "-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}).get("BucketArn")
+            out["bucket"] = bucket
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var bucket = result.GetProperty("bucket").GetString();
+        Assert.Equal($"arn:aws:s3:::{bucket}-east", result.GetProperty("east").GetString());
+        Assert.Equal($"arn:aws:s3:::{bucket}-west", result.GetProperty("west").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_object_ownership_names_the_value_in_the_message_with_boto3()
     {
         // As recorded from AWS in LocalStack's test_s3_api.py TestS3BucketOwnershipControls::test_bucket_ownership_controls_exc.
