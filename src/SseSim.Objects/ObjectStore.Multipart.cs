@@ -393,6 +393,17 @@ public sealed partial class ObjectStore
             .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Initiated).ThenBy(u => u.UploadId, StringComparer.Ordinal)
             .ToList();
+        // The upload-id marker must be an in-progress upload of the key marker (AWS: InvalidArgument otherwise); listing
+        // resumes after it in the order uploads are listed, initiation time, not upload id.
+        UploadRecord? idMarker = null;
+        if (request.KeyMarker is not null && request.UploadIdMarker is { } uploadIdMarker)
+        {
+            idMarker = _meta.TryGet(Records.UploadKey(request.Bucket, uploadIdMarker), out var markerBytes) ? Records.Deserialize<UploadRecord>(markerBytes) : null;
+            if (idMarker is null || idMarker.Key != request.KeyMarker)
+            {
+                throw S3Exception.InvalidArgument("Invalid uploadId marker", "upload-id-marker", uploadIdMarker);
+            }
+        }
         var skipping = request.KeyMarker is not null;
         var result = new List<UploadInfo>();
         var prefixes = new List<string>();
@@ -403,7 +414,8 @@ public sealed partial class ObjectStore
             if (skipping)
             {
                 var cmp = string.CompareOrdinal(u.Key, request.KeyMarker);
-                if (cmp < 0 || (cmp == 0 && (request.UploadIdMarker is null || string.CompareOrdinal(u.UploadId, request.UploadIdMarker) <= 0)))
+                if (cmp < 0 || (cmp == 0 && (idMarker is null || u.Initiated < idMarker.Initiated
+                    || (u.Initiated == idMarker.Initiated && string.CompareOrdinal(u.UploadId, idMarker.UploadId) <= 0))))
                 {
                     continue;
                 }

@@ -65,4 +65,36 @@ public sealed class ListMultipartUploadsTests(ServerFixture server)
         Assert.Equal("[\"/\", true, \"folder/file1\", true, [\"folder/file1\"], [], null]", result.GetProperty("insidePrefix").GetRawText());
         Assert.Equal("url", result.GetProperty("encoded")[6].GetString());
     }
+
+    [Fact]
+    public async Task An_upload_id_marker_resumes_after_that_upload_of_the_key_marker_and_must_be_one_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_list_operations.py TestS3ListMultipartUploads::test_list_multiparts_next_marker
+        // (list-multiparts-both-markers, -both-markers-2, -get-last-upload-no-truncate, -wrong-id-for-key): uploads of a
+        // key are listed in initiation order, and an upload-id marker of another key is InvalidArgument.
+        var r = await server.RunBoto3Async("""
+            ids = {k: [] for k in ("test_a", "test_b")}
+            for k in ("test_b", "test_a", "test_a", "test_a"):
+                ids[k].append(s3.create_multipart_upload(Bucket=bucket, Key=k)["UploadId"])
+            name = {u: f"{k}#{i}" for k, us in ids.items() for i, u in enumerate(us)}
+            def page(**kw):
+                p = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=1, **kw)
+                return [p["IsTruncated"], [name[u["UploadId"]] for u in p.get("Uploads", [])], name.get(p["NextUploadIdMarker"], "")]
+            out["pages"] = [page(KeyMarker="test_a", UploadIdMarker=u) for u in ids["test_a"]]
+            out["lastKey"] = page(KeyMarker="test_b", UploadIdMarker=ids["test_b"][0])
+            try:
+                s3.list_multipart_uploads(Bucket=bucket, KeyMarker="test_a", UploadIdMarker=ids["test_b"][0])
+                out["wrong"] = None
+            except ClientError as e:
+                err = e.response["Error"]
+                out["wrong"] = [err["Code"], err["Message"], err.get("ArgumentName"), err.get("ArgumentValue") == ids["test_b"][0], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[[true, [\"test_a#1\"], \"test_a#1\"], [true, [\"test_a#2\"], \"test_a#2\"], [false, [\"test_b#0\"], \"test_b#0\"]]", result.GetProperty("pages").GetRawText());
+        Assert.Equal("[false, [], \"\"]", result.GetProperty("lastKey").GetRawText());
+        Assert.Equal("[\"InvalidArgument\", \"Invalid uploadId marker\", \"upload-id-marker\", true, 400]", result.GetProperty("wrong").GetRawText());
+    }
 }
