@@ -169,6 +169,12 @@ internal sealed class UploadRecord
 
     /// <summary>Legal hold ON (true) or OFF (false); null: never set.</summary>
     public bool? LegalHold { get; set; }
+
+    /// <summary>
+    /// The ETag of the key's live object when the upload was created; null when there was none (or for uploads created
+    /// before this field). A conditional Complete finding that object deleted since conflicts (docs/formats/s3-metadata-records.md#keyobjectatstart).
+    /// </summary>
+    public string? KeyObjectAtStart { get; set; }
 }
 
 internal static class Records

@@ -40,6 +40,7 @@ public sealed partial class ObjectStore
             LockMode = request.ObjectLock?.Retention?.Mode,
             LockRetainUntil = request.ObjectLock?.Retention is { } retention ? Millis(retention.RetainUntilDate) : null,
             LegalHold = request.ObjectLock?.LegalHold,
+            KeyObjectAtStart = Live(FindRecord(request.Bucket, request.Key))?.ETag,
         };
         await _meta.PutAsync(Records.UploadKey(request.Bucket, uploadId), Records.Serialize(upload), cancellationToken).ConfigureAwait(false);
         return new CreateMultipartUploadResult(request.Bucket, request.Key, uploadId, Describe(encryption, request.Encryption?.CustomerKey, echoContext: true))
@@ -234,6 +235,15 @@ public sealed partial class ObjectStore
             };
             var current = FindRecord(request.Bucket, request.Key);
             Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(current));
+            if (request.WriteConditions?.IfNoneMatch is not null && upload.KeyObjectAtStart is not null && Live(current) is null)
+            {
+                // The key's object was deleted while the upload was open: on S3 that delete wins the race with this
+                // conditional write, and only a new upload can succeed (LocalStack's AWS recording
+                // test_s3_api.py TestS3ObjectWritePrecondition::test_multipart_if_none_match_with_delete).
+                throw new S3Exception(S3ErrorCode.ConditionalRequestConflict, "The conditional request cannot succeed due to a conflicting operation against this resource.")
+                    .With("Condition", "If-None-Match")
+                    .With("Key", request.Key);
+            }
             var bucketRecord = LoadBucket(request.Bucket, null);
             ApplyDefaultRetention(bucketRecord, record);
             var state = bucketRecord.VersioningState;

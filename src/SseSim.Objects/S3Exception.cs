@@ -35,6 +35,7 @@ public static class S3ErrorCode
     public const string NotImplemented = "NotImplemented";
     public const string NotModified = "NotModified";
     public const string PreconditionFailed = "PreconditionFailed";
+    public const string ConditionalRequestConflict = "ConditionalRequestConflict";
     public const string ServerSideEncryptionConfigurationNotFoundError = "ServerSideEncryptionConfigurationNotFoundError";
     public const string KmsDisabled = "KMS.DisabledException";
     public const string KmsInvalidState = "KMS.KMSInvalidStateException";
@@ -45,7 +46,7 @@ public static class S3ErrorCode
         NotModified => 304,
         AccessDenied => 403,
         NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or NoSuchTagSet or ServerSideEncryptionConfigurationNotFoundError => 404,
-        BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty => 409,
+        BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty or ConditionalRequestConflict => 409,
         PreconditionFailed => 412,
         "MethodNotAllowed" => 405,
         InvalidRange => 416,

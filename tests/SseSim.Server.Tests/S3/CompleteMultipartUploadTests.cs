@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace SseSim.Server.Tests.S3;
 
 /// <summary>CompleteMultipartUpload through boto3: conditional writes (If-None-Match / If-Match) and the body's digests.</summary>
@@ -77,6 +79,50 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         var unordered = result.GetProperty("unordered");
         Assert.Equal(("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", true),
             (unordered.GetProperty("Code").GetString(), unordered.GetProperty("Message").GetString(), unordered.GetProperty("hasUploadId").GetBoolean()));
+    }
+
+    /// <summary>
+    /// LocalStack's AWS recording test_s3_api.py TestS3ObjectWritePrecondition::test_multipart_if_none_match_with_delete:
+    /// an object deleted while an upload to its key was open makes that upload's If-None-Match complete a 409
+    /// ConditionalRequestConflict; a new upload then completes.
+    /// </summary>
+    [Fact]
+    public async Task If_none_match_complete_after_a_delete_during_the_upload_is_ConditionalRequestConflict_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            def details(call, **kwargs):
+                try:
+                    call(**kwargs)
+                    return "ok"
+                except ClientError as e:
+                    err = e.response["Error"]
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"]] + [err.get(k) for k in ("Code", "Condition", "Key", "Message")]
+            def upload(key):
+                upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+                etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=b"test")["ETag"]
+                return dict(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+            s3.put_object(Bucket=bucket, Key="k", IfNoneMatch="*")
+            first = upload("k")
+            out["exists"] = details(s3.complete_multipart_upload, IfNoneMatch="*", **first)
+            s3.delete_object(Bucket=bucket, Key="k")
+            out["afterDelete"] = details(s3.complete_multipart_upload, IfNoneMatch="*", **first)
+            out["restart"] = details(s3.complete_multipart_upload, IfNoneMatch="*", **upload("k"))
+            # Without the condition the same situation is no conflict.
+            s3.put_object(Bucket=bucket, Key="u", Body=b"x")
+            plain = upload("u")
+            s3.delete_object(Bucket=bucket, Key="u")
+            out["unconditional"] = details(s3.complete_multipart_upload, **plain)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        static string Fields(JsonElement e) => string.Join("|", e.EnumerateArray().Select(v => v.ToString()));
+        Assert.Equal("412|PreconditionFailed|If-None-Match||At least one of the pre-conditions you specified did not hold", Fields(result.GetProperty("exists")));
+        Assert.Equal("409|ConditionalRequestConflict|If-None-Match|k|The conditional request cannot succeed due to a conflicting operation against this resource.",
+            Fields(result.GetProperty("afterDelete")));
+        Assert.Equal("ok", result.GetProperty("restart").GetString());
+        Assert.Equal("ok", result.GetProperty("unconditional").GetString());
     }
 
     [Fact]
