@@ -1,16 +1,50 @@
+using System.Text;
+
 namespace SseSim.Server.S3;
 
-/// <summary>GET / → ListAllMyBucketsResult (the caller's account's buckets).</summary>
+/// <summary>
+/// GET / → ListAllMyBucketsResult (the caller's account's buckets, by name): prefix, bucket-region, max-buckets,
+/// continuation-token.
+/// </summary>
 internal static class ListBuckets
 {
+    /// <summary>The Regions of every AWS partition (botocore 1.43's endpoints.json), which bucket-region must name.</summary>
+    private static readonly HashSet<string> Regions = new(StringComparer.Ordinal)
+    {
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+        "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+        "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
+        "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+        "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
+        "us-gov-east-1", "us-gov-west-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1",
+        "eu-isoe-west-1", "us-isof-east-1", "us-isof-south-1", "eusc-de-east-1",
+    };
+
     public static async Task HandleAsync(S3Call call)
     {
-        var buckets = await call.Store.ListBucketsAsync(call.Caller, call.Aborted);
+        var prefix = call.Query("prefix");
+        var region = call.Query("bucket-region");
+        if (region is not null && !Regions.Contains(region))
+        {
+            // AWS's answer names the argument but echoes no ArgumentValue (LocalStack test_s3_list_operations.py
+            // TestS3ListBuckets::test_list_buckets_region_validation, recorded from AWS).
+            throw S3Errors.InvalidArgument($"Argument value {region} is not a valid AWS Region", "bucket-region");
+        }
+        var maxBuckets = S3Headers.IntQuery(call, "max-buckets", 1, 10000);
+        // An empty continuation token is the first page (AWS recording test_list_buckets_when_continuation_token_is_empty).
+        var after = call.Query("continuation-token") is { Length: > 0 } token ? DecodeToken(token) : null;
+        var buckets = (await call.Store.ListBucketsAsync(call.Caller, call.Aborted))
+            .Where(b => (prefix is null || b.Name.StartsWith(prefix, StringComparison.Ordinal))
+                && (region is null || b.Region == region)
+                && (after is null || string.CompareOrdinal(b.Name, after) > 0))
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+        var page = maxBuckets is { } max ? buckets.Take(max).ToList() : buckets;
         await S3Xml.WriteAsync(call.Response, "ListAllMyBucketsResult", w =>
         {
             w.Owner("Owner", call.Caller.AccountId);
             w.WriteStartElement("Buckets");
-            foreach (var b in buckets.OrderBy(b => b.Name, StringComparer.Ordinal))
+            foreach (var b in page)
             {
                 w.WriteStartElement("Bucket");
                 w.WriteElementString("Name", b.Name);
@@ -19,6 +53,17 @@ internal static class ListBuckets
                 w.WriteEndElement();
             }
             w.WriteEndElement();
+            // The token for the next page, present only while buckets remain; Prefix echoed when sent.
+            w.Optional("ContinuationToken", page.Count < buckets.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes(page[^1].Name)) : null);
+            w.Optional("Prefix", prefix);
         });
+    }
+
+    private static string DecodeToken(string token)
+    {
+        var bytes = new byte[token.Length];
+        return Convert.TryFromBase64String(token, bytes, out var n)
+            ? Encoding.UTF8.GetString(bytes, 0, n)
+            : throw S3Errors.InvalidArgument("The continuation token provided is incorrect", "continuation-token");
     }
 }

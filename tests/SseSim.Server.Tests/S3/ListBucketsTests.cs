@@ -1,0 +1,50 @@
+namespace SseSim.Server.Tests.S3;
+
+[Collection("S3")]
+public sealed class ListBucketsTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Prefix_bucket_region_max_buckets_and_continuation_token_page_the_listing_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_list_operations.py TestS3ListBuckets: max-buckets pages with a
+        // ContinuationToken (test_list_buckets_with_max_buckets, _with_continuation_token), an empty token is the first
+        // page (_when_continuation_token_is_empty), the prefix is case-sensitive and echoed
+        // (_by_prefix_with_case_sensitivity), bucket-region filters (_by_bucket_region) and must be a Region
+        // (_region_validation).
+        var r = await server.RunBoto3Async("""
+            names = [bucket + "-" + s for s in ("a", "b", "c")]
+            for n in names:
+                s3.create_bucket(Bucket=n)
+            s3.create_bucket(Bucket=bucket + "-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+            def page(**kw):
+                p = s3.list_buckets(Prefix=bucket + "-", **kw)
+                return [[b["Name"][len(bucket):] for b in p["Buckets"]], "ContinuationToken" in p, p.get("Prefix") == bucket + "-"]
+            out["all"] = page()
+            first = s3.list_buckets(Prefix=bucket + "-", MaxBuckets=2)
+            out["first"] = [b["Name"][len(bucket):] for b in first["Buckets"]]
+            out["second"] = page(MaxBuckets=2, ContinuationToken=first["ContinuationToken"])
+            out["emptyToken"] = page(MaxBuckets=1, ContinuationToken="")
+            out["region"] = page(BucketRegion="eu-west-1")
+            out["upper"] = [len(s3.list_buckets(Prefix=bucket.upper())["Buckets"])]
+            out["unprefixed"] = "Prefix" in s3.list_buckets(MaxBuckets=1)
+            try:
+                s3.list_buckets(BucketRegion="eu-east-1")
+                out["badRegion"] = None
+            except ClientError as e:
+                err = e.response["Error"]
+                out["badRegion"] = [err["Code"], err["Message"], err.get("ArgumentName"), "ArgumentValue" in err, e.response["ResponseMetadata"]["HTTPStatusCode"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[[\"-a\", \"-b\", \"-c\", \"-eu\"], false, true]", result.GetProperty("all").GetRawText());
+        Assert.Equal("[\"-a\", \"-b\"]", result.GetProperty("first").GetRawText());
+        Assert.Equal("[[\"-c\", \"-eu\"], false, true]", result.GetProperty("second").GetRawText());
+        Assert.Equal("[[\"-a\"], true, true]", result.GetProperty("emptyToken").GetRawText());
+        Assert.Equal("[[\"-eu\"], false, true]", result.GetProperty("region").GetRawText());
+        Assert.Equal("[0]", result.GetProperty("upper").GetRawText());
+        Assert.False(result.GetProperty("unprefixed").GetBoolean());
+        Assert.Equal("[\"InvalidArgument\", \"Argument value eu-east-1 is not a valid AWS Region\", \"bucket-region\", false, 400]", result.GetProperty("badRegion").GetRawText());
+    }
+}
