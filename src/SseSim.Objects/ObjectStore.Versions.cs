@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -55,9 +56,53 @@ public sealed partial class ObjectStore
         }
     }
 
-    // 24 random bytes in base64url with '-' as '.': AWS's 32-character shape and alphabet (letters, digits, '.', '_'),
-    // unguessable and never "null".
-    private static string NewVersionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)).Replace('-', '.');
+    // 24 bytes in base64url with '-' as '.': AWS's 32-character shape and alphabet (letters, digits, '.', '_'), never
+    // "null". The last 16 are random; the first 8 carry the version's Sequence masked by their SHA-256, so that a
+    // listing can still place a version-id marker whose version has since been deleted (see SequenceOf).
+    private static string NewVersionId(long sequence)
+    {
+        Span<byte> id = stackalloc byte[24];
+        RandomNumberGenerator.Fill(id[8..]);
+        Span<byte> mask = stackalloc byte[32];
+        SHA256.HashData(id[8..], mask);
+        Span<byte> value = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(value, sequence); // its low 48 bits, masked, are the id's first 6 bytes
+        for (var i = 0; i < 6; i++)
+        {
+            id[i] = (byte)(value[i + 2] ^ mask[i]);
+        }
+        mask[6..8].CopyTo(id[6..8]); // a check: ids of older builds (24 random bytes) pass it 1 time in 65,536
+        return Base64Url.EncodeToString(id).Replace('-', '.');
+    }
+
+    /// <summary>The Sequence a version id issued by <see cref="NewVersionId"/> carries; null for any other id.</summary>
+    internal static long? SequenceOf(string versionId)
+    {
+        Span<byte> id = stackalloc byte[24];
+        if (versionId.Length != 32 || !Base64Url.TryDecodeFromChars(versionId.Replace('.', '-'), id, out var n) || n != 24)
+        {
+            return null;
+        }
+        Span<byte> mask = stackalloc byte[32];
+        SHA256.HashData(id[8..], mask);
+        if (!id[6..8].SequenceEqual(mask[6..8]))
+        {
+            return null;
+        }
+        Span<byte> value = stackalloc byte[8];
+        for (var i = 0; i < 6; i++)
+        {
+            value[i + 2] = (byte)(id[i] ^ mask[i]);
+        }
+        return BinaryPrimitives.ReadInt64BigEndian(value);
+    }
+
+    // The first of a key's versions (newest first) older than a deleted version of the given Sequence.
+    private static int MarkerPosition(List<ObjectRecord> newestFirst, long sequence)
+    {
+        var at = newestFirst.FindIndex(v => (v.Sequence ?? 0) < sequence);
+        return at < 0 ? newestFirst.Count : at;
+    }
 
     /// <summary>PutBucketVersioning: "Enabled" or "Suspended"; a bucket never returns to unversioned, as on AWS.</summary>
     public Task PutBucketVersioningAsync(Caller caller, string bucket, string status, CancellationToken cancellationToken = default)
@@ -97,8 +142,8 @@ public sealed partial class ObjectStore
             }
             return [new KvMutation(objectKey, Records.Serialize(record))];
         }
-        record.VersionId = state == Records.Enabled ? NewVersionId() : null;
         record.Sequence = (current?.Sequence ?? 0) + 1;
+        record.VersionId = state == Records.Enabled ? NewVersionId(record.Sequence.Value) : null;
         var batch = new List<KvMutation> { new(objectKey, Records.Serialize(record)) };
         if (current is null)
         {
@@ -310,9 +355,13 @@ public sealed partial class ObjectStore
             var start = 0;
             if (key == keyMarker)
             {
-                // Resume after the version marker; a key marker alone means this key was listed whole.
+                // Resume after the version marker; a key marker alone means this key was listed whole. A marker whose
+                // version has been deleted since resumes at the versions older than it was, as S3 does (the boto3
+                // paginator's list-a-page, delete-it loop relies on it).
                 var at = request.VersionIdMarker is { } marker ? all.FindIndex(v => v.ReportedVersionId == marker) : -1;
-                start = at < 0 ? all.Count : at + 1;
+                start = at >= 0 ? at + 1
+                    : request.VersionIdMarker is { } gone && SequenceOf(gone) is { } sequence ? MarkerPosition(all, sequence)
+                    : all.Count;
             }
             for (var i = start; i < all.Count; i++)
             {

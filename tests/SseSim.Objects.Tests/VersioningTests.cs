@@ -84,6 +84,19 @@ public sealed class VersioningTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_id_carries_its_Sequence_and_an_id_of_an_older_build_carries_none()
+    {
+        // ListObjectVersions places a version-id marker whose version was deleted by the Sequence in its id.
+        await EnabledBucketAsync();
+        var v1 = (await PutTextAsync("k", "one")).VersionId!;
+        var v2 = (await PutTextAsync("k", "two")).VersionId!;
+        Assert.Equal(1, ObjectStore.SequenceOf(v1));
+        Assert.Equal(2, ObjectStore.SequenceOf(v2));
+        Assert.Null(ObjectStore.SequenceOf("3sL4kqtJlcpXroDTDmJ-rmSpXd3dIbrH")); // 24 random bytes: the check fails
+        Assert.Null(ObjectStore.SequenceOf("null"));
+    }
+
+    [Fact]
     public async Task Enabled_bucket_keeps_every_version_and_delete_markers_hide_the_key()
     {
         await EnabledBucketAsync();

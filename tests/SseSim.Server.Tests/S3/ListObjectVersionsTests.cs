@@ -118,4 +118,32 @@ public sealed class ListObjectVersionsTests(ServerFixture server)
         using var s3 = server.S3();
         Assert.False(await Amazon.S3.Util.AmazonS3Util.DoesS3BucketExistV2Async(s3, bucket));
     }
+
+    [Fact]
+    public async Task A_version_id_marker_deleted_since_its_page_resumes_at_the_older_versions_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3_list_operations.py TestS3ListObjectVersions::
+        // test_list_objects_versions_with_prefix_only_and_pagination (list-object-version-prefix-page-2-after-delete): the
+        // page after a deleted marker version still lists the key's older versions, the newest of them now current.
+        var r = await server.RunBoto3Async("""
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            ids = [s3.put_object(Bucket=bucket, Key="prefixed_key")["VersionId"] for _ in range(5)][::-1]
+            s3.put_object(Bucket=bucket, Key="non_prefixed_key")
+            first = s3.list_object_versions(Bucket=bucket, Prefix="prefix", MaxKeys=3)
+            out["first"] = [ids.index(v["VersionId"]) for v in first["Versions"]]
+            deleted = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in first["Versions"]]})
+            out["deleted"] = len(deleted["Deleted"])
+            after = s3.list_object_versions(Bucket=bucket, Prefix="prefix", MaxKeys=5, KeyMarker=first["NextKeyMarker"], VersionIdMarker=first["NextVersionIdMarker"])
+            out["after"] = [[ids.index(v["VersionId"]), v["IsLatest"]] for v in after.get("Versions", [])]
+            out["truncated"] = after["IsTruncated"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[0, 1, 2]", result.GetProperty("first").GetRawText());
+        Assert.Equal(3, result.GetProperty("deleted").GetInt32());
+        Assert.Equal("[[3, true], [4, false]]", result.GetProperty("after").GetRawText());
+        Assert.False(result.GetProperty("truncated").GetBoolean());
+    }
 }
