@@ -4,7 +4,9 @@ namespace SseSim.Server.S3;
 
 /// <summary>
 /// GET / → ListAllMyBucketsResult (the caller's account's buckets, by name): prefix, bucket-region, max-buckets,
-/// continuation-token.
+/// continuation-token. Each entry carries BucketArn, as S3 now sends it for general purpose buckets too (SDK tools read
+/// it from ListBuckets against AWS; LocalStack's May 2025 recordings predate it), though botocore's model documents it
+/// for directory buckets only; CreateBucket and HeadBucket answer the same ARN.
 /// </summary>
 internal static class ListBuckets
 {
@@ -50,6 +52,7 @@ internal static class ListBuckets
                 w.WriteElementString("Name", b.Name);
                 w.WriteElementString("CreationDate", S3Xml.SecondsTimestamp(b.CreationDate));
                 w.WriteElementString("BucketRegion", b.Region);
+                w.WriteElementString("BucketArn", Objects.ObjectStore.BucketArn(b.Name));
                 w.WriteEndElement();
             }
             w.WriteEndElement();

@@ -47,4 +47,22 @@ public sealed class ListBucketsTests(ServerFixture server)
         Assert.False(result.GetProperty("unprefixed").GetBoolean());
         Assert.Equal("[\"InvalidArgument\", \"Argument value eu-east-1 is not a valid AWS Region\", \"bucket-region\", false, 400]", result.GetProperty("badRegion").GetRawText());
     }
+
+    [Fact]
+    public async Task ListBuckets_entries_carry_the_bucket_region_and_arn_with_boto3()
+    {
+        // Against AWS, ListBuckets entries for general purpose buckets carry BucketArn (arn:aws:s3:::name) beside
+        // BucketRegion, matching CreateBucket's and HeadBucket's x-amz-bucket-arn.
+        var r = await server.RunBoto3Async("""
+            entry = [b for b in s3.list_buckets()["Buckets"] if b["Name"] == bucket][0]
+            out["entry"] = [entry.get("BucketRegion"), entry.get("BucketArn")]
+            out["bucket"] = bucket
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var bucket = result.GetProperty("bucket").GetString();
+        Assert.Equal($"[\"us-east-1\", \"arn:aws:s3:::{bucket}\"]", result.GetProperty("entry").GetRawText());
+    }
 }
