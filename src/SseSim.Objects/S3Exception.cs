@@ -97,13 +97,20 @@ public sealed class S3Exception : Exception
         "AccessDeniedException" => new S3Exception(S3ErrorCode.AccessDenied, e.Message, 403, e),
         "DisabledException" => new S3Exception(S3ErrorCode.KmsDisabled, e.Message, 400, e),
         "KMSInvalidStateException" => new S3Exception(S3ErrorCode.KmsInvalidState, e.Message, 400, e),
-        "NotFoundException" => new S3Exception(S3ErrorCode.KmsNotFound, e.Message, 400, e),
+        "NotFoundException" => new S3Exception(S3ErrorCode.KmsNotFound, UnquotedKeyId(e.Message), 400, e),
         // KMS server faults and throttling reach the S3 client in S3's own words, so SDKs retry them as S3 errors.
         "KMSInternalException" or "DependencyTimeoutException" or "KeyUnavailableException" =>
             new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e),
         "ThrottlingException" or "LimitExceededException" => new S3Exception("SlowDown", "Please reduce your request rate.", 503, e),
         _ => new S3Exception("KMS." + e.ErrorCode, e.Message, 400, e),
     };
+
+    // KMS says "Invalid keyId 'x'"; S3 passes it on without the quotes ("Invalid keyId fake-key-id", recorded from AWS in
+    // LocalStack's test_s3.py TestS3::test_s3_sse_validate_kms_key for PutObject, CreateMultipartUpload and CopyObject).
+    private static string UnquotedKeyId(string message) =>
+        message.StartsWith("Invalid keyId '", StringComparison.Ordinal) && message.EndsWith('\'')
+            ? "Invalid keyId " + message["Invalid keyId '".Length..^1]
+            : message;
 
     [DoesNotReturn]
     internal static void Throw(string code, string message) => throw new S3Exception(code, message);

@@ -52,4 +52,29 @@ public sealed class KmsKeyStateTests(ServerFixture server)
         }));
         Assert.Equal("KMS.NotFoundException", e.ErrorCode);
     }
+
+    [Fact]
+    public async Task An_unknown_key_id_is_named_without_KMSs_quotes_in_S3s_KMS_NotFoundException_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3.py TestS3::test_s3_sse_validate_kms_key (put-obj-wrong-kms-key,
+        // create-multipart-wrong-kms-key, copy-obj-wrong-kms-key: "Invalid keyId fake-key-id"; a well-formed id that
+        // does not exist is "Key 'arn:...' does not exist").
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+            kms = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "fake-key-id"}
+            out["put"] = error(s3.put_object, Bucket=bucket, Key="k", Body=b"x", **kms)
+            out["mpu"] = error(s3.create_multipart_upload, Bucket=bucket, Key="k", **kms)
+            out["copy"] = error(s3.copy_object, Bucket=bucket, Key="k", CopySource=f"{bucket}/src", **kms)
+            out["uuid"] = error(s3.put_object, Bucket=bucket, Key="k", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId="134f2428-cec1-4b25-a1ae-9048164dba47")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var call in new[] { "put", "mpu", "copy" })
+        {
+            Assert.Equal("[\"KMS.NotFoundException\", 400, \"Invalid keyId fake-key-id\"]", result.GetProperty(call).GetRawText());
+        }
+        Assert.Matches("^Key 'arn:aws:kms:[a-z0-9-]+:[0-9]{12}:key/134f2428-cec1-4b25-a1ae-9048164dba47' does not exist$", result.GetProperty("uuid")[2].GetString());
+    }
 }
