@@ -106,6 +106,12 @@ public sealed record ObjectHeaders
     /// </summary>
     public string? StorageClass { get; init; }
 
+    /// <summary>
+    /// x-amz-website-redirect-location, returned on GET/HEAD; a copy takes the request's, never the source's
+    /// (docs/formats/s3-metadata-records.md#websiteredirectlocation).
+    /// </summary>
+    public string? WebsiteRedirectLocation { get; init; }
+
     /// <summary>The class listings and GetObjectAttributes report.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string ReportedStorageClass => StorageClass ?? StorageClasses.Standard;

@@ -263,7 +263,7 @@ public sealed partial class ObjectStore
         // Copying an older version onto its own key is how S3 restores it, so only the current version counts as "itself".
         var copiesCurrent = request.SourceVersionId is null || request.SourceVersionId == target?.ReportedVersionId;
         if (request.SourceBucket == request.Bucket && request.SourceKey == request.Key && copiesCurrent && directive == "COPY" && !hasNewEncryption
-            && request.ChecksumAlgorithm is null && !request.StorageClassGiven)
+            && request.ChecksumAlgorithm is null && !request.StorageClassGiven && request.Headers.WebsiteRedirectLocation is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -288,8 +288,12 @@ public sealed partial class ObjectStore
             Size = body.Size,
             ETag = body.ETag,
             LastModified = now,
-            // The copy's class is the request's, STANDARD by default, never the source's.
-            Headers = (directive == "COPY" ? source.Headers : request.Headers) with { StorageClass = request.Headers.StorageClass },
+            // The copy's class and website redirect are the request's (STANDARD and none by default), never the source's.
+            Headers = (directive == "COPY" ? source.Headers : request.Headers) with
+            {
+                StorageClass = request.Headers.StorageClass,
+                WebsiteRedirectLocation = request.Headers.WebsiteRedirectLocation,
+            },
             Encryption = encryption,
             InstanceId = instanceId,
             Parts = [new PartRecord { PartNumber = 0, BodyId = body.BodyId, Size = body.Size, ETag = body.ETag, LastModified = now }],

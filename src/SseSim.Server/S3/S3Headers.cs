@@ -122,6 +122,7 @@ internal static class S3Headers
             Expires = field("Expires"),
             UserMetadata = meta,
             StorageClass = StorageClasses.Normalize(field("x-amz-storage-class")?.Trim()),
+            WebsiteRedirectLocation = field("x-amz-website-redirect-location"),
         };
     }
 
@@ -280,6 +281,7 @@ internal static class S3Headers
             }
         }
         SetIf(h, "x-amz-storage-class", stored.StorageClass);
+        SetIf(h, "x-amz-website-redirect-location", stored.WebsiteRedirectLocation);
         if (info.PartsCount is { } parts)
         {
             h["x-amz-mp-parts-count"] = parts.ToString(CultureInfo.InvariantCulture);

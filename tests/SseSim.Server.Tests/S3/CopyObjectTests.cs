@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -317,5 +318,39 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal("PreconditionFailed x-amz-copy-source-If-Modified-Since", result.GetProperty("ifModifiedSince").GetString());
         Assert.Equal("ok", result.GetProperty("future").GetString());
         Assert.Equal("ok", result.GetProperty("all").GetString());
+    }
+
+    [Fact]
+    public async Task Website_redirect_location_is_kept_returned_and_makes_a_copy_onto_itself_legal_with_boto3()
+    {
+        // Recorded from AWS: LocalStack test_s3.py TestS3::test_s3_copy_object_in_place_website_redirect_location (PutObject
+        // keeps WebsiteRedirectLocation, HEAD returns it, a copy onto itself naming it, even unchanged, is allowed). A
+        // copy takes the request's redirect, never the source's (CopyObject API reference).
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="k", Body=b"test", WebsiteRedirectLocation="/test/direct")
+            out["head"] = s3.head_object(Bucket=bucket, Key="k").get("WebsiteRedirectLocation")
+            out["get"] = s3.get_object(Bucket=bucket, Key="k").get("WebsiteRedirectLocation")
+            out["inPlace"] = error(s3.copy_object, Bucket=bucket, Key="k", CopySource=f"{bucket}/k", WebsiteRedirectLocation="/test/direct")
+            out["after"] = s3.head_object(Bucket=bucket, Key="k").get("WebsiteRedirectLocation")
+            s3.copy_object(Bucket=bucket, Key="plain", CopySource=f"{bucket}/k")
+            out["copied"] = s3.head_object(Bucket=bucket, Key="plain").get("WebsiteRedirectLocation")
+            s3.copy_object(Bucket=bucket, Key="other", CopySource=f"{bucket}/k", WebsiteRedirectLocation="https://example.com/")
+            out["other"] = s3.head_object(Bucket=bucket, Key="other").get("WebsiteRedirectLocation")
+            u = s3.create_multipart_upload(Bucket=bucket, Key="mpu", WebsiteRedirectLocation="/mpu")["UploadId"]
+            p = s3.upload_part(Bucket=bucket, Key="mpu", UploadId=u, PartNumber=1, Body=b"x")
+            s3.complete_multipart_upload(Bucket=bucket, Key="mpu", UploadId=u, MultipartUpload={"Parts": [{"ETag": p["ETag"], "PartNumber": 1}]})
+            out["mpu"] = s3.head_object(Bucket=bucket, Key="mpu").get("WebsiteRedirectLocation")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("/test/direct", result.GetProperty("head").GetString());
+        Assert.Equal("/test/direct", result.GetProperty("get").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("inPlace").ValueKind);
+        Assert.Equal("/test/direct", result.GetProperty("after").GetString());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("copied").ValueKind);
+        Assert.Equal("https://example.com/", result.GetProperty("other").GetString());
+        Assert.Equal("/mpu", result.GetProperty("mpu").GetString());
     }
 }
