@@ -61,7 +61,7 @@ public sealed partial class ObjectStore
 
     private Stream OpenInlineBody(string bodyId) =>
         _meta.TryGet(bodyId, out var envelope)
-            ? new MemoryStream(envelope, writable: false)
+            ? new MemoryStream(envelope, 0, envelope.Length, writable: false, publiclyVisible: true)
             : throw new S3Exception(S3ErrorCode.InternalError, "object body is missing", 500);
 
     /// <summary>Delete mutations for the inline bodies among <paramref name="bodyIds"/>, counted out of the budget.</summary>

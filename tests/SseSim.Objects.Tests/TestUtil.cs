@@ -31,6 +31,10 @@ internal static class TestUtil
         return output.ToArray();
     }
 
+    /// <summary>
+    /// Decrypts through every path the reader has, which must agree: the chunked reads that file bodies take, and an
+    /// envelope in memory (inline bodies) into a pipe and into a stream. A failure must be the same failure on each.
+    /// </summary>
     public static async Task<byte[]> DecryptAsync(byte[] cipher, SecretBytes key, EnvelopeBinding binding, long offset = 0, long length = -1)
     {
         var (_, plainLength) = await EnvelopeReader.ReadHeaderAsync(new MemoryStream(cipher));
@@ -38,18 +42,60 @@ internal static class TestUtil
         {
             length = plainLength - offset;
         }
+        var outcomes = new List<(byte[]? Plain, Exception? Error)>
+        {
+            await OutcomeAsync(() => ToPipeAsync(new MemoryStream(cipher), key, binding, offset, length)),
+            await OutcomeAsync(() => ToPipeAsync(InMemory(cipher), key, binding, offset, length)),
+            await OutcomeAsync(() => ToStreamAsync(InMemory(cipher), key, binding, offset, length)),
+        };
+        var (plain, error) = outcomes[0];
+        foreach (var other in outcomes.Skip(1))
+        {
+            Assert.Equal(error?.GetType(), other.Error?.GetType());
+            Assert.Equal(plain, other.Plain);
+        }
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+        return plain!;
+    }
+
+    private static MemoryStream InMemory(byte[] bytes) => new(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+
+    private static async Task<(byte[]? Plain, Exception? Error)> OutcomeAsync(Func<Task<byte[]>> decrypt)
+    {
+        try
+        {
+            return (await decrypt(), null);
+        }
+        catch (Exception e)
+        {
+            return (null, e);
+        }
+    }
+
+    private static async Task<byte[]> ToPipeAsync(MemoryStream cipher, SecretBytes key, EnvelopeBinding binding, long offset, long length)
+    {
         var pipe = new Pipe();
         using var output = new MemoryStream();
         var copy = pipe.Reader.CopyToAsync(output);
         try
         {
-            await EnvelopeReader.DecryptRangeAsync(new MemoryStream(cipher), key, binding, offset, length, pipe.Writer);
+            await EnvelopeReader.DecryptRangeAsync(cipher, key, binding, offset, length, pipe.Writer);
         }
         finally
         {
             await pipe.Writer.CompleteAsync();
             await copy;
         }
+        return output.ToArray();
+    }
+
+    private static async Task<byte[]> ToStreamAsync(MemoryStream cipher, SecretBytes key, EnvelopeBinding binding, long offset, long length)
+    {
+        using var output = new MemoryStream();
+        await EnvelopeReader.DecryptRangeAsync(cipher, key, binding, offset, length, output);
         return output.ToArray();
     }
 }

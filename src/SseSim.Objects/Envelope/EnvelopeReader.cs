@@ -29,7 +29,7 @@ public static class EnvelopeReader
         PipeWriter output,
         long? expectedPlaintextLength = null,
         CancellationToken cancellationToken = default) =>
-        DecryptCoreAsync(ciphertext, dataKey, binding, offset, length, output, null, expectedPlaintextLength, cancellationToken);
+        Decrypt(ciphertext, dataKey, binding, offset, length, output, null, expectedPlaintextLength, cancellationToken);
 
     /// <summary>Same as the <see cref="PipeWriter"/> overload, writing to a <see cref="Stream"/>.</summary>
     public static Task<long> DecryptRangeAsync(
@@ -41,7 +41,14 @@ public static class EnvelopeReader
         Stream output,
         long? expectedPlaintextLength = null,
         CancellationToken cancellationToken = default) =>
-        DecryptCoreAsync(ciphertext, dataKey, binding, offset, length, null, output, expectedPlaintextLength, cancellationToken);
+        Decrypt(ciphertext, dataKey, binding, offset, length, null, output, expectedPlaintextLength, cancellationToken);
+
+    // An envelope already in memory (an inline body) is decrypted where it lies, with no copy into read buffers.
+    private static Task<long> Decrypt(Stream ciphertext, SecretBytes dataKey, EnvelopeBinding binding, long offset, long length,
+        PipeWriter? pipe, Stream? stream, long? expectedPlaintextLength, CancellationToken cancellationToken) =>
+        ciphertext is MemoryStream memory && memory.TryGetBuffer(out var buffer)
+            ? DecryptFromMemoryAsync(buffer, dataKey, binding, offset, length, pipe, stream, expectedPlaintextLength, cancellationToken)
+            : DecryptCoreAsync(ciphertext, dataKey, binding, offset, length, pipe, stream, expectedPlaintextLength, cancellationToken);
 
     /// <summary>Reads the header and checks the stored length; returns the plaintext length.</summary>
     public static async Task<(EnvelopeHeader Header, long PlaintextLength)> ReadHeaderAsync(Stream ciphertext, CancellationToken cancellationToken = default)
@@ -198,6 +205,106 @@ public static class EnvelopeReader
         }
     }
 
+    /// <summary>
+    /// <see cref="DecryptCoreAsync"/> for an envelope in memory: whole segments decrypt from it straight into the
+    /// writer's memory; a partial segment (a range's ends) or a Stream output goes through one pooled segment buffer,
+    /// zeroed afterwards. Flushes after every <see cref="ReadAheadBytes"/> of segments, as the chunked path does.
+    /// </summary>
+    private static async Task<long> DecryptFromMemoryAsync(
+        ArraySegment<byte> envelope,
+        SecretBytes dataKey,
+        EnvelopeBinding binding,
+        long offset,
+        long length,
+        PipeWriter? pipe,
+        Stream? stream,
+        long? expectedPlaintextLength,
+        CancellationToken cancellationToken)
+    {
+        if (envelope.Count < EnvelopeFormat.HeaderLength)
+        {
+            throw new EnvelopeException(EnvelopeErrorKind.Truncated, "envelope ended early");
+        }
+        var header = EnvelopeHeader.Parse(envelope.AsSpan(0, EnvelopeFormat.HeaderLength));
+        if (!SegmentLayout.TryGetPlaintextLength(envelope.Count, header.SegmentSize, out var plainLength))
+        {
+            throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, $"{envelope.Count} bytes is not a valid envelope length");
+        }
+        if (expectedPlaintextLength.HasValue && expectedPlaintextLength.Value != plainLength)
+        {
+            throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, "stored envelope length disagrees with the object's size");
+        }
+        var segmentSize = header.SegmentSize;
+        var range = SegmentLayout.MapRange(plainLength, offset, length, segmentSize);
+        if (range.SegmentCount == 0)
+        {
+            return 0;
+        }
+        var segmentCount = SegmentLayout.SegmentCount(plainLength, segmentSize);
+        using var aes = EnvelopeWriter.CreateCipher(dataKey, binding, header);
+        var nonce = new byte[EnvelopeFormat.NonceLength];
+        byte[]? scratch = null;
+        try
+        {
+            var at = (int)range.CiphertextOffset;
+            var skip = range.SkipInFirstSegment;
+            var remaining = range.PlaintextLength;
+            long written = 0;
+            var unflushed = 0;
+            var end = range.FirstSegment + range.SegmentCount;
+            for (var i = range.FirstSegment; i < end; i++)
+            {
+                var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize);
+                var sealedSegment = envelope.Slice(at, stored);
+                at += stored;
+                var plainSize = stored - EnvelopeFormat.TagLength;
+                var take = (int)Math.Min(plainSize - skip, remaining);
+                var last = i == segmentCount - 1;
+                if (pipe is not null && skip == 0 && take == plainSize && take > 0)
+                {
+                    // Advance only after the tag verified (docs/formats/object-envelope.md#verify-before-release).
+                    Open(aes, header, nonce, i, last, sealedSegment, pipe.GetSpan(take));
+                    pipe.Advance(take);
+                }
+                else
+                {
+                    scratch ??= ArrayPool<byte>.Shared.Rent(segmentSize);
+                    Open(aes, header, nonce, i, last, sealedSegment, scratch);
+                    if (pipe is not null)
+                    {
+                        pipe.Write(scratch.AsSpan(skip, take));
+                    }
+                    else
+                    {
+                        await stream!.WriteAsync(scratch.AsMemory(skip, take), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                written += take;
+                remaining -= take;
+                skip = 0;
+                unflushed += stored;
+                if (pipe is not null && (unflushed >= ReadAheadBytes || i == end - 1))
+                {
+                    unflushed = 0;
+                    var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return written;
+                    }
+                }
+            }
+            return written;
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                CryptographicOperations.ZeroMemory(scratch.AsSpan(0, segmentSize));
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+    }
+
     /// <summary>Bytes of the chunk of up to <paramref name="perChunk"/> segments starting at <paramref name="first"/>, not past <paramref name="end"/>.</summary>
     private static int ChunkLength(long plainLength, int segmentSize, long first, int perChunk, long end)
     {
@@ -207,7 +314,7 @@ public static class EnvelopeReader
     }
 
     /// <summary>Verifies and decrypts one stored segment (ciphertext ‖ tag) into <paramref name="plain"/>, which may be the segment itself (in place).</summary>
-    private static void Open(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, Span<byte> stored, Span<byte> plain)
+    private static void Open(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, ReadOnlySpan<byte> stored, Span<byte> plain)
     {
         var length = stored.Length - EnvelopeFormat.TagLength;
         header.WriteNonce(nonce, index, last);
