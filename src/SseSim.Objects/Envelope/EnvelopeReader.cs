@@ -80,12 +80,8 @@ public static class EnvelopeReader
         CancellationToken cancellationToken)
     {
         var (header, plainLength) = await ReadHeaderAsync(ciphertext, cancellationToken).ConfigureAwait(false);
-        if (expectedPlaintextLength.HasValue && expectedPlaintextLength.Value != plainLength)
-        {
-            throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, "stored envelope length disagrees with the object's size");
-        }
         var segmentSize = header.SegmentSize;
-        var range = SegmentLayout.MapRange(plainLength, offset, length, segmentSize);
+        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize);
         if (range.SegmentCount == 0)
         {
             return 0;
@@ -230,12 +226,8 @@ public static class EnvelopeReader
         {
             throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, $"{envelope.Count} bytes is not a valid envelope length");
         }
-        if (expectedPlaintextLength.HasValue && expectedPlaintextLength.Value != plainLength)
-        {
-            throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, "stored envelope length disagrees with the object's size");
-        }
         var segmentSize = header.SegmentSize;
-        var range = SegmentLayout.MapRange(plainLength, offset, length, segmentSize);
+        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize);
         if (range.SegmentCount == 0)
         {
             return 0;
@@ -303,6 +295,16 @@ public static class EnvelopeReader
                 ArrayPool<byte>.Shared.Return(scratch);
             }
         }
+    }
+
+    /// <summary>The segments a plaintext range needs, once the stored length agrees with the object's size.</summary>
+    private static SegmentRange MapRange(long plainLength, long? expectedPlaintextLength, long offset, long length, int segmentSize)
+    {
+        if (expectedPlaintextLength.HasValue && expectedPlaintextLength.Value != plainLength)
+        {
+            throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, "stored envelope length disagrees with the object's size");
+        }
+        return SegmentLayout.MapRange(plainLength, offset, length, segmentSize);
     }
 
     /// <summary>Bytes of the chunk of up to <paramref name="perChunk"/> segments starting at <paramref name="first"/>, not past <paramref name="end"/>.</summary>
