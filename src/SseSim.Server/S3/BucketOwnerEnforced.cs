@@ -89,7 +89,6 @@ internal static class BucketOwnerEnforced
             w.WriteAttributeString("xmlns", "xsi", null, XsiNamespace);
             w.WriteAttributeString("xsi", "type", XsiNamespace, "CanonicalUser");
             w.WriteElementString("ID", S3Xml.CanonicalId(ownerAccount));
-            w.WriteElementString("DisplayName", ownerAccount);
             w.WriteEndElement();
             w.WriteElementString("Permission", "FULL_CONTROL");
             w.WriteEndElement();

@@ -39,11 +39,14 @@ internal static class S3Xml
         }
     }
 
+    /// <summary>
+    /// An Owner, Initiator or Grantee: the canonical ID only. S3 stopped returning DisplayName in every response on
+    /// 2025-11-21 (the Owner data type's end-of-support notice).
+    /// </summary>
     public static void Owner(this XmlWriter w, string element, string accountId)
     {
         w.WriteStartElement(element);
         w.WriteElementString("ID", CanonicalId(accountId));
-        w.WriteElementString("DisplayName", accountId);
         w.WriteEndElement();
     }
 

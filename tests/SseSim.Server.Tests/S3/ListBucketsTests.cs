@@ -48,6 +48,42 @@ public sealed class ListBucketsTests(ServerFixture server)
         Assert.Equal("[\"InvalidArgument\", \"Argument value eu-east-1 is not a valid AWS Region\", \"bucket-region\", false, 400]", result.GetProperty("badRegion").GetRawText());
     }
 
+    /// <summary>
+    /// S3 stopped returning Owner DisplayName on 2025-11-21 in every Region (the Owner data type's end-of-support
+    /// notice in the S3 API reference): owners, initiators and grantees carry their canonical ID only.
+    /// </summary>
+    [Fact]
+    public async Task Owners_initiators_and_grantees_carry_no_DisplayName_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+            upload = s3.create_multipart_upload(Bucket=bucket, Key="m")["UploadId"]
+            s3.upload_part(Bucket=bucket, Key="m", UploadId=upload, PartNumber=1, Body=b"p")
+            acl = s3.get_bucket_acl(Bucket=bucket)
+            owners = {
+                "ListBuckets": s3.list_buckets()["Owner"],
+                "ListObjects": s3.list_objects(Bucket=bucket)["Contents"][0]["Owner"],
+                "ListObjectsV2": s3.list_objects_v2(Bucket=bucket, FetchOwner=True)["Contents"][0]["Owner"],
+                "ListObjectVersions": s3.list_object_versions(Bucket=bucket)["Versions"][0]["Owner"],
+                "ListMultipartUploads": s3.list_multipart_uploads(Bucket=bucket)["Uploads"][0]["Initiator"],
+                "ListParts": s3.list_parts(Bucket=bucket, Key="m", UploadId=upload)["Owner"],
+                "GetBucketAcl": acl["Owner"],
+                "GetBucketAclGrantee": acl["Grants"][0]["Grantee"],
+                "GetObjectAcl": s3.get_object_acl(Bucket=bucket, Key="k")["Owner"],
+            }
+            out["owners"] = {name: sorted(k for k in o if k != "Type") for name, o in owners.items()}
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var owner in result.GetProperty("owners").EnumerateObject())
+        {
+            Assert.True(owner.Value.GetRawText() == "[\"ID\"]", $"{owner.Name}: {owner.Value.GetRawText()}");
+        }
+        Assert.Equal(9, result.GetProperty("owners").EnumerateObject().Count());
+    }
+
     [Fact]
     public async Task ListBuckets_entries_carry_the_bucket_region_and_arn_with_boto3()
     {
