@@ -154,7 +154,7 @@ public static class StorageClasses
 /// <summary>One object or bucket tag (docs/formats/s3-metadata-records.md#tags).</summary>
 public sealed record S3Tag(string Key, string Value);
 
-/// <summary>A flexible checksum header: one of S3's checksum algorithms (S3Body.ChecksumAlgorithms), value base64 (optional).</summary>
+/// <summary>A flexible checksum header: one of S3's checksum algorithms (FlexibleChecksum.Algorithms), value base64 (optional).</summary>
 public sealed record ChecksumInput(string Algorithm, string? Value = null);
 
 /// <summary>A parsed Range header: bytes=First-Last, bytes=First-, or bytes=-Last (suffix, First null).</summary>

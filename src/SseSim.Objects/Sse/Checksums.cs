@@ -56,6 +56,13 @@ internal sealed class ChecksumCalculator : IDisposable
         }
     }
 
+    /// <summary>S3's flexible checksum algorithms (botocore's ChecksumAlgorithm enum, in S3's message order), each with its digest's size in bytes.</summary>
+    internal static readonly (string Name, int DigestSize)[] Algorithms =
+    [
+        ("CRC32", 4), ("CRC32C", 4), ("CRC64NVME", 8), ("SHA1", 20), ("SHA256", 32),
+        ("SHA512", 64), ("MD5", 16), ("XXHASH64", 8), ("XXHASH3", 8), ("XXHASH128", 16),
+    ];
+
     public string Algorithm { get; }
 
     public void Append(ReadOnlySpan<byte> data)

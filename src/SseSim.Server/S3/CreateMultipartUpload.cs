@@ -17,7 +17,7 @@ internal static class CreateMultipartUpload
             // algorithm S3 takes now, an assumption: the recordings predate SHA512, MD5 and the xxHashes.
             throw S3Errors.Error(S3ErrorCode.InvalidRequest, algorithm.Contains(',', StringComparison.Ordinal)
                 ? "Invalid types are specified in x-amz-checksum-algorithm header."
-                : "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3, XXHASH128]", 400);
+                : $"Checksum algorithm provided is unsupported. Please try again with any of the valid types: [{string.Join(", ", S3Body.ChecksumAlgorithms)}]", 400);
         }
         var result = await call.Store.CreateMultipartUploadAsync(call.Caller, new CreateMultipartUploadRequest(call.BucketName, call.ObjectKey)
         {

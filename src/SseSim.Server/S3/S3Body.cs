@@ -18,8 +18,7 @@ internal static class S3Body
     public const string SignedStreamingTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
     public const string UnsignedStreamingTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     public const string Unsigned = "UNSIGNED-PAYLOAD";
-    /// <summary>S3's flexible checksum algorithms (botocore's ChecksumAlgorithm enum).</summary>
-    public static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"];
+    public static IReadOnlyList<string> ChecksumAlgorithms => FlexibleChecksum.Algorithms;
 
     public static bool IsKnownPayloadHash(string value) =>
         value is Unsigned or SignedStreaming or SignedStreamingTrailer or UnsignedStreamingTrailer
@@ -160,16 +159,7 @@ internal static class S3Body
     /// <summary>Canonical base64 of a digest of the algorithm's size, as S3 requires of a checksum value (anything else is not a wrong checksum but an invalid one).</summary>
     public static bool IsChecksumValue(string algorithm, string value)
     {
-        var size = algorithm switch
-        {
-            "CRC32" or "CRC32C" => 4,
-            "CRC64NVME" or "XXHASH64" or "XXHASH3" => 8,
-            "MD5" or "XXHASH128" => 16,
-            "SHA1" => 20,
-            "SHA256" => 32,
-            "SHA512" => 64,
-            _ => 0,
-        };
+        var size = FlexibleChecksum.DigestSize(algorithm);
         var bytes = new byte[size];
         return size > 0 && value.Length == (size + 2) / 3 * 4 && Convert.TryFromBase64String(value, bytes, out var n) && n == size
             && Convert.ToBase64String(bytes) == value;
