@@ -273,10 +273,7 @@ internal sealed partial class PrefilledLogDevice : StorageDeviceBase
                         {
                             RandomAccess.Write(fill, Zeros.AsSpan(0, (int)Math.Min(FillPiece, to - offset)), offset);
                         }
-                        if (Fdatasync((int)fill.DangerousGetHandle()) != 0)
-                        {
-                            throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
-                        }
+                        SlotCommitManager.DataSync(fill);
                     }
                     closing.ThrowIfCancellationRequested();
                     lock (_lock)
@@ -299,7 +296,4 @@ internal sealed partial class PrefilledLogDevice : StorageDeviceBase
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenFile(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static partial int Fdatasync(int fd);
 }

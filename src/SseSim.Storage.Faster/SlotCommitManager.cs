@@ -263,7 +263,8 @@ internal sealed partial class SlotCommitManager : ILogCommitManager
         digest[..ChecksumSize].CopyTo(slot.Slice(HeaderSize + length, ChecksumSize));
     }
 
-    private static void DataSync(SafeFileHandle file)
+    /// <summary>fdatasync (a no-op on Windows, where the files are opened write-through); also the log device's fill flush.</summary>
+    internal static void DataSync(SafeFileHandle file)
     {
         if (OperatingSystem.IsWindows())
         {
