@@ -61,8 +61,13 @@ public sealed partial class ObjectStore
 
     private Stream OpenInlineBody(string bodyId) =>
         _meta.TryGet(bodyId, out var envelope)
-            ? new MemoryStream(envelope, 0, envelope.Length, writable: false, publiclyVisible: true)
+            ? InlineEnvelopeStream(envelope)
             : throw new S3Exception(S3ErrorCode.InternalError, "object body is missing", 500);
+
+    // Publicly visible, so EnvelopeReader decrypts the stored bytes where they lie instead of copying them into
+    // read buffers; read-only, since the array is the table's own.
+    private static MemoryStream InlineEnvelopeStream(byte[] envelope) =>
+        new(envelope, 0, envelope.Length, writable: false, publiclyVisible: true);
 
     /// <summary>Delete mutations for the inline bodies among <paramref name="bodyIds"/>, counted out of the budget.</summary>
     private List<KvMutation> InlineDeletes(IEnumerable<string> bodyIds)

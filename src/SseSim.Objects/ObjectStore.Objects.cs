@@ -415,7 +415,7 @@ public sealed partial class ObjectStore
 
     internal ValueTask<Stream> OpenBodyAsync(ObjectRecord record, PartRecord part, CancellationToken cancellationToken) =>
         record.InlineEnvelope is { } envelope && IsInline(part.BodyId)
-            ? ValueTask.FromResult<Stream>(new MemoryStream(envelope, 0, envelope.Length, writable: false, publiclyVisible: true))
+            ? ValueTask.FromResult<Stream>(InlineEnvelopeStream(envelope))
             : OpenBodyAsync(part.BodyId, cancellationToken);
 
     private ValueTask<Stream> OpenBodyAsync(string bodyId, CancellationToken cancellationToken) =>
