@@ -15,18 +15,20 @@ public readonly record struct EnvelopeBinding(string Bucket, string ObjectKey, s
 {
     private static ReadOnlySpan<byte> ContentKeyLabel => "SseSim/object-envelope/v1"u8;
 
+    // docs/formats/object-envelope.md#dual-layer-keys
+    private static ReadOnlySpan<byte> OuterContentKeyLabel => "SseSim/object-envelope-outer/v1"u8;
+
     internal const int MaxObjectKeyBytes = 1024;
     internal const int MaxShortFieldBytes = 255;
 
-    /// <summary>Derives the content key into <paramref name="contentKey"/> (32 bytes); the caller zeroes it.</summary>
-    internal void DeriveContentKey(SecretBytes dataKey, ReadOnlySpan<byte> salt, Span<byte> contentKey)
+    /// <summary>
+    /// Derives one layer's content key of an envelope of <paramref name="algorithm"/> from that layer's 32-byte data key
+    /// (docs/formats/object-envelope.md#keys, #dual-layer-keys); the caller zeroes <paramref name="contentKey"/>.
+    /// </summary>
+    internal void DeriveLayerKey(ReadOnlySpan<byte> layerDataKey, byte algorithm, bool outer, ReadOnlySpan<byte> salt, Span<byte> contentKey)
     {
-        if (dataKey.Length != EnvelopeFormat.KeyLength)
-        {
-            throw new ArgumentException("data key must be 32 bytes", nameof(dataKey));
-        }
-        var info = BuildInfo(ContentKeyLabel, EnvelopeFormat.AlgorithmAes256GcmHkdfSha256, appendPart: true);
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, dataKey.UnsafeExpose(), contentKey, salt, info);
+        var info = BuildInfo(outer ? OuterContentKeyLabel : ContentKeyLabel, algorithm, appendPart: true);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, layerDataKey, contentKey, salt, info);
     }
 
     /// <summary>The info string "label ‖ 0x00 [‖ alg] ‖ lp(bucket) ‖ lp(key) ‖ lp(binding id) [‖ u32 part]".</summary>

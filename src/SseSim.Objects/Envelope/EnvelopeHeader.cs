@@ -16,6 +16,12 @@ public sealed class EnvelopeHeader
 
     public int SegmentSize { get; }
 
+    /// <summary><see cref="EnvelopeFormat.AlgorithmAes256GcmHkdfSha256"/> or <see cref="EnvelopeFormat.AlgorithmDualLayer"/>.</summary>
+    public byte Algorithm => _bytes[EnvelopeFormat.AlgorithmOffset];
+
+    /// <summary>Stored bytes per segment beyond its plaintext (16, or 32 for two layers).</summary>
+    public int SegmentOverhead => EnvelopeFormat.SegmentOverhead(Algorithm);
+
     /// <summary>The encoded header; also the AAD of every segment (docs/formats/object-envelope.md#aad).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
@@ -23,19 +29,23 @@ public sealed class EnvelopeHeader
 
     public ReadOnlySpan<byte> NoncePrefix => _bytes.AsSpan(EnvelopeFormat.NoncePrefixOffset, EnvelopeFormat.NoncePrefixLength);
 
-    public static EnvelopeHeader CreateRandom(int segmentSize)
+    public static EnvelopeHeader CreateRandom(int segmentSize, byte algorithm = EnvelopeFormat.AlgorithmAes256GcmHkdfSha256)
     {
         Span<byte> salt = stackalloc byte[EnvelopeFormat.SaltLength];
         Span<byte> prefix = stackalloc byte[EnvelopeFormat.NoncePrefixLength];
         RandomNumberGenerator.Fill(salt);
         RandomNumberGenerator.Fill(prefix);
-        return Create(segmentSize, salt, prefix);
+        return Create(segmentSize, salt, prefix, algorithm);
     }
 
     /// <summary>Builds a header from explicit values; production code uses <see cref="CreateRandom"/>, tests pin vectors with this.</summary>
-    public static EnvelopeHeader Create(int segmentSize, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> noncePrefix)
+    public static EnvelopeHeader Create(int segmentSize, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> noncePrefix, byte algorithm = EnvelopeFormat.AlgorithmAes256GcmHkdfSha256)
     {
         SegmentLayout.ValidateSegmentSize(segmentSize);
+        if (algorithm is not (EnvelopeFormat.AlgorithmAes256GcmHkdfSha256 or EnvelopeFormat.AlgorithmDualLayer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(algorithm));
+        }
         if (salt.Length != EnvelopeFormat.SaltLength || noncePrefix.Length != EnvelopeFormat.NoncePrefixLength)
         {
             throw new ArgumentException("salt must be 32 bytes and nonce prefix 7 bytes");
@@ -43,7 +53,7 @@ public sealed class EnvelopeHeader
         var bytes = new byte[EnvelopeFormat.HeaderLength];
         EnvelopeFormat.Magic.CopyTo(bytes);
         bytes[EnvelopeFormat.VersionOffset] = EnvelopeFormat.Version;
-        bytes[EnvelopeFormat.AlgorithmOffset] = EnvelopeFormat.AlgorithmAes256GcmHkdfSha256;
+        bytes[EnvelopeFormat.AlgorithmOffset] = algorithm;
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(EnvelopeFormat.SegmentSizeOffset), (uint)segmentSize);
         salt.CopyTo(bytes.AsSpan(EnvelopeFormat.SaltOffset));
         noncePrefix.CopyTo(bytes.AsSpan(EnvelopeFormat.NoncePrefixOffset));
@@ -65,7 +75,7 @@ public sealed class EnvelopeHeader
         {
             throw new EnvelopeException(EnvelopeErrorKind.Malformed, $"unknown envelope version {header[EnvelopeFormat.VersionOffset]}");
         }
-        if (header[EnvelopeFormat.AlgorithmOffset] != EnvelopeFormat.AlgorithmAes256GcmHkdfSha256)
+        if (header[EnvelopeFormat.AlgorithmOffset] is not (EnvelopeFormat.AlgorithmAes256GcmHkdfSha256 or EnvelopeFormat.AlgorithmDualLayer))
         {
             throw new EnvelopeException(EnvelopeErrorKind.Malformed, $"unknown envelope algorithm {header[EnvelopeFormat.AlgorithmOffset]}");
         }

@@ -61,7 +61,7 @@ public static class EnvelopeReader
         ciphertext.Position = 0;
         await ReadExactlyAsync(ciphertext, bytes, cancellationToken).ConfigureAwait(false);
         var header = EnvelopeHeader.Parse(bytes);
-        if (!SegmentLayout.TryGetPlaintextLength(ciphertext.Length, header.SegmentSize, out var plain))
+        if (!SegmentLayout.TryGetPlaintextLength(ciphertext.Length, header.SegmentSize, header.SegmentOverhead, out var plain))
         {
             throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, $"{ciphertext.Length} bytes is not a valid envelope length");
         }
@@ -81,18 +81,19 @@ public static class EnvelopeReader
     {
         var (header, plainLength) = await ReadHeaderAsync(ciphertext, cancellationToken).ConfigureAwait(false);
         var segmentSize = header.SegmentSize;
-        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize);
+        var overhead = header.SegmentOverhead;
+        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize, overhead);
         if (range.SegmentCount == 0)
         {
             return 0;
         }
         var segmentCount = SegmentLayout.SegmentCount(plainLength, segmentSize);
-        using var aes = EnvelopeWriter.CreateCipher(dataKey, binding, header);
+        using var cipher = SegmentCipher.Create(dataKey, binding, header);
         var nonce = new byte[EnvelopeFormat.NonceLength];
         // Read-ahead: whole segments are read in chunks of up to ReadAheadBytes, the next chunk while this one is
         // decrypted, so a file read overlaps the crypto. Two chunk buffers bound the memory; a range that fits one
         // chunk rents only one.
-        var stride = segmentSize + EnvelopeFormat.TagLength;
+        var stride = segmentSize + overhead;
         var perChunk = (int)Math.Min(range.SegmentCount, Math.Max(1, ReadAheadBytes / stride));
         var chunkBytes = perChunk * stride;
         var current = ArrayPool<byte>.Shared.Rent(chunkBytes);
@@ -105,7 +106,7 @@ public static class EnvelopeReader
             ciphertext.Position = range.CiphertextOffset;
             var end = range.FirstSegment + range.SegmentCount;
             var chunkFirst = range.FirstSegment;
-            var chunkLength = ChunkLength(plainLength, segmentSize, chunkFirst, perChunk, end);
+            var chunkLength = ChunkLength(plainLength, segmentSize, overhead, chunkFirst, perChunk, end);
             await ReadExactlyAsync(ciphertext, current.AsMemory(0, chunkLength), cancellationToken).ConfigureAwait(false);
             var skip = range.SkipInFirstSegment;
             var remaining = range.PlaintextLength;
@@ -115,29 +116,29 @@ public static class EnvelopeReader
                 var chunkEnd = Math.Min(chunkFirst + perChunk, end);
                 if (chunkEnd < end)
                 {
-                    pending = ReadExactlyAsync(ciphertext, next!.AsMemory(0, ChunkLength(plainLength, segmentSize, chunkEnd, perChunk, end)), cancellationToken);
+                    pending = ReadExactlyAsync(ciphertext, next!.AsMemory(0, ChunkLength(plainLength, segmentSize, overhead, chunkEnd, perChunk, end)), cancellationToken);
                     pendingAwaited = false;
                 }
                 var at = 0;
                 for (var i = chunkFirst; i < chunkEnd; i++)
                 {
-                    var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize);
+                    var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize, overhead);
                     var sealedSegment = current.AsSpan(at, stored);
                     at += stored;
-                    var plainSize = stored - EnvelopeFormat.TagLength;
+                    var plainSize = stored - overhead;
                     var take = (int)Math.Min(plainSize - skip, remaining);
                     var last = i == segmentCount - 1;
                     if (pipe is not null && skip == 0 && take == plainSize && take > 0)
                     {
                         // A whole segment goes straight into the writer's memory; Advance (which hands it on)
                         // happens only after its tag verified (docs/formats/object-envelope.md#verify-before-release).
-                        Open(aes, header, nonce, i, last, sealedSegment, pipe.GetSpan(take));
+                        Open(cipher, header, nonce, i, last, sealedSegment, pipe.GetSpan(cipher.OpenCapacity(take)));
                         pipe.Advance(take);
                     }
                     else
                     {
                         plaintextInBuffers = true;
-                        Open(aes, header, nonce, i, last, sealedSegment, sealedSegment);
+                        Open(cipher, header, nonce, i, last, sealedSegment, sealedSegment);
                         if (pipe is not null)
                         {
                             pipe.Write(sealedSegment.Slice(skip, take));
@@ -222,20 +223,23 @@ public static class EnvelopeReader
             throw new EnvelopeException(EnvelopeErrorKind.Truncated, "envelope ended early");
         }
         var header = EnvelopeHeader.Parse(envelope.AsSpan(0, EnvelopeFormat.HeaderLength));
-        if (!SegmentLayout.TryGetPlaintextLength(envelope.Count, header.SegmentSize, out var plainLength))
+        var overhead = header.SegmentOverhead;
+        if (!SegmentLayout.TryGetPlaintextLength(envelope.Count, header.SegmentSize, overhead, out var plainLength))
         {
             throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, $"{envelope.Count} bytes is not a valid envelope length");
         }
         var segmentSize = header.SegmentSize;
-        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize);
+        var range = MapRange(plainLength, expectedPlaintextLength, offset, length, segmentSize, overhead);
         if (range.SegmentCount == 0)
         {
             return 0;
         }
         var segmentCount = SegmentLayout.SegmentCount(plainLength, segmentSize);
-        using var aes = EnvelopeWriter.CreateCipher(dataKey, binding, header);
+        using var cipher = SegmentCipher.Create(dataKey, binding, header);
         var nonce = new byte[EnvelopeFormat.NonceLength];
         byte[]? scratch = null;
+        // The stored envelope is never decrypted in place (it may be shared): the outer layer opens into the destination.
+        var scratchLength = cipher.OpenCapacity(segmentSize);
         try
         {
             var at = (int)range.CiphertextOffset;
@@ -246,22 +250,22 @@ public static class EnvelopeReader
             var end = range.FirstSegment + range.SegmentCount;
             for (var i = range.FirstSegment; i < end; i++)
             {
-                var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize);
+                var stored = SegmentLayout.SegmentStoredLength(plainLength, i, segmentSize, overhead);
                 var sealedSegment = envelope.Slice(at, stored);
                 at += stored;
-                var plainSize = stored - EnvelopeFormat.TagLength;
+                var plainSize = stored - overhead;
                 var take = (int)Math.Min(plainSize - skip, remaining);
                 var last = i == segmentCount - 1;
                 if (pipe is not null && skip == 0 && take == plainSize && take > 0)
                 {
                     // Advance only after the tag verified (docs/formats/object-envelope.md#verify-before-release).
-                    Open(aes, header, nonce, i, last, sealedSegment, pipe.GetSpan(take));
+                    Open(cipher, header, nonce, i, last, sealedSegment, pipe.GetSpan(cipher.OpenCapacity(take)));
                     pipe.Advance(take);
                 }
                 else
                 {
-                    scratch ??= ArrayPool<byte>.Shared.Rent(segmentSize);
-                    Open(aes, header, nonce, i, last, sealedSegment, scratch);
+                    scratch ??= ArrayPool<byte>.Shared.Rent(scratchLength);
+                    Open(cipher, header, nonce, i, last, sealedSegment, scratch);
                     if (pipe is not null)
                     {
                         pipe.Write(scratch.AsSpan(skip, take));
@@ -291,44 +295,35 @@ public static class EnvelopeReader
         {
             if (scratch is not null)
             {
-                CryptographicOperations.ZeroMemory(scratch.AsSpan(0, segmentSize));
+                CryptographicOperations.ZeroMemory(scratch.AsSpan(0, scratchLength));
                 ArrayPool<byte>.Shared.Return(scratch);
             }
         }
     }
 
     /// <summary>The segments a plaintext range needs, once the stored length agrees with the object's size.</summary>
-    private static SegmentRange MapRange(long plainLength, long? expectedPlaintextLength, long offset, long length, int segmentSize)
+    private static SegmentRange MapRange(long plainLength, long? expectedPlaintextLength, long offset, long length, int segmentSize, int overhead)
     {
         if (expectedPlaintextLength.HasValue && expectedPlaintextLength.Value != plainLength)
         {
             throw new EnvelopeException(EnvelopeErrorKind.LengthMismatch, "stored envelope length disagrees with the object's size");
         }
-        return SegmentLayout.MapRange(plainLength, offset, length, segmentSize);
+        return SegmentLayout.MapRange(plainLength, offset, length, segmentSize, overhead);
     }
 
     /// <summary>Bytes of the chunk of up to <paramref name="perChunk"/> segments starting at <paramref name="first"/>, not past <paramref name="end"/>.</summary>
-    private static int ChunkLength(long plainLength, int segmentSize, long first, int perChunk, long end)
+    private static int ChunkLength(long plainLength, int segmentSize, int overhead, long first, int perChunk, long end)
     {
         var last = Math.Min(first + perChunk, end) - 1;
-        return (int)(SegmentLayout.SegmentCiphertextOffset(last, segmentSize) + SegmentLayout.SegmentStoredLength(plainLength, last, segmentSize)
-            - SegmentLayout.SegmentCiphertextOffset(first, segmentSize));
+        return (int)(SegmentLayout.SegmentCiphertextOffset(last, segmentSize, overhead) + SegmentLayout.SegmentStoredLength(plainLength, last, segmentSize, overhead)
+            - SegmentLayout.SegmentCiphertextOffset(first, segmentSize, overhead));
     }
 
-    /// <summary>Verifies and decrypts one stored segment (ciphertext ‖ tag) into <paramref name="plain"/>, which may be the segment itself (in place).</summary>
-    private static void Open(AesGcm aes, EnvelopeHeader header, byte[] nonce, long index, bool last, ReadOnlySpan<byte> stored, Span<byte> plain)
+    /// <summary>Verifies and decrypts one stored segment into <paramref name="plain"/>, which may be the segment itself (in place).</summary>
+    private static void Open(SegmentCipher cipher, EnvelopeHeader header, byte[] nonce, long index, bool last, ReadOnlySpan<byte> stored, Span<byte> plain)
     {
-        var length = stored.Length - EnvelopeFormat.TagLength;
         header.WriteNonce(nonce, index, last);
-        try
-        {
-            aes.Decrypt(nonce, stored[..length], stored.Slice(length, EnvelopeFormat.TagLength), plain[..length], header.Bytes);
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            // AesGcm zeroes the destination on failure; still, nothing from this segment is released.
-            throw new EnvelopeException(EnvelopeErrorKind.AuthenticationFailed, $"segment {index} failed authentication");
-        }
+        cipher.Open(nonce, index, stored, plain);
     }
 
     /// <summary>

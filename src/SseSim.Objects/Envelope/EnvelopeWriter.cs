@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using SseSim.Core.Secrets;
 
 namespace SseSim.Objects.Envelope;
@@ -18,7 +17,7 @@ public sealed class EnvelopeWriteOptions
     /// <summary>Called with each chunk of ciphertext (header included) in order, before it is written.</summary>
     public SpanObserver? CiphertextObserver { get; init; }
 
-    /// <summary>Fixed header for golden-vector tests; production leaves it null so salt and prefix are random.</summary>
+    /// <summary>Fixed header for golden-vector tests (its algorithm must fit the key); production leaves it null so salt and prefix are random.</summary>
     internal EnvelopeHeader? Header { get; init; }
 }
 
@@ -71,17 +70,19 @@ public static class EnvelopeWriter
         try
         {
             SegmentLayout.ValidateSegmentSize(segmentSize);
-            var header = options.Header ?? EnvelopeHeader.CreateRandom(segmentSize);
-            if (header.SegmentSize != segmentSize)
+            // docs/formats/object-envelope.md#dual-layer-keys: a 64-byte key (two layer keys) writes algorithm 0x02.
+            var algorithm = EnvelopeFormat.AlgorithmForKey(dataKey.Length);
+            var header = options.Header ?? EnvelopeHeader.CreateRandom(segmentSize, algorithm);
+            if (header.SegmentSize != segmentSize || header.Algorithm != algorithm)
             {
-                throw new ArgumentException("header segment size differs from options", nameof(options));
+                throw new ArgumentException("header segment size or algorithm differs from options and key", nameof(options));
             }
-            using var aes = CreateCipher(dataKey, binding, header);
-            var sealer = new Sealer(aes, header, options.CiphertextObserver, pipe);
+            using var cipher = SegmentCipher.Create(dataKey, binding, header);
+            var sealer = new Sealer(cipher, header, options.CiphertextObserver, pipe);
             // One buffer: a segment that arrives in pieces is gathered in it (and, for a Stream, sealed in place); a
             // whole segment that is contiguous in the pipe is sealed from there (no plaintext copy), and a PipeWriter
             // sink receives the ciphertext in its own memory (no ciphertext copy).
-            segment = ArrayPool<byte>.Shared.Rent(segmentSize + EnvelopeFormat.TagLength);
+            segment = ArrayPool<byte>.Shared.Rent(segmentSize + cipher.Overhead);
 
             var headerBytes = header.Bytes.ToArray();
             options.CiphertextObserver?.Invoke(headerBytes);
@@ -216,15 +217,8 @@ public static class EnvelopeWriter
         CancellationToken cancellationToken = default) =>
         EncryptAsync(PipeReader.Create(plaintext, new StreamPipeReaderOptions(leaveOpen: true)), ciphertext, dataKey, binding, options, cancellationToken);
 
-    internal static AesGcm CreateCipher(SecretBytes dataKey, EnvelopeBinding binding, EnvelopeHeader header)
-    {
-        using var contentKey = new SecretBytes(EnvelopeFormat.KeyLength);
-        binding.DeriveContentKey(dataKey, header.Salt, contentKey.UnsafeExposeWritable());
-        return new AesGcm(contentKey.UnsafeExpose(), EnvelopeFormat.TagLength);
-    }
-
     /// <summary>Seals segments (ciphertext ‖ tag) into a PipeWriter's memory, or into a buffer (in place when the plaintext is its start).</summary>
-    private readonly struct Sealer(AesGcm aes, EnvelopeHeader header, SpanObserver? observer, PipeWriter? pipe)
+    private readonly struct Sealer(SegmentCipher cipher, EnvelopeHeader header, SpanObserver? observer, PipeWriter? pipe)
     {
         private readonly byte[] _nonce = new byte[EnvelopeFormat.NonceLength];
 
@@ -233,9 +227,9 @@ public static class EnvelopeWriter
         {
             header.WriteNonce(_nonce, index, last);
             var length = plain.Length;
-            var stored = length + EnvelopeFormat.TagLength;
+            var stored = length + cipher.Overhead;
             var output = pipe is null ? buffer.AsSpan(0, stored) : pipe.GetSpan(stored)[..stored];
-            aes.Encrypt(_nonce, plain, output[..length], output[length..], header.Bytes);
+            cipher.Seal(_nonce, plain, output);
             observer?.Invoke(output);
             pipe?.Advance(stored);
             return stored;

@@ -36,32 +36,37 @@ public static class SegmentLayout
         return plaintextLength == 0 ? 1 : ((plaintextLength - 1) / segmentSize) + 1;
     }
 
-    public static long CiphertextLength(long plaintextLength, int segmentSize = EnvelopeFormat.DefaultSegmentSize) =>
-        EnvelopeFormat.HeaderLength + plaintextLength + (SegmentCount(plaintextLength, segmentSize) * EnvelopeFormat.TagLength);
+    /// <param name="overhead">Stored bytes per segment beyond its plaintext (<see cref="EnvelopeFormat.SegmentOverhead"/>: 16, or 32 for two layers).</param>
+    public static long CiphertextLength(long plaintextLength, int segmentSize = EnvelopeFormat.DefaultSegmentSize, int overhead = EnvelopeFormat.TagLength) =>
+        EnvelopeFormat.HeaderLength + plaintextLength + (SegmentCount(plaintextLength, segmentSize) * overhead);
 
     /// <summary>The plaintext length of a stored envelope, or false when no plaintext length produces <paramref name="ciphertextLength"/>.</summary>
-    public static bool TryGetPlaintextLength(long ciphertextLength, int segmentSize, out long plaintextLength)
+    public static bool TryGetPlaintextLength(long ciphertextLength, int segmentSize, out long plaintextLength) =>
+        TryGetPlaintextLength(ciphertextLength, segmentSize, EnvelopeFormat.TagLength, out plaintextLength);
+
+    /// <summary>Same, for segments of <paramref name="overhead"/> bytes beyond their plaintext.</summary>
+    public static bool TryGetPlaintextLength(long ciphertextLength, int segmentSize, int overhead, out long plaintextLength)
     {
         ValidateSegmentSize(segmentSize);
         plaintextLength = -1;
         var body = ciphertextLength - EnvelopeFormat.HeaderLength;
-        if (body < EnvelopeFormat.TagLength)
+        if (body < overhead)
         {
             return false;
         }
-        if (body == EnvelopeFormat.TagLength)
+        if (body == overhead)
         {
             plaintextLength = 0;
             return true;
         }
-        long full = segmentSize + EnvelopeFormat.TagLength;
+        long full = segmentSize + overhead;
         var count = ((body - 1) / full) + 1;
         var last = body - ((count - 1) * full);
-        if (last <= EnvelopeFormat.TagLength || count > EnvelopeFormat.MaxSegmentCount)
+        if (last <= overhead || count > EnvelopeFormat.MaxSegmentCount)
         {
             return false;
         }
-        plaintextLength = body - (count * EnvelopeFormat.TagLength);
+        plaintextLength = body - (count * overhead);
         return true;
     }
 
@@ -70,21 +75,21 @@ public static class SegmentLayout
             ? p
             : throw new ArgumentException($"{ciphertextLength} is not a valid envelope length for segment size {segmentSize}", nameof(ciphertextLength));
 
-    public static long SegmentCiphertextOffset(long segmentIndex, int segmentSize) =>
-        EnvelopeFormat.HeaderLength + (segmentIndex * (segmentSize + (long)EnvelopeFormat.TagLength));
+    public static long SegmentCiphertextOffset(long segmentIndex, int segmentSize, int overhead = EnvelopeFormat.TagLength) =>
+        EnvelopeFormat.HeaderLength + (segmentIndex * (segmentSize + (long)overhead));
 
     /// <summary>Stored size (ciphertext + tag) of segment <paramref name="segmentIndex"/> of an envelope of <paramref name="plaintextLength"/> bytes.</summary>
-    public static int SegmentStoredLength(long plaintextLength, long segmentIndex, int segmentSize)
+    public static int SegmentStoredLength(long plaintextLength, long segmentIndex, int segmentSize, int overhead = EnvelopeFormat.TagLength)
     {
         var count = SegmentCount(plaintextLength, segmentSize);
         ArgumentOutOfRangeException.ThrowIfNegative(segmentIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(segmentIndex, count);
         var plain = segmentIndex < count - 1 ? segmentSize : plaintextLength - (segmentIndex * segmentSize);
-        return (int)plain + EnvelopeFormat.TagLength;
+        return (int)plain + overhead;
     }
 
     /// <summary>Maps plaintext [offset, offset+length) of an envelope holding <paramref name="plaintextLength"/> bytes to its segments.</summary>
-    public static SegmentRange MapRange(long plaintextLength, long offset, long length, int segmentSize = EnvelopeFormat.DefaultSegmentSize)
+    public static SegmentRange MapRange(long plaintextLength, long offset, long length, int segmentSize = EnvelopeFormat.DefaultSegmentSize, int overhead = EnvelopeFormat.TagLength)
     {
         var count = SegmentCount(plaintextLength, segmentSize);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -97,15 +102,15 @@ public static class SegmentLayout
         {
             // An empty object is one empty final segment: reading it still proves the envelope is complete.
             return plaintextLength == 0
-                ? new SegmentRange(0, 1, EnvelopeFormat.HeaderLength, EnvelopeFormat.TagLength, 0, 0, true)
+                ? new SegmentRange(0, 1, EnvelopeFormat.HeaderLength, overhead, 0, 0, true)
                 : new SegmentRange(Math.Min(offset / segmentSize, count - 1), 0, 0, 0, 0, 0, false);
         }
         var first = offset / segmentSize;
         var last = (offset + length - 1) / segmentSize;
-        var start = SegmentCiphertextOffset(first, segmentSize);
+        var start = SegmentCiphertextOffset(first, segmentSize, overhead);
         var end = last == count - 1
-            ? CiphertextLength(plaintextLength, segmentSize)
-            : SegmentCiphertextOffset(last + 1, segmentSize);
+            ? CiphertextLength(plaintextLength, segmentSize, overhead)
+            : SegmentCiphertextOffset(last + 1, segmentSize, overhead);
         return new SegmentRange(first, last - first + 1, start, end - start, (int)(offset - (first * segmentSize)), length, last == count - 1);
     }
 }
