@@ -16,6 +16,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public int NbdPort { get; private set; }
     public string[] ExtraArgs { get; init; } = [];
 
+    /// <summary>The server's clock; the system clock unless a test moves time (<see cref="ShiftedTime"/>).</summary>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>The running server's services, for tests that look behind the wire (never to change state).</summary>
     public IServiceProvider Services => _app!.Services;
 
@@ -23,7 +26,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        _app = SseSimHost.Build(["--port", "0", "--nbd-port", "0", "--data-dir", DataDir, .. ExtraArgs]);
+        _app = SseSimHost.Build(["--port", "0", "--nbd-port", "0", "--data-dir", DataDir, .. ExtraArgs],
+            Time is { } time ? b => b.Services.AddSingleton(time) : null);
         await _app.StartAsync();
         NbdPort = _app.Services.GetRequiredService<NbdHost>().Server.LocalEndPoint.Port;
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -65,4 +69,15 @@ public sealed class ServerFixture : IAsyncLifetime
         {
         }
     }
+}
+
+/// <summary>
+/// The system clock moved by <see cref="Offset"/>: a server that lives through days in a test. Timers and timestamps
+/// stay real, so only what reads the wall clock sees the move; clients must sign with the same offset (SigV4 allows 15 minutes of skew).
+/// </summary>
+public sealed class ShiftedTime : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }

@@ -264,11 +264,14 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// <summary>Events still held in memory, newest first.</summary>
     public IReadOnlyList<AuditEvent> Recent() => _retained.Snapshot();
 
+    /// <summary>How far back LookupEvents reaches (CloudTrail's event history: the last 90 days).</summary>
+    public static readonly TimeSpan LookupHistory = TimeSpan.FromDays(90);
+
     public static readonly IReadOnlyList<string> LookupAttributeKeys =
         ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
 
     /// <summary>
-    /// CloudTrail LookupEvents over the retained events: at most one attribute filter, an inclusive time range,
+    /// CloudTrail LookupEvents over the retained events of the last 90 days: at most one attribute filter, an inclusive time range,
     /// newest first, <paramref name="maxResults"/> 1-50 (default 50), and an opaque NextToken bound to the query.
     /// </summary>
     public (IReadOnlyList<AuditEvent> Events, string? NextToken) LookupEvents(LookupAttribute? attribute, DateTimeOffset? startTime,
@@ -301,9 +304,11 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             before = ReadToken(nextToken, queryHash);
         }
 
+        // CloudTrail's event history holds the last 90 days; an older StartTime is no error, the older events are just gone.
+        var oldest = _time.GetUtcNow() - LookupHistory;
         var (id, rawId) = attribute?.AttributeKey == "EventId" ? RetainedEvent.SplitId(attribute.AttributeValue) : default;
         var (page, lastSeq, more) = _retained.Page(before, limit, e =>
-            (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
+            e.Time >= oldest && (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
             && (accountId is null || AuditEvent.IsVisibleTo(e.Info.RecipientAccountId, e.Info.ResourceArns, accountId)));
         return (page, more ? Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"1:{lastSeq}:{queryHash}"))) : null);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SseSim.Core.Faults;
 using SseSim.Core.Secrets;
 using SseSim.Core.Storage;
@@ -58,9 +59,10 @@ public static class SseSimHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var seed = SeedFile.Load(options.Seed);
-        var time = TimeProvider.System;
+        // Tests that move the clock register their own TimeProvider through the configure hook.
+        var time = builder.Services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider))?.ImplementationInstance as TimeProvider ?? TimeProvider.System;
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time);
+        builder.Services.TryAddSingleton(time);
         builder.Services.AddMetrics();
         builder.Services.AddSingleton(new IdentityRegistry(seed.Identities.Select(i => i.ToIdentity()),
             seed.Identities.Where(i => i.Admin).Select(i => i.AccessKeyId).Concat(options.AdminAccessKey is { Length: > 0 } a ? [a] : [])));
