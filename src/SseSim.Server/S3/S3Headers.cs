@@ -112,6 +112,14 @@ internal static class S3Headers
         {
             throw S3Errors.Error("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", 400);
         }
+        // S3 serves the value as a website redirect, so only a path in the bucket or an http(s) URL is taken (AWS's
+        // answer to anything else is quoted in aws/aws-cli#1130).
+        var redirect = field("x-amz-website-redirect-location");
+        if (redirect is { Length: > 0 } && !redirect.StartsWith('/') && !redirect.StartsWith("http://", StringComparison.Ordinal)
+            && !redirect.StartsWith("https://", StringComparison.Ordinal))
+        {
+            throw S3Errors.Error("InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400);
+        }
         return new ObjectHeaders
         {
             ContentType = field("Content-Type"),
@@ -122,7 +130,7 @@ internal static class S3Headers
             Expires = field("Expires"),
             UserMetadata = meta,
             StorageClass = StorageClasses.Normalize(field("x-amz-storage-class")?.Trim()),
-            WebsiteRedirectLocation = field("x-amz-website-redirect-location"),
+            WebsiteRedirectLocation = redirect,
         };
     }
 

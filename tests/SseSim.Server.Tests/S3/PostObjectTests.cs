@@ -142,6 +142,20 @@ public sealed class PostObjectTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Website_redirect_field_is_checked_as_PutObjects_header_is()
+    {
+        var bucket = await server.NewBucketAsync();
+        var bad = await PostAsync(bucket, "bad", [1], fields: new() { ["x-amz-website-redirect-location"] = "example.com" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("<Code>InvalidRedirectLocation</Code>", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var good = await PostAsync(bucket, "good", [1], fields: new() { ["x-amz-website-redirect-location"] = "/index.html" });
+        Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+        using var s3 = server.S3();
+        Assert.Equal("/index.html", (await s3.GetObjectMetadataAsync(bucket, "good")).WebsiteRedirectLocation);
+        await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "bad"));
+    }
+
+    [Fact]
     public async Task Tagging_form_field_tags_the_upload_and_bad_tags_store_nothing()
     {
         var bucket = await server.NewBucketAsync();

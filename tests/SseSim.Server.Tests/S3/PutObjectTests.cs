@@ -39,6 +39,39 @@ public sealed class PutObjectTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Website_redirect_location_must_be_a_path_or_an_http_url_with_boto3()
+    {
+        // AWS's answer, quoted in aws/aws-cli#1130 (InvalidRedirectLocation); PutObject, CopyObject and
+        // CreateMultipartUpload take the same header, and a refused write stores nothing.
+        var r = await server.RunBoto3Async("""
+            s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+            for name, value in [("noSlash", "index.html"), ("ftp", "ftp://example.com/")]:
+                out[name] = error(s3.put_object, Bucket=bucket, Key="k", Body=b"x", WebsiteRedirectLocation=value)
+            out["copy"] = error(s3.copy_object, Bucket=bucket, Key="k", CopySource=f"{bucket}/src", WebsiteRedirectLocation="example.com")
+            out["mpu"] = error(s3.create_multipart_upload, Bucket=bucket, Key="k", WebsiteRedirectLocation="example.com")
+            out["stored"] = error(s3.head_object, Bucket=bucket, Key="k")
+            out["uploads"] = len(s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []))
+            for name, value in [("path", "/a.html"), ("http", "http://example.com/"), ("https", "https://example.com/a")]:
+                s3.put_object(Bucket=bucket, Key=name, Body=b"x", WebsiteRedirectLocation=value)
+                out[name] = s3.head_object(Bucket=bucket, Key=name)["WebsiteRedirectLocation"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        const string Refused = "[\"InvalidRedirectLocation\", 400, \"The website redirect location must have a prefix of 'http://' or 'https://' or '/'.\"]";
+        foreach (var name in new[] { "noSlash", "ftp", "copy", "mpu" })
+        {
+            Assert.Equal(Refused, result.GetProperty(name).GetRawText());
+        }
+        Assert.Equal("[\"404\", 404, \"Not Found\"]", result.GetProperty("stored").GetRawText());
+        Assert.Equal(0, result.GetProperty("uploads").GetInt32());
+        Assert.Equal("/a.html", result.GetProperty("path").GetString());
+        Assert.Equal("http://example.com/", result.GetProperty("http").GetString());
+        Assert.Equal("https://example.com/a", result.GetProperty("https").GetString());
+    }
+
+    [Fact]
     public async Task Conditional_writes_If_None_Match_and_If_Match_are_checked_against_the_current_object()
     {
         var bucket = await server.NewBucketAsync();
