@@ -1,4 +1,4 @@
 using SseSim.Server.Hosting;
 
-var app = SseSimHost.Build(args);
+var app = SseSimHost.Build(args, ownsProcess: true);
 await app.RunAsync();

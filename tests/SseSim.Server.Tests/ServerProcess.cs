@@ -17,6 +17,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>A command the server runs under (e.g. strace and its options); empty: run it directly.</summary>
     public string[] Launcher { get; init; } = [];
 
+    /// <summary>Server options after the run contract's (e.g. "--inline-socket-completions", "false").</summary>
+    public string[] Arguments { get; init; } = [];
+
     /// <summary>The started process (the launcher's, when there is one).</summary>
     public int? ProcessId => _process?.Id;
 
@@ -25,7 +28,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var dll = Path.Combine(AppContext.BaseDirectory, "SseSim.Server.dll");
         var command = new List<string>(Launcher) { "dotnet" };
         var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in command.Skip(1).Concat([dll, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nbd-port", NbdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDir]))
+        foreach (var a in command.Skip(1).Concat([dll, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--nbd-port", NbdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", DataDir]).Concat(Arguments))
         {
             psi.ArgumentList.Add(a);
         }

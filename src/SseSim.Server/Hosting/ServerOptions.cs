@@ -50,6 +50,12 @@ public sealed class ServerOptions
     /// <summary>Slow clients: after this grace a request body must keep arriving at 240 B/s or more (Kestrel MinRequestBodyDataRate).</summary>
     public double RequestBodyGraceSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Run socket completions and request handlers on the socket engine's threads instead of handing each one to a
+    /// thread-pool worker (SocketScheduling.cs). Only in the server's own process and with embedded storage.
+    /// </summary>
+    public bool InlineSocketCompletions { get; set; } = true;
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--port"] = "Port",
@@ -73,5 +79,6 @@ public sealed class ServerOptions
         ["--object-backend-region"] = "ObjectBackendRegion",
         ["--admin-access-key"] = "AdminAccessKey",
         ["--metrics-any-client"] = "MetricsAnyClient",
+        ["--inline-socket-completions"] = "InlineSocketCompletions",
     };
 }

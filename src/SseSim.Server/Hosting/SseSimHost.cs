@@ -27,7 +27,8 @@ namespace SseSim.Server.Hosting;
 /// </summary>
 public static class SseSimHost
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="ownsProcess">True only from the server's Program: process-wide settings (SocketScheduling) apply.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool ownsProcess = false)
     {
         // Volume block reads that miss FASTER's memory wait synchronously for I/O whose completion itself needs a
         // thread-pool thread; with up to 16 NBD requests in flight per connection, the pool's default minimum (one
@@ -41,6 +42,7 @@ public static class SseSimHost
 
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
+        SocketScheduling.Apply(options, ownsProcess);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(System.Net.IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host), options.Port);
