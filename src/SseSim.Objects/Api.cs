@@ -48,7 +48,7 @@ public sealed record PublicAccessBlock(bool BlockPublicAcls, bool IgnorePublicAc
     public static readonly PublicAccessBlock AllBlocked = new(true, true, true, true);
 }
 
-/// <summary>One ServerSideEncryptionConfiguration rule. <see cref="SseAlgorithm"/> is "AES256" or "aws:kms".</summary>
+/// <summary>One ServerSideEncryptionConfiguration rule. <see cref="SseAlgorithm"/> is "AES256", "aws:kms" or "aws:kms:dsse".</summary>
 public sealed record BucketEncryptionRule(
     string SseAlgorithm,
     string? KmsMasterKeyId = null,
@@ -61,7 +61,7 @@ public sealed record CustomerKeyHeaders(string? Algorithm, string? Key, string? 
 /// <summary>The SSE request headers of PutObject / CopyObject / CreateMultipartUpload, unvalidated.</summary>
 public sealed record SseRequest
 {
-    /// <summary>x-amz-server-side-encryption: "AES256" or "aws:kms".</summary>
+    /// <summary>x-amz-server-side-encryption: "AES256", "aws:kms" or "aws:kms:dsse".</summary>
     public string? ServerSideEncryption { get; init; }
 
     public string? KmsKeyId { get; init; }

@@ -10,13 +10,16 @@ internal enum SseMode
     SseS3,
     SseKms,
     SseC,
+
+    /// <summary>DSSE-KMS: two envelope layers, a KMS data key and an S3-managed one (docs/formats/s3-metadata-records.md#outerwrappedkey).</summary>
+    DsseKms,
 }
 
 internal sealed class EncryptionRecord
 {
     public SseMode Mode { get; set; }
 
-    /// <summary>SSE-S3: wrapped DK; SSE-KMS: KMS CiphertextBlob of the DK or, with a Bucket Key, of the bucket key.</summary>
+    /// <summary>SSE-S3: wrapped DK; SSE-KMS: KMS CiphertextBlob of the DK or, with a Bucket Key, of the bucket key; DSSE-KMS: KMS CiphertextBlob of the inner layer's DK.</summary>
     public byte[]? WrappedKey { get; set; }
     public string? KmsKeyArn { get; set; }
 
@@ -35,6 +38,9 @@ internal sealed class EncryptionRecord
     public byte[]? WrappedDataKey { get; set; }
     public byte[]? CustomerKeySalt { get; set; }
     public byte[]? CustomerKeyHmac { get; set; }
+
+    /// <summary>DSSE-KMS: the outer layer's data key under the S3 master key (docs/formats/object-envelope.md#dual-layer-keys).</summary>
+    public byte[]? OuterWrappedKey { get; set; }
 }
 
 internal sealed class BucketRecord

@@ -101,10 +101,8 @@ public sealed partial class ObjectStore
         {
             case "AES256" when rule.KmsMasterKeyId is not null:
                 throw S3Exception.InvalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
-            case "AES256" or "aws:kms":
+            case "AES256" or "aws:kms" or "aws:kms:dsse":
                 break;
-            case "aws:kms:dsse":
-                throw new S3Exception(S3ErrorCode.NotImplemented, "DSSE-KMS is not supported by this simulator.");
             default:
                 throw S3Exception.MalformedXml();
         }

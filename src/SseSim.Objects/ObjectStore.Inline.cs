@@ -19,13 +19,13 @@ public sealed partial class ObjectStore
     private static bool IsInline(string bodyId) => bodyId.StartsWith(InlineBodyPrefix, StringComparison.Ordinal);
 
     /// <summary>The envelope length to buffer when this write may go inline; null means "write a file".</summary>
-    private int? InlineCapacity(bool allowInline, long? declaredLength)
+    private int? InlineCapacity(bool allowInline, long? declaredLength, int segmentOverhead)
     {
         if (!allowInline || !_inlineBodies || declaredLength is not { } plaintextLength || plaintextLength < 0)
         {
             return null;
         }
-        var length = SegmentLayout.CiphertextLength(plaintextLength, _options.SegmentSize);
+        var length = SegmentLayout.CiphertextLength(plaintextLength, _options.SegmentSize, segmentOverhead);
         if (length > _options.InlineBodyMaxBytes || Interlocked.Read(ref _inlineBytes) + length > _options.InlineBodyBudgetBytes)
         {
             return null;

@@ -210,7 +210,14 @@ public sealed partial class ObjectStore : IDisposable
                     ClientContextHeader = sse.EncryptionContext,
                 };
             case "aws:kms:dsse":
-                throw new S3Exception(S3ErrorCode.NotImplemented, "DSSE-KMS is not supported by this simulator.");
+                // S3 Bucket Keys aren't supported for DSSE-KMS (S3 User Guide): a bucket-key flag is accepted and not applied.
+                return new EncryptionPlan
+                {
+                    Mode = SseMode.DsseKms,
+                    KmsKeyId = string.IsNullOrEmpty(sse!.KmsKeyId) ? DefaultKmsKey : sse.KmsKeyId,
+                    ClientContext = ParseContext(sse.EncryptionContext),
+                    ClientContextHeader = sse.EncryptionContext,
+                };
             case null:
                 break;
             default:
@@ -225,6 +232,10 @@ public sealed partial class ObjectStore : IDisposable
                 KmsKeyId = defaults.KmsMasterKeyId ?? DefaultKmsKey,
                 BucketKey = sse?.BucketKeyEnabled ?? defaults.BucketKeyEnabled,
             };
+        }
+        if (defaults?.SseAlgorithm == "aws:kms:dsse")
+        {
+            return new EncryptionPlan { Mode = SseMode.DsseKms, KmsKeyId = defaults.KmsMasterKeyId ?? DefaultKmsKey };
         }
         return new EncryptionPlan { Mode = SseMode.SseS3 };
     }
@@ -284,18 +295,29 @@ public sealed partial class ObjectStore : IDisposable
         }
         RequireSigV4ForKms(caller);
         var via = ViaS3(caller);
-        if (!plan.BucketKey)
+        if (!plan.BucketKey || plan.Mode == SseMode.DsseKms)
         {
             var ctx = KmsContext(plan.ClientContext, ObjectArn(bucket, key));
             var dataKey = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(ctx), 32, cancellationToken)).ConfigureAwait(false);
             var record = new EncryptionRecord
             {
-                Mode = SseMode.SseKms,
+                Mode = plan.Mode,
                 WrappedKey = dataKey.CiphertextBlob,
                 KmsKeyArn = dataKey.KeyArn,
                 KmsContext = ctx,
                 ClientContext = plan.ClientContextHeader,
             };
+            if (plan.Mode == SseMode.DsseKms)
+            {
+                // docs/formats/object-envelope.md#dual-layer-keys: the second layer's key is S3's own, under the master key.
+                using var outer = SecretBytes.Random(32);
+                record.OuterWrappedKey = SseS3KeyWrap.Wrap(_masterKey, outer, binding, outerLayer: true);
+                ObjectTrace.KeyInMemory(record);
+                using (dataKey.Plaintext)
+                {
+                    return (record, DualLayerKey(dataKey.Plaintext, outer));
+                }
+            }
             ObjectTrace.KeyInMemory(record);
             return (record, dataKey.Plaintext);
         }
@@ -343,6 +365,15 @@ public sealed partial class ObjectStore : IDisposable
         }
     }
 
+    /// <summary>The 64-byte key a dual-layer envelope takes: inner ‖ outer (docs/formats/object-envelope.md#dual-layer-keys).</summary>
+    private static SecretBytes DualLayerKey(SecretBytes inner, SecretBytes outer)
+    {
+        var key = new SecretBytes(EnvelopeFormat.DualLayerKeyLength);
+        inner.UnsafeExpose().CopyTo(key.UnsafeExposeWritable());
+        outer.UnsafeExpose().CopyTo(key.UnsafeExposeWritable()[EnvelopeFormat.KeyLength..]);
+        return key;
+    }
+
     // docs/formats/object-envelope.md#keys (SSE-KMS + Bucket Key row)
     private static SecretBytes DeriveFromBucketKey(SecretBytes bucketKey, byte[] salt, EnvelopeBinding binding)
     {
@@ -385,6 +416,13 @@ public sealed partial class ObjectStore : IDisposable
         RequireSigV4ForKms(caller);
         var via = ViaS3(caller);
         var ctx = EncryptionContext.From(record.KmsContext);
+        if (record.Mode == SseMode.DsseKms)
+        {
+            using var inner = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
+            using var outer = SseS3KeyWrap.Unwrap(_masterKey, record.OuterWrappedKey ?? throw new S3Exception(S3ErrorCode.InternalError, "stored DSSE-KMS key is malformed"), binding, outerLayer: true);
+            ObjectTrace.KeyInMemory(record);
+            return DualLayerKey(inner, outer);
+        }
         if (!record.BucketKey)
         {
             var plain = await CallKmsAsync(() => _kms.DecryptAsync(via, record.WrappedKey!, ctx, null, null, cancellationToken)).ConfigureAwait(false);
@@ -450,6 +488,7 @@ public sealed partial class ObjectStore : IDisposable
     {
         SseMode.SseS3 => new EncryptionInfo("AES256"),
         SseMode.SseKms => new EncryptionInfo("aws:kms", record.KmsKeyArn, record.BucketKey, EncryptionContext: echoContext ? record.ClientContext : null),
+        SseMode.DsseKms => new EncryptionInfo("aws:kms:dsse", record.KmsKeyArn, false, EncryptionContext: echoContext ? record.ClientContext : null),
         _ => new EncryptionInfo(null, CustomerAlgorithm: "AES256", CustomerKeyMd5: customer?.KeyMd5),
     };
 
@@ -545,7 +584,7 @@ public sealed partial class ObjectStore : IDisposable
                     headerSeen = true;
                 },
             };
-            var inline = InlineCapacity(allowInline, declaredLength) is { } capacity ? new Storage.InlineBodyBuffer(capacity) : null;
+            var inline = InlineCapacity(allowInline, declaredLength, EnvelopeFormat.SegmentOverhead(EnvelopeFormat.AlgorithmForKey(dataKey.Length))) is { } capacity ? new Storage.InlineBodyBuffer(capacity) : null;
             await using var pending = inline is null ? await _bodies.CreateAsync(cancellationToken).ConfigureAwait(false) : null;
             pending?.Describe(BodyMetadata.For(encryption, binding));
             var result = inline is not null

@@ -37,6 +37,7 @@ internal static class ObjectTrace
         {
             SseMode.SseS3 => "SSE-S3 data key unwrapped with the S3 master key",
             SseMode.SseC => "SSE-C customer key checked against its salted HMAC",
+            SseMode.DsseKms => "DSSE-KMS: the inner layer's data key from KMS, the outer layer's unwrapped with the S3 master key",
             _ when record.BucketKey => "object key derived from the bucket key (HKDF-SHA256, per-object salt)",
             _ => "plaintext data key returned by KMS",
         };
@@ -69,6 +70,7 @@ internal static class ObjectTrace
     {
         SseMode.SseS3 => "SSE-S3",
         SseMode.SseKms => "SSE-KMS",
+        SseMode.DsseKms => "DSSE-KMS",
         _ => "SSE-C",
     };
 }

@@ -9,7 +9,10 @@ namespace SseSim.Objects.Tests;
 /// <summary>A KMS stand-in that really wraps keys (AES-GCM, context as AAD) and counts calls; keys can be disabled or denied.</summary>
 internal sealed class FakeDataKeyService : IDataKeyService
 {
-    private readonly byte[] _master = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _master;
+
+    /// <param name="master">Fixed wrapping key for golden records; random by default.</param>
+    public FakeDataKeyService(byte[]? master = null) => _master = master ?? RandomNumberGenerator.GetBytes(32);
     public int GenerateCalls;
     public int DecryptCalls;
     public HashSet<string> Disabled { get; } = [];

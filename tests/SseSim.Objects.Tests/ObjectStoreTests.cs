@@ -339,11 +339,12 @@ public sealed class ObjectStoreTests : IDisposable
     [InlineData("AES256")]
     [InlineData("aws:kms")]
     [InlineData("SSE-C")]
+    [InlineData("aws:kms:dsse")]
     public async Task Multipart_parts_are_independent_envelopes_and_ranges_cross_parts(string mode)
     {
         var b = await BucketAsync();
         var customer = mode == "SSE-C" ? CustomerKey(9) : null;
-        var sse = mode == "SSE-C" ? new SseRequest { CustomerKey = customer } : new SseRequest { ServerSideEncryption = mode, KmsKeyId = mode == "aws:kms" ? "key-1" : null };
+        var sse = mode == "SSE-C" ? new SseRequest { CustomerKey = customer } : new SseRequest { ServerSideEncryption = mode, KmsKeyId = mode.StartsWith("aws:kms", StringComparison.Ordinal) ? "key-1" : null };
         var create = await _f.Store.CreateMultipartUploadAsync(Alice, new CreateMultipartUploadRequest(b, "big") { Encryption = sse });
         var parts = new[] { TestUtil.Pattern(5000, 1), TestUtil.Pattern(4096, 2), TestUtil.Pattern(777, 3) };
         var etags = new List<CompletedPart>();

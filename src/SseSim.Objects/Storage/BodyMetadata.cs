@@ -17,6 +17,7 @@ public static class BodyMetadata
     public const string BucketKeySalt = "ssesim-bucket-key-salt";
     public const string CustomerKeySalt = "ssesim-ssec-salt";
     public const string CustomerKeyHmac = "ssesim-ssec-hmac";
+    public const string OuterWrappedKey = "ssesim-outer-wrapped-key";
     public const string Binding = "ssesim-binding";
     public const string PartNumber = "ssesim-part";
 
@@ -40,6 +41,7 @@ public static class BodyMetadata
         Add(m, BucketKeySalt, encryption.BucketKey ? encryption.BucketKeySalt : null);
         Add(m, CustomerKeySalt, encryption.CustomerKeySalt);
         Add(m, CustomerKeyHmac, encryption.CustomerKeyHmac);
+        Add(m, OuterWrappedKey, encryption.OuterWrappedKey);
         return m;
     }
 

@@ -167,7 +167,7 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
         encryptionContext = o.EncryptionContext,
         bucketKey = o.BucketKey,
         wrappedKeyBytes = o.WrappedKey?.Length ?? 0,
-        keyMaterialId = o.SseMode == "SSE-KMS" ? MaterialOf(o.WrappedKey) : null,
+        keyMaterialId = o.SseMode is "SSE-KMS" or "DSSE-KMS" ? MaterialOf(o.WrappedKey) : null,
         parts = o.Parts,
         o.Owner,
     };

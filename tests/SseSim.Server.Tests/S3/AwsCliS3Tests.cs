@@ -138,6 +138,50 @@ public sealed class AwsCliS3Tests(ServerFixture server)
         }
     }
 
+    /// <summary>
+    /// DSSE-KMS from the CLI v1: <c>aws s3 cp --sse</c> offers only AES256 and aws:kms there, so s3api names it, and
+    /// <c>aws s3 cp</c> gets it from the bucket default (a multipart upload above 8 MiB).
+    /// </summary>
+    [Fact]
+    public async Task S3api_put_object_and_cp_into_a_dsse_kms_default_bucket()
+    {
+        if (!AwsCli.Available)
+        {
+            return;
+        }
+        var dir = Directory.CreateTempSubdirectory("sseSim-cli-").FullName;
+        try
+        {
+            var bucket = await server.NewBucketAsync("cli-dsse");
+            var keyId = await server.NewKmsKeyAsync();
+            await File.WriteAllTextAsync(Path.Combine(dir, "small.txt"), "dual layer");
+            var put = JsonDocument.Parse(await Run(dir, "s3api", "put-object", "--bucket", bucket, "--key", "small.txt", "--body", "small.txt",
+                "--server-side-encryption", "aws:kms:dsse", "--ssekms-key-id", keyId)).RootElement;
+            Assert.Equal("aws:kms:dsse", put.GetProperty("ServerSideEncryption").GetString());
+            Assert.EndsWith($":key/{keyId}", put.GetProperty("SSEKMSKeyId").GetString(), StringComparison.Ordinal);
+            var head = JsonDocument.Parse(await Run(dir, "s3api", "head-object", "--bucket", bucket, "--key", "small.txt")).RootElement;
+            Assert.Equal("aws:kms:dsse", head.GetProperty("ServerSideEncryption").GetString());
+            await Run(dir, "s3api", "get-object", "--bucket", bucket, "--key", "small.txt", "--range", "bytes=5-9", "part.out");
+            Assert.Equal("layer", await File.ReadAllTextAsync(Path.Combine(dir, "part.out")));
+
+            await Run(dir, "s3api", "put-bucket-encryption", "--bucket", bucket, "--server-side-encryption-configuration",
+                $"{{\"Rules\":[{{\"ApplyServerSideEncryptionByDefault\":{{\"SSEAlgorithm\":\"aws:kms:dsse\",\"KMSMasterKeyID\":\"{keyId}\"}}}}]}}");
+            var data = S3Clients.RandomBytes(9 * 1024 * 1024);
+            await File.WriteAllBytesAsync(Path.Combine(dir, "in.bin"), data);
+            await Run(dir, "s3", "cp", "in.bin", $"s3://{bucket}/big.bin", "--only-show-errors");
+            await Run(dir, "s3", "cp", $"s3://{bucket}/big.bin", "out.bin", "--only-show-errors");
+            Assert.Equal(data, await File.ReadAllBytesAsync(Path.Combine(dir, "out.bin")));
+            var big = JsonDocument.Parse(await Run(dir, "s3api", "head-object", "--bucket", bucket, "--key", "big.bin")).RootElement;
+            Assert.Equal("aws:kms:dsse", big.GetProperty("ServerSideEncryption").GetString());
+            Assert.EndsWith($":key/{keyId}", big.GetProperty("SSEKMSKeyId").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("-2\"", big.GetProperty("ETag").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>The presigned URL fetched with curl (a client that knows nothing of AWS), or HttpClient where curl is missing.</summary>
     private static async Task<string> FetchAsync(string url)
     {

@@ -318,4 +318,39 @@ public sealed class CompleteMultipartUploadTests(ServerFixture server)
         Assert.Equal(2, result.GetProperty("objectParts")[0].GetInt32());
         Assert.False(result.GetProperty("objectParts")[1].GetBoolean());
     }
+
+    [Fact]
+    public async Task A_dsse_kms_multipart_upload_completes_and_reads_across_parts_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key(Description="dsse mpu")["KeyMetadata"]
+            create = s3.create_multipart_upload(Bucket=bucket, Key="big", ServerSideEncryption="aws:kms:dsse", SSEKMSKeyId=key["KeyId"])
+            out["create"] = [create["ServerSideEncryption"], create["SSEKMSKeyId"] == key["Arn"]]
+            parts = [os.urandom(5 * 1024 * 1024), os.urandom(1234)]
+            etags = []
+            for i, body in enumerate(parts):
+                up = s3.upload_part(Bucket=bucket, Key="big", UploadId=create["UploadId"], PartNumber=i + 1, Body=body)
+                out.setdefault("parts", []).append(up["ServerSideEncryption"])
+                etags.append({"PartNumber": i + 1, "ETag": up["ETag"]})
+            done = s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=create["UploadId"], MultipartUpload={"Parts": etags})
+            out["done"] = [done["ServerSideEncryption"], done["SSEKMSKeyId"] == key["Arn"], done["ETag"].endswith('-2"')]
+            whole = b"".join(parts)
+            out["get"] = s3.get_object(Bucket=bucket, Key="big")["Body"].read() == whole
+            edge = s3.get_object(Bucket=bucket, Key="big", Range="bytes=5242000-5243000")
+            out["edge"] = edge["Body"].read() == whole[5242000:5243001]
+            head = s3.head_object(Bucket=bucket, Key="big", PartNumber=2)
+            out["head"] = [head["ServerSideEncryption"], head["PartsCount"], head["ContentLength"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"aws:kms:dsse\", true]", result.GetProperty("create").GetRawText());
+        Assert.Equal("[\"aws:kms:dsse\", \"aws:kms:dsse\"]", result.GetProperty("parts").GetRawText());
+        Assert.Equal("[\"aws:kms:dsse\", true, true]", result.GetProperty("done").GetRawText());
+        Assert.True(result.GetProperty("get").GetBoolean());
+        Assert.True(result.GetProperty("edge").GetBoolean());
+        Assert.Equal("[\"aws:kms:dsse\", 2, 1234]", result.GetProperty("head").GetRawText());
+    }
 }

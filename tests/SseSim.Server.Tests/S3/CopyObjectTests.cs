@@ -353,4 +353,32 @@ public sealed class CopyObjectTests(ServerFixture server)
         Assert.Equal("https://example.com/", result.GetProperty("other").GetString());
         Assert.Equal("/mpu", result.GetProperty("mpu").GetString());
     }
+
+    [Fact]
+    public async Task Copies_to_and_from_dsse_kms_reencrypt_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key(Description="dsse copy")["KeyMetadata"]
+            data = os.urandom(100_000)
+            s3.put_object(Bucket=bucket, Key="src", Body=data)
+            to = s3.copy_object(Bucket=bucket, Key="dsse", CopySource={"Bucket": bucket, "Key": "src"}, ServerSideEncryption="aws:kms:dsse", SSEKMSKeyId=key["Arn"])
+            out["to"] = [to["ServerSideEncryption"], to["SSEKMSKeyId"] == key["Arn"]]
+            back = s3.copy_object(Bucket=bucket, Key="kms", CopySource={"Bucket": bucket, "Key": "dsse"}, ServerSideEncryption="aws:kms", SSEKMSKeyId=key["Arn"])
+            out["back"] = back["ServerSideEncryption"]
+            plain = s3.copy_object(Bucket=bucket, Key="plain", CopySource={"Bucket": bucket, "Key": "dsse"})
+            out["plain"] = plain["ServerSideEncryption"]
+            out["same"] = [s3.get_object(Bucket=bucket, Key=k)["Body"].read() == data for k in ["dsse", "kms", "plain"]]
+            out["head"] = s3.head_object(Bucket=bucket, Key="dsse")["ServerSideEncryption"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"aws:kms:dsse\", true]", result.GetProperty("to").GetRawText());
+        Assert.Equal("aws:kms", result.GetProperty("back").GetString());
+        Assert.Equal("AES256", result.GetProperty("plain").GetString());
+        Assert.Equal("[true, true, true]", result.GetProperty("same").GetRawText());
+        Assert.Equal("aws:kms:dsse", result.GetProperty("head").GetString());
+    }
 }

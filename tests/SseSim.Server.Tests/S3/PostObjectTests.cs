@@ -240,4 +240,21 @@ public sealed class PostObjectTests(ServerFixture server)
         content.Add(new ByteArrayContent(file), "file", "hello.txt");
         return await Http.PostAsync($"{server.Endpoint}/{bucket}", content);
     }
+
+    [Fact]
+    public async Task Dsse_kms_form_field_encrypts_the_upload_in_two_layers()
+    {
+        var bucket = await server.NewBucketAsync();
+        var keyId = await server.NewKmsKeyAsync();
+        var response = await PostAsync(bucket, "dsse.txt", "two layers"u8.ToArray(),
+            fields: new() { ["x-amz-server-side-encryption"] = "aws:kms:dsse", ["x-amz-server-side-encryption-aws-kms-key-id"] = keyId });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("aws:kms:dsse", response.Headers.GetValues("x-amz-server-side-encryption").Single());
+        Assert.EndsWith(keyId, response.Headers.GetValues("x-amz-server-side-encryption-aws-kms-key-id").Single(), StringComparison.Ordinal);
+
+        using var s3 = server.S3();
+        using var got = await s3.GetObjectAsync(bucket, "dsse.txt");
+        Assert.Equal("aws:kms:dsse", got.ServerSideEncryptionMethod.Value);
+        Assert.Equal("two layers", await new StreamReader(got.ResponseStream).ReadToEndAsync());
+    }
 }

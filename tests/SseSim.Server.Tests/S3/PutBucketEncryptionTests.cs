@@ -127,4 +127,33 @@ public sealed class PutBucketEncryptionTests(ServerFixture server)
         Assert.Equal("MalformedXML 400", result.Outcome("twoRules"));
         Assert.Equal("AES256", result.GetProperty("kept").GetString());
     }
+
+    [Fact]
+    public async Task A_dsse_kms_default_with_a_key_applies_to_puts_and_applies_no_bucket_key_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key(Description="dsse default")["KeyMetadata"]
+            s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms:dsse", "KMSMasterKeyID": key["KeyId"]}, "BucketKeyEnabled": True}]})
+            rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+            out["rule"] = [rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == key["KeyId"]]
+            put = s3.put_object(Bucket=bucket, Key="k", Body=b"by default")
+            out["put"] = [put["ServerSideEncryption"], put["SSEKMSKeyId"] == key["Arn"], put.get("BucketKeyEnabled")]
+            got = s3.get_object(Bucket=bucket, Key="k")
+            out["get"] = [got["ServerSideEncryption"], got["Body"].read().decode()]
+            out["aes"] = s3.put_object(Bucket=bucket, Key="aes", Body=b"x", ServerSideEncryption="AES256")["ServerSideEncryption"]
+            out["badKey"] = error(s3.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256", "KMSMasterKeyID": key["KeyId"]}}]})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("[\"aws:kms:dsse\", true]", result.GetProperty("rule").GetRawText());
+        Assert.Equal("[\"aws:kms:dsse\", true, null]", result.GetProperty("put").GetRawText());
+        Assert.Equal("[\"aws:kms:dsse\", \"by default\"]", result.GetProperty("get").GetRawText());
+        Assert.Equal("AES256", result.GetProperty("aes").GetString());
+        Assert.Equal("InvalidArgument 400", result.Outcome("badKey"));
+    }
 }

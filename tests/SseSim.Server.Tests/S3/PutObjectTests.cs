@@ -438,4 +438,58 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.Equal("501 | NotImplemented |  | If-Match | We don't accept the provided value of If-Match header for this API", Row("ifMatchStar"));
         Assert.Equal("501 | NotImplemented |  | If-Match,If-None-Match | Multiple conditional request headers present in the request", Row("both"));
     }
+
+    /// <summary>
+    /// DSSE-KMS (x-amz-server-side-encryption: aws:kms:dsse): the key ARN is echoed, a bucket-key flag is not applied (S3
+    /// Bucket Keys aren't supported for DSSE-KMS), the ETag is not the MD5, and each PUT is one GenerateDataKey and each
+    /// GET one Decrypt, audited with S3 as the caller's service.
+    /// </summary>
+    [Fact]
+    public async Task Dsse_kms_put_get_range_and_head_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            ct = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key(Description="dsse")["KeyMetadata"]
+            data = os.urandom(200_000)
+            put = s3.put_object(Bucket=bucket, Key="d", Body=data, ServerSideEncryption="aws:kms:dsse", SSEKMSKeyId=key["KeyId"], BucketKeyEnabled=True)
+            out["put"] = [put["ServerSideEncryption"], put["SSEKMSKeyId"], put.get("BucketKeyEnabled"), put["ETag"].strip('"') != hashlib.md5(data).hexdigest()]
+            default = s3.put_object(Bucket=bucket, Key="default", Body=b"x", ServerSideEncryption="aws:kms:dsse")
+            out["defaultKey"] = default["SSEKMSKeyId"]
+            out["awsManaged"] = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["Arn"]
+            got = s3.get_object(Bucket=bucket, Key="d")
+            out["get"] = [got["ServerSideEncryption"], got["SSEKMSKeyId"], got["Body"].read() == data]
+            part = s3.get_object(Bucket=bucket, Key="d", Range="bytes=65530-131080")
+            out["range"] = [part["ContentRange"], part["Body"].read() == data[65530:131081]]
+            head = s3.head_object(Bucket=bucket, Key="d")
+            out["head"] = [head["ServerSideEncryption"], head["SSEKMSKeyId"], head.get("BucketKeyEnabled"), head["ContentLength"]]
+            out["listed"] = [o["Size"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"] if o["Key"] == "d"]
+            arn = "arn:aws:s3:::" + bucket + "/d"
+            calls = []
+            for name in ["GenerateDataKey", "Decrypt"]:
+                for e in ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": name}])["Events"]:
+                    detail = json.loads(e["CloudTrailEvent"])
+                    if detail["requestParameters"].get("encryptionContext", {}).get("aws:s3:arn") == arn:
+                        calls.append([name, detail["userIdentity"].get("invokedBy"), detail["resources"][0]["ARN"] == key["Arn"]])
+            out["calls"] = sorted(calls)
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var put = result.GetProperty("put");
+        Assert.Equal("aws:kms:dsse", put[0].GetString());
+        var keyArn = put[1].GetString()!;
+        Assert.StartsWith("arn:aws:kms:us-east-1:", keyArn, StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, put[2].ValueKind);
+        Assert.True(put[3].GetBoolean());
+        Assert.Equal(result.GetProperty("awsManaged").GetString(), result.GetProperty("defaultKey").GetString());
+        Assert.Equal($"[\"aws:kms:dsse\", \"{keyArn}\", true]", result.GetProperty("get").GetRawText());
+        Assert.Equal("[\"bytes 65530-131080/200000\", true]", result.GetProperty("range").GetRawText());
+        Assert.Equal($"[\"aws:kms:dsse\", \"{keyArn}\", null, 200000]", result.GetProperty("head").GetRawText());
+        Assert.Equal("[200000]", result.GetProperty("listed").GetRawText());
+        // One GenerateDataKey for the PUT, one Decrypt for each GET and ranged GET (HEAD needs no key).
+        Assert.Equal("[[\"Decrypt\", \"s3.amazonaws.com\", true], [\"Decrypt\", \"s3.amazonaws.com\", true], [\"GenerateDataKey\", \"s3.amazonaws.com\", true]]",
+            result.GetProperty("calls").GetRawText());
+    }
 }
