@@ -128,7 +128,7 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Idempotent: deleting a missing key (or a version that does not exist) succeeds; NoSuchBucket still fails. In a
+    /// Idempotent: deleting a missing key (or a version S3 issued that no longer exists) succeeds; NoSuchBucket still fails. In a
     /// versioned bucket a delete without <paramref name="versionId"/> adds a delete marker; with one it removes that
     /// version for good (docs/formats/s3-metadata-records.md#versioning).
     /// </summary>
@@ -152,9 +152,17 @@ public sealed partial class ObjectStore
                 {
                     // AWS: a bucket that never had versioning has only the "null" version (LocalStack's AWS recording
                     // test_s3_api.py TestS3ObjectCRUD::test_delete_object).
-                    throw UnversionedVersionId(versionId);
+                    throw NeverIssuedVersionId(versionId);
                 }
                 batch = RemoveVersion(bucket, key, versionId, current, freed, out var removed);
+                if (removed is null && versionId != Records.NullVersion && SequenceOf(versionId) is null)
+                {
+                    // A version id that names no version and that S3 could not have issued is invalid, not merely gone
+                    // (LocalStack's AWS recordings test_s3_api.py TestS3ObjectCRUD::test_delete_object_versioned and
+                    // test_delete_objects_versioned). SseSim's ids carry a check; ids of older builds carry none, so
+                    // a delete of one of their versions that is already gone is refused the same way.
+                    throw NeverIssuedVersionId(versionId);
+                }
                 Preconditions.EvaluateWrite(condition, key, Live(removed));
                 CheckDeletable(removed, bypassGovernance);
                 result = new DeleteObjectResult(versionId, removed?.IsDeleteMarker == true);
@@ -215,10 +223,10 @@ public sealed partial class ObjectStore
                     DeleteMarkerVersionId = deleted.DeleteMarker ? deleted.VersionId : null,
                 });
             }
-            catch (S3Exception e) when (e.VersionIdInUnversionedBucket && o.VersionId is { } v)
+            catch (S3Exception e) when (e.VersionIdNeverIssued && o.VersionId is { } v)
             {
-                // DeleteObjects reports DeleteObject's unversioned-bucket InvalidArgument as NoSuchVersion (LocalStack's
-                // AWS recording test_s3_api.py TestS3ObjectCRUD::test_delete_objects).
+                // DeleteObjects reports DeleteObject's invalid-version-id InvalidArgument as NoSuchVersion (LocalStack's
+                // AWS recordings test_s3_api.py TestS3ObjectCRUD::test_delete_objects and test_delete_objects_versioned).
                 var missing = NoSuchVersion(v);
                 results.Add(new DeleteObjectsEntry(o.Key, missing.Code, missing.Message) { VersionId = o.VersionId });
             }

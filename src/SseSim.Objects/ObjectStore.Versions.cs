@@ -39,12 +39,12 @@ public sealed partial class ObjectStore
             return NoSuchVersion(versionId);
         }
         return versionId != Records.NullVersion && LoadBucket(bucket, null).VersioningState is null
-            ? UnversionedVersionId(versionId)
+            ? NeverIssuedVersionId(versionId)
             : new S3Exception("NoSuchVersion", "The specified version does not exist.", 404).With("Key", key).With("VersionId", versionId);
     }
 
-    private static S3Exception UnversionedVersionId(string versionId) =>
-        new S3Exception(S3ErrorCode.InvalidArgument, "Invalid version id specified") { VersionIdInUnversionedBucket = true }
+    private static S3Exception NeverIssuedVersionId(string versionId) =>
+        new S3Exception(S3ErrorCode.InvalidArgument, "Invalid version id specified") { VersionIdNeverIssued = true }
             .With("ArgumentName", "versionId").With("ArgumentValue", versionId);
 
     /// <summary>Refuses a request's version id that is not shaped like one (<see cref="NoSuchVersion"/>); null passes.</summary>

@@ -77,10 +77,10 @@ public sealed class S3Exception : Exception
     public IDictionary<string, string> Details { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Set on the InvalidArgument for a version id in a bucket that never had versioning, which DeleteObjects reports
-    /// as NoSuchVersion instead.
+    /// Set on the InvalidArgument for a version id S3 could not have issued (any but "null" in a bucket that never had
+    /// versioning, or one that fails the check of <c>ObjectStore.SequenceOf</c>), which DeleteObjects reports as NoSuchVersion instead.
     /// </summary>
-    internal bool VersionIdInUnversionedBucket { get; init; }
+    internal bool VersionIdNeverIssued { get; init; }
 
     /// <summary>Response headers the error carries (a delete marker's x-amz-delete-marker and x-amz-version-id).</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -89,4 +89,42 @@ public sealed class DeleteObjectTests(ServerFixture server)
         Assert.Equal(11, result.GetProperty("kept").GetInt32());
         Assert.Equal($"404 | NoSuchVersion | The specified version does not exist. |  |  | k | {result.GetProperty("first").GetString()}", Row("gone"));
     }
+
+    [Fact]
+    public async Task A_version_id_S3_never_issued_is_invalid_in_a_versioned_bucket_too_with_boto3()
+    {
+        // As recorded from AWS in LocalStack's test_s3_api.py TestS3ObjectCRUD::test_delete_object_versioned
+        // (delete-with-bad-version: InvalidArgument) and test_delete_objects_versioned (delete-objects-wrong-version-id:
+        // NoSuchVersion for a key with versions and for one without). A version S3 issued that is gone deletes quietly.
+        var r = await server.RunBoto3Async("""
+            v = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            first = s3.put_object(Bucket=bucket, Key="k", Body=b"test-delete")["VersionId"]
+            out["delete"] = error(s3.delete_object, Bucket=bucket, Key="k", VersionId=v)
+            out["deleteMissingKey"] = error(s3.delete_object, Bucket=bucket, Key="wrong-key", VersionId=v)
+            multi = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k", "VersionId": v}, {"Key": "wrong-key-2", "VersionId": v}]})
+            out["multiErrors"] = sorted([e["Key"], e["Code"], e["Message"], e["VersionId"]] for e in multi.get("Errors", []))
+            out["multiDeleted"] = multi.get("Deleted", [])
+            out["kept"] = s3.head_object(Bucket=bucket, Key="k", VersionId=first)["ContentLength"]
+            s3.delete_object(Bucket=bucket, Key="k", VersionId=first)
+            out["again"] = s3.delete_object(Bucket=bucket, Key="k", VersionId=first)["ResponseMetadata"]["HTTPStatusCode"]
+            out["againMulti"] = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k", "VersionId": first}]}).get("Errors")
+            out["null"] = s3.delete_object(Bucket=bucket, Key="k", VersionId="null")["ResponseMetadata"]["HTTPStatusCode"]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("InvalidArgument 400", result.Outcome("delete"));
+        Assert.Equal("Invalid version id specified", result.GetProperty("delete")[2].GetString());
+        Assert.Equal("InvalidArgument 400", result.Outcome("deleteMissingKey"));
+        Assert.Equal(
+            """[["k","NoSuchVersion","The specified version does not exist.","HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"],["wrong-key-2","NoSuchVersion","The specified version does not exist.","HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"]]""",
+            System.Text.Json.JsonSerializer.Serialize(result.GetProperty("multiErrors")));
+        Assert.Empty(result.GetProperty("multiDeleted").EnumerateArray());
+        Assert.Equal(11, result.GetProperty("kept").GetInt32());
+        Assert.Equal(204, result.GetProperty("again").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("againMulti").ValueKind);
+        Assert.Equal(204, result.GetProperty("null").GetInt32());
+    }
 }
