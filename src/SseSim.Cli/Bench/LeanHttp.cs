@@ -30,6 +30,7 @@ public sealed class LeanHttp : IDisposable
     private readonly Uri _kms;
     private readonly Uri _s3;
     private readonly RawKmsHttp? _rawKms;
+    private readonly RawS3Http? _rawS3;
     private readonly ConcurrentDictionary<int, string> _bodyHashes = new();
 
     public LeanHttp(BenchOptions o)
@@ -47,6 +48,7 @@ public sealed class LeanHttp : IDisposable
         _kms = new Uri(o.EndpointUrl ?? $"https://kms.{o.Region}.amazonaws.com");
         _rawKms = _kms.Scheme == Uri.UriSchemeHttp ? new RawKmsHttp(_kms, _signer) : null;
         _s3 = new Uri(o.EndpointUrl ?? $"https://s3.{o.Region}.amazonaws.com");
+        _rawS3 = _s3.Scheme == Uri.UriSchemeHttp ? new RawS3Http(_s3, _signer) : null;
     }
 
     /// <summary>A KMS JSON request body that stays the same for every call, with its SHA-256 computed once.</summary>
@@ -110,8 +112,13 @@ public sealed class LeanHttp : IDisposable
     }
 
     /// <summary>PUT /bucket/key with the body's SHA-256 signed (computed once per distinct size: bodies are prefixes of one buffer).</summary>
-    public async Task PutObjectAsync(string bucket, string key, byte[] source, int length, IEnumerable<(string Name, string Value)> headers, CancellationToken ct)
+    public async Task PutObjectAsync(string bucket, string key, byte[] source, int length, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct)
     {
+        if (_rawS3 is not null)
+        {
+            await _rawS3.PutObjectAsync(bucket, key, source, length, headers, ct);
+            return;
+        }
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_s3, $"/{bucket}/{key}")) { Version = HttpVersion.Version11 };
         foreach (var (name, value) in headers)
         {
@@ -125,8 +132,12 @@ public sealed class LeanHttp : IDisposable
     }
 
     /// <summary>GET /bucket/key, read to the end into <paramref name="sink"/>; returns the byte count (checked against Content-Length).</summary>
-    public async Task<long> GetObjectAsync(string bucket, string key, byte[] sink, IEnumerable<(string Name, string Value)> headers, CancellationToken ct)
+    public async Task<long> GetObjectAsync(string bucket, string key, byte[] sink, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct)
     {
+        if (_rawS3 is not null)
+        {
+            return await _rawS3.GetObjectAsync(bucket, key, sink, headers, ct);
+        }
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_s3, $"/{bucket}/{key}")) { Version = HttpVersion.Version11 };
         foreach (var (name, value) in headers)
         {
@@ -228,5 +239,6 @@ public sealed class LeanHttp : IDisposable
     {
         _http.Dispose();
         _rawKms?.Dispose();
+        _rawS3?.Dispose();
     }
 }
