@@ -41,7 +41,8 @@ internal static class ObjectTrace
             _ when record.BucketKey => "object key derived from the bucket key (HKDF-SHA256, per-object salt)",
             _ => "plaintext data key returned by KMS",
         };
-        t.Add("key:in-memory", $"256-bit data key held in memory (pinned, never written): {how}",
+        var what = record.Mode == SseMode.DsseKms ? "two 256-bit data keys (one per layer)" : "256-bit data key";
+        t.Add("key:in-memory", $"{what} held in memory (pinned, never written): {how}",
             fields: new Dictionary<string, string>(StringComparer.Ordinal) { ["sseMode"] = ModeName(record), ["bucketKey"] = record.BucketKey ? "true" : "false" });
     }
 

@@ -134,6 +134,27 @@ public sealed class DsseKmsTests : IDisposable
     }
 
     [Fact]
+    public async Task UploadPartCopy_moves_data_between_DSSE_and_other_modes()
+    {
+        var b = await BucketAsync();
+        var data = TestUtil.Pattern(6000);
+        await _f.PutAsync(b, "dsse-src", data, new SseRequest { ServerSideEncryption = Dsse, KmsKeyId = "key-1" });
+        await _f.PutAsync(b, "plain-src", data);
+
+        var intoKms = await _f.Store.CreateMultipartUploadAsync(Alice, new CreateMultipartUploadRequest(b, "kms") { Encryption = new SseRequest { ServerSideEncryption = "aws:kms", KmsKeyId = "key-2" } });
+        var p1 = await _f.Store.UploadPartCopyAsync(Alice, new UploadPartCopyRequest(b, "kms", intoKms.UploadId, 1, b, "dsse-src"));
+        await _f.Store.CompleteMultipartUploadAsync(Alice, new(b, "kms", intoKms.UploadId, [new CompletedPart(1, p1.ETag)]));
+        Assert.Equal(data, await _f.GetAsync(b, "kms"));
+
+        var intoDsse = await _f.Store.CreateMultipartUploadAsync(Alice, new CreateMultipartUploadRequest(b, "dsse") { Encryption = new SseRequest { ServerSideEncryption = Dsse } });
+        Assert.Equal(Dsse, intoDsse.Encryption.ServerSideEncryption);
+        var p2 = await _f.Store.UploadPartCopyAsync(Alice, new UploadPartCopyRequest(b, "dsse", intoDsse.UploadId, 1, b, "plain-src") { SourceRange = new ByteRangeSpec(1000, 4999) });
+        var done = await _f.Store.CompleteMultipartUploadAsync(Alice, new(b, "dsse", intoDsse.UploadId, [new CompletedPart(1, p2.ETag)]));
+        Assert.Equal(Dsse, done.Encryption.ServerSideEncryption);
+        Assert.Equal(data[1000..5000], await _f.GetAsync(b, "dsse"));
+    }
+
+    [Fact]
     public async Task KMS_failures_surface_as_for_SSE_KMS_and_SigV2_is_refused()
     {
         var b = await BucketAsync();
