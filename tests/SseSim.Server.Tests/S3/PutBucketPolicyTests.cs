@@ -126,4 +126,26 @@ public sealed class PutBucketPolicyTests(ServerFixture server)
         Assert.Equal("MalformedPolicy 400", result.Outcome("emptyJson"));
         Assert.Equal("Missing required field Statement", result.GetProperty("emptyJson")[2].GetString());
     }
+
+    /// <summary>The S3 User Guide's "Requiring DSSE-KMS" policy: PutObject is denied unless the request names aws:kms:dsse.</summary>
+    [Fact]
+    public async Task Deny_PutObject_without_DSSE_KMS_is_enforced_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Id": "PutObjectPolicy", "Statement": [{
+                "Sid": "DenyUnEncryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::" + bucket + "/*",
+                "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms:dsse"}}}]}))
+            out["none"] = error(s3.put_object, Bucket=bucket, Key="a", Body=b"x")
+            out["kms"] = error(s3.put_object, Bucket=bucket, Key="b", Body=b"x", ServerSideEncryption="aws:kms")
+            out["dsse"] = error(s3.put_object, Bucket=bucket, Key="c", Body=b"x", ServerSideEncryption="aws:kms:dsse")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("AccessDenied 403", result.Outcome("none"));
+        Assert.Equal("AccessDenied 403", result.Outcome("kms"));
+        Assert.Equal("ok", result.Outcome("dsse"));
+    }
 }
