@@ -3,7 +3,8 @@ namespace SseSim.Server.Hosting;
 /// <summary>
 /// Where socket completions run. By default .NET hands every completed receive from the socket engine's epoll thread
 /// to a thread-pool worker, and Kestrel then queues the request to a worker again. Each hand-off is a futex wake and a
-/// context switch, a large share of the server's CPU for small requests on 2 shared cores (docs/benchmarks.md,
+/// context switch: on 2 cores shared with other busy processes, a quarter more GenerateDataKey calls per second inline
+/// (no difference on a quiet machine; docs/benchmarks.md,
 /// "Socket completions on the engine threads"). Inline, the engine threads (one per core) run the receive themselves
 /// and Kestrel still queues the request to a worker, so a handler that blocks on the disk never holds an engine thread.
 /// Kestrel's own UnsafePreferInlineScheduling (requests on the engine threads too) measured no better and would.
