@@ -6,9 +6,19 @@ using static SseSim.Objects.Tests.TestUtil;
 
 namespace SseSim.Objects.Tests.Envelope;
 
+/// <summary>
+/// The envelope's segment rules. Theories over <c>layers</c> run each case for algorithm 0x01 (one layer) and 0x02
+/// (DSSE-KMS's two; their own cases are in <see cref="DualLayerEnvelopeTests"/>).
+/// </summary>
 public class EnvelopeTests
 {
     private const int Small = 16;
+
+    /// <summary>A segment's stored size at <see cref="Small"/>: the plaintext and one 16-byte tag per layer.</summary>
+    private static int Stride(int layers) => Small + (16 * layers);
+
+    private static Core.Secrets.SecretBytes LayeredKey(int layers, byte fill = 7) =>
+        layers == 1 ? Key(fill) : DualLayerEnvelopeTests.DualKey(fill, (byte)(fill + 2));
 
     [Theory]
     [InlineData(0)]
@@ -33,10 +43,12 @@ public class EnvelopeTests
         }
     }
 
-    [Fact]
-    public async Task Every_range_of_small_objects_decrypts()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Every_range_of_small_objects_decrypts(int layers)
     {
-        using var key = Key();
+        using var key = LayeredKey(layers);
         for (var size = 0; size <= 50; size++)
         {
             var plain = Pattern(size, size);
@@ -87,10 +99,12 @@ public class EnvelopeTests
         }
     }
 
-    [Fact]
-    public async Task Truncation_at_any_length_is_detected()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Truncation_at_any_length_and_appending_are_detected(int layers)
     {
-        using var key = Key();
+        using var key = LayeredKey(layers);
         var plain = Pattern(100);
         var cipher = await EncryptAsync(plain, key, Binding(), Small);
         for (var len = 0; len < cipher.Length; len++)
@@ -98,17 +112,19 @@ public class EnvelopeTests
             await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(cipher[..len], key, Binding()));
         }
         // Appending bytes (even a whole extra segment) is also rejected.
-        await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync([.. cipher, .. cipher[^32..]], key, Binding()));
+        await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync([.. cipher, .. cipher[^Stride(layers)..]], key, Binding()));
     }
 
-    [Fact]
-    public async Task Dropped_duplicated_and_reordered_segments_are_detected()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Dropped_duplicated_and_reordered_segments_are_detected(int layers)
     {
-        using var key = Key();
+        using var key = LayeredKey(layers);
         var plain = Pattern(16 * 5);
         var cipher = await EncryptAsync(plain, key, Binding(), Small);
         var header = cipher[..52];
-        var segs = Enumerable.Range(0, 5).Select(i => cipher.AsSpan(52 + (i * 32), 32).ToArray()).ToArray();
+        var segs = Enumerable.Range(0, 5).Select(i => cipher.AsSpan(52 + (i * Stride(layers)), Stride(layers)).ToArray()).ToArray();
         byte[] Build(params int[] order) => [.. header, .. order.SelectMany(i => segs[i])];
 
         Assert.Equal(plain, await DecryptAsync(Build(0, 1, 2, 3, 4), key, Binding()));
@@ -120,10 +136,12 @@ public class EnvelopeTests
         await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(Build(0, 1, 2, 3, 4, 4), key, Binding()));
     }
 
-    [Fact]
-    public async Task Ciphertext_is_bound_to_bucket_key_instance_and_part()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Ciphertext_is_bound_to_bucket_key_instance_and_part(int layers)
     {
-        using var key = Key();
+        using var key = LayeredKey(layers);
         var plain = Pattern(40);
         var cipher = await EncryptAsync(plain, key, Binding("a", "id1", 1), Small);
         Assert.Equal(plain, await DecryptAsync(cipher, key, Binding("a", "id1", 1)));
@@ -131,17 +149,19 @@ public class EnvelopeTests
         await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(cipher, key, Binding("a", "id2", 1)));
         await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(cipher, key, Binding("a", "id1", 2)));
         await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(cipher, key, new("other", "a", "id1", 1)));
-        using var otherKey = Key(8);
+        using var otherKey = LayeredKey(layers, 8);
         await Assert.ThrowsAsync<EnvelopeException>(() => DecryptAsync(cipher, otherKey, Binding("a", "id1", 1)));
     }
 
-    [Fact]
-    public async Task No_plaintext_from_a_failing_segment_is_released()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task No_plaintext_from_a_failing_segment_is_released(int layers)
     {
-        using var key = Key();
+        using var key = LayeredKey(layers);
         var plain = Pattern(16 * 4);
         var cipher = await EncryptAsync(plain, key, Binding(), Small);
-        cipher[^20] ^= 1; // inside the last segment's ciphertext
+        cipher[^(Stride(layers) - 12)] ^= 1; // inside the last segment's (outer) ciphertext
         using var output = new MemoryStream();
         await Assert.ThrowsAsync<EnvelopeException>(() =>
             EnvelopeReader.DecryptRangeAsync(new MemoryStream(cipher), key, Binding(), 0, plain.Length, output));
