@@ -492,4 +492,32 @@ public sealed class PutObjectTests(ServerFixture server)
         Assert.Equal("[[\"Decrypt\", \"s3.amazonaws.com\", true], [\"Decrypt\", \"s3.amazonaws.com\", true], [\"GenerateDataKey\", \"s3.amazonaws.com\", true]]",
             result.GetProperty("calls").GetRawText());
     }
+
+    /// <summary>DSSE-KMS through the AWS SDK for .NET, whose default upload is aws-chunked with a trailing checksum.</summary>
+    [Fact]
+    public async Task Dsse_kms_put_and_get_with_the_aws_sdk_for_dotnet()
+    {
+        var bucket = await server.NewBucketAsync();
+        var keyId = await server.NewKmsKeyAsync();
+        using var s3 = server.S3();
+        var data = S3Clients.RandomBytes(200_000);
+        var put = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "d",
+            InputStream = new MemoryStream(data),
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMSDSSE,
+            ServerSideEncryptionKeyManagementServiceKeyId = keyId,
+        });
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMSDSSE, put.ServerSideEncryptionMethod);
+        Assert.EndsWith(":key/" + keyId, put.ServerSideEncryptionKeyManagementServiceKeyId, StringComparison.Ordinal);
+        Assert.NotEqual("\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"", put.ETag);
+
+        using var get = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "d", ByteRange = new ByteRange(70_000, 139_999) });
+        using var read = new MemoryStream();
+        await get.ResponseStream.CopyToAsync(read);
+        Assert.Equal(data[70_000..140_000], read.ToArray());
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMSDSSE, get.ServerSideEncryptionMethod);
+        Assert.Equal(put.ServerSideEncryptionKeyManagementServiceKeyId, get.ServerSideEncryptionKeyManagementServiceKeyId);
+    }
 }
