@@ -114,9 +114,10 @@ public sealed class LeanHttp : IDisposable
     /// <summary>PUT /bucket/key with the body's SHA-256 signed (computed once per distinct size: bodies are prefixes of one buffer).</summary>
     public async Task PutObjectAsync(string bucket, string key, byte[] source, int length, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct)
     {
+        var hash = _bodyHashes.GetOrAdd(length, n => SigV4.Sha256Hex(source.AsSpan(0, n)));
         if (_rawS3 is not null)
         {
-            await _rawS3.PutObjectAsync(bucket, key, source, length, headers, ct);
+            await _rawS3.PutObjectAsync(bucket, key, source.AsMemory(0, length), hash, headers, ct);
             return;
         }
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_s3, $"/{bucket}/{key}")) { Version = HttpVersion.Version11 };
@@ -125,7 +126,6 @@ public sealed class LeanHttp : IDisposable
             request.Headers.TryAddWithoutValidation(name, value);
         }
         request.Content = new ByteArrayContent(source, 0, length);
-        var hash = _bodyHashes.GetOrAdd(length, n => SigV4.Sha256Hex(source.AsSpan(0, n)));
         _signer.Sign(request, "s3", hash);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         await ThrowOnS3ErrorAsync(response, ct);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace SseSim.Cli.Bench;
@@ -14,14 +13,9 @@ public sealed class RawS3Http(Uri endpoint, SigV4 signer) : IDisposable
     private static readonly string EmptyHash = SigV4.Sha256Hex([]);
     private readonly string _authority = endpoint.Authority;
     private readonly RawHttp _http = new(endpoint);
-    private readonly ConcurrentDictionary<int, string> _bodyHashes = new();
-
-    /// <summary>PUT /bucket/key of the first <paramref name="length"/> bytes of <paramref name="source"/> (their hash computed once per length).</summary>
-    public Task PutObjectAsync(string bucket, string key, byte[] source, int length, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct)
-    {
-        var hash = _bodyHashes.GetOrAdd(length, n => SigV4.Sha256Hex(source.AsSpan(0, n)));
-        return _http.SendAsync(Head("PUT", bucket, key, hash, headers, length), source.AsMemory(0, length), ErrorFormat.Xml, null, ct);
-    }
+    /// <summary>PUT /bucket/key of <paramref name="body"/>, whose SHA-256 (hex) is <paramref name="bodyHash"/>.</summary>
+    public Task PutObjectAsync(string bucket, string key, ReadOnlyMemory<byte> body, string bodyHash, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct) =>
+        _http.SendAsync(Head("PUT", bucket, key, bodyHash, headers, body.Length), body, ErrorFormat.Xml, null, ct);
 
     /// <summary>GET /bucket/key into <paramref name="sink"/> (overwritten, counted); returns the body's length, checked against Content-Length.</summary>
     public Task<long> GetObjectAsync(string bucket, string key, byte[] sink, IReadOnlyList<(string Name, string Value)> headers, CancellationToken ct) =>
