@@ -295,7 +295,7 @@ public sealed partial class ObjectStore : IDisposable
         }
         RequireSigV4ForKms(caller);
         var via = ViaS3(caller);
-        if (!plan.BucketKey || plan.Mode == SseMode.DsseKms)
+        if (!plan.BucketKey)
         {
             var ctx = KmsContext(plan.ClientContext, ObjectArn(bucket, key));
             var dataKey = await CallKmsAsync(() => _kms.GenerateDataKeyAsync(via, plan.KmsKeyId!, EncryptionContext.From(ctx), 32, cancellationToken)).ConfigureAwait(false);
