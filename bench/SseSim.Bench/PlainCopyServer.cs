@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SseSim.Bench;
 
@@ -13,33 +7,12 @@ namespace SseSim.Bench;
 /// to a temp file (same FileStream settings and fsync-then-rename as SseSim's body store) and streams it back on GET.
 /// No auth, no crypto, no metadata: what a copy to disk and back costs on this machine.
 /// </summary>
-public sealed class PlainCopyServer : IAsyncDisposable
+public static class PlainCopyServer
 {
-    private readonly WebApplication _app;
-    private readonly string _dir;
-
-    private PlainCopyServer(WebApplication app, string dir)
-    {
-        _app = app;
-        _dir = dir;
-    }
-
-    public string Endpoint => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-    public static async Task<PlainCopyServer> StartAsync(int port = 0)
+    public static Task<BaselineServer> StartAsync(int port = 0)
     {
         var dir = Directory.CreateTempSubdirectory("sseSim-bench-plain-").FullName;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(System.Net.IPAddress.Loopback, port);
-            k.Limits.MaxRequestBodySize = null;
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
-        app.Run(context => HandleAsync(context, dir));
-        await app.StartAsync();
-        return new PlainCopyServer(app, dir);
+        return BaselineServer.StartAsync(port, context => HandleAsync(context, dir), () => Directory.Delete(dir, recursive: true));
     }
 
     private static async Task HandleAsync(HttpContext context, string dir)
@@ -69,12 +42,5 @@ public sealed class PlainCopyServer : IAsyncDisposable
         }
         // Bucket creation and anything else the shared client sends.
         context.Response.StatusCode = HttpMethods.IsGet(context.Request.Method) ? 404 : 200;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
     }
 }
