@@ -37,6 +37,7 @@ internal static class FuzzFixtures
     public static readonly SigV4Verifier Verifier = new(Identities, new FixedTime());
     public static readonly byte[] KeyMaterial = SHA256.HashData("sseSim-fuzz-kms-key"u8);
     public static readonly byte[] DataKey = SHA256.HashData("sseSim-fuzz-data-key"u8);
+    public static readonly byte[] OuterLayerKey = SHA256.HashData("sseSim-fuzz-outer-layer-key"u8);
     public static readonly string MaterialId = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(KeyId), .. KeyMaterial]));
     public static readonly EnvelopeBinding Binding = new("fuzz-bucket", "fuzz/key", "0123456789abcdef", 0);
 
@@ -209,6 +210,10 @@ internal static class FuzzFixtures
     });
 
     public static SecretBytes FixtureDataKey() => SecretBytes.CopyFrom(DataKey);
+
+    /// <summary>The fixture key an envelope of <paramref name="algorithm"/> opens with: the data key, then (DSSE-KMS, 0x02) the outer layer's key after it.</summary>
+    public static SecretBytes FixtureEnvelopeKey(byte algorithm) =>
+        algorithm == EnvelopeFormat.AlgorithmDualLayer ? SecretBytes.CopyFrom([.. DataKey, .. OuterLayerKey]) : FixtureDataKey();
 
     public static byte[] SealBlob(ReadOnlySpan<byte> plaintext, EncryptionContext context)
     {

@@ -259,10 +259,12 @@ public static class FuzzTargets
         }
     }
 
-    /// <summary>A stored object body: the whole envelope, then a range from its middle, decrypted under the fixture key.</summary>
+    /// <summary>
+    /// A stored object body: the whole envelope, then a range from its middle, decrypted under the fixture key of the
+    /// header's algorithm (one layer, or DSSE-KMS's two).
+    /// </summary>
     public static void EnvelopeSegments(ReadOnlySpan<byte> data)
     {
-        using var key = FuzzFixtures.FixtureDataKey();
         using var ciphertext = new MemoryStream(data.ToArray(), writable: false);
         using var plain = new MemoryStream();
         try
@@ -270,7 +272,8 @@ public static class FuzzTargets
             // As GetObject does: the plaintext length from the header and stored length, then ranges inside it.
             FuzzFixtures.RunSync(async () =>
             {
-                var (_, length) = await EnvelopeReader.ReadHeaderAsync(ciphertext);
+                var (header, length) = await EnvelopeReader.ReadHeaderAsync(ciphertext);
+                using var key = FuzzFixtures.FixtureEnvelopeKey(header.Algorithm);
                 await EnvelopeReader.DecryptRangeAsync(ciphertext, key, FuzzFixtures.Binding, 0, length, plain, length);
                 await EnvelopeReader.DecryptRangeAsync(ciphertext, key, FuzzFixtures.Binding, length / 3, length / 2, plain, length);
             });

@@ -76,6 +76,7 @@ public static class SeedCorpus
         yield return (nameof(FuzzTargets.EnvelopeSegments), [
             ("four-segments.bin", Envelope(EnvelopePlaintext, 64)),
             ("empty.bin", Envelope([], 64)),
+            ("dual-layer-four-segments.bin", Envelope(EnvelopePlaintext, 64, EnvelopeFormat.AlgorithmDualLayer)),
         ]);
         yield return (nameof(FuzzTargets.NbdHandshake), [
             ("go.bin", NbdHandshakeWithGo()),
@@ -166,11 +167,11 @@ public static class SeedCorpus
         return output.ToArray();
     }
 
-    private static byte[] Envelope(byte[] plaintext, int segmentSize)
+    private static byte[] Envelope(byte[] plaintext, int segmentSize, byte algorithm = EnvelopeFormat.AlgorithmAes256GcmHkdfSha256)
     {
-        using var key = FuzzFixtures.FixtureDataKey();
+        using var key = FuzzFixtures.FixtureEnvelopeKey(algorithm);
         using var output = new MemoryStream();
-        var header = EnvelopeHeader.Create(segmentSize, Enumerable.Repeat((byte)0x5a, 32).ToArray(), [1, 2, 3, 4, 5, 6, 7]);
+        var header = EnvelopeHeader.Create(segmentSize, Enumerable.Repeat((byte)0x5a, 32).ToArray(), [1, 2, 3, 4, 5, 6, 7], algorithm);
         FuzzFixtures.RunSync(() => EnvelopeWriter.EncryptAsync(new MemoryStream(plaintext), output, key, FuzzFixtures.Binding,
             new EnvelopeWriteOptions { SegmentSize = segmentSize, Header = header }));
         return output.ToArray();

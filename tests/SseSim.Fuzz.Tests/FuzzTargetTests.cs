@@ -114,7 +114,7 @@ public sealed class FuzzTargetTests(ITestOutputHelper output)
                 }
                 break;
             case nameof(FuzzTargets.EnvelopeSegments):
-                using (var key = FuzzFixtures.FixtureDataKey())
+                using (var key = FuzzFixtures.FixtureEnvelopeKey(EnvelopeHeader.Parse(bytes).Algorithm))
                 using (var plain = new MemoryStream())
                 {
                     FuzzFixtures.RunSync(() => EnvelopeReader.DecryptRangeAsync(new MemoryStream(bytes), key, FuzzFixtures.Binding, 0, bytes.Length < 100 ? 0 : SeedCorpus.EnvelopePlaintext.Length, plain));
