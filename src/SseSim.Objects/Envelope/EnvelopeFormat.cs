@@ -33,6 +33,9 @@ public static class EnvelopeFormat
         _ => throw new ArgumentException("data key must be 32 bytes (one layer) or 64 bytes (two layers)", nameof(dataKeyLength)),
     };
 
+    /// <summary>The data key length <paramref name="algorithm"/> opens with: the inverse of <see cref="AlgorithmForKey"/>.</summary>
+    public static int KeyLengthFor(byte algorithm) => algorithm == AlgorithmDualLayer ? DualLayerKeyLength : KeyLength;
+
     /// <summary>Stored bytes per segment beyond its plaintext: one GCM tag per layer.</summary>
     public static int SegmentOverhead(byte algorithm) => algorithm == AlgorithmDualLayer ? 2 * TagLength : TagLength;
 

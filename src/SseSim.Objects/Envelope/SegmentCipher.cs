@@ -30,8 +30,7 @@ internal sealed class SegmentCipher : IDisposable
     public static SegmentCipher Create(SecretBytes dataKey, EnvelopeBinding binding, EnvelopeHeader header)
     {
         var algorithm = header.Algorithm;
-        var expected = algorithm == EnvelopeFormat.AlgorithmDualLayer ? EnvelopeFormat.DualLayerKeyLength : EnvelopeFormat.KeyLength;
-        if (dataKey.Length != expected)
+        if (dataKey.Length != EnvelopeFormat.KeyLengthFor(algorithm))
         {
             throw new EnvelopeException(EnvelopeErrorKind.AuthenticationFailed, "the envelope's layers do not match the object's encryption");
         }
