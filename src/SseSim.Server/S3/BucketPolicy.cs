@@ -70,9 +70,12 @@ internal sealed class BucketPolicy
     }
 
     /// <summary>
-    /// Whether BlockPublicPolicy refuses the policy: an Allow statement for every principal ("*" or {"AWS": "*"}) without
-    /// a Condition. AWS also treats some conditioned statements as public (its "What is public" rules); SseSim lets
-    /// every conditioned one through rather than refuse a policy AWS would accept.
+    /// Whether the policy is public by S3's rules ("The meaning of public" in the S3 User Guide), which BlockPublicPolicy
+    /// refuses and GetBucketPolicyStatus reports: some Allow statement is for every principal ("*" or {"AWS": "*"}) and
+    /// none of its conditions pins it down. A condition pins it down when it limits aws:SourceIp to CIDR blocks narrower
+    /// than the whole address space, or compares one of <see cref="FixedValueKeys"/> for equality with fixed values (no
+    /// wildcard, no policy variable). Conditions that only apply when the key is present (…IfExists) or that exclude
+    /// values (…Not…) pin nothing down.
     /// </summary>
     public static bool IsPublic(string json)
     {
@@ -81,7 +84,42 @@ internal sealed class BucketPolicy
         return (statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray() : Enumerable.Repeat(statements, 1)).Any(s =>
             s.TryGetProperty("Effect", out var effect) && effect.ValueKind == JsonValueKind.String && effect.GetString() == "Allow"
             && s.TryGetProperty("Principal", out var principal) && Principals(principal)?.Contains("*") == true
-            && !(s.TryGetProperty("Condition", out var condition) && condition.ValueKind == JsonValueKind.Object && condition.EnumerateObject().Any()));
+            && !(s.TryGetProperty("Condition", out var condition) && condition.ValueKind == JsonValueKind.Object
+                && condition.EnumerateObject().Any(op => op.Value.ValueKind == JsonValueKind.Object
+                    && op.Value.EnumerateObject().Any(key => PinsDown(op.Name, key.Name, Strings(key.Value) ?? [])))));
+    }
+
+    /// <summary>
+    /// The condition keys S3 lists as making an Allow for "*" non-public when fixed (S3 User Guide, "The meaning of
+    /// public"; the organization and principal keys name the caller as firmly as a fixed principal does).
+    /// </summary>
+    private static readonly HashSet<string> FixedValueKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner", "aws:SourceAccount", "aws:userid",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:PrincipalOrgID", "aws:PrincipalAccount", "aws:PrincipalArn",
+        "aws:SourceOrgID",
+    };
+
+    private static readonly HashSet<string> EqualityOperators = new(StringComparer.Ordinal)
+    {
+        "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
+    };
+
+    private static bool PinsDown(string op, string key, List<string> values)
+    {
+        var bare = op.StartsWith("ForAnyValue:", StringComparison.Ordinal) ? op["ForAnyValue:".Length..]
+            : op.StartsWith("ForAllValues:", StringComparison.Ordinal) ? op["ForAllValues:".Length..]
+            : op;
+        if (values.Count == 0)
+        {
+            return false;
+        }
+        if (key.Equals("aws:SourceIp", StringComparison.OrdinalIgnoreCase))
+        {
+            return bare == "IpAddress" && values.All(v => !v.EndsWith("/0", StringComparison.Ordinal));
+        }
+        return EqualityOperators.Contains(bare) && FixedValueKeys.Contains(key)
+            && values.All(v => v.Length > 0 && v.IndexOfAny(['*', '?']) < 0 && !v.Contains("${", StringComparison.Ordinal));
     }
 
     /// <summary>True when an explicit Deny applies to <paramref name="action"/> on <paramref name="resource"/> for this request context.</summary>

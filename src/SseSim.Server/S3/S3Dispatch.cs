@@ -24,7 +24,7 @@ internal static class S3Dispatch
     [
         "encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging",
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
-        "publicAccessBlock",
+        "publicAccessBlock", "policyStatus",
     ];
     private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption", "retention", "legal-hold"];
 
@@ -34,7 +34,7 @@ internal static class S3Dispatch
         "cors", "lifecycle", "website", "logging", "notification", "replication",
         "ownershipControls", "publicAccessBlock", "accelerate",
         "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering", "torrent", "restore", "select",
-        "policyStatus", "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable",
+        "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable",
         "session", "abac", "select-type",
     };
 
@@ -57,6 +57,7 @@ internal static class S3Dispatch
         [("PUT", S3Target.Bucket, "policy")] = new("PutBucketPolicy", null, PutBucketPolicy.HandleAsync),
         [("GET", S3Target.Bucket, "policy")] = new("GetBucketPolicy", null, GetBucketPolicy.HandleAsync),
         [("DELETE", S3Target.Bucket, "policy")] = new("DeleteBucketPolicy", null, DeleteBucketPolicy.HandleAsync),
+        [("GET", S3Target.Bucket, "policyStatus")] = new("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", GetBucketPolicyStatus.HandleAsync),
         [("GET", S3Target.Bucket, "")] = new("ListObjects", "s3:ListBucket", ListObjects.HandleAsync),
         [("GET", S3Target.Bucket, "list-type")] = new("ListObjectsV2", "s3:ListBucket", ListObjectsV2.HandleAsync),
         [("GET", S3Target.Bucket, "uploads")] = new("ListMultipartUploads", "s3:ListBucketMultipartUploads", ListMultipartUploads.HandleAsync),
