@@ -39,5 +39,12 @@ public sealed record Caller(Identity Identity, string Region, string? SourceIp =
     /// <summary>Signed with legacy SigV2 (S3 only), which S3 refuses for anything that needs SSE-KMS.</summary>
     public bool SignatureV2 { get; init; }
 
-    public Caller Via(string service) => this with { ViaService = service };
+    /// <summary>
+    /// The request ID this caller's API call was answered with (<c>x-amzn-RequestId</c>): CloudTrail's <c>requestID</c>
+    /// for a call made directly, so a caller can find its own call's event. A service calling on the caller's behalf
+    /// makes a request of its own, so <see cref="Via"/> drops it.
+    /// </summary>
+    public string? RequestId { get; init; }
+
+    public Caller Via(string service) => this with { ViaService = service, RequestId = null };
 }

@@ -572,9 +572,18 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         w.WritePropertyName("responseElements"u8);
         ResponseElements.Write(w, call.Operation, p.Response, p.ResourceArns);
         ResponseElements.WriteAdditionalEventData(w, p.Response);
-        Span<byte> requestId = stackalloc byte[36];
-        NewUuid().TryFormat(requestId, out _);
-        w.WriteString("requestID"u8, requestId);
+        // The ID the caller was answered with, so its own call's event can be found (and GetKeyLastUsage's KmsRequestId
+        // names that call); a fresh one for calls made on its behalf.
+        if (call.Caller.RequestId is { Length: > 0 } callerRequestId)
+        {
+            w.WriteString("requestID"u8, callerRequestId);
+        }
+        else
+        {
+            Span<byte> requestId = stackalloc byte[36];
+            NewUuid().TryFormat(requestId, out _);
+            w.WriteString("requestID"u8, requestId);
+        }
         w.WriteString("eventID"u8, eventId);
         w.WriteBoolean("readOnly"u8, readOnly);
         w.WriteStartArray("resources"u8);

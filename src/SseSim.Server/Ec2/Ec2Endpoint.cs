@@ -68,7 +68,8 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
 
     public async Task HandleAsync(HttpContext context)
     {
-        var requestId = Guid.NewGuid().ToString();
+        // The body's requestId is the x-amzn-RequestId header's, as EC2 answers.
+        var requestId = context.Response.Headers["x-amzn-RequestId"].ToString() is { Length: > 0 } id ? id : Guid.NewGuid().ToString();
         var request = context.Request;
         var body = await ReadBoundedAsync(request, context.RequestAborted);
         if (body is null)

@@ -100,7 +100,10 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
             await KmsEndpoint.WriteErrorAsync(context, type, auth.Message);
             return;
         }
-        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString());
+        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString())
+        {
+            RequestId = context.Response.Headers["x-amzn-RequestId"].ToString(),
+        };
         await handler(context, operation, caller, body);
     }
 

@@ -116,4 +116,30 @@ public sealed class DescribeVolumesTests(ServerFixture server) : IClassFixture<S
         Assert.Equal("[1,1,1,0,0,0]", result.GetProperty("snapshots").GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Equal("[\"InvalidParameterValue\", \"The filter 'kms-key-id' is invalid\"]", result.GetProperty("undocumented").GetRawText());
     }
+
+    [Fact]
+    public async Task The_body_requestId_is_the_x_amzn_RequestId_header_on_success_and_error_with_boto3()
+    {
+        // EC2 answers one request ID in both places; boto3 reports the body's, logs and proxies see the header's.
+        var r = await server.RunBoto3Async("""
+            ec2 = boto3.client("ec2", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1",
+                               config=Config(retries={"max_attempts": 1}))
+            meta = ec2.describe_volumes()["ResponseMetadata"]
+            out["ok"] = [meta["RequestId"], meta["HTTPHeaders"]["x-amzn-requestid"]]
+            try:
+                ec2.describe_volumes(VolumeIds=["vol-0123456789abcdef0"])
+            except ClientError as e:
+                meta = e.response["ResponseMetadata"]
+                out["error"] = [meta["RequestId"], meta["HTTPHeaders"]["x-amzn-requestid"]]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var pair in new[] { result.GetProperty("ok"), result.GetProperty("error") })
+        {
+            Assert.Matches("^[0-9a-f-]{36}$", pair[0].GetString());
+            Assert.Equal(pair[0].GetString(), pair[1].GetString());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using SseSim.Server.Tests.S3;
 
 namespace SseSim.Server.Tests.Kms;
 
@@ -40,5 +41,28 @@ public sealed class GetKeyLastUsageTests(ServerFixture server) : IClassFixture<S
         await Assert.ThrowsAsync<NotFoundException>(() => kms.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = Guid.NewGuid().ToString() }));
         // Alias names are not accepted (model doc: "Alias names are not supported").
         await Assert.ThrowsAsync<NotFoundException>(() => kms.GetKeyLastUsageAsync(new GetKeyLastUsageRequest { KeyId = "alias/aws/s3" }));
+    }
+
+    [Fact]
+    public async Task A_direct_KMS_calls_event_carries_the_request_ID_the_caller_was_answered_with()
+    {
+        // CloudTrail's requestID is the ID the service answered the call with, so a script can find its own call's
+        // event (and GetKeyLastUsage's KmsRequestId names that call).
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, json, boto3
+kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+ct = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+key = kms.create_key()["KeyMetadata"]["Arn"]
+encrypted = kms.encrypt(KeyId=key, Plaintext=b"find me")
+request_id = encrypted["ResponseMetadata"]["RequestId"]
+assert request_id == encrypted["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"], encrypted["ResponseMetadata"]
+events = ct.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": key}])["Events"]
+ids = {e["EventName"]: json.loads(e["CloudTrailEvent"])["requestID"] for e in events}
+assert ids.get("Encrypt") == request_id, (ids, request_id)
+assert len(set(ids.values())) == len(ids), ids
+last = kms.get_key_last_usage(KeyId=key)["KeyLastUsage"]
+assert last["KmsRequestId"] == request_id, last
+""");
     }
 }
