@@ -19,14 +19,16 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex KeyIdPattern();
 
-    // A multi-Region key id. SseSim creates none, but AWS answers a well-formed one with "does not exist", not "Invalid keyId".
-    [GeneratedRegex("^mrk-[0-9a-f]{32}$")]
-    private static partial Regex MultiRegionKeyIdPattern();
-
     [GeneratedRegex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):([0-9]{12}):(key|alias)/(.+)$")]
     private static partial Regex ArnPattern();
 
     public static bool IsKeyId(string value) => KeyIdPattern().IsMatch(value);
+
+    /// <summary>
+    /// The Region a request is served in: the one it was signed for. Multi-Region copies are Regional, as in AWS;
+    /// single-Region keys are served in every Region (README, "One Region, one partition").
+    /// </summary>
+    public string RegionOf(Caller caller) => string.IsNullOrEmpty(caller.Region) ? options.Region : caller.Region;
 
     public async ValueTask<KmsKey> ResolveAsync(Caller caller, string? identifier, KeyIdForms forms, CancellationToken cancellationToken = default)
     {
@@ -40,6 +42,7 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
         }
 
         var account = caller.AccountId;
+        var region = RegionOf(caller);
         string? aliasName = null;
         string keyId;
         if (identifier.StartsWith("arn:", StringComparison.Ordinal))
@@ -49,9 +52,13 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
             {
                 throw KmsException.NotFound($"Invalid arn {identifier}");
             }
-            if (m.Groups[1].Value != options.Region)
+            // A multi-Region copy is addressed in its own Region only; everything else lives in the server's Region,
+            // which a caller of any Region may name.
+            var arnRegion = m.Groups[1].Value;
+            var regional = m.Groups[3].Value == "key" && KmsKey.IsMultiRegionId(m.Groups[4].Value);
+            if (regional ? arnRegion != region : arnRegion != options.Region && (m.Groups[3].Value == "key" || arnRegion != region))
             {
-                throw KmsException.NotFound($"Invalid arn {m.Groups[1].Value}");
+                throw KmsException.NotFound($"Invalid arn {arnRegion}");
             }
             account = m.Groups[2].Value;
             if (m.Groups[3].Value == "alias")
@@ -84,26 +91,28 @@ public sealed partial class KeyResolver(KmsStore store, KmsOptions options, AwsM
 
         if (aliasName is not null)
         {
-            var alias = store.FindAlias(account, aliasName);
+            var alias = store.FindAlias(account, aliasName, region);
             if (alias is null && AwsManagedKeys.IsManagedAlias(aliasName))
             {
                 return await managedKeys.GetOrCreateAsync(account, aliasName, cancellationToken);
             }
-            if (alias is null || store.FindKey(alias.TargetKeyId) is not { } aliased)
+            if (alias is null || store.FindKey(alias.TargetKeyId, alias.Region) is not { } aliased)
             {
                 throw KmsException.NotFound($"Alias arn:aws:kms:{options.Region}:{account}:{aliasName} is not found.");
             }
             return aliased;
         }
 
-        if (!IsKeyId(keyId) && !MultiRegionKeyIdPattern().IsMatch(keyId))
+        var multiRegion = KmsKey.IsMultiRegionId(keyId);
+        if (!multiRegion && !IsKeyId(keyId))
         {
             throw KmsException.NotFound($"Invalid keyId '{identifier}'");
         }
-        var key = store.FindKey(keyId);
+        // An mrk- id names the copy in the caller's Region; with none there, AWS's "does not exist" names that Region.
+        var key = store.FindKey(keyId, region);
         if (key is null || key.AccountId != account)
         {
-            throw KmsException.NotFound($"Key 'arn:aws:kms:{options.Region}:{account}:key/{keyId}' does not exist");
+            throw KmsException.NotFound($"Key 'arn:aws:kms:{(multiRegion ? region : options.Region)}:{account}:key/{keyId}' does not exist");
         }
         return key;
     }

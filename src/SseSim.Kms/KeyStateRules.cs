@@ -69,13 +69,13 @@ public static class KeyStateRules
                 }
                 return;
             case Rule.ScheduleDeletion:
-                if (state == KeyStates.PendingDeletion)
+                if (IsPendingDeletion(state))
                 {
                     throw KmsException.InvalidState($"{arn} is pending deletion.");
                 }
                 return;
             case Rule.CancelDeletion:
-                if (state != KeyStates.PendingDeletion)
+                if (!IsPendingDeletion(state))
                 {
                     throw KmsException.InvalidState($"{arn} is not pending deletion.");
                 }
@@ -85,7 +85,7 @@ public static class KeyStateRules
                 {
                     throw KmsException.Unsupported($"{arn} origin is {key.Origin} which is not valid for this operation.");
                 }
-                if (state == KeyStates.PendingDeletion)
+                if (IsPendingDeletion(state))
                 {
                     throw KmsException.InvalidState($"{arn} is pending deletion.");
                 }
@@ -95,9 +95,15 @@ public static class KeyStateRules
         }
     }
 
+    /// <summary>
+    /// PendingDeletion, or PendingReplicaDeletion (a multi-Region primary scheduled for deletion while it has replicas),
+    /// which the key-state table treats alike.
+    /// </summary>
+    public static bool IsPendingDeletion(string state) => state is KeyStates.PendingDeletion or KeyStates.PendingReplicaDeletion;
+
     private static void RejectPending(KmsKey key, bool allowImport = false)
     {
-        if (key.KeyState == KeyStates.PendingDeletion)
+        if (IsPendingDeletion(key.KeyState))
         {
             throw KmsException.InvalidState($"{key.Arn} is pending deletion.");
         }

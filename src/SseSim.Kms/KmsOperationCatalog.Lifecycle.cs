@@ -14,6 +14,8 @@ public static partial class KmsOperationCatalog
         r.Add<DisableKeyRequest, EmptyResponse>("DisableKey", DisableKey.ExecuteAsync);
         r.Add<ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", ScheduleKeyDeletion.ExecuteAsync);
         r.Add<CancelKeyDeletionRequest, CancelKeyDeletionResponse>("CancelKeyDeletion", CancelKeyDeletion.ExecuteAsync);
+        r.Add<ReplicateKeyRequest, ReplicateKeyResponse>("ReplicateKey", ReplicateKey.ExecuteAsync);
+        r.Add<UpdatePrimaryRegionRequest, EmptyResponse>("UpdatePrimaryRegion", UpdatePrimaryRegion.ExecuteAsync);
 
         r.Add<CreateAliasRequest, EmptyResponse>("CreateAlias", CreateAlias.ExecuteAsync);
         r.Add<UpdateAliasRequest, EmptyResponse>("UpdateAlias", UpdateAlias.ExecuteAsync);

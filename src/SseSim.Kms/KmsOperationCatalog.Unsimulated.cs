@@ -5,7 +5,7 @@ namespace SseSim.Kms;
 public static partial class KmsOperationCatalog
 {
     /// <summary>
-    /// Operations on things SseSim does not simulate (custom key stores, multi-Region keys): each validates its request
+    /// Operations on things SseSim does not simulate (custom key stores): each validates its request
     /// and answers the error AWS documents for a store or key that is not there.
     /// </summary>
     private static void RegisterUnsimulated(IKmsOperationRegistry r)
@@ -16,7 +16,5 @@ public static partial class KmsOperationCatalog
         r.Add<DisconnectCustomKeyStoreRequest, DisconnectCustomKeyStoreResponse>("DisconnectCustomKeyStore", DisconnectCustomKeyStore.ExecuteAsync);
         r.Add<UpdateCustomKeyStoreRequest, UpdateCustomKeyStoreResponse>("UpdateCustomKeyStore", UpdateCustomKeyStore.ExecuteAsync);
         r.Add<DeleteCustomKeyStoreRequest, DeleteCustomKeyStoreResponse>("DeleteCustomKeyStore", DeleteCustomKeyStore.ExecuteAsync);
-        r.Add<ReplicateKeyRequest, ReplicateKeyResponse>("ReplicateKey", ReplicateKey.ExecuteAsync);
-        r.Add<UpdatePrimaryRegionRequest, UpdatePrimaryRegionResponse>("UpdatePrimaryRegion", UpdatePrimaryRegion.ExecuteAsync);
     }
 }

@@ -188,7 +188,10 @@ public sealed class KmsService : IAsyncDisposable
             DateTimeOffset? due = key switch
             {
                 { KeyState: KeyStates.PendingDeletion, DeletionDate: { } d } => d,
-                { RotationEnabled: true, NextRotationDate: { } r } => r,
+                // A primary whose last replica is gone starts its own waiting period (self-healing after a crash).
+                { KeyState: KeyStates.PendingReplicaDeletion } when Store.Copies(key.KeyId).Count == 1 => now,
+                // Replicas rotate with their primary, in the same batch.
+                { RotationEnabled: true, NextRotationDate: { } r, IsPrimary: true } => r,
                 _ => null,
             };
             var expiry = EarliestExpiry(key);
@@ -199,7 +202,7 @@ public sealed class KmsService : IAsyncDisposable
             await Store.WriteLock.WaitAsync(cancellationToken);
             try
             {
-                var current = Store.FindKey(key.KeyId);
+                var current = Store.Current(key);
                 // Material that expired before the key's deletion date is deleted first, as AWS would have then.
                 if (current is not null && EarliestExpiry(current) is { } x && x <= now && !DeletedBefore(current, x))
                 {
@@ -213,8 +216,20 @@ public sealed class KmsService : IAsyncDisposable
                 {
                     await PurgeWithEventAsync(current, now, cancellationToken);
                     Vault.Forget(current.KeyId);
+                    Authorizer.KeyPurged(current);
+                    if (current.IsMultiRegion && await StartPrimaryDeletionAsync(current.KeyId, d, cancellationToken) is { } primaryDue)
+                    {
+                        next = primaryDue < next ? primaryDue : next;
+                    }
                 }
-                else if (current is { RotationEnabled: true, NextRotationDate: { } r, RotationPeriodInDays: { } period } && r <= now)
+                else if (current is { KeyState: KeyStates.PendingReplicaDeletion } && Store.Copies(current.KeyId).Count == 1)
+                {
+                    if (await StartPrimaryDeletionAsync(current.KeyId, now, cancellationToken) is { } primaryDue)
+                    {
+                        next = primaryDue < next ? primaryDue : next;
+                    }
+                }
+                else if (current is { RotationEnabled: true, NextRotationDate: { } r, RotationPeriodInDays: { } period, IsPrimary: true } && r <= now)
                 {
                     // Disabled or pending-deletion keys are not rotated (rotate-keys.md); their date moves on.
                     var rotated = current.KeyState == KeyStates.Enabled
@@ -249,15 +264,39 @@ public sealed class KmsService : IAsyncDisposable
     private Task PurgeWithEventAsync(KmsKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var eventId = AuditTrail.NewEventId();
-        return WithServiceEventAsync(eventId, ServiceEvents.DeleteKey(key, eventId, now, Options.Region),
+        return WithServiceEventAsync(eventId, ServiceEvents.DeleteKey(key, eventId, now, key.Region),
             () => Store.PurgeKeyAsync(key, cancellationToken));
     }
 
     private Task RotateWithEventAsync(KmsKey current, KmsKey rotated, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var eventId = AuditTrail.NewEventId();
-        return WithServiceEventAsync(eventId, ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], eventId, now, Options.Region),
-            () => Store.PutKeyAsync(rotated, cancellationToken));
+        return WithServiceEventAsync(eventId, ServiceEvents.RotateKey(current, current.Materials[^1], rotated.Materials[^1], eventId, now, current.Region),
+            () => Store.PutKeysAsync(WithReplicas(rotated), cancellationToken));
+    }
+
+    /// <summary>
+    /// <paramref name="primary"/> and every other copy of its multi-Region key with the shared properties (material and
+    /// rotation) copied from it, for one batch; just the key for a single-Region key.
+    /// </summary>
+    public IReadOnlyList<KmsKey> WithReplicas(KmsKey primary) => !primary.IsMultiRegion ? [primary]
+        : [primary, .. Store.Copies(primary.KeyId).Where(c => c.Region != primary.Region).Select(c => MultiRegion.SyncShared(primary, c))];
+
+    /// <summary>
+    /// After a replica of <paramref name="keyId"/> is deleted: if its primary waits in PendingReplicaDeletion and has no
+    /// replica left, its own waiting period starts at <paramref name="from"/> (the last replica's deletion). The caller
+    /// holds the write lock. Returns the primary's deletion date, if set.
+    /// </summary>
+    private async ValueTask<DateTimeOffset?> StartPrimaryDeletionAsync(string keyId, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var copies = Store.Copies(keyId);
+        if (copies is not [{ KeyState: KeyStates.PendingReplicaDeletion, PendingDeletionWindowInDays: { } days } primary])
+        {
+            return null;
+        }
+        var due = from.AddDays(days);
+        await Store.PutKeyAsync(primary with { KeyState = KeyStates.PendingDeletion, DeletionDate = due }, cancellationToken);
+        return due;
     }
 
     /// <summary>Whether <paramref name="when"/> has come; if not, it may be the next check's time.</summary>
@@ -316,7 +355,7 @@ public sealed class KmsService : IAsyncDisposable
         {
             var wiped = CryptoSupport.Wipe(key, m => m.Id == material.Id);
             var eventId = AuditTrail.NewEventId();
-            await WithServiceEventAsync(eventId, ServiceEvents.DeleteExpiredKeyMaterial(key, material, eventId, now, Options.Region),
+            await WithServiceEventAsync(eventId, ServiceEvents.DeleteExpiredKeyMaterial(key, material, eventId, now, key.Region),
                 () => Store.PutKeyAsync(wiped, cancellationToken));
             key = wiped;
         }
@@ -325,12 +364,12 @@ public sealed class KmsService : IAsyncDisposable
     }
 
     /// <summary>Deletes <paramref name="keyId"/>'s expired imported material now, for a call that found it before the periodic check.</summary>
-    public async ValueTask ExpireImportedMaterialAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask ExpireImportedMaterialAsync(KmsKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await Store.WriteLock.WaitAsync(cancellationToken);
         try
         {
-            if (Store.FindKey(keyId) is { } current && HasExpiredMaterial(current, now))
+            if (Store.Current(key) is { } current && HasExpiredMaterial(current, now))
             {
                 await ExpireMaterialWithEventsAsync(current, now, cancellationToken);
             }
@@ -375,17 +414,20 @@ public sealed class KmsService : IAsyncDisposable
         while (Interlocked.CompareExchange(ref _nextPurgeCheckTicks, due.UtcTicks, current) != current);
     }
 
-    /// <summary>Runs a mutation under the store's write lock with the freshest copy of the key.</summary>
-    public async ValueTask<KmsKey> UpdateKeyAsync(string keyId, Func<KmsKey, KmsKey> change, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a mutation under the store's write lock with the freshest copy of the key. With <paramref name="shared"/>
+    /// the change is to a multi-Region primary's shared properties, written to every copy in one batch.
+    /// </summary>
+    public async ValueTask<KmsKey> UpdateKeyAsync(KmsKey key, Func<KmsKey, KmsKey> change, CancellationToken cancellationToken = default, bool shared = false)
     {
         await Store.WriteLock.WaitAsync(cancellationToken);
         try
         {
-            var current = Store.FindKey(keyId) ?? throw KmsException.NotFound($"Key '{keyId}' does not exist");
+            var current = Store.Current(key) ?? throw KmsException.NotFound($"Key '{key.Arn}' does not exist");
             var updated = change(current);
             if (!ReferenceEquals(updated, current))
             {
-                await Store.PutKeyAsync(updated, cancellationToken);
+                await Store.PutKeysAsync(shared ? WithReplicas(updated) : [updated], cancellationToken);
             }
             return updated;
         }

@@ -18,8 +18,10 @@ public sealed class KmsStore
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private readonly IKeyValueStore _table;
+    // By StoreId: the key id, or "<Region>/<mrk id>" for a copy of a multi-Region key (every copy has the same id).
     private readonly ConcurrentDictionary<string, KmsKey> _keys = new(StringComparer.Ordinal);
-    // Alias names are unique per account and region: "<account>/<alias name>".
+    // By AliasId: "<account>/<alias name>" for an alias of a single-Region key (served in every Region, as the key is),
+    // "<account>/<Region>/<alias name>" for one of a multi-Region copy (Regional, as in AWS).
     private readonly ConcurrentDictionary<string, KmsAlias> _aliases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KmsGrant> _grants = new(StringComparer.Ordinal);
     // Outbox entries whose event is now in the audit log: deleted by the next write's batch, not by a write of their own.
@@ -37,12 +39,12 @@ public sealed class KmsStore
         foreach (var (k, v) in table.Scan(KeyPrefix))
         {
             var key = JsonSerializer.Deserialize<KmsKey>(v, Json)!;
-            _keys[key.KeyId] = key;
+            _keys[StoreId(key)] = key;
         }
         foreach (var (_, v) in table.Scan(AliasPrefix))
         {
             var alias = JsonSerializer.Deserialize<KmsAlias>(v, Json)!;
-            _aliases[AliasKey(alias.AccountId, alias.AliasName)] = alias;
+            _aliases[AliasId(alias)] = alias;
         }
         foreach (var (_, v) in table.Scan(GrantPrefix))
         {
@@ -54,12 +56,49 @@ public sealed class KmsStore
     /// <summary>Serializes mutations so read-modify-write of one record never loses an update.</summary>
     public SemaphoreSlim WriteLock { get; } = new(1, 1);
 
-    public KmsKey? FindKey(string keyId) => _keys.TryGetValue(keyId, out var k) ? k : null;
+    /// <summary>
+    /// A key by id. A multi-Region id names one copy per Region, so it needs <paramref name="region"/> (without one it
+    /// finds nothing); a single-Region key is found whatever the Region.
+    /// </summary>
+    public KmsKey? FindKey(string keyId, string? region = null) =>
+        _keys.TryGetValue(KmsKey.IsMultiRegionId(keyId) ? region + "/" + keyId : keyId, out var k) ? k : null;
+
+    /// <summary>The key a grant is for (for a multi-Region key, the copy it was created on).</summary>
+    public KmsKey? KeyOf(KmsGrant grant) => _keys.TryGetValue(StoreId(grant), out var k) ? k : null;
+
+    /// <summary>The same key again, as stored now (null once purged).</summary>
+    public KmsKey? Current(KmsKey key) => _keys.TryGetValue(StoreId(key), out var k) ? k : null;
+
+    /// <summary>Every copy of the multi-Region key <paramref name="keyId"/> (any account), primary first, then by Region.</summary>
+    public IReadOnlyList<KmsKey> Copies(string keyId) =>
+        [.. _keys.Values.Where(k => k.KeyId == keyId).OrderBy(k => k.IsPrimary ? 0 : 1).ThenBy(k => k.Region, StringComparer.Ordinal)];
 
     public IEnumerable<KmsKey> Keys => _keys.Values;
 
-    public KmsAlias? FindAlias(string accountId, string aliasName) =>
-        _aliases.TryGetValue(AliasKey(accountId, aliasName), out var a) ? a : null;
+    /// <summary>
+    /// Where a key lives in the store: its id, or "Region/id" for a multi-Region copy. Grants and the authorizer's
+    /// grant index use it too.
+    /// </summary>
+    public static string StoreId(KmsKey key) => key.IsMultiRegion || KmsKey.IsMultiRegionId(key.KeyId) ? key.Region + "/" + key.KeyId : key.KeyId;
+
+    /// <summary>The <see cref="StoreId(KmsKey)"/> of the key a grant is for (the Region is in the grant's key ARN).</summary>
+    public static string StoreId(KmsGrant grant) =>
+        KmsKey.IsMultiRegionId(grant.KeyId) ? grant.KeyArn.Split(':')[3] + "/" + grant.KeyId : grant.KeyId;
+
+    /// <summary>
+    /// The alias <paramref name="aliasName"/> as a caller in <paramref name="region"/> sees it: one on a multi-Region copy
+    /// of that Region, else one on a single-Region key (which every Region sees).
+    /// </summary>
+    public KmsAlias? FindAlias(string accountId, string aliasName, string? region = null) =>
+        (region is not null && _aliases.TryGetValue(accountId + "/" + region + "/" + aliasName, out var r) ? r : null)
+        ?? (_aliases.TryGetValue(accountId + "/" + aliasName, out var a) ? a : null);
+
+    /// <summary>Whether an alias of that name is seen from <paramref name="region"/>, or, for null, from any Region.</summary>
+    public bool AliasNameTaken(string accountId, string aliasName, string? region) =>
+        region is null ? _aliases.Values.Any(a => a.AccountId == accountId && a.AliasName == aliasName) : FindAlias(accountId, aliasName, region) is not null;
+
+    /// <summary>Whether a caller in <paramref name="region"/> sees <paramref name="alias"/>.</summary>
+    public static bool AliasVisibleIn(KmsAlias alias, string region) => !KmsKey.IsMultiRegionId(alias.TargetKeyId) || alias.Region == region;
 
     public IEnumerable<KmsAlias> Aliases => _aliases.Values;
 
@@ -67,24 +106,45 @@ public sealed class KmsStore
 
     public IEnumerable<KmsGrant> Grants => _grants.Values;
 
-    public IEnumerable<KmsGrant> GrantsFor(string keyId) => _grants.Values.Where(g => g.KeyId == keyId);
+    /// <summary>The grants of the key stored as <paramref name="storeId"/> (see <see cref="StoreId(KmsKey)"/>).</summary>
+    public IEnumerable<KmsGrant> GrantsFor(string storeId) => _grants.Values.Where(g => StoreId(g) == storeId);
 
-    public async ValueTask PutKeyAsync(KmsKey key, CancellationToken cancellationToken = default)
+    public IEnumerable<KmsGrant> GrantsFor(KmsKey key) => GrantsFor(StoreId(key));
+
+    public ValueTask PutKeyAsync(KmsKey key, CancellationToken cancellationToken = default) => PutKeysAsync([key], cancellationToken);
+
+    /// <summary>Stores several keys in one atomic batch: the copies of a multi-Region key changed together (rotation, primary Region).</summary>
+    public async ValueTask PutKeysAsync(IReadOnlyList<KmsKey> keys, CancellationToken cancellationToken = default)
     {
-        await WriteAsync([new(KeyPrefix + key.KeyId, JsonSerializer.SerializeToUtf8Bytes(key, Json))], cancellationToken);
-        _keys[key.KeyId] = key;
+        await WriteAsync([.. keys.Select(k => new KvMutation(KeyPrefix + StoreId(k), JsonSerializer.SerializeToUtf8Bytes(k, Json)))], cancellationToken);
+        foreach (var key in keys)
+        {
+            _keys[StoreId(key)] = key;
+        }
     }
 
-    public async ValueTask PutAliasAsync(KmsAlias alias, CancellationToken cancellationToken = default)
+    /// <summary>Stores <paramref name="alias"/>; <paramref name="replacing"/> is its previous version, when UpdateAlias moves it.</summary>
+    public async ValueTask PutAliasAsync(KmsAlias alias, CancellationToken cancellationToken = default, KmsAlias? replacing = null)
     {
-        var id = AliasKey(alias.AccountId, alias.AliasName);
-        await WriteAsync([new(AliasPrefix + id, JsonSerializer.SerializeToUtf8Bytes(alias, Json))], cancellationToken);
+        var id = AliasId(alias);
+        var batch = new List<KvMutation> { new(AliasPrefix + id, JsonSerializer.SerializeToUtf8Bytes(alias, Json)) };
+        // Moving an alias between a single-Region key and a multi-Region copy changes its id.
+        var moved = replacing is not null && AliasId(replacing) != id ? AliasId(replacing) : null;
+        if (moved is not null)
+        {
+            batch.Add(new(AliasPrefix + moved, null));
+        }
+        await WriteAsync(batch, cancellationToken);
         _aliases[id] = alias;
+        if (moved is not null)
+        {
+            _aliases.TryRemove(moved, out _);
+        }
     }
 
     public async ValueTask DeleteAliasAsync(KmsAlias alias, CancellationToken cancellationToken = default)
     {
-        var id = AliasKey(alias.AccountId, alias.AliasName);
+        var id = AliasId(alias);
         await WriteAsync([new(AliasPrefix + id, null)], cancellationToken);
         _aliases.TryRemove(id, out _);
     }
@@ -104,16 +164,16 @@ public sealed class KmsStore
     /// <summary>Deletes a key with its aliases and grants in one atomic batch (end of the deletion window).</summary>
     public async ValueTask PurgeKeyAsync(KmsKey key, CancellationToken cancellationToken = default)
     {
-        var aliases = _aliases.Values.Where(a => a.TargetKeyId == key.KeyId).ToList();
-        var grants = GrantsFor(key.KeyId).ToList();
-        var batch = new List<KvMutation> { new(KeyPrefix + key.KeyId, null) };
-        batch.AddRange(aliases.Select(a => new KvMutation(AliasPrefix + AliasKey(a.AccountId, a.AliasName), null)));
+        var aliases = AliasesOf(key).ToList();
+        var grants = GrantsFor(key).ToList();
+        var batch = new List<KvMutation> { new(KeyPrefix + StoreId(key), null) };
+        batch.AddRange(aliases.Select(a => new KvMutation(AliasPrefix + AliasId(a), null)));
         batch.AddRange(grants.Select(g => new KvMutation(GrantPrefix + g.GrantId, null)));
         await WriteAsync(batch, cancellationToken);
-        _keys.TryRemove(key.KeyId, out _);
+        _keys.TryRemove(StoreId(key), out _);
         foreach (var a in aliases)
         {
-            _aliases.TryRemove(AliasKey(a.AccountId, a.AliasName), out _);
+            _aliases.TryRemove(AliasId(a), out _);
         }
         foreach (var g in grants)
         {
@@ -144,5 +204,12 @@ public sealed class KmsStore
         return _table.ApplyAsync(batch, cancellationToken);
     }
 
-    private static string AliasKey(string accountId, string aliasName) => accountId + "/" + aliasName;
+    /// <summary>The aliases that point at <paramref name="key"/> (for a multi-Region copy, those of its Region).</summary>
+    public IEnumerable<KmsAlias> AliasesOf(KmsKey key) =>
+        _aliases.Values.Where(a => a.TargetKeyId == key.KeyId && (!key.IsMultiRegion || a.Region == key.Region));
+
+    // Single-Region keys' aliases keep the id (and table key) they always had, so existing records stay readable.
+    private static string AliasId(KmsAlias alias) => KmsKey.IsMultiRegionId(alias.TargetKeyId)
+        ? alias.AccountId + "/" + alias.Region + "/" + alias.AliasName
+        : alias.AccountId + "/" + alias.AliasName;
 }

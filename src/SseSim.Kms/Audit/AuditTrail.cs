@@ -78,7 +78,11 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     private readonly IAppendLog _log;
     private readonly TimeProvider _time;
+    // The server's Region: for service events, and for calls whose caller names none.
     private readonly string _region;
+
+    /// <summary>A call's awsRegion: the Region its request was signed for (where a multi-Region copy lives).</summary>
+    private string RegionOf(KmsCall call) => string.IsNullOrEmpty(call.Caller.Region) ? _region : call.Caller.Region;
     // A lock-free queue plus a wake-up the callers trigger only when the writer must act now; the bound is enforced
     // with a counter. (A channel's write takes a lock and wakes its reader for every event, one thread hop per call.)
     private const int MaxPending = 100_000;
@@ -556,11 +560,11 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         var userAgent = via ?? call.Caller.UserAgent ?? "";
         if (fragments is null)
         {
-            EventFragments.WriteCallerRun(w, call.Operation, _region, sourceIp, userAgent);
+            EventFragments.WriteCallerRun(w, call.Operation, RegionOf(call), sourceIp, userAgent);
         }
         else
         {
-            fragments.WriteCallerRun(w, _retained, call.Operation, _region, sourceIp, userAgent);
+            fragments.WriteCallerRun(w, _retained, call.Operation, RegionOf(call), sourceIp, userAgent);
         }
         if (p.Error is not null)
         {

@@ -27,7 +27,10 @@ internal static class ResponseElements
                 w.WriteStartObject();
                 w.WriteString("keyId"u8, r.KeyId);
                 w.WriteString("keyState"u8, r.KeyState);
-                w.WriteString("deletionDate"u8, Format(r.DeletionDate));
+                if (r.DeletionDate is { } deletionDate)
+                {
+                    w.WriteString("deletionDate"u8, Format(deletionDate));
+                }
                 w.WriteEndObject();
                 return;
             case CancelKeyDeletionResponse r:

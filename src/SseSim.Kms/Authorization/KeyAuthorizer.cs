@@ -29,7 +29,7 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
     private const string LockoutMessage = "The new key policy will not allow you to update the key policy in the future.";
 
     private readonly ConditionalWeakTable<string, KeyPolicyDocument> _policies = new();
-    // keyId → (grantId → grant). Built lazily from the store, then kept current by GrantAdded/GrantRemoved.
+    // StoreId → (grantId → grant). Built lazily from the store, then kept current by GrantAdded/GrantRemoved.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, KmsGrant>> _grants = new(StringComparer.Ordinal);
     private volatile CachedPolicy? _lastPolicy;
 
@@ -179,17 +179,21 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
         return grant;
     }
 
-    public IEnumerable<KmsGrant> GrantsOf(string keyId) => IndexFor(keyId).Values;
+    public IEnumerable<KmsGrant> GrantsOf(KmsKey key) => IndexFor(KmsStore.StoreId(key)).Values;
 
-    public int GrantCount(string keyId) => IndexFor(keyId).Count;
+    public int GrantCount(KmsKey key) => IndexFor(KmsStore.StoreId(key)).Count;
 
     /// <summary>Call after a grant is stored, so authorization sees it at once (AWS is eventually consistent; SseSim is not).</summary>
-    public void GrantAdded(KmsGrant grant) => IndexFor(grant.KeyId)[grant.GrantId] = grant;
+    public void GrantAdded(KmsGrant grant) => IndexFor(KmsStore.StoreId(grant))[grant.GrantId] = grant;
 
-    public void GrantRemoved(KmsGrant grant) => IndexFor(grant.KeyId).TryRemove(grant.GrantId, out _);
+    public void GrantRemoved(KmsGrant grant) => IndexFor(KmsStore.StoreId(grant)).TryRemove(grant.GrantId, out _);
 
-    private ConcurrentDictionary<string, KmsGrant> IndexFor(string keyId) =>
-        _grants.GetOrAdd(keyId, id => new ConcurrentDictionary<string, KmsGrant>(
+    /// <summary>Drops a deleted key's grant index: a multi-Region copy replicated again into its Region starts with none.</summary>
+    public void KeyPurged(KmsKey key) => _grants.TryRemove(KmsStore.StoreId(key), out _);
+
+    // Keyed by KmsStore.StoreId: each copy of a multi-Region key has grants of its own.
+    private ConcurrentDictionary<string, KmsGrant> IndexFor(string storeId) =>
+        _grants.GetOrAdd(storeId, id => new ConcurrentDictionary<string, KmsGrant>(
             store.GrantsFor(id).Select(g => KeyValuePair.Create(g.GrantId, g)), StringComparer.Ordinal));
 
     private bool GrantAllows(in AuthorizationRequest request)
@@ -198,7 +202,7 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
         {
             return false;
         }
-        var grants = IndexFor(request.Key.KeyId);
+        var grants = IndexFor(KmsStore.StoreId(request.Key));
         if (grants.IsEmpty)
         {
             return false;

@@ -52,6 +52,7 @@ internal enum ConditionKey
     KeyUsage,
     KeyOrigin,
     MultiRegion,
+    MultiRegionKeyType,
     BypassPolicyLockoutSafetyCheck,
     SourceIp,
 }
@@ -81,6 +82,7 @@ internal sealed class PolicyCondition
         ["kms:CustomerMasterKeyUsage"] = ConditionKey.KeyUsage,
         ["kms:KeyOrigin"] = ConditionKey.KeyOrigin,
         ["kms:MultiRegion"] = ConditionKey.MultiRegion,
+        ["kms:MultiRegionKeyType"] = ConditionKey.MultiRegionKeyType,
         ["kms:BypassPolicyLockoutSafetyCheck"] = ConditionKey.BypassPolicyLockoutSafetyCheck,
         ["aws:SourceIp"] = ConditionKey.SourceIp,
     };
@@ -298,7 +300,9 @@ internal sealed class PolicyCondition
         ConditionKey.KeySpec => r.Key?.KeySpec,
         ConditionKey.KeyUsage => r.Key?.KeyUsage,
         ConditionKey.KeyOrigin => r.Key?.Origin,
-        ConditionKey.MultiRegion => r.Key is null ? null : "false",
+        ConditionKey.MultiRegion => r.Key is null ? null : r.Key.IsMultiRegion ? "true" : "false",
+        // Present only for a multi-Region key (condition keys reference: "PRIMARY" or "REPLICA").
+        ConditionKey.MultiRegionKeyType => r.Key is not { IsMultiRegion: true } k ? null : k.IsPrimary ? "PRIMARY" : "REPLICA",
         ConditionKey.BypassPolicyLockoutSafetyCheck => r.BypassLockoutCheck is { } b ? (b ? "true" : "false") : null,
         ConditionKey.SourceIp => r.Caller.SourceIp,
         _ => null,

@@ -50,7 +50,22 @@ public sealed record KmsKey
     /// </summary>
     public KeyMaterial? PendingMaterial { get; init; }
 
+    /// <summary>
+    /// A multi-Region key's primary Region, the same on every copy (each copy is its own record, in <see cref="Region"/>);
+    /// null for a single-Region key.
+    /// </summary>
+    public string? PrimaryRegion { get; init; }
+
     public string Arn => _arn.Get(Region, AccountId, KeyId);
+
+    public bool IsMultiRegion => PrimaryRegion is not null;
+
+    /// <summary>A multi-Region primary, or any single-Region key (the only copy there is).</summary>
+    public bool IsPrimary => PrimaryRegion is null || PrimaryRegion == Region;
+
+    /// <summary>Whether <paramref name="keyId"/> has the multi-Region form, mrk- and 32 lowercase hex digits.</summary>
+    public static bool IsMultiRegionId(string keyId) =>
+        keyId.Length == 36 && keyId.StartsWith("mrk-", StringComparison.Ordinal) && keyId.AsSpan(4).IndexOfAnyExcept("0123456789abcdef") < 0;
 
     // Formatted once per instance (crypto calls read it for the response and the audit); `with` copies the cache, so
     // it is checked against the parts it was built from.

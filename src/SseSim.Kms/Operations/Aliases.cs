@@ -19,6 +19,6 @@ public static class AliasNames
     }
 
     public static KmsAlias Find(KmsCall call, string name) =>
-        call.Kms.Store.FindAlias(call.Caller.AccountId, name)
+        call.Kms.Store.FindAlias(call.Caller.AccountId, name, call.Kms.Resolver.RegionOf(call.Caller))
         ?? throw KmsException.NotFound($"Alias arn:aws:kms:{call.Kms.Options.Region}:{call.Caller.AccountId}:{name} is not found.");
 }

@@ -20,7 +20,7 @@ public static class CancelKeyDeletion
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.CancelDeletion);
         // AWS leaves a key whose deletion was cancelled Disabled, not Enabled (or PendingImport without material).
-        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        var updated = await call.Kms.UpdateKeyAsync(key, k =>
         {
             KeyStateRules.Check(KeyStateRules.Rule.CancelDeletion, k);
             var state = k.Origin == Origins.External && !CryptoSupport.AllImported(k) ? KeyStates.PendingImport : KeyStates.Disabled;

@@ -41,11 +41,13 @@ public static class CreateAlias
         await call.Kms.Store.WriteLock.WaitAsync(call.CancellationToken);
         try
         {
-            if (call.Kms.Store.FindAlias(call.Caller.AccountId, name) is not null)
+            // An alias of a multi-Region copy is Regional, as in AWS; one of a single-Region key is seen from every Region,
+            // so its name must be free in all of them.
+            if (call.Kms.Store.AliasNameTaken(call.Caller.AccountId, name, key.IsMultiRegion ? key.Region : null))
             {
-                throw new KmsException("AlreadyExistsException", $"An alias with the name arn:aws:kms:{call.Kms.Options.Region}:{call.Caller.AccountId}:{name} already exists");
+                throw new KmsException("AlreadyExistsException", $"An alias with the name arn:aws:kms:{key.Region}:{call.Caller.AccountId}:{name} already exists");
             }
-            if (call.Kms.Store.Aliases.Count(a => a.TargetKeyId == key.KeyId) >= 50)
+            if (call.Kms.Store.AliasesOf(key).Count() >= 50)
             {
                 throw KmsException.LimitExceeded($"Too many aliases for {key.Arn}: the limit is 50.");
             }
@@ -55,7 +57,7 @@ public static class CreateAlias
             {
                 AliasName = name,
                 AccountId = call.Caller.AccountId,
-                Region = call.Kms.Options.Region,
+                Region = key.Region,
                 TargetKeyId = key.KeyId,
                 CreationDate = now,
                 LastUpdatedDate = now,

@@ -70,13 +70,13 @@ public static class CreateGrant
         await store.WriteLock.WaitAsync(call.CancellationToken);
         try
         {
-            if (request.Name is not null && FindSameGrant(call.Kms.Authorizer.GrantsOf(key.KeyId), request.Name, grantee, retiring, operations, constraints) is { } existing)
+            if (request.Name is not null && FindSameGrant(call.Kms.Authorizer.GrantsOf(key), request.Name, grantee, retiring, operations, constraints) is { } existing)
             {
                 // Name makes retries idempotent: same grant id, a fresh (interchangeable) token.
                 var (again, _) = GrantTokens.Issue(call.Kms.RootKey, existing.GrantId);
                 return new CreateGrantResponse(again, existing.GrantId);
             }
-            if (call.Kms.Authorizer.GrantCount(key.KeyId) >= MaxGrantsPerKey)
+            if (call.Kms.Authorizer.GrantCount(key) >= MaxGrantsPerKey)
             {
                 throw KmsException.LimitExceeded($"The request was rejected because {key.Arn} already has the maximum number of grants ({MaxGrantsPerKey}).");
             }

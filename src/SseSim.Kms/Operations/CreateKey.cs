@@ -43,10 +43,6 @@ public static class CreateKey
         {
             throw KmsException.Unsupported("Custom key stores (CloudHSM and external key stores) are not supported by SseSim.");
         }
-        if (request.MultiRegion == true)
-        {
-            throw KmsException.Unsupported("Multi-Region keys are not supported by SseSim.");
-        }
         if (request.KeySpec is not null && request.CustomerMasterKeySpec is not null)
         {
             throw KmsException.Validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec instead.");
@@ -72,8 +68,18 @@ public static class CreateKey
             throw KmsException.Unsupported($"Origin {origin} (custom key stores) is not supported by SseSim.");
         }
         Validate.Tags(request.Tags);
+        var multiRegion = request.MultiRegion == true;
+        if (multiRegion && origin == Origins.External)
+        {
+            // AWS supports it (each copy imports the same material); SseSim cannot yet check that a replica's import is
+            // the primary's material, so it refuses rather than let copies drift apart (README, divergences).
+            throw KmsException.Unsupported("Multi-Region keys with imported key material (Origin EXTERNAL) are not supported by SseSim.");
+        }
 
-        var keyId = Guid.NewGuid().ToString();
+        // A multi-Region primary is created in the Region the request was signed for (a single-Region key in the
+        // server's Region, which serves every Region).
+        var keyId = multiRegion ? "mrk-" + Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString();
+        var region = multiRegion ? call.Kms.Resolver.RegionOf(call.Caller) : call.Kms.Options.Region;
         var policy = request.Policy ?? KeyPolicies.Default(call.Caller.AccountId);
         call.Kms.Authorizer.ValidatePolicy(policy, call.Caller, request.BypassPolicyLockoutSafetyCheck == true);
 
@@ -81,7 +87,8 @@ public static class CreateKey
         {
             KeyId = keyId,
             AccountId = call.Caller.AccountId,
-            Region = call.Kms.Options.Region,
+            Region = region,
+            PrimaryRegion = multiRegion ? region : null,
             CreationDate = call.Now,
             Description = request.Description ?? "",
             KeySpec = spec,

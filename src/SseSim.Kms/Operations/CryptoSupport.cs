@@ -61,7 +61,7 @@ internal static class CryptoSupport
         var key = await call.UseKeyAsync(keyId, KeyIdForms.KeyOrAlias, KeyStateRules.Rule.Use, action, context, grantTokens);
         if (KmsService.HasExpiredMaterial(key, call.Now))
         {
-            await call.Kms.ExpireImportedMaterialAsync(key.KeyId, call.Now, call.CancellationToken);
+            await call.Kms.ExpireImportedMaterialAsync(key, call.Now, call.CancellationToken);
             throw KmsException.InvalidState($"{key.Arn} is pending import.");
         }
         return key;

@@ -105,12 +105,13 @@ public static class Decrypt
         }
         else
         {
-            if (!CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _) || !KeyResolver.IsKeyId(blobKeyId))
+            if (!CiphertextBlob.TryParseHeader(blob, out var blobKeyId, out _) || !(KeyResolver.IsKeyId(blobKeyId) || KmsKey.IsMultiRegionId(blobKeyId)))
             {
                 throw KmsException.InvalidCiphertext();
             }
-            // The blob holds only the key id; its ARN lets a key of another account resolve (cross-account Decrypt).
-            var owner = call.Kms.Store.FindKey(blobKeyId);
+            // The blob holds only the key id; its ARN lets a key of another account resolve (cross-account Decrypt). A
+            // multi-Region id names no Region, so any copy decrypts: the one in the caller's Region.
+            var owner = call.Kms.Store.FindKey(blobKeyId, call.Kms.Resolver.RegionOf(call.Caller));
             key = await CryptoSupport.UseAsync(call, owner?.Arn ?? blobKeyId, action, context, grantTokens);
             if (!key.SpecInfo.IsSymmetric)
             {

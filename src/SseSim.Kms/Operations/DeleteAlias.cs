@@ -16,7 +16,7 @@ public static class DeleteAlias
     {
         AliasNames.Validate(request.AliasName);
         var alias = AliasNames.Find(call, request.AliasName!);
-        if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } key)
+        if (call.Kms.Store.FindKey(alias.TargetKeyId, alias.Region) is { } key)
         {
             await call.UseKeyAsync(key.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
         }

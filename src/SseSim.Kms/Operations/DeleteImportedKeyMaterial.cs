@@ -37,7 +37,7 @@ public static class DeleteImportedKeyMaterial
             return new DeleteImportedKeyMaterialResponse(key.Arn, target?.Id);
         }
         var targetId = target.Id;
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => CryptoSupport.Wipe(k, m => m.Id == targetId), call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => CryptoSupport.Wipe(k, m => m.Id == targetId), call.CancellationToken);
         call.Kms.Vault.Forget(key.KeyId);
         return new DeleteImportedKeyMaterialResponse(key.Arn, targetId);
     }

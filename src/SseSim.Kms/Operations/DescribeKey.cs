@@ -19,6 +19,6 @@ public static class DescribeKey
     public static async ValueTask<DescribeKeyResponse> ExecuteAsync(KmsCall call, DescribeKeyRequest request)
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOrAlias, KeyStateRules.Rule.Always, grantTokens: request.GrantTokens);
-        return new DescribeKeyResponse(KeyMetadata.From(key));
+        return new DescribeKeyResponse(KeyMetadata.From(key, key.IsMultiRegion ? call.Kms.Store.Copies(key.KeyId) : null));
     }
 }

@@ -18,7 +18,7 @@ public static class DisableKey
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.EnableDisable);
         KmsCall.RequireCustomerManaged(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.KeyState == KeyStates.Enabled ? k with { KeyState = KeyStates.Disabled } : k, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => k.KeyState == KeyStates.Enabled ? k with { KeyState = KeyStates.Disabled } : k, call.CancellationToken);
         return new EmptyResponse();
     }
 }

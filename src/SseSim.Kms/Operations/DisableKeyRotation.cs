@@ -17,7 +17,8 @@ public static class DisableKeyRotation
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ChangeRotation);
         KmsCall.RequireCustomerManaged(key);
         Rotation.RequireRotatable(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k with { RotationEnabled = false, NextRotationDate = null }, call.CancellationToken);
+        MultiRegion.RequirePrimary(key);
+        await call.Kms.UpdateKeyAsync(key, k => k with { RotationEnabled = false, NextRotationDate = null }, call.CancellationToken, shared: true);
         return new EmptyResponse();
     }
 }

@@ -20,7 +20,7 @@ public static class EnableKey
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.EnableDisable);
         KmsCall.RequireCustomerManaged(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k.KeyState == KeyStates.Disabled ? k with { KeyState = KeyStates.Enabled } : k, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => k.KeyState == KeyStates.Disabled ? k with { KeyState = KeyStates.Enabled } : k, call.CancellationToken);
         return new EmptyResponse();
     }
 }

@@ -23,13 +23,15 @@ public static class EnableKeyRotation
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ChangeRotation);
         KmsCall.RequireCustomerManaged(key);
         Rotation.RequireRotatable(key);
-        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k => k with
+        // Rotation is shared by every copy of a multi-Region key: set on the primary, it reaches the replicas.
+        MultiRegion.RequirePrimary(key);
+        var updated = await call.Kms.UpdateKeyAsync(key, k => k with
         {
             RotationEnabled = true,
             RotationPeriodInDays = period,
             // Changing only the period keeps the schedule anchored on the last rotation, as AWS does.
             NextRotationDate = (k.Materials[^1].CreatedAt > call.Now.AddDays(-period) ? k.Materials[^1].CreatedAt : call.Now).AddDays(period),
-        }, call.CancellationToken);
+        }, call.CancellationToken, shared: true);
         call.Kms.ScheduleMaintenance(updated.NextRotationDate!.Value);
         return new EmptyResponse();
     }

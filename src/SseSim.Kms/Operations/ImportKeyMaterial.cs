@@ -89,7 +89,7 @@ public static class ImportKeyMaterial
         }
         var sealedMaterial = call.Kms.RootKey.Seal(clear.UnsafeExpose(), key.KeyId, materialId);
 
-        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        var updated = await call.Kms.UpdateKeyAsync(key, k =>
         {
             var imported = importType == NewMaterial
                 ? AddNew(k, new KeyMaterial

@@ -28,8 +28,10 @@ public static class ListAliases
             keyId = (await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always)).KeyId;
         }
         var account = call.Caller.AccountId;
+        var region = call.Kms.Resolver.RegionOf(call.Caller);
+        // A Region lists the aliases of its multi-Region copies and those of the single-Region keys (served everywhere).
         var aliases = call.Kms.Store.Aliases
-            .Where(a => a.AccountId == account && (keyId is null || a.TargetKeyId == keyId))
+            .Where(a => a.AccountId == account && KmsStore.AliasVisibleIn(a, region) && (keyId is null || a.TargetKeyId == keyId))
             .Select(a => new AliasListEntry(a.AliasName, a.AliasArn, a.TargetKeyId, a.CreationDate, a.LastUpdatedDate));
         if (keyId is null)
         {

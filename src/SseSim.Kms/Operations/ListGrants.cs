@@ -54,7 +54,7 @@ public static class ListGrants
     public static async ValueTask<ListGrantsResponse> ExecuteAsync(KmsCall call, ListGrantsRequest request)
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
-        var grants = call.Kms.Authorizer.GrantsOf(key.KeyId);
+        var grants = call.Kms.Authorizer.GrantsOf(key);
         if (request.GrantId is not null)
         {
             // Guess at AWS behaviour: an id that names no grant of this key is an invalid grant id.

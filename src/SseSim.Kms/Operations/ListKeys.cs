@@ -21,7 +21,10 @@ public static class ListKeys
     public static ValueTask<ListKeysResponse> ExecuteAsync(KmsCall call, ListKeysRequest request)
     {
         // ListKeys is authorized by IAM, not by key policies: an account sees all of its own keys.
-        var keys = call.Kms.Store.Keys.Where(k => k.AccountId == call.Caller.AccountId).OrderBy(k => k.KeyId, StringComparer.Ordinal);
+        // A Region lists its own multi-Region copies and the single-Region keys (which every Region serves).
+        var region = call.Kms.Resolver.RegionOf(call.Caller);
+        var keys = call.Kms.Store.Keys.Where(k => k.AccountId == call.Caller.AccountId && (!k.IsMultiRegion || k.Region == region))
+            .OrderBy(k => k.KeyId, StringComparer.Ordinal);
         var (page, next) = Paging.Take(keys, k => k.KeyId, request.Limit, request.Marker, 100);
         return ValueTask.FromResult(new ListKeysResponse(page.Select(k => new KeyListEntry(k.KeyId, k.Arn)).ToList(), next, next is not null));
     }

@@ -28,7 +28,7 @@ public static class PutKeyPolicy
         // AWS managed key policies already refuse kms:PutKeyPolicy (AccessDenied above); this guards edited stores.
         KmsCall.RequireCustomerManaged(key);
         call.Kms.Authorizer.ValidatePolicy(policy, call.Caller, request.BypassPolicyLockoutSafetyCheck == true, key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k with { Policy = policy }, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => k with { Policy = policy }, call.CancellationToken);
         return new PutKeyPolicyResponse();
     }
 }

@@ -1,3 +1,6 @@
+using SseSim.Kms.Authorization;
+using SseSim.Kms.Model;
+
 namespace SseSim.Kms.Operations;
 
 public sealed record ReplicateKeyRequest : IValidatedRequest
@@ -19,24 +22,62 @@ public sealed record ReplicateKeyRequest : IValidatedRequest
     }
 }
 
-public sealed record ReplicateKeyResponse;
+public sealed record ReplicateKeyResponse(KeyMetadata ReplicaKeyMetadata, string ReplicaPolicy, IReadOnlyList<Tag> ReplicaTags);
 
 /// <summary>
-/// SseSim creates only single-Region keys (CreateKey refuses MultiRegion), and AWS refuses to replicate a
-/// single-Region key with UnsupportedOperationException; the key must still exist and the caller may read it.
+/// Creates a copy of a multi-Region primary in another Region: same key id, spec, usage, origin, material and rotation;
+/// its own description, policy (the default unless given) and tags.
 /// </summary>
 public static class ReplicateKey
 {
     public static async ValueTask<ReplicateKeyResponse> ExecuteAsync(KmsCall call, ReplicateKeyRequest request)
     {
-        var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
-        throw MultiRegion.NotMultiRegion(key);
-    }
-}
+        var primary = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        if (!primary.IsMultiRegion || !primary.IsPrimary)
+        {
+            throw MultiRegion.NotPrimary(primary);
+        }
+        // Disabled, pending deletion (or replica deletion) and pending import refuse, as for a cryptographic operation.
+        KeyStateRules.Check(KeyStateRules.Rule.Use, primary);
+        var region = request.ReplicaRegion!;
+        MultiRegion.ValidateReplicaRegion(primary, region);
+        Validate.Tags(request.Tags);
+        var policy = request.Policy ?? KeyPolicies.Default(call.Caller.AccountId);
+        call.Kms.Authorizer.ValidatePolicy(policy, call.Caller, request.BypassPolicyLockoutSafetyCheck == true);
+        var tags = request.Tags ?? [];
 
-/// <summary>The answer for multi-Region operations on the single-Region keys SseSim has.</summary>
-public static class MultiRegion
-{
-    public static KmsException NotMultiRegion(Model.KmsKey key) =>
-        KmsException.Unsupported($"{key.Arn} is not a multi-Region key.");
+        var store = call.Kms.Store;
+        KmsKey replica;
+        await store.WriteLock.WaitAsync(call.CancellationToken);
+        try
+        {
+            var current = store.Current(primary) ?? throw KmsException.NotFound($"Key '{primary.Arn}' does not exist");
+            // One copy per Region: the primary's own, or a replica's even while it is pending deletion.
+            if (store.FindKey(primary.KeyId, region) is { } existing)
+            {
+                throw new KmsException("AlreadyExistsException", $"{existing.Arn} already exists.");
+            }
+            replica = MultiRegion.SyncShared(current, current with
+            {
+                Region = region,
+                CreationDate = call.Now,
+                Description = request.Description ?? "",
+                KeyState = KeyStates.Enabled,
+                DeletionDate = null,
+                PendingDeletionWindowInDays = null,
+                Policy = policy,
+                Tags = [.. tags.Select(t => new KmsTag(t.TagKey, t.TagValue))],
+            });
+            call.Touch(replica);
+            await store.PutKeyAsync(replica, call.CancellationToken);
+        }
+        finally
+        {
+            store.WriteLock.Release();
+        }
+        // AWS answers while the replica is still being made (KeyState Creating, not enabled yet); here it is made by
+        // the time the call returns, so the next call finds it Enabled.
+        var metadata = KeyMetadata.From(replica, store.Copies(replica.KeyId)) with { KeyState = KeyStates.Creating, Enabled = false };
+        return new ReplicateKeyResponse(metadata, policy, tags);
+    }
 }

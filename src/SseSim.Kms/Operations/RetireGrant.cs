@@ -52,10 +52,10 @@ public static class RetireGrant
             }
             var owner = await kms.Resolver.ResolveAsync(call.Caller, request.KeyId, KeyIdForms.KeyOnly, call.CancellationToken);
             call.Touch(owner);
-            grant = kms.Store.FindGrant(request.GrantId) is { } g && g.KeyId == owner.KeyId ? g : throw GrantNotFound(request.GrantId);
+            grant = kms.Store.FindGrant(request.GrantId) is { } g && KmsStore.StoreId(g) == KmsStore.StoreId(owner) ? g : throw GrantNotFound(request.GrantId);
         }
 
-        var key = kms.Store.FindKey(grant.KeyId) ?? throw GrantNotFound(grant.GrantId);
+        var key = kms.Store.KeyOf(grant) ?? throw GrantNotFound(grant.GrantId);
         call.Touch(key);
         var r = new AuthorizationRequest(call.Caller, call.ViaService, "kms:RetireGrant", key, null);
         var policy = kms.Authorizer.EvaluatePolicy(r);

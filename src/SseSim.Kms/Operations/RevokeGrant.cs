@@ -22,7 +22,7 @@ public static class RevokeGrant
     {
         var grantId = request.GrantId!;
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
-        var grant = call.Kms.Store.FindGrant(grantId) is { } g && g.KeyId == key.KeyId ? g : throw RetireGrant.GrantNotFound(grantId);
+        var grant = call.Kms.Store.FindGrant(grantId) is { } g && KmsStore.StoreId(g) == KmsStore.StoreId(key) ? g : throw RetireGrant.GrantNotFound(grantId);
         if (request.DryRun == true)
         {
             throw KmsException.DryRun();

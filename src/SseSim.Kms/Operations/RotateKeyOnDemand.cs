@@ -22,12 +22,14 @@ public static class RotateKeyOnDemand
     {
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.RotateOnDemand);
         KmsCall.RequireCustomerManaged(key);
+        // Rotation is shared by every copy of a multi-Region key: set on the primary, it reaches the replicas.
+        MultiRegion.RequirePrimary(key);
         // Only symmetric encryption keys rotate; AWS refuses any other key with no message at all.
         if (!key.SpecInfo.IsSymmetric)
         {
             throw KmsException.Unsupported("");
         }
-        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        var updated = await call.Kms.UpdateKeyAsync(key, k =>
         {
             if (k.OnDemandRotations >= MaxOnDemandRotations)
             {
@@ -55,7 +57,7 @@ public static class RotateKeyOnDemand
                 OnDemandRotations = k.OnDemandRotations + 1,
                 OnDemandRotationStartDate = call.Now,
             };
-        }, call.CancellationToken);
+        }, call.CancellationToken, shared: true);
         // The key ARN, as AWS answers today (LocalStack's AWS-validated test_rotate_on_demand_returns_arn_for_key_id);
         // the API reference's example, older than that, still shows the bare key id.
         return new RotateKeyOnDemandResponse(updated.Arn);

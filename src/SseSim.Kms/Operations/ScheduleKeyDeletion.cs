@@ -14,7 +14,8 @@ public sealed record ScheduleKeyDeletionRequest : IValidatedRequest
     }
 }
 
-public sealed record ScheduleKeyDeletionResponse(string KeyId, DateTimeOffset DeletionDate, string KeyState, int PendingWindowInDays);
+/// <summary>DeletionDate is absent for a multi-Region primary with replicas: its waiting period has not begun.</summary>
+public sealed record ScheduleKeyDeletionResponse(string KeyId, DateTimeOffset? DeletionDate, string KeyState, int PendingWindowInDays);
 
 public static class ScheduleKeyDeletion
 {
@@ -29,12 +30,19 @@ public static class ScheduleKeyDeletion
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.ScheduleDeletion);
         KmsCall.RequireCustomerManaged(key);
         var due = call.Now.AddDays(days);
-        var updated = await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        var updated = await call.Kms.UpdateKeyAsync(key, k =>
         {
             KeyStateRules.Check(KeyStateRules.Rule.ScheduleDeletion, k);
-            return k with { KeyState = KeyStates.PendingDeletion, DeletionDate = due, PendingDeletionWindowInDays = days };
+            // A multi-Region primary outlives its replicas: PendingReplicaDeletion until the last one is deleted, then
+            // PendingDeletion with its waiting period from that moment (ScheduleKeyDeletion API reference).
+            return k.IsMultiRegion && k.IsPrimary && call.Kms.Store.Copies(k.KeyId).Count > 1
+                ? k with { KeyState = KeyStates.PendingReplicaDeletion, DeletionDate = null, PendingDeletionWindowInDays = days }
+                : k with { KeyState = KeyStates.PendingDeletion, DeletionDate = due, PendingDeletionWindowInDays = days };
         }, call.CancellationToken);
-        call.Kms.ScheduleMaintenance(due);
-        return new ScheduleKeyDeletionResponse(updated.Arn, due, updated.KeyState, days);
+        if (updated.DeletionDate is { } date)
+        {
+            call.Kms.ScheduleMaintenance(date);
+        }
+        return new ScheduleKeyDeletionResponse(updated.Arn, updated.DeletionDate, updated.KeyState, days);
     }
 }

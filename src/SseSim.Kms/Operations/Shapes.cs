@@ -6,6 +6,10 @@ namespace SseSim.Kms.Operations;
 
 public sealed record Tag(string TagKey, string TagValue);
 
+public sealed record MultiRegionKey(string Arn, string Region);
+
+public sealed record MultiRegionConfiguration(string MultiRegionKeyType, MultiRegionKey PrimaryKey, IReadOnlyList<MultiRegionKey> ReplicaKeys);
+
 public sealed record KeyMetadata
 {
     public string? AWSAccountId { get; init; }
@@ -27,6 +31,7 @@ public sealed record KeyMetadata
     public IReadOnlyList<string>? SigningAlgorithms { get; init; }
     public IReadOnlyList<string>? KeyAgreementAlgorithms { get; init; }
     public bool? MultiRegion { get; init; }
+    public MultiRegionConfiguration? MultiRegionConfiguration { get; init; }
     public int? PendingDeletionWindowInDays { get; init; }
     public IReadOnlyList<string>? MacAlgorithms { get; init; }
     public string? CurrentKeyMaterialId { get; init; }
@@ -37,7 +42,8 @@ public sealed record KeyMetadata
     /// </summary>
     public static string? LegacySpec(string keySpec) => ModelEnums.CustomerMasterKeySpec.Contains(keySpec) ? keySpec : null;
 
-    public static KeyMetadata From(KmsKey key)
+    /// <param name="copies">Every copy of a multi-Region key (<see cref="KmsStore.Copies"/>); unused for a single-Region key.</param>
+    public static KeyMetadata From(KmsKey key, IReadOnlyList<KmsKey>? copies = null)
     {
         var spec = key.SpecInfo;
         var material = key.CurrentMaterial;
@@ -61,10 +67,11 @@ public sealed record KeyMetadata
             EncryptionAlgorithms = spec.EncryptionAlgorithms(key.KeyUsage),
             SigningAlgorithms = spec.SigningAlgorithms(key.KeyUsage),
             KeyAgreementAlgorithms = spec.KeyAgreementAlgorithms(key.KeyUsage),
-            MultiRegion = false,
-            // AWS shows it only in PendingReplicaDeletion (a multi-Region primary waiting for its replicas); a
-            // single-Region key pending deletion shows just DeletionDate.
-            PendingDeletionWindowInDays = null,
+            MultiRegion = key.IsMultiRegion,
+            MultiRegionConfiguration = key.IsMultiRegion ? Operations.MultiRegion.Configuration(key, copies ?? [key]) : null,
+            // AWS shows it only in PendingReplicaDeletion (a multi-Region primary waiting for its replicas); a key
+            // pending deletion shows just DeletionDate.
+            PendingDeletionWindowInDays = key.KeyState == KeyStates.PendingReplicaDeletion ? key.PendingDeletionWindowInDays : null,
             MacAlgorithms = spec.MacAlgorithms(key.KeyUsage),
             CurrentKeyMaterialId = key.KeyState == KeyStates.PendingImport || !spec.IsSymmetric ? null : material?.Id,
         };

@@ -22,7 +22,7 @@ public static class TagResource
         Validate.Tags(tags);
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k =>
+        await call.Kms.UpdateKeyAsync(key, k =>
         {
             var merged = k.Tags.ToDictionary(t => t.TagKey, t => t.TagValue, StringComparer.Ordinal);
             foreach (var t in tags)

@@ -19,7 +19,7 @@ public static class UntagResource
         var keys = request.TagKeys!;
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k with { Tags = k.Tags.Where(t => !keys.Contains(t.TagKey)).ToList() }, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => k with { Tags = k.Tags.Where(t => !keys.Contains(t.TagKey)).ToList() }, call.CancellationToken);
         return new EmptyResponse();
     }
 }

@@ -22,7 +22,7 @@ public static class UpdateAlias
         var alias = AliasNames.Find(call, request.AliasName!);
         var target = await call.UseKeyAsync(request.TargetKeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(target);
-        if (call.Kms.Store.FindKey(alias.TargetKeyId) is { } current)
+        if (call.Kms.Store.FindKey(alias.TargetKeyId, alias.Region) is { } current)
         {
             call.Touch(current);
             // "The current and new KMS key must be the same type (both symmetric or both asymmetric or both HMAC), and
@@ -35,7 +35,13 @@ public static class UpdateAlias
         await call.Kms.Store.WriteLock.WaitAsync(call.CancellationToken);
         try
         {
-            await call.Kms.Store.PutAliasAsync(alias with { TargetKeyId = target.KeyId, LastUpdatedDate = call.Now }, call.CancellationToken);
+            // Pointed at a single-Region key, a Regional alias becomes visible from every Region: its name must be free there.
+            if (!target.IsMultiRegion && KmsKey.IsMultiRegionId(alias.TargetKeyId)
+                && call.Kms.Store.Aliases.Any(a => a.AccountId == alias.AccountId && a.AliasName == alias.AliasName && !ReferenceEquals(a, alias)))
+            {
+                throw new KmsException("AlreadyExistsException", $"An alias with the name arn:aws:kms:{target.Region}:{alias.AccountId}:{alias.AliasName} already exists");
+            }
+            await call.Kms.Store.PutAliasAsync(alias with { TargetKeyId = target.KeyId, Region = target.Region, LastUpdatedDate = call.Now }, call.CancellationToken, replacing: alias);
         }
         finally
         {

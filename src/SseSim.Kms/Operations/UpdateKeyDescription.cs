@@ -19,7 +19,7 @@ public static class UpdateKeyDescription
         var description = request.Description!;
         var key = await call.UseKeyAsync(request.KeyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Metadata);
         KmsCall.RequireCustomerManaged(key);
-        await call.Kms.UpdateKeyAsync(key.KeyId, k => k with { Description = description }, call.CancellationToken);
+        await call.Kms.UpdateKeyAsync(key, k => k with { Description = description }, call.CancellationToken);
         return new EmptyResponse();
     }
 }

@@ -41,7 +41,7 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
                 aliases = aliases[k.KeyId].Select(a => a.AliasName).Order(StringComparer.Ordinal).ToArray(),
                 tags = k.Tags.Select(t => new { key = t.TagKey, value = t.TagValue }),
                 policy = k.Policy,
-                grants = kms.Store.GrantsFor(k.KeyId).Select(g => new
+                grants = kms.Store.GrantsFor(k).Select(g => new
                 {
                     g.GrantId,
                     g.Name,

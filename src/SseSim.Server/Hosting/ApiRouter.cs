@@ -100,7 +100,9 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEve
             await KmsEndpoint.WriteErrorAsync(context, type, auth.Message);
             return;
         }
-        var caller = new Caller(auth.Request!.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString())
+        // The Region the request was signed for: KMS serves each multi-Region copy in its own Region (README).
+        var region = string.IsNullOrEmpty(auth.Request!.Region) ? options.Region : auth.Request.Region;
+        var caller = new Caller(auth.Request.Identity, region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString())
         {
             RequestId = context.Response.Headers["x-amzn-RequestId"].ToString(),
         };

@@ -34,11 +34,11 @@ public sealed class CryptoKit : IAsyncDisposable
         Call("Decrypt", new DecryptRequest { CiphertextBlob = blob, EncryptionContext = context, KeyId = keyId, EncryptionAlgorithm = algorithm }, Decrypt.ExecuteAsync);
 
     public ValueTask<KmsKey> SetStateAsync(string keyId, string state) =>
-        Kms.UpdateKeyAsync(keyId, k => k with { KeyState = state, DeletionDate = state == KeyStates.PendingDeletion ? Time.GetUtcNow().AddDays(30) : null });
+        Kms.UpdateKeyAsync(Kms.Store.FindKey(keyId)!, k => k with { KeyState = state, DeletionDate = state == KeyStates.PendingDeletion ? Time.GetUtcNow().AddDays(30) : null });
 
     /// <summary>Rotation as the rotation operations do it: new material appended, the last one current.</summary>
     public ValueTask<KmsKey> RotateAsync(string keyId) =>
-        Kms.UpdateKeyAsync(keyId, k => k with { Materials = [.. k.Materials, Kms.Vault.Generate(k.KeyId, k.KeySpec, "ON_DEMAND")] });
+        Kms.UpdateKeyAsync(Kms.Store.FindKey(keyId)!, k => k with { Materials = [.. k.Materials, Kms.Vault.Generate(k.KeyId, k.KeySpec, "ON_DEMAND")] });
 
     public static async Task<KmsException> Fails(Func<Task> action) => await Assert.ThrowsAsync<KmsException>(action);
 

@@ -92,13 +92,48 @@ public sealed class CreateKeyTests
         Assert.Equal("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.", e.Message);
     }
 
-    [Fact]
-    public async Task Custom_key_stores_and_multi_region_keys_are_unsupported_not_errors()
+    [Theory]
+    [InlineData("SYMMETRIC_DEFAULT", null)]
+    [InlineData("RSA_2048", "SIGN_VERIFY")]
+    [InlineData("HMAC_256", "GENERATE_VERIFY_MAC")]
+    public async Task MultiRegion_creates_a_primary_with_an_mrk_id_in_the_callers_Region(string spec, string? usage)
     {
         await using var kit = new LifecycleKit();
-        var e = await LifecycleKit.Fails(() => kit.Call("CreateKey", new CreateKeyRequest { MultiRegion = true }, CreateKey.ExecuteAsync));
+        var key = await kit.CreateMultiRegionKeyAsync(spec, usage, kit.West);
+        Assert.Matches("^mrk-[0-9a-f]{32}$", key.KeyId);
+        Assert.Equal($"arn:aws:kms:us-west-2:111122223333:key/{key.KeyId}", key.Arn);
+        Assert.True(key.MultiRegion);
+        var config = key.MultiRegionConfiguration!;
+        Assert.Equal("PRIMARY", config.MultiRegionKeyType);
+        Assert.Equal(new MultiRegionKey(key.Arn!, "us-west-2"), config.PrimaryKey);
+        Assert.Empty(config.ReplicaKeys);
+        Assert.Equal(spec, key.KeySpec);
+
+        // The copy is Regional: us-east-1 (the server's Region) has none, and says so with AWS's wording.
+        var e = await LifecycleKit.Fails(() => kit.DescribeAsync(key.KeyId));
+        Assert.Equal("NotFoundException", e.ErrorType);
+        Assert.Equal($"Key 'arn:aws:kms:us-east-1:111122223333:key/{key.KeyId}' does not exist", e.Message);
+        Assert.Equal(key.Arn, (await kit.DescribeAsync(key.KeyId, kit.West)).Arn);
+    }
+
+    [Fact]
+    public async Task Single_Region_keys_have_MultiRegion_false_and_no_configuration()
+    {
+        await using var kit = new LifecycleKit();
+        var key = await kit.CreateKeyAsync();
+        Assert.False(key.MultiRegion);
+        Assert.Null(key.MultiRegionConfiguration);
+        // A single-Region key is served in every Region (README, "One Region, one partition").
+        Assert.Equal(key.Arn, (await kit.DescribeAsync(key.KeyId, kit.West)).Arn);
+    }
+
+    [Fact]
+    public async Task MultiRegion_with_imported_material_is_refused_as_unsupported()
+    {
+        await using var kit = new LifecycleKit();
+        var e = await LifecycleKit.Fails(() => kit.Call("CreateKey", new CreateKeyRequest { MultiRegion = true, Origin = "EXTERNAL" }, CreateKey.ExecuteAsync));
         Assert.Equal("UnsupportedOperationException", e.ErrorType);
-        Assert.Contains("Multi-Region", e.Message, StringComparison.Ordinal);
+        Assert.Contains("EXTERNAL", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class LifecycleKit : IAsyncDisposable
     public Caller Caller { get; } = new(new Identity("AKIDALICE", "secret", "111122223333", "alice"), "us-east-1");
     public Caller Stranger { get; } = new(new Identity("AKIDMALLORY", "secret", "999988887777", "mallory"), "us-east-1");
 
+    /// <summary>Alice again, signing for us-west-2: she sees that Region's multi-Region copies.</summary>
+    public Caller West => Caller with { Region = "us-west-2" };
+
     public LifecycleKit() => Kms = Open();
 
     public KmsService Open() => new(new KmsOptions(), Storage, new RootKey(RootKeyBytes.Clone()), Time);
@@ -29,6 +32,13 @@ public sealed class LifecycleKit : IAsyncDisposable
 
     public async Task<KeyMetadata> DescribeAsync(string keyId, Caller? caller = null) =>
         (await Call("DescribeKey", new DescribeKeyRequest { KeyId = keyId }, DescribeKey.ExecuteAsync, caller)).KeyMetadata;
+
+    /// <summary>A multi-Region primary in <paramref name="caller"/>'s Region (us-east-1 by default).</summary>
+    public async Task<KeyMetadata> CreateMultiRegionKeyAsync(string? spec = null, string? usage = null, Caller? caller = null) =>
+        (await Call("CreateKey", new CreateKeyRequest { KeySpec = spec, KeyUsage = usage, MultiRegion = true, Description = "primary" }, CreateKey.ExecuteAsync, caller)).KeyMetadata;
+
+    public Task<ReplicateKeyResponse> ReplicateAsync(string keyId, string region = "us-west-2", Caller? caller = null, string? description = null, IReadOnlyList<Tag>? tags = null) =>
+        Call("ReplicateKey", new ReplicateKeyRequest { KeyId = keyId, ReplicaRegion = region, Description = description, Tags = tags }, ReplicateKey.ExecuteAsync, caller);
 
     public static async Task<KmsException> Fails(Func<Task> action) => await Assert.ThrowsAsync<KmsException>(action);
 

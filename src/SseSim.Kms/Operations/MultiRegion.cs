@@ -1,0 +1,82 @@
+using SseSim.Kms.Model;
+
+namespace SseSim.Kms.Operations;
+
+/// <summary>
+/// Rules shared by the multi-Region operations (KMS Developer Guide "Multi-Region keys in AWS KMS"). Each copy of a
+/// multi-Region key is its own record in its own Region; the key id, spec, usage, origin, key material and rotation
+/// are shared (written to every copy together), everything else is per copy.
+/// </summary>
+public static class MultiRegion
+{
+    /// <summary>The Regions of every AWS partition (botocore's endpoints.json), as S3's bucket-region check knows them.</summary>
+    private static readonly HashSet<string> Regions = new(StringComparer.Ordinal)
+    {
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+        "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+        "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
+        "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+        "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
+        "us-gov-east-1", "us-gov-west-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1",
+        "eu-isoe-west-1", "us-isof-east-1", "us-isof-south-1", "eusc-de-east-1",
+    };
+
+    /// <summary>AWS's answer when a multi-Region operation names a key that is not a multi-Region primary.</summary>
+    public static KmsException NotPrimary(KmsKey key) =>
+        KmsException.Unsupported($"{key.Arn} is not a multi-Region primary key.");
+
+    /// <summary>The operation changes a shared property, which only the primary may change.</summary>
+    public static void RequirePrimary(KmsKey key)
+    {
+        if (!key.IsPrimary)
+        {
+            throw NotPrimary(key);
+        }
+    }
+
+    /// <summary>A replica Region must be a Region of the primary's partition ("KMS must be available in the replica Region").</summary>
+    public static void ValidateReplicaRegion(KmsKey primary, string region)
+    {
+        if (!Regions.Contains(region))
+        {
+            throw KmsException.Unsupported($"{region} is not a Region where KMS can create a replica key.");
+        }
+        if (Partition(region) != Partition(primary.Region))
+        {
+            throw KmsException.Unsupported($"The replica Region {region} is not in the same AWS partition as the primary key {primary.Arn}.");
+        }
+    }
+
+    private static string Partition(string region) => region switch
+    {
+        _ when region.StartsWith("cn-", StringComparison.Ordinal) => "aws-cn",
+        _ when region.StartsWith("us-gov-", StringComparison.Ordinal) => "aws-us-gov",
+        _ when region.StartsWith("us-isob-", StringComparison.Ordinal) => "aws-iso-b",
+        _ when region.StartsWith("us-isof-", StringComparison.Ordinal) => "aws-iso-f",
+        _ when region.StartsWith("us-iso-", StringComparison.Ordinal) => "aws-iso",
+        _ when region.StartsWith("eu-isoe-", StringComparison.Ordinal) => "aws-iso-e",
+        _ when region.StartsWith("eusc-", StringComparison.Ordinal) => "aws-eusc",
+        _ => "aws",
+    };
+
+    /// <summary><paramref name="to"/> with the properties every copy shares taken from <paramref name="from"/>.</summary>
+    public static KmsKey SyncShared(KmsKey from, KmsKey to) => to with
+    {
+        Materials = from.Materials,
+        RotationEnabled = from.RotationEnabled,
+        RotationPeriodInDays = from.RotationPeriodInDays,
+        NextRotationDate = from.NextRotationDate,
+        OnDemandRotations = from.OnDemandRotations,
+        OnDemandRotationStartDate = from.OnDemandRotationStartDate,
+    };
+
+    /// <summary>DescribeKey's MultiRegionConfiguration for <paramref name="key"/>, built from every copy there is.</summary>
+    public static MultiRegionConfiguration Configuration(KmsKey key, IReadOnlyList<KmsKey> copies)
+    {
+        var primary = copies.FirstOrDefault(c => c.IsPrimary) ?? key;
+        return new MultiRegionConfiguration(
+            key.IsPrimary ? "PRIMARY" : "REPLICA",
+            new MultiRegionKey(primary.Arn, primary.Region),
+            [.. copies.Where(c => !c.IsPrimary).Select(c => new MultiRegionKey(c.Arn, c.Region))]);
+    }
+}
