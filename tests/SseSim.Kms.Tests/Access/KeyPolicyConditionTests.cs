@@ -167,6 +167,23 @@ public sealed class KeyPolicyConditionTests
         Allowed(true, """{"Bool":{"kms:MultiRegion":"false"}}""");
     }
 
+    [Theory]
+    [InlineData(null, """{"Bool":{"kms:MultiRegion":"false"}}""", true)]
+    [InlineData(null, """{"Null":{"kms:MultiRegionKeyType":"true"}}""", true)]
+    [InlineData("us-east-1", """{"Bool":{"kms:MultiRegion":"true"}}""", true)]
+    [InlineData("us-east-1", """{"StringEquals":{"kms:MultiRegionKeyType":"REPLICA"}}""", true)]
+    [InlineData("us-west-2", """{"StringEquals":{"kms:MultiRegionKeyType":"PRIMARY"}}""", true)]
+    [InlineData("us-west-2", """{"StringEquals":{"kms:MultiRegionKeyType":"REPLICA"}}""", false)]
+    public void MultiRegion_keys_by_copy(string? primaryRegion, string condition, bool expected)
+    {
+        // A copy in us-west-2: the primary when the primary Region is us-west-2, else a replica; single-Region without one.
+        var key = primaryRegion is null ? Key with { Region = "us-west-2" }
+            : Key with { KeyId = "mrk-1234abcd12ab34cd56ef1234567890ab", Region = "us-west-2", PrimaryRegion = primaryRegion };
+        var doc = KeyPolicyDocument.Parse(Bare(Allow("\"*\"", "\"kms:*\"", condition)));
+        var decision = doc.Evaluate(new AuthorizationRequest(As(Bob), null, "kms:Encrypt", key, null));
+        Assert.Equal(expected ? PolicyDecision.Allow : PolicyDecision.NotApplicable, decision);
+    }
+
     [Fact]
     public void Conditions_can_also_restrict_a_deny()
     {
