@@ -36,7 +36,7 @@ external = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
 assert members(external) == COMMON | {"EncryptionAlgorithms"}, members(external)
 
 # A single-Region key pending deletion shows DeletionDate; PendingDeletionWindowInDays belongs to
-# PendingReplicaDeletion (a multi-Region primary), which SseSim never has.
+# PendingReplicaDeletion (a multi-Region primary with replicas; MultiRegionKeyTests).
 kms.schedule_key_deletion(KeyId=sym, PendingWindowInDays=7)
 assert members(sym) == COMMON | {"EncryptionAlgorithms", "CurrentKeyMaterialId", "DeletionDate"}, members(sym)
 kms.cancel_key_deletion(KeyId=sym)

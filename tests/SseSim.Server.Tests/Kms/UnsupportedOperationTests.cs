@@ -4,8 +4,8 @@ using Amazon.KeyManagementService.Model;
 namespace SseSim.Server.Tests.Kms;
 
 /// <summary>
-/// What SseSim does not simulate (custom key stores, multi-Region keys) answers as AWS does for a
-/// store or key that is not there, through the AWS SDK for .NET, so its modelled exception types come back.
+/// What SseSim does not simulate (custom key stores) answers as AWS does for a store that is not there, and
+/// the multi-Region operations refuse single-Region keys, through the AWS SDK for .NET, so its modelled exception types come back.
 /// </summary>
 public sealed class UnsupportedOperationTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
