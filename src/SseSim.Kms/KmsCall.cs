@@ -32,6 +32,9 @@ public sealed class KmsCall(KmsService kms, Caller caller, string operation, Can
     /// <summary>The CloudTrail eventID recorded for this call, once it has finished.</summary>
     public string? AuditEventId { get; internal set; }
 
+    /// <summary>ReplicateKey's ReplicaRegion or UpdatePrimaryRegion's PrimaryRegion, for kms:ReplicaRegion and kms:PrimaryRegion.</summary>
+    public string? RequestRegion { get; set; }
+
     /// <summary>The encryption context of the request, for the audit's requestParameters and policy conditions.</summary>
     public EncryptionContext? Context { get; set; }
 

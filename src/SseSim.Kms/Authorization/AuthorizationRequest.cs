@@ -15,8 +15,9 @@ public sealed record GrantRequestFacts(
 public readonly struct AuthorizationRequest
 {
     public AuthorizationRequest(Caller caller, string? viaService, string action, KmsKey? key, EncryptionContext? context,
-        GrantRequestFacts? grant = null, bool? bypassLockoutCheck = null)
+        GrantRequestFacts? grant = null, bool? bypassLockoutCheck = null, string? requestRegion = null)
     {
+        RequestRegion = requestRegion;
         Caller = caller;
         ViaService = viaService;
         Action = action;
@@ -38,6 +39,8 @@ public readonly struct AuthorizationRequest
     public EncryptionContext? Context { get; }
     public GrantRequestFacts? Grant { get; }
     public bool? BypassLockoutCheck { get; }
+    /// <summary>ReplicateKey's ReplicaRegion or UpdatePrimaryRegion's PrimaryRegion (kms:ReplicaRegion, kms:PrimaryRegion).</summary>
+    public string? RequestRegion { get; }
 
     /// <summary>The Operation part of <see cref="Action"/>: "GenerateDataKey".</summary>
     public ReadOnlySpan<char> Operation => Action.AsSpan(Action.StartsWith("kms:", StringComparison.Ordinal) ? 4 : 0);

@@ -88,7 +88,7 @@ public sealed class KeyAuthorizer(KmsStore store, TimeProvider time)
     public void Authorize(KmsCall call, KmsKey key, string action, EncryptionContext? context, IReadOnlyList<string>? grantTokens, GrantRequestFacts? grant)
     {
         ValidateGrantTokens(grantTokens);
-        var request = new AuthorizationRequest(call.Caller, call.ViaService, action, key, context, grant);
+        var request = new AuthorizationRequest(call.Caller, call.ViaService, action, key, context, grant, requestRegion: call.RequestRegion);
         switch (Decide(request))
         {
             case PolicyDecision.Allow:

@@ -53,6 +53,8 @@ internal enum ConditionKey
     KeyOrigin,
     MultiRegion,
     MultiRegionKeyType,
+    ReplicaRegion,
+    PrimaryRegion,
     BypassPolicyLockoutSafetyCheck,
     SourceIp,
 }
@@ -83,6 +85,8 @@ internal sealed class PolicyCondition
         ["kms:KeyOrigin"] = ConditionKey.KeyOrigin,
         ["kms:MultiRegion"] = ConditionKey.MultiRegion,
         ["kms:MultiRegionKeyType"] = ConditionKey.MultiRegionKeyType,
+        ["kms:ReplicaRegion"] = ConditionKey.ReplicaRegion,
+        ["kms:PrimaryRegion"] = ConditionKey.PrimaryRegion,
         ["kms:BypassPolicyLockoutSafetyCheck"] = ConditionKey.BypassPolicyLockoutSafetyCheck,
         ["aws:SourceIp"] = ConditionKey.SourceIp,
     };
@@ -303,6 +307,9 @@ internal sealed class PolicyCondition
         ConditionKey.MultiRegion => r.Key is null ? null : r.Key.IsMultiRegion ? "true" : "false",
         // Present only for a multi-Region key (condition keys reference: "PRIMARY" or "REPLICA").
         ConditionKey.MultiRegionKeyType => r.Key is not { IsMultiRegion: true } k ? null : k.IsPrimary ? "PRIMARY" : "REPLICA",
+        // Request values of ReplicateKey and UpdatePrimaryRegion only (condition keys reference).
+        ConditionKey.ReplicaRegion => r.Action == "kms:ReplicateKey" ? r.RequestRegion : null,
+        ConditionKey.PrimaryRegion => r.Action == "kms:UpdatePrimaryRegion" ? r.RequestRegion : null,
         ConditionKey.BypassPolicyLockoutSafetyCheck => r.BypassLockoutCheck is { } b ? (b ? "true" : "false") : null,
         ConditionKey.SourceIp => r.Caller.SourceIp,
         _ => null,

@@ -32,6 +32,7 @@ public static class ReplicateKey
 {
     public static async ValueTask<ReplicateKeyResponse> ExecuteAsync(KmsCall call, ReplicateKeyRequest request)
     {
+        call.RequestRegion = request.ReplicaRegion;
         var primary = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
         if (!primary.IsMultiRegion || !primary.IsPrimary)
         {

@@ -22,6 +22,7 @@ public static class UpdatePrimaryRegion
 {
     public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, UpdatePrimaryRegionRequest request)
     {
+        call.RequestRegion = request.PrimaryRegion;
         var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
         if (!key.IsMultiRegion || !key.IsPrimary)
         {

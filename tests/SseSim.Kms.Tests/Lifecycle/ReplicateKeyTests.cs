@@ -99,6 +99,27 @@ public sealed class ReplicateKeyTests
     }
 
     [Fact]
+    public async Task Key_policy_conditions_see_the_ReplicaRegion_and_PrimaryRegion_of_the_request()
+    {
+        await using var kit = new LifecycleKit();
+        const string policy = """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},
+              {"Effect":"Deny","Principal":{"AWS":"*"},"Action":"kms:ReplicateKey","Resource":"*","Condition":{"StringEquals":{"kms:ReplicaRegion":"eu-west-1"}}},
+              {"Effect":"Deny","Principal":{"AWS":"*"},"Action":"kms:UpdatePrimaryRegion","Resource":"*","Condition":{"StringNotEquals":{"kms:PrimaryRegion":"us-west-2"}}}]}
+            """;
+        var primary = (await kit.Call("CreateKey", new CreateKeyRequest { MultiRegion = true, Policy = policy }, CreateKey.ExecuteAsync)).KeyMetadata;
+        var e = await LifecycleKit.Fails(() => kit.ReplicateAsync(primary.KeyId, "eu-west-1"));
+        Assert.Equal("AccessDeniedException", e.ErrorType);
+        await kit.ReplicateAsync(primary.KeyId, "us-west-2");
+        await kit.ReplicateAsync(primary.KeyId, "ap-south-1");
+        e = await LifecycleKit.Fails(() => kit.Call("UpdatePrimaryRegion", new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = "ap-south-1" }, UpdatePrimaryRegion.ExecuteAsync));
+        Assert.Equal("AccessDeniedException", e.ErrorType);
+        await kit.Call("UpdatePrimaryRegion", new UpdatePrimaryRegionRequest { KeyId = primary.KeyId, PrimaryRegion = "us-west-2" }, UpdatePrimaryRegion.ExecuteAsync);
+        Assert.Equal("PRIMARY", (await kit.DescribeAsync(primary.KeyId, kit.West)).MultiRegionConfiguration!.MultiRegionKeyType);
+    }
+
+    [Fact]
     public async Task ListKeys_and_aliases_are_Regional_for_copies_and_global_for_single_Region_keys()
     {
         await using var kit = new LifecycleKit();
