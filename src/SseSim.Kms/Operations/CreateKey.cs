@@ -69,12 +69,6 @@ public static class CreateKey
         }
         Validate.Tags(request.Tags);
         var multiRegion = request.MultiRegion == true;
-        if (multiRegion && origin == Origins.External)
-        {
-            // AWS supports it (each copy imports the same material); SseSim cannot yet check that a replica's import is
-            // the primary's material, so it refuses rather than let copies drift apart (README, divergences).
-            throw KmsException.Unsupported("Multi-Region keys with imported key material (Origin EXTERNAL) are not supported by SseSim.");
-        }
 
         // A multi-Region primary is created in the Region the request was signed for (a single-Region key in the
         // server's Region, which serves every Region).

@@ -61,6 +61,12 @@ public static class ImportKeyMaterial
 
         var hasMaterial = key.Materials.Count > 0;
         var importType = request.ImportType ?? (hasMaterial ? ExistingMaterial : NewMaterial);
+        // New material goes into a multi-Region primary, which shares it (by id) with its replicas; each replica then
+        // imports the same material as existing material.
+        if (importType == NewMaterial && !key.IsPrimary)
+        {
+            throw KmsException.Unsupported($"{key.Arn} is a multi-Region replica key: import new key material into its primary key, then the same material into this key with ImportType EXISTING_KEY_MATERIAL.");
+        }
         if (importType == NewMaterial && request.KeyMaterialId is not null)
         {
             throw KmsException.Validation("KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.");
@@ -111,7 +117,7 @@ public static class ImportKeyMaterial
                     Description = request.KeyMaterialDescription ?? m.Description,
                 });
             return imported with { KeyState = k.KeyState == KeyStates.PendingImport && CryptoSupport.AllImported(imported) ? KeyStates.Enabled : k.KeyState };
-        }, call.CancellationToken);
+        }, call.CancellationToken, shared: key.IsMultiRegion && importType == NewMaterial);
         call.Touch(updated);
         if (request.ValidTo is { } expires)
         {

@@ -59,16 +59,26 @@ public static class MultiRegion
         _ => "aws",
     };
 
-    /// <summary><paramref name="to"/> with the properties every copy shares taken from <paramref name="from"/>.</summary>
+    /// <summary>
+    /// <paramref name="to"/> with the properties every copy shares taken from <paramref name="from"/>. Imported material
+    /// is shared by id only: each copy imports the same material itself (ImportKeyMaterial API reference), so a copy
+    /// keeps its own import of each version (sealed bytes, expiration) and gets versions it lacks as not yet imported.
+    /// </summary>
     public static KmsKey SyncShared(KmsKey from, KmsKey to) => to with
     {
-        Materials = from.Materials,
+        Materials = from.Origin == Origins.External ? [.. from.Materials.Select(m => Own(to, m))] : from.Materials,
+        PendingMaterial = from.Origin == Origins.External && from.PendingMaterial is { } pending ? Own(to, pending) : null,
         RotationEnabled = from.RotationEnabled,
         RotationPeriodInDays = from.RotationPeriodInDays,
         NextRotationDate = from.NextRotationDate,
         OnDemandRotations = from.OnDemandRotations,
         OnDemandRotationStartDate = from.OnDemandRotationStartDate,
     };
+
+    /// <summary><paramref name="shared"/> as <paramref name="copy"/> holds it: its own import, or none yet.</summary>
+    private static KeyMaterial Own(KmsKey copy, KeyMaterial shared) => copy.FindAnyMaterial(shared.Id) is { } mine
+        ? shared with { Sealed = mine.Sealed, ExpirationModel = mine.ExpirationModel, ValidTo = mine.ValidTo, Description = mine.Description }
+        : shared with { Sealed = [], ExpirationModel = null, ValidTo = null, Description = null };
 
     /// <summary>DescribeKey's MultiRegionConfiguration for <paramref name="key"/>, built from every copy there is.</summary>
     public static MultiRegionConfiguration Configuration(KmsKey key, IReadOnlyList<KmsKey> copies)

@@ -58,12 +58,16 @@ public static class ReplicateKey
             {
                 throw new KmsException("AlreadyExistsException", $"{existing.Arn} already exists.");
             }
+            // An imported key's replica has the primary's material versions by id only, none imported: the same
+            // material must be imported into it (ImportType EXISTING_KEY_MATERIAL), which its id then proves.
             replica = MultiRegion.SyncShared(current, current with
             {
                 Region = region,
                 CreationDate = call.Now,
                 Description = request.Description ?? "",
-                KeyState = KeyStates.Enabled,
+                KeyState = current.Origin == Origins.External ? KeyStates.PendingImport : KeyStates.Enabled,
+                Materials = [],
+                PendingMaterial = null,
                 DeletionDate = null,
                 PendingDeletionWindowInDays = null,
                 Policy = policy,

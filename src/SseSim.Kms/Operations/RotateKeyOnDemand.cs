@@ -43,6 +43,11 @@ public static class RotateKeyOnDemand
                 {
                     throw KmsException.InvalidState($"{k.Arn} has no key material in PENDING_ROTATION state. Import new key material (ImportType NEW_KEY_MATERIAL) before rotating this key on demand.");
                 }
+                // Every replica must hold the same new material before the primary rotates to it (RotateKeyOnDemand API reference).
+                if (k.IsMultiRegion && call.Kms.Store.Copies(k.KeyId).FirstOrDefault(c => c.PendingMaterial is not { Sealed.Length: > 0 }) is { } lacking)
+                {
+                    throw KmsException.InvalidState($"{lacking.Arn} has no key material in PENDING_ROTATION state. Import the primary key's new key material into every replica key (ImportType EXISTING_KEY_MATERIAL) before rotating on demand.");
+                }
                 next = pending with { RotationType = "ON_DEMAND", CreatedAt = call.Now };
             }
             else

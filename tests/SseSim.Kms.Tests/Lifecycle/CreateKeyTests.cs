@@ -128,15 +128,6 @@ public sealed class CreateKeyTests
     }
 
     [Fact]
-    public async Task MultiRegion_with_imported_material_is_refused_as_unsupported()
-    {
-        await using var kit = new LifecycleKit();
-        var e = await LifecycleKit.Fails(() => kit.Call("CreateKey", new CreateKeyRequest { MultiRegion = true, Origin = "EXTERNAL" }, CreateKey.ExecuteAsync));
-        Assert.Equal("UnsupportedOperationException", e.ErrorType);
-        Assert.Contains("EXTERNAL", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task ListKeys_lists_only_the_callers_keys_in_pages()
     {
         await using var kit = new LifecycleKit();

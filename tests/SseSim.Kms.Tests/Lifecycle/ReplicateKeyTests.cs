@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using SseSim.Core.Storage;
 using SseSim.Kms.Operations;
 
@@ -68,6 +69,68 @@ public sealed class ReplicateKeyTests
         var e = await LifecycleKit.Fails(() => kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = east.CiphertextBlob, EncryptionContext = context },
             Decrypt.ExecuteAsync, kit.Caller with { Region = "eu-west-1" }));
         Assert.Equal("NotFoundException", e.ErrorType);
+    }
+
+    [Fact]
+    public async Task Imported_material_is_imported_into_each_copy_and_new_material_rotates_once_every_replica_has_it()
+    {
+        await using var kit = new LifecycleKit();
+        var primary = (await kit.Call("CreateKey", new CreateKeyRequest { MultiRegion = true, Origin = "EXTERNAL" }, CreateKey.ExecuteAsync)).KeyMetadata;
+        Assert.Equal("PendingImport", primary.KeyState);
+        var first = RandomNumberGenerator.GetBytes(32);
+        var firstId = (await ImportAsync(kit, primary.KeyId, first, kit.Caller)).KeyMaterialId;
+
+        var replica = (await kit.ReplicateAsync(primary.KeyId)).ReplicaKeyMetadata;
+        Assert.Equal("EXTERNAL", replica.Origin);
+        Assert.Equal("PendingImport", (await kit.DescribeAsync(primary.KeyId, kit.West)).KeyState);
+        var blob = (await kit.Call("Encrypt", new EncryptRequest { KeyId = primary.KeyId, Plaintext = "one"u8.ToArray() }, Encrypt.ExecuteAsync)).CiphertextBlob;
+        var e = await LifecycleKit.Fails(() => kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = blob }, Decrypt.ExecuteAsync, kit.West));
+        Assert.Equal("KMSInvalidStateException", e.ErrorType);
+
+        // Other material is not the primary's: refused. The same material (same id) enables the replica.
+        e = await LifecycleKit.Fails(() => ImportAsync(kit, primary.KeyId, RandomNumberGenerator.GetBytes(32), kit.West));
+        Assert.Equal("IncorrectKeyMaterialException", e.ErrorType);
+        e = await LifecycleKit.Fails(() => ImportAsync(kit, primary.KeyId, first, kit.West, "NEW_KEY_MATERIAL"));
+        Assert.Equal("UnsupportedOperationException", e.ErrorType);
+        Assert.Equal(firstId, (await ImportAsync(kit, primary.KeyId, first, kit.West)).KeyMaterialId);
+        Assert.Equal("Enabled", (await kit.DescribeAsync(primary.KeyId, kit.West)).KeyState);
+        var plain = await kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = blob }, Decrypt.ExecuteAsync, kit.West);
+        Assert.Equal("one"u8.ToArray(), plain.Plaintext.UnsafeExpose().ToArray());
+
+        // New material: into the primary, then the same into the replica, then the primary rotates both.
+        var second = RandomNumberGenerator.GetBytes(32);
+        var secondId = (await ImportAsync(kit, primary.KeyId, second, kit.Caller, "NEW_KEY_MATERIAL")).KeyMaterialId;
+        e = await LifecycleKit.Fails(() => kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = primary.KeyId }, RotateKeyOnDemand.ExecuteAsync));
+        Assert.Equal("KMSInvalidStateException", e.ErrorType);
+        Assert.Contains(replica.Arn!, e.Message, StringComparison.Ordinal);
+        await ImportAsync(kit, primary.KeyId, second, kit.West, "EXISTING_KEY_MATERIAL");
+        await kit.Call("RotateKeyOnDemand", new RotateKeyOnDemandRequest { KeyId = primary.KeyId }, RotateKeyOnDemand.ExecuteAsync);
+        Assert.Equal(secondId, (await kit.DescribeAsync(primary.KeyId, kit.West)).CurrentKeyMaterialId);
+        Assert.Equal(secondId, (await kit.DescribeAsync(primary.KeyId)).CurrentKeyMaterialId);
+        var newer = (await kit.Call("Encrypt", new EncryptRequest { KeyId = primary.KeyId, Plaintext = "two"u8.ToArray() }, Encrypt.ExecuteAsync, kit.West)).CiphertextBlob;
+        plain = await kit.Call("Decrypt", new DecryptRequest { CiphertextBlob = newer }, Decrypt.ExecuteAsync);
+        Assert.Equal("two"u8.ToArray(), plain.Plaintext.UnsafeExpose().ToArray());
+
+        // Deleting imported material is per copy.
+        await kit.Call("DeleteImportedKeyMaterial", new DeleteImportedKeyMaterialRequest { KeyId = primary.KeyId }, DeleteImportedKeyMaterial.ExecuteAsync, kit.West);
+        Assert.Equal("PendingImport", (await kit.DescribeAsync(primary.KeyId, kit.West)).KeyState);
+        Assert.Equal("Enabled", (await kit.DescribeAsync(primary.KeyId)).KeyState);
+    }
+
+    private static async Task<ImportKeyMaterialResponse> ImportAsync(LifecycleKit kit, string keyId, byte[] material, Core.Aws.Caller caller, string? importType = null)
+    {
+        var parameters = await kit.Call("GetParametersForImport", new GetParametersForImportRequest { KeyId = keyId, WrappingAlgorithm = "RSAES_OAEP_SHA_256", WrappingKeySpec = "RSA_2048" },
+            GetParametersForImport.ExecuteAsync, caller);
+        using var rsa = RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(parameters.PublicKey, out _);
+        return await kit.Call("ImportKeyMaterial", new ImportKeyMaterialRequest
+        {
+            KeyId = keyId,
+            ImportToken = parameters.ImportToken,
+            EncryptedKeyMaterial = rsa.Encrypt(material, RSAEncryptionPadding.OaepSHA256),
+            ExpirationModel = ImportKeyMaterial.DoesNotExpire,
+            ImportType = importType,
+        }, ImportKeyMaterial.ExecuteAsync, caller);
     }
 
     [Fact]
