@@ -1,3 +1,4 @@
+using SseSim.Core.Aws;
 using SseSim.Kms.Model;
 
 namespace SseSim.Kms.Operations;
@@ -9,18 +10,6 @@ namespace SseSim.Kms.Operations;
 /// </summary>
 public static class MultiRegion
 {
-    /// <summary>The Regions of every AWS partition (botocore's endpoints.json), as S3's bucket-region check knows them.</summary>
-    private static readonly HashSet<string> Regions = new(StringComparer.Ordinal)
-    {
-        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-        "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-        "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
-        "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
-        "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
-        "us-gov-east-1", "us-gov-west-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1",
-        "eu-isoe-west-1", "us-isof-east-1", "us-isof-south-1", "eusc-de-east-1",
-    };
-
     /// <summary>AWS's answer when a multi-Region operation names a key that is not a multi-Region primary.</summary>
     public static KmsException NotPrimary(KmsKey key) =>
         KmsException.Unsupported($"{key.Arn} is not a multi-Region primary key.");
@@ -37,7 +26,7 @@ public static class MultiRegion
     /// <summary>A replica Region must be a Region of the primary's partition ("KMS must be available in the replica Region").</summary>
     public static void ValidateReplicaRegion(KmsKey primary, string region)
     {
-        if (!Regions.Contains(region))
+        if (!AwsRegions.All.Contains(region))
         {
             throw KmsException.Unsupported($"{region} is not a Region where KMS can create a replica key.");
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using SseSim.Core.Aws;
 
 namespace SseSim.Server.S3;
 
@@ -10,23 +11,11 @@ namespace SseSim.Server.S3;
 /// </summary>
 internal static class ListBuckets
 {
-    /// <summary>The Regions of every AWS partition (botocore 1.43's endpoints.json), which bucket-region must name.</summary>
-    private static readonly HashSet<string> Regions = new(StringComparer.Ordinal)
-    {
-        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-        "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-        "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
-        "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
-        "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
-        "us-gov-east-1", "us-gov-west-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1",
-        "eu-isoe-west-1", "us-isof-east-1", "us-isof-south-1", "eusc-de-east-1",
-    };
-
     public static async Task HandleAsync(S3Call call)
     {
         var prefix = call.Query("prefix");
         var region = call.Query("bucket-region");
-        if (region is not null && !Regions.Contains(region))
+        if (region is not null && !AwsRegions.All.Contains(region))
         {
             // AWS's answer names the argument but echoes no ArgumentValue (LocalStack test_s3_list_operations.py
             // TestS3ListBuckets::test_list_buckets_region_validation, recorded from AWS).
