@@ -175,6 +175,10 @@ public sealed partial class VolumeService
         manifest.Entries[index] = snapshotId;
     }
 
+    /// <summary>The snapshot's record as last stored (under <c>_gate</c>), or <paramref name="captured"/> if none is.</summary>
+    private SnapshotRecord StoredSnapshot(SnapshotRecord captured) =>
+        _kv.TryGet(Keys.Snapshot(captured.SnapshotId), out var bytes) ? Json.Decode<SnapshotRecord>(bytes) : captured;
+
     private async Task DrainSnapshotAsync(Caller caller, string volumeId, VolumeRuntime runtime, SnapshotRecord snapshot, Manifest manifest, PendingCopy pending)
     {
         try
@@ -199,12 +203,15 @@ public sealed partial class VolumeService
             await _gate.WaitAsync();
             try
             {
-                snapshot.State = "completed";
-                snapshot.CompletionTime = _time.GetUtcNow();
+                // The stored record, not the one captured at CreateSnapshot: tags and attributes set while the copy ran
+                // must survive its completion.
+                var current = StoredSnapshot(snapshot);
+                current.State = snapshot.State = "completed";
+                current.CompletionTime = snapshot.CompletionTime = _time.GetUtcNow();
                 var batch = new List<KvMutation>
                 {
                     new(Keys.Manifest(snapshot.SnapshotId), manifest.Encode()),
-                    new(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot)),
+                    new(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(current)),
                 };
                 if (_kv.TryGet(Keys.Volume(volumeId), out var bytes))
                 {
@@ -226,9 +233,18 @@ public sealed partial class VolumeService
                 runtime.Pending.Remove(pending);
             }
             pending.Copied.TrySetResult();
-            snapshot.State = "error";
-            snapshot.StateMessage = e.Message;
-            await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(snapshot));
+            await _gate.WaitAsync();
+            try
+            {
+                var current = StoredSnapshot(snapshot);
+                current.State = snapshot.State = "error";
+                current.StateMessage = snapshot.StateMessage = e.Message;
+                await _kv.PutAsync(Keys.Snapshot(snapshot.SnapshotId), Json.Encode(current));
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         finally
         {
