@@ -14,6 +14,23 @@ public static class MultiRegion
     public static KmsException NotPrimary(KmsKey key) =>
         KmsException.Unsupported($"{key.Arn} is not a multi-Region primary key.");
 
+    /// <summary>
+    /// The key ReplicateKey and UpdatePrimaryRegion act on, authorized with the Region the request names (for
+    /// kms:ReplicaRegion / kms:PrimaryRegion): it must be a multi-Region primary in a state a cryptographic operation
+    /// could use (not disabled, pending deletion or replica deletion, or pending import).
+    /// </summary>
+    public static async ValueTask<KmsKey> UsePrimaryAsync(KmsCall call, string keyId, string requestRegion)
+    {
+        call.RequestRegion = requestRegion;
+        var key = await call.UseKeyAsync(keyId, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
+        if (!key.IsMultiRegion || !key.IsPrimary)
+        {
+            throw NotPrimary(key);
+        }
+        KeyStateRules.Check(KeyStateRules.Rule.Use, key);
+        return key;
+    }
+
     /// <summary>The operation changes a shared property, which only the primary may change.</summary>
     public static void RequirePrimary(KmsKey key)
     {

@@ -32,15 +32,8 @@ public static class ReplicateKey
 {
     public static async ValueTask<ReplicateKeyResponse> ExecuteAsync(KmsCall call, ReplicateKeyRequest request)
     {
-        call.RequestRegion = request.ReplicaRegion;
-        var primary = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
-        if (!primary.IsMultiRegion || !primary.IsPrimary)
-        {
-            throw MultiRegion.NotPrimary(primary);
-        }
-        // Disabled, pending deletion (or replica deletion) and pending import refuse, as for a cryptographic operation.
-        KeyStateRules.Check(KeyStateRules.Rule.Use, primary);
         var region = request.ReplicaRegion!;
+        var primary = await MultiRegion.UsePrimaryAsync(call, request.KeyId!, region);
         MultiRegion.ValidateReplicaRegion(primary, region);
         Validate.Tags(request.Tags);
         var policy = request.Policy ?? KeyPolicies.Default(call.Caller.AccountId);

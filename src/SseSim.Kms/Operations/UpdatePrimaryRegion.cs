@@ -22,14 +22,8 @@ public static class UpdatePrimaryRegion
 {
     public static async ValueTask<EmptyResponse> ExecuteAsync(KmsCall call, UpdatePrimaryRegionRequest request)
     {
-        call.RequestRegion = request.PrimaryRegion;
-        var key = await call.UseKeyAsync(request.KeyId!, KeyIdForms.KeyOnly, KeyStateRules.Rule.Always);
-        if (!key.IsMultiRegion || !key.IsPrimary)
-        {
-            throw MultiRegion.NotPrimary(key);
-        }
-        KeyStateRules.Check(KeyStateRules.Rule.Use, key);
         var region = request.PrimaryRegion!;
+        var key = await MultiRegion.UsePrimaryAsync(call, request.KeyId!, region);
         if (region == key.Region)
         {
             throw KmsException.Validation($"{key.Arn} is already the primary key: PrimaryRegion must name the Region of one of its replica keys.");
