@@ -175,6 +175,12 @@ public sealed partial class VolumeService
         manifest.Entries[index] = snapshotId;
     }
 
+    /// <summary>
+    /// Tests only: awaited with the snapshot id after its blocks are copied and before its completion is recorded, so a
+    /// test can act on a snapshot that is certainly still pending.
+    /// </summary>
+    internal Func<string, Task>? BeforeSnapshotCompletes { get; set; }
+
     /// <summary>The snapshot's record as last stored (under <c>_gate</c>), or <paramref name="captured"/> if none is.</summary>
     private SnapshotRecord StoredSnapshot(SnapshotRecord captured) =>
         _kv.TryGet(Keys.Snapshot(captured.SnapshotId), out var bytes) ? Json.Decode<SnapshotRecord>(bytes) : captured;
@@ -200,6 +206,10 @@ public sealed partial class VolumeService
             }
             pending.Copied.TrySetResult();
             await _snapshots.FlushAsync();
+            if (BeforeSnapshotCompletes is { } hold)
+            {
+                await hold(snapshot.SnapshotId);
+            }
             await _gate.WaitAsync();
             try
             {

@@ -265,4 +265,32 @@ public sealed class SnapshotRaceTests
         await h.RestartAsync();
         Assert.Equal("error", Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, [s.SnapshotId])).State);
     }
+
+    [Fact]
+    public async Task Tags_and_permissions_set_while_a_snapshot_is_pending_survive_its_completion()
+    {
+        await using var h = new Harness();
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Service.BeforeSnapshotCompletes = async _ =>
+        {
+            reached.TrySetResult();
+            await hold.Task;
+        };
+        var (volume, _) = await h.CreateAttachedAsync(encrypted: false);
+        await h.Export(volume.VolumeId).WriteAsync(0, Enumerable.Repeat((byte)0x42, 4096).ToArray(), false, default);
+        var s = await h.Service.CreateSnapshotAsync(Harness.Caller, volume.VolumeId, "test", [new Tag("at-create", "1")]);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await h.Service.CreateTagsAsync(Harness.Caller, [s.SnapshotId], [new Tag("while-pending", "2")]);
+        await h.Service.ModifyCreateVolumePermissionAsync(Harness.Caller, s.SnapshotId, ["444455556666"], []);
+        Assert.Equal("pending", Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, [s.SnapshotId])).State);
+
+        hold.SetResult();
+        await h.Service.WaitForSnapshotAsync(s.SnapshotId);
+        var done = Assert.Single(h.Service.DescribeSnapshots(Harness.Caller, [s.SnapshotId]));
+        Assert.Equal("completed", done.State);
+        Assert.Equal(["at-create", "while-pending"], done.Tags.Select(t => t.Key).Order());
+        Assert.Equal(["444455556666"], h.Service.DescribeCreateVolumePermission(Harness.Caller, s.SnapshotId));
+    }
 }
