@@ -38,6 +38,43 @@ public sealed class PutObjectTests(ServerFixture server)
         }
     }
 
+    /// <summary>
+    /// S3 echoes the caller's encryption context as sent, without the aws:s3:arn pair it adds for KMS; no context sent,
+    /// no header; GET and HEAD never carry it (botocore: only PutObject, CopyObject, CreateMultipartUpload and
+    /// CreateSession outputs have SSEKMSEncryptionContext). AWS's behaviour as MinIO recorded it (minio/minio#11415).
+    /// </summary>
+    [Fact]
+    public async Task The_encryption_context_is_echoed_as_sent_without_aws_s3_arn_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            import base64
+            kms = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            key = kms.create_key()["KeyMetadata"]["KeyId"]
+            sent = base64.b64encode(b'{"team":"blue"}').decode()
+            kw = dict(ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+            out["put"] = s3.put_object(Bucket=bucket, Key="k", Body=b"x", SSEKMSEncryptionContext=sent, **kw).get("SSEKMSEncryptionContext")
+            out["putNone"] = s3.put_object(Bucket=bucket, Key="n", Body=b"x", **kw).get("SSEKMSEncryptionContext")
+            out["copy"] = s3.copy_object(Bucket=bucket, Key="c", CopySource=f"{bucket}/k", SSEKMSEncryptionContext=sent, **kw).get("SSEKMSEncryptionContext")
+            out["mpu"] = s3.create_multipart_upload(Bucket=bucket, Key="m", SSEKMSEncryptionContext=sent, **kw).get("SSEKMSEncryptionContext")
+            out["sent"] = sent
+            out["get"] = s3.get_object(Bucket=bucket, Key="k")["ResponseMetadata"]["HTTPHeaders"].get("x-amz-server-side-encryption-context")
+            out["head"] = s3.head_object(Bucket=bucket, Key="k")["ResponseMetadata"]["HTTPHeaders"].get("x-amz-server-side-encryption-context")
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var sent = result.GetProperty("sent").GetString();
+        foreach (var name in new[] { "put", "copy", "mpu" })
+        {
+            Assert.Equal(sent, result.GetProperty(name).GetString());
+        }
+        foreach (var name in new[] { "putNone", "get", "head" })
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty(name).ValueKind);
+        }
+    }
+
     [Fact]
     public async Task Website_redirect_location_must_be_a_path_or_an_http_url_with_boto3()
     {
