@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SseSim.Core.Aws;
 
 namespace SseSim.Core.Audit;
@@ -8,15 +9,17 @@ namespace SseSim.Core.Audit;
 public sealed record AuditResource(string Type, string Arn, string? AccountId = null);
 
 /// <summary>
-/// A refused call of a service other than KMS, in CloudTrail's terms (docs/security.md#cross-account). The KMS audit
-/// trail stores these beside its own events, so <c>LookupEvents</c> and the dashboard show them.
+/// A call of a service other than KMS (S3, EC2, the EBS direct APIs), in CloudTrail's terms: a management event, or a
+/// refused data event (docs/security.md#cross-account). The KMS audit trail stores these beside its own events, so
+/// <c>LookupEvents</c> (management events only, as CloudTrail's event history) and the dashboard show them.
+/// <see cref="ErrorCode"/> is null for a call that succeeded.
 /// </summary>
 public sealed record AuditRecord(
     string EventSource,
     string EventName,
     Caller Caller,
-    string ErrorCode,
-    string ErrorMessage,
+    string? ErrorCode,
+    string? ErrorMessage,
     IReadOnlyDictionary<string, string> RequestParameters,
     IReadOnlyList<AuditResource> Resources,
     bool ReadOnly,
@@ -27,6 +30,27 @@ public sealed record AuditRecord(
 
     /// <summary>Links the copies of one call delivered to different accounts (CloudTrail sharedEventID).</summary>
     public string? SharedEventId { get; init; }
+
+    /// <summary>requestParameters with nested members (EC2's item sets); replaces <see cref="RequestParameters"/> when set.</summary>
+    public JsonObject? RequestObject { get; init; }
+
+    /// <summary>CloudTrail responseElements; null is written as null (read-only calls, failures).</summary>
+    public JsonObject? ResponseElements { get; init; }
+
+    /// <summary>CloudTrail additionalEventData (S3's SignatureVersion, AuthenticationMethod...); left out when null.</summary>
+    public IReadOnlyDictionary<string, string>? AdditionalEventData { get; init; }
+
+    /// <summary>The request ID the caller was answered with; a fresh one when null.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Work left to the audit writer, off the request's path: it gets this record (without this member) and returns
+    /// the complete one, e.g. with requestParameters, responseElements and resources read from the response.
+    /// </summary>
+    public Func<AuditRecord, AuditRecord>? Complete { get; init; }
+
+    /// <summary>The record with <see cref="Complete"/> applied (the audit writer calls this).</summary>
+    public AuditRecord Completed() => Complete is { } complete ? complete(this with { Complete = null }) : this;
 
     public byte[] ToCloudTrailJson(string eventId, DateTimeOffset time, string region)
     {
@@ -43,16 +67,44 @@ public sealed record AuditRecord(
             w.WriteString("awsRegion", region);
             w.WriteString("sourceIPAddress", Caller.SourceIp ?? "127.0.0.1");
             w.WriteString("userAgent", Caller.UserAgent ?? "");
-            w.WriteString("errorCode", ErrorCode);
-            w.WriteString("errorMessage", ErrorMessage);
-            w.WriteStartObject("requestParameters");
-            foreach (var (name, value) in RequestParameters)
+            if (ErrorCode is not null)
             {
-                w.WriteString(name, value);
+                w.WriteString("errorCode", ErrorCode);
+                w.WriteString("errorMessage", ErrorMessage ?? "");
             }
-            w.WriteEndObject();
-            w.WriteNull("responseElements");
-            w.WriteString("requestID", Guid.NewGuid().ToString());
+            w.WritePropertyName("requestParameters");
+            if (RequestObject is not null)
+            {
+                RequestObject.WriteTo(w);
+            }
+            else
+            {
+                w.WriteStartObject();
+                foreach (var (name, value) in RequestParameters)
+                {
+                    w.WriteString(name, value);
+                }
+                w.WriteEndObject();
+            }
+            w.WritePropertyName("responseElements");
+            if (ResponseElements is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                ResponseElements.WriteTo(w);
+            }
+            if (AdditionalEventData is not null)
+            {
+                w.WriteStartObject("additionalEventData");
+                foreach (var (name, value) in AdditionalEventData)
+                {
+                    w.WriteString(name, value);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteString("requestID", RequestId ?? Guid.NewGuid().ToString());
             w.WriteString("eventID", eventId);
             w.WriteBoolean("readOnly", ReadOnly);
             w.WriteStartArray("resources");
@@ -111,10 +163,13 @@ public sealed record AuditRecord(
     }
 }
 
-/// <summary>Where services other than KMS send refusals to be audited.</summary>
+/// <summary>Where services other than KMS send their calls to be audited.</summary>
 public interface IAuditSink
 {
-    /// <summary>Queues the event; it is durable soon after, and visible to a lookup that follows.</summary>
+    /// <summary>
+    /// Queues the event and returns at once (the JSON is built, and <see cref="AuditRecord.Complete"/> runs, on the audit
+    /// writer); it is durable soon after, and visible to a lookup that follows.
+    /// </summary>
     void Record(AuditRecord record);
 
     /// <summary>

@@ -126,6 +126,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
         /// <summary>A successful call's response, for the members CloudTrail logs as responseElements.</summary>
         public object? Response { get; init; }
+
+        /// <summary>Another service's call, built into its event by the writer.</summary>
+        public Core.Audit.AuditRecord? Foreign { get; init; }
     }
 
     /// <summary>True for operations that change nothing (CloudTrail readOnly).</summary>
@@ -211,14 +214,24 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
 
     private void Wake() => Interlocked.Exchange(ref _wake, null)?.TrySetResult();
 
-    /// <summary>A refusal by another service (S3, EC2): written and looked up like KMS's own events, in the background.</summary>
+    /// <summary>
+    /// Another service's call (S3, EC2, EBS): queued as it is, its JSON built by the writer, then looked up like KMS's
+    /// own events.
+    /// </summary>
     public void Record(Core.Audit.AuditRecord record)
     {
-        var json = record.ToCloudTrailJson(NewId(), _time.GetUtcNow(), _region);
         if (!_closed)
         {
-            Enqueue(new PendingEvent(null!, record, null, default, [], [], null) { External = json }, urgent: false);
+            Enqueue(new PendingEvent(null!, record, null, _time.GetUtcNow(), [], [], null) { Foreign = record }, urgent: false);
         }
+    }
+
+    /// <summary>A foreign call's event (writer thread); its awsRegion is the Region its request was signed for.</summary>
+    private byte[] BuildForeign(PendingEvent pending)
+    {
+        var record = pending.Foreign!.Completed();
+        var region = string.IsNullOrEmpty(record.Caller.Region) ? _region : record.Caller.Region;
+        return record.ToCloudTrailJson(NewId(), pending.Time, region);
     }
 
     /// <summary>
@@ -250,8 +263,29 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             arns[i] = key.Arn;
             accounts[i] = key.AccountId;
         }
+        if (AliasOf(request) is { } alias)
+        {
+            // The alias calls name the alias's ARN among their resources too (the KMS developer guide's CreateAlias and
+            // UpdateAlias log entries: after the key for CreateAlias, before it for UpdateAlias), so LookupEvents finds
+            // them by that ARN.
+            var aliasArn = $"arn:aws:kms:{RegionOf(call)}:{call.Caller.AccountId}:{alias}";
+            var first = call.Operation == "UpdateAlias";
+            arns = first ? [aliasArn, .. arns] : [.. arns, aliasArn];
+            accounts = first ? [call.Caller.AccountId, .. accounts] : [.. accounts, call.Caller.AccountId];
+        }
         return new PendingEvent(call, request, error, _time.GetUtcNow(), arns, accounts, call.Context) { EventId = eventId, Durable = durable, Response = response };
     }
+
+    private static string? AliasOf(object request) => request switch
+    {
+        Operations.CreateAliasRequest r => ValidAlias(r.AliasName),
+        Operations.UpdateAliasRequest r => ValidAlias(r.AliasName),
+        Operations.DeleteAliasRequest r => ValidAlias(r.AliasName),
+        _ => null,
+    };
+
+    private static string? ValidAlias(string? name) =>
+        name is { Length: > 6 and <= 256 } && name.StartsWith("alias/", StringComparison.Ordinal) && !name.Contains(':', StringComparison.Ordinal) ? name : null;
 
     /// <summary>Waits until every event recorded so far is durable (tests, shutdown).</summary>
     public async Task FlushAsync()
@@ -311,8 +345,9 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         // CloudTrail's event history holds the last 90 days; an older StartTime is no error, the older events are just gone.
         var oldest = _time.GetUtcNow() - LookupHistory;
         var (id, rawId) = attribute?.AttributeKey == "EventId" ? RetainedEvent.SplitId(attribute.AttributeValue) : default;
+        // The event history holds management events only: data events (S3 object calls, EBS block calls) are left out.
         var (page, lastSeq, more) = _retained.Page(before, limit, e =>
-            e.Time >= oldest && (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
+            !e.Info.DataEvent && e.Time >= oldest && (startTime is not { } from || e.Time >= from) && (endTime is not { } to || e.Time <= to) && Matches(e, id, rawId, attribute)
             && (accountId is null || AuditEvent.IsVisibleTo(e.Info.RecipientAccountId, e.Info.ResourceArns, accountId)));
         return (page, more ? Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"1:{lastSeq}:{queryHash}"))) : null);
     }
@@ -335,7 +370,7 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
         "ReadOnly" => string.Equals(e.Info.ReadOnly ? "true" : "false", a.AttributeValue, StringComparison.OrdinalIgnoreCase),
         "Username" => e.Info.Username == a.AttributeValue,
         "ResourceType" => e.Info.ResourceArns.Any(arn => AuditEvent.ResourceTypeOf(arn) == a.AttributeValue),
-        "ResourceName" => e.Info.ResourceArns.Contains(a.AttributeValue),
+        "ResourceName" => e.Info.ResourceArns.Any(arn => arn == a.AttributeValue || AuditEvent.ResourceNameOf(arn) == a.AttributeValue),
         "EventSource" => e.Info.EventSource == a.AttributeValue,
         "AccessKeyId" => e.Info.AccessKeyId == a.AttributeValue,
         _ => false,
@@ -423,13 +458,15 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
             Interlocked.Exchange(ref _urgent, 0);
             while (records.Count < MaxBatch && _queue.TryDequeue(out var pending))
             {
-                if (pending.Call is null && pending.External is null)
+                if (pending.Call is null && pending.External is null && pending.Foreign is null)
                 {
                     flushes.Add((TaskCompletionSource)pending.Request);
                     continue;
                 }
                 Interlocked.Decrement(ref _pending);
-                var e = pending.External is { } external ? Retained(AuditEvent.Parse(external), _retained.Store(external), _infos) : Build(pending);
+                var e = (pending.External ?? (pending.Foreign is null ? null : BuildForeign(pending))) is { } external
+                    ? Retained(AuditEvent.Parse(external), _retained.Store(external), _infos)
+                    : Build(pending);
                 events.Add(e);
                 records.Add(e.Chunk.Bytes.AsMemory(e.Offset, e.Length));
                 if (pending.Durable is not null)
@@ -620,8 +657,8 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     private static RetainedEvent Retained(AuditEvent e, (RetainedEvents.Chunk Chunk, int Offset, int Length) json, EventInfoCache? infos)
     {
         var arns = e.ResourceArns as string[] ?? [.. e.ResourceArns];
-        var info = infos?.Get(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId)
-            ?? new EventInfo(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId);
+        var info = infos?.Get(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId, e.DataEvent)
+            ?? new EventInfo(e.EventName, e.ReadOnly, e.Username, e.AccessKeyId, e.EventSource, arns, e.ErrorCode, e.RecipientAccountId, e.DataEvent);
         var (id, rawId) = RetainedEvent.SplitId(e.EventId);
         return new RetainedEvent(e.EventTime, id, rawId, info, json.Chunk, json.Offset, json.Length);
     }
@@ -774,6 +811,7 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
         ResourceArns = e.Info.ResourceArns;
         ErrorCode = e.Info.ErrorCode;
         RecipientAccountId = e.Info.RecipientAccountId;
+        DataEvent = e.Info.DataEvent;
     }
 
     internal AuditEvent(in RetainedEvent e, byte[] json)
@@ -846,6 +884,23 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
         _ => KeyResourceType,
     };
 
+    /// <summary>
+    /// The name LookupEvents gives a resource (its ResourceName): a bucket's name, an EC2 volume's, snapshot's or
+    /// instance's id, as CloudTrail's event history names them; a KMS key or alias by its ARN.
+    /// </summary>
+    public static string ResourceNameOf(string arn)
+    {
+        if (arn.StartsWith("arn:aws:s3:::", StringComparison.Ordinal))
+        {
+            return arn["arn:aws:s3:::".Length..];
+        }
+        if (arn.StartsWith("arn:aws:ec2:", StringComparison.Ordinal) && arn.LastIndexOf('/') is var slash and > 0)
+        {
+            return arn[(slash + 1)..];
+        }
+        return arn;
+    }
+
     /// <summary>The same event: each read materializes its own copy, so equality is by id and content.</summary>
     public bool Equals(AuditEvent? other) => other is not null && (ReferenceEquals(this, other)
         || (EventId == other.EventId && EventTime == other.EventTime && Utf8Json.Span.SequenceEqual(other.Utf8Json.Span)));
@@ -858,6 +913,9 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
 
     /// <summary>The account whose trail holds the event (CloudTrail recipientAccountId).</summary>
     public string? RecipientAccountId { get; init; }
+
+    /// <summary>A data event (CloudTrail managementEvent false): kept and shown on the dashboard, not in LookupEvents.</summary>
+    public bool DataEvent { get; init; }
 
     /// <summary>
     /// The caller's account sees its own calls; the owner of a key sees every call on it, allowed or refused, as AWS
@@ -904,6 +962,7 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
             json)
         {
             RecipientAccountId = root.TryGetProperty("recipientAccountId", out var ra) ? ra.GetString() : null,
+            DataEvent = root.TryGetProperty("managementEvent", out var me) && me.ValueKind == JsonValueKind.False,
         };
     }
 }

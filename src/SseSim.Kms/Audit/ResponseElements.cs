@@ -132,7 +132,8 @@ internal static class ResponseElements
     }
 
     /// <summary>The key the call resolved first: an event's resources are the keys it touched, in order.</summary>
-    private static string? KeyArn(string[] resourceArns) => resourceArns.Length > 0 ? resourceArns[0] : null;
+    // The first key among the resources (an alias call names its alias's ARN there too).
+    private static string? KeyArn(string[] resourceArns) => Array.Find(resourceArns, a => a.Contains(":key/", StringComparison.Ordinal));
 
     /// <summary>
     /// CreateKey's entry: the KeyMetadata members in camelCase, in the example's order, dates in the log's

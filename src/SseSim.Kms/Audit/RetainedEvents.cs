@@ -7,8 +7,10 @@ namespace SseSim.Kms.Audit;
 /// key with the same outcome get one instance, so a retained event holds no object of its own.
 /// </summary>
 internal sealed class EventInfo(string eventName, bool readOnly, string? username, string? accessKeyId, string eventSource,
-    string[] resourceArns, string? errorCode, string? recipientAccountId)
+    string[] resourceArns, string? errorCode, string? recipientAccountId, bool dataEvent = false)
 {
+    /// <summary>CloudTrail managementEvent false: not served by LookupEvents (the event history).</summary>
+    public bool DataEvent { get; } = dataEvent;
     public string EventName { get; } = eventName;
     public bool ReadOnly { get; } = readOnly;
     public string? Username { get; } = username;
@@ -309,26 +311,26 @@ internal sealed class EventInfoCache
     private EventInfo? _last;
 
     public EventInfo Get(string eventName, bool readOnly, string? username, string? accessKeyId, string eventSource, string[] resourceArns,
-        string? errorCode, string? recipientAccountId)
+        string? errorCode, string? recipientAccountId, bool dataEvent = false)
     {
         // Most calls repeat the previous one's caller, key and outcome.
-        if (_last is { } last && last.ReadOnly == readOnly && last.EventSource == eventSource
+        if (_last is { } last && last.ReadOnly == readOnly && last.DataEvent == dataEvent && last.EventSource == eventSource
             && last.Is(eventName, username, accessKeyId, resourceArns, errorCode, recipientAccountId))
         {
             return last;
         }
         if (resourceArns.Length > 1)
         {
-            return _last = new EventInfo(eventName, readOnly, username, accessKeyId, eventSource, resourceArns, errorCode, recipientAccountId);
+            return _last = new EventInfo(eventName, readOnly, username, accessKeyId, eventSource, resourceArns, errorCode, recipientAccountId, dataEvent);
         }
         var key = (eventName, username, accessKeyId, errorCode, recipientAccountId, resourceArns.Length == 1 ? resourceArns[0] : null, eventSource);
-        if (!_infos.TryGetValue(key, out var info) || info.ReadOnly != readOnly)
+        if (!_infos.TryGetValue(key, out var info) || info.ReadOnly != readOnly || info.DataEvent != dataEvent)
         {
             if (_infos.Count >= MaxEntries)
             {
                 _infos.Clear();
             }
-            _infos[key] = info = new EventInfo(eventName, readOnly, username, accessKeyId, eventSource, resourceArns, errorCode, recipientAccountId);
+            _infos[key] = info = new EventInfo(eventName, readOnly, username, accessKeyId, eventSource, resourceArns, errorCode, recipientAccountId, dataEvent);
         }
         return _last = info;
     }

@@ -62,7 +62,7 @@ public sealed class LookupEventsEndpoint(KmsService kms)
                     ["EventTime"] = e.EventTime.ToUnixTimeSeconds(),
                     ["EventSource"] = e.EventSource,
                     ["Username"] = e.Username,
-                    ["Resources"] = new JsonArray(e.ResourceArns.Select(a => (JsonNode)new JsonObject { ["ResourceType"] = AuditEvent.ResourceTypeOf(a), ["ResourceName"] = a }).ToArray()),
+                    ["Resources"] = new JsonArray(e.ResourceArns.Select(a => (JsonNode)new JsonObject { ["ResourceType"] = AuditEvent.ResourceTypeOf(a), ["ResourceName"] = AuditEvent.ResourceNameOf(a) }).ToArray()),
                     ["CloudTrailEvent"] = e.Json,
                 }).ToArray()),
             };

@@ -234,7 +234,7 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
             }
             using var doc = JsonDocument.Parse(utf8);
             var root = doc.RootElement;
-            // KMS events name a bucket or volume in their encryption context; S3 and EC2 refusals name it as a resource.
+            // KMS events name a bucket or volume in their encryption context; S3, EC2 and EBS events name it as a resource.
             if (bucket is { Length: > 0 } && !ContextMatches(root, "aws:s3:arn", IsBucketArn) && !e.ResourceArns.Any(IsBucketArn))
             {
                 continue;

@@ -31,6 +31,9 @@ public sealed class EbsCall(HttpContext context, Caller caller, EbsDirectService
 
     public JsonNode? Json() => Body.Length == 0 ? null : JsonNode.Parse(Body);
 
+    /// <summary>The JSON answer written (StartSnapshot's, CompleteSnapshot's), for the audit's responseElements.</summary>
+    public JsonObject? Answer { get; private set; }
+
     public static double Epoch(DateTimeOffset t) => Math.Round(t.ToUnixTimeMilliseconds() / 1000.0, 3);
 
     /// <summary>Writes <paramref name="json"/> without its null members: AWS leaves absent members out rather than sending null.</summary>
@@ -40,6 +43,7 @@ public sealed class EbsCall(HttpContext context, Caller caller, EbsDirectService
         {
             json.Remove(name);
         }
+        Answer = json;
         Context.Response.StatusCode = status;
         Context.Response.ContentType = "application/json";
         await Context.Response.WriteAsync(json.ToJsonString(), CancellationToken);

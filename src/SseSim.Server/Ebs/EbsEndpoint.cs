@@ -86,9 +86,15 @@ public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, Sig
             await WriteErrorAsync(context, "ValidationException", 400, "INVALID_SNAPSHOT_ID", invalid);
             return;
         }
+        var call = new EbsCall(context, caller, ebs, values!, body);
+        var management = EbsAudit.IsManagementEvent(route.Operation);
         try
         {
-            await route.Handler(new EbsCall(context, caller, ebs, values!, body));
+            await route.Handler(call);
+            if (management)
+            {
+                EbsAudit.Record(audit, call, route.Operation, null, null);
+            }
         }
         catch (EbsApiException e)
         {
@@ -119,14 +125,17 @@ public sealed class EbsEndpoint(EbsDirectService ebs, VolumeService volumes, Sig
             await WriteErrorAsync(context, "InternalServerException", 500, null, "An internal error has occurred.");
         }
 
-        // A snapshot of another account is NotFound to the caller; the attempt goes to both accounts' trails.
+        // A snapshot of another account is NotFound to the caller; the attempt goes to both accounts' trails. Any other
+        // failure of a management call goes to the caller's.
         void AuditIfAnotherAccounts(string errorType, string message)
         {
-            if (errorType == "ResourceNotFoundException")
+            var named = values!.Concat(request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
+            if ((errorType != "ResourceNotFoundException"
+                || !CrossAccountAudit.Record(audit, volumes, EbsAudit.EventSource, route.Operation, caller, errorType, message, named,
+                    readOnly: request.Method == "GET", dataEvent: !management))
+                && management)
             {
-                var named = values!.Concat(request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())));
-                CrossAccountAudit.Record(audit, volumes, "ebs.amazonaws.com", route.Operation, caller, errorType, message, named,
-                    readOnly: request.Method == "GET");
+                EbsAudit.Record(audit, call, route.Operation, errorType, message);
             }
         }
     }

@@ -11,9 +11,11 @@ namespace SseSim.Server.Ec2;
 /// </summary>
 internal static class CrossAccountAudit
 {
-    public static void Record(IAuditSink audit, VolumeService volumes, string eventSource, string operation, Caller caller,
-        string errorCode, string message, IEnumerable<KeyValuePair<string, string>> parameters, bool readOnly)
+    /// <returns>Whether a parameter named another account's resource (and the attempt was recorded).</returns>
+    public static bool Record(IAuditSink audit, VolumeService volumes, string eventSource, string operation, Caller caller,
+        string errorCode, string message, IEnumerable<KeyValuePair<string, string>> parameters, bool readOnly, bool dataEvent = false)
     {
+        var recorded = false;
         foreach (var (name, value) in parameters)
         {
             if (volumes.OwnerOf(value) is not { } owner || owner.AccountId == caller.AccountId)
@@ -26,7 +28,8 @@ internal static class CrossAccountAudit
             var record = new AuditRecord(eventSource, operation, caller, errorCode, message,
                 new Dictionary<string, string>(StringComparer.Ordinal) { [name] = value },
                 [new AuditResource(owner.ResourceType, owner.Arn, owner.AccountId)],
-                ReadOnly: readOnly, DataEvent: false);
+                ReadOnly: readOnly, DataEvent: dataEvent);
+            recorded = true;
             if (ownerInArn)
             {
                 audit.Record(record);
@@ -36,5 +39,6 @@ internal static class CrossAccountAudit
                 audit.RecordShared(record, owner.AccountId);
             }
         }
+        return recorded;
     }
 }

@@ -112,10 +112,13 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         }
         catch (Ec2Exception e)
         {
-            if (e.Code is "InvalidVolume.NotFound" or "InvalidSnapshot.NotFound")
+            var status = e.Code == "DryRunOperation" ? 412 : e.HttpStatus;
+            // Another account's volume or snapshot: audited in both accounts' trails; any other failure in the caller's.
+            if (e.Code is not ("InvalidVolume.NotFound" or "InvalidSnapshot.NotFound")
+                || !CrossAccountAudit.Record(audit, volumes, Ec2Audit.EventSource, action, caller, Ec2Audit.ErrorCode(e.Code, status), e.Message,
+                    call.Request.Parameters, readOnly: Ec2Audit.IsReadOnly(action)))
             {
-                CrossAccountAudit.Record(audit, volumes, "ec2.amazonaws.com", action, caller, "Client." + e.Code, e.Message, call.Request.Parameters,
-                    readOnly: action.StartsWith("Describe", StringComparison.Ordinal));
+                Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode(e.Code, status), e.Message, requestId);
             }
             await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
             return;
@@ -131,6 +134,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
             await WriteErrorAsync(context, "InternalError", "An internal error has occurred.", 500, requestId);
             return;
         }
+        Ec2Audit.Record(audit, caller, action, parameters, xml, null, null, requestId);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);

@@ -8,7 +8,11 @@ internal enum S3Target
 }
 
 /// <summary>One S3 operation: its name, the IAM action a bucket policy is checked against (null: not checked), and its handler.</summary>
-internal sealed record S3Route(string Operation, string? PolicyAction, Func<S3Call, Task> Handler);
+internal sealed record S3Route(string Operation, string? PolicyAction, Func<S3Call, Task> Handler)
+{
+    /// <summary>A CloudTrail management event (bucket-level), audited on every call; object calls are data events.</summary>
+    public bool ManagementEvent { get; } = !S3Endpoint.DataEvents.Contains(Operation);
+}
 
 /// <summary>
 /// The explicit (method, target, subresource) → operation table. The subresource is the first recognised query

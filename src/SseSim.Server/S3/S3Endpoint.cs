@@ -26,6 +26,8 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         var (bucket, key) = Address(request);
         Caller? caller = null;
         var operation = "";
+        S3Route? route = null;
+        var signatureV2 = false;
         try
         {
             CheckHeaderSection(request);
@@ -38,13 +40,14 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
                 return;
             }
             var (auth, payloadHash) = Authenticate(request);
-            var route = S3Dispatch.Find(request, target);
+            route = S3Dispatch.Find(request, target);
             operation = route.Operation;
             Metrics.RequestMetrics.Tag(context, "s3", route.Operation);
             caller = new Caller(auth.Identity, options.Region, context.Connection.RemoteIpAddress?.ToString(), request.Headers.UserAgent.ToString())
             {
                 SignatureV2 = auth.SignatureV2,
             };
+            signatureV2 = auth.SignatureV2;
             var call = new S3Call
             {
                 Http = context,
@@ -62,12 +65,17 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
                 Authorize(call, VersionAction(call, action));
             }
             await route.Handler(call);
+            // Object calls are data events (not in the event history) and write nothing here: no cost on the object path.
+            if (route.ManagementEvent)
+            {
+                Audit(audit, store, context, caller, operation, bucket, key, null, requestId, signatureV2);
+            }
         }
         catch (S3Exception e)
         {
-            if (e.Code == S3ErrorCode.AccessDenied && caller is not null)
+            if (caller is not null && (route?.ManagementEvent == true || e.Code == S3ErrorCode.AccessDenied))
             {
-                AuditRefusal(audit, store, caller, operation, bucket, key, e, request.Method);
+                Audit(audit, store, context, caller, operation, bucket, key, e, requestId, signatureV2);
             }
             await FailAsync(context, e, requestId);
         }

@@ -19,10 +19,10 @@ public sealed class AuditWindowTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     // Events of different lengths, so chunk boundaries fall at different places each time round; the window (~2 MB)
-    // spans several 1 MiB chunks.
-    private static AuditRecord Refusal(int i) => new("s3.amazonaws.com", "GetObject", Caller, "AccessDenied", "Access Denied",
+    // spans several 1 MiB chunks. Management events, so LookupEvents serves them too.
+    private static AuditRecord Refusal(int i) => new("s3.amazonaws.com", "GetBucketTagging", Caller, "AccessDenied", "Access Denied",
         new Dictionary<string, string> { ["bucketName"] = "b", ["key"] = $"k{i}-{new string('x', 1500 + (i % 1500))}" },
-        [new AuditResource("AWS::S3::Object", $"arn:aws:s3:::b/k{i}")], ReadOnly: true, DataEvent: true);
+        [new AuditResource("AWS::S3::Object", $"arn:aws:s3:::b/k{i}")], ReadOnly: true, DataEvent: false);
 
     private static string KeyOf(ReadOnlyMemory<byte> json)
     {
