@@ -229,7 +229,16 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     /// <summary>A foreign call's event (writer thread); its awsRegion is the Region its request was signed for.</summary>
     private byte[] BuildForeign(PendingEvent pending)
     {
-        var record = pending.Foreign!.Completed();
+        Core.Audit.AuditRecord record;
+        try
+        {
+            record = pending.Foreign!.Completed();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+        {
+            // The event without the details its service could not read beats a writer that stops.
+            record = pending.Foreign! with { Complete = null };
+        }
         var region = string.IsNullOrEmpty(record.Caller.Region) ? _region : record.Caller.Region;
         return record.ToCloudTrailJson(NewId(), pending.Time, region);
     }
