@@ -443,7 +443,8 @@ public sealed partial class ObjectStore
             }
             if (result.Count + prefixes.Count == request.MaxUploads)
             {
-                truncated = true;
+                // A page of zero is empty and complete, as AWS answers max-uploads=0 (scality/cloudserver#435).
+                truncated = request.MaxUploads > 0;
                 break;
             }
             if (common is not null)

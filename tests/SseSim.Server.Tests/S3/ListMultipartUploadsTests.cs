@@ -36,6 +36,34 @@ public sealed class ListMultipartUploadsTests(ServerFixture server)
         Assert.Equal("""["", 3]""", result.GetProperty("ignored").GetRawText());
     }
 
+    /// <summary>
+    /// A page of zero is empty and complete: AWS answers max-uploads=0 with no upload and IsTruncated false
+    /// (scality/cloudserver#435), as it answers ListObjects and ListObjectsV2 max-keys=0 (ceph s3-tests
+    /// test_bucket_list_max_keys_zero and test_bucket_listv2_maxkeys_zero; versity/versitygw#248).
+    /// </summary>
+    [Fact]
+    public async Task Max_uploads_zero_answers_an_empty_page_that_is_not_truncated_with_boto3()
+    {
+        var r = await server.RunBoto3Async("""
+            for key in ("a", "b"):
+                s3.create_multipart_upload(Bucket=bucket, Key=key)
+            s3.put_object(Bucket=bucket, Key="o", Body=b"x")
+            p = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=0)
+            out["uploads"] = [p["MaxUploads"], p["IsTruncated"], len(p.get("Uploads", [])), p.get("NextKeyMarker"), p.get("NextUploadIdMarker")]
+            v1 = s3.list_objects(Bucket=bucket, MaxKeys=0)
+            out["v1"] = [v1["MaxKeys"], v1["IsTruncated"], len(v1.get("Contents", [])), v1.get("NextMarker")]
+            v2 = s3.list_objects_v2(Bucket=bucket, MaxKeys=0)
+            out["v2"] = [v2["MaxKeys"], v2["IsTruncated"], v2["KeyCount"], "NextContinuationToken" in v2]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        Assert.Equal("""[0, false, 0, "", ""]""", result.GetProperty("uploads").GetRawText());
+        Assert.Equal("""[0, false, 0, null]""", result.GetProperty("v1").GetRawText());
+        Assert.Equal("""[0, false, 0, false]""", result.GetProperty("v2").GetRawText());
+    }
+
     [Fact]
     public async Task A_delimiter_rolls_uploads_up_into_CommonPrefixes_each_counted_once_with_boto3()
     {
