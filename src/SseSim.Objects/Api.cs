@@ -32,6 +32,12 @@ public sealed class ObjectStoreOptions
     /// <summary>Ceph s3-tests compatibility: GetBucketEncryption on a bucket without a rule fails instead of reporting the implicit AES256 rule.</summary>
     public bool ReportMissingBucketEncryption { get; init; }
 
+    /// <summary>
+    /// How long a RestoreObject takes before the restored copy can be read. AWS takes minutes (Expedited) to 48 hours
+    /// (Deep Archive Bulk); the default 0 restores at once, as other S3 simulators do (README: divergences).
+    /// </summary>
+    public TimeSpan RestoreDuration { get; init; } = TimeSpan.Zero;
+
     /// <summary>AWS blocks SSE-C on new buckets since April 2026; off by default so SSE-C test suites run unchanged.</summary>
     public bool BlockSseCOnNewBuckets { get; init; }
 
@@ -122,16 +128,19 @@ public static class StorageClasses
 {
     public const string Standard = "STANDARD";
 
-    // Stored and reported; nothing else differs between them here (no retrieval fees or minimum durations).
-    private static readonly string[] Stored = ["REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"];
+    public const string Glacier = "GLACIER";
+    public const string DeepArchive = "DEEP_ARCHIVE";
 
-    // Archive classes need RestoreObject before a GET, which SseSim does not simulate.
-    private static readonly string[] Archive = ["GLACIER", "DEEP_ARCHIVE"];
+    // Stored and reported; nothing else differs between them here (no retrieval fees or minimum durations). The archive
+    // classes also need a RestoreObject before their body can be read (docs/formats/s3-metadata-records.md#restore).
+    private static readonly string[] Stored = ["REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", Glacier, DeepArchive];
+
+    /// <summary>S3 Glacier Flexible Retrieval and Deep Archive: readable only through a restored copy.</summary>
+    public static bool IsArchive(string? storedClass) => storedClass is Glacier or DeepArchive;
 
     /// <summary>
     /// Validates an x-amz-storage-class value: null for absent or STANDARD, the value for a stored class; 400
-    /// InvalidStorageClass for anything a general purpose bucket does not take (OUTPOSTS, EXPRESS_ONEZONE, ...),
-    /// 501 NotImplemented for the archive classes.
+    /// InvalidStorageClass for anything a general purpose bucket does not take (OUTPOSTS, EXPRESS_ONEZONE, ...).
     /// </summary>
     public static string? Normalize(string? value)
     {
@@ -143,12 +152,22 @@ public static class StorageClasses
         {
             return value;
         }
-        if (Archive.Contains(value))
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, $"The {value} storage class is not supported by this simulator.", 501).With("Header", "x-amz-storage-class");
-        }
         throw new S3Exception("InvalidStorageClass", "The storage class you specified is not valid", 400).With("StorageClassRequested", value);
     }
+}
+
+/// <summary>
+/// An archived object's restore as of now: in progress, or done with the restored copy kept until <see cref="Expiry"/>
+/// (docs/formats/s3-metadata-records.md#restore).
+/// </summary>
+public sealed record RestoreStatus(bool InProgress, DateTimeOffset Expiry);
+
+/// <summary>RestoreObject's retrieval tier (GlacierJobParameters/Tier).</summary>
+public enum RestoreTier
+{
+    Standard,
+    Bulk,
+    Expedited,
 }
 
 /// <summary>One object or bucket tag (docs/formats/s3-metadata-records.md#tags).</summary>
@@ -232,6 +251,9 @@ public sealed record ObjectInfo(
 
     /// <summary>x-amz-object-lock-legal-hold: true ON, false OFF, null never set.</summary>
     public bool? LegalHold { get; init; }
+
+    /// <summary>x-amz-restore: an archived object's restore in progress or restored copy; null without one.</summary>
+    public RestoreStatus? Restore { get; init; }
 }
 
 public sealed record GetObjectRequest(string Bucket, string Key)
@@ -327,6 +349,9 @@ public sealed record CopyObjectResult(string ETag, DateTimeOffset LastModified, 
 
 public sealed record ObjectSummary(string Key, DateTimeOffset LastModified, string ETag, long Size, string StorageClass, string OwnerAccountId)
 {
+    /// <summary>An archived object's restore (listed with x-amz-optional-object-attributes: RestoreStatus); null without one.</summary>
+    public RestoreStatus? Restore { get; init; }
+
     /// <summary>The object's checksum algorithm and type, listed as S3 lists them; null for an object without one.</summary>
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumType { get; init; }

@@ -135,6 +135,12 @@ internal sealed class ObjectRecord
     /// <summary>Legal hold ON (true) or OFF (false); null: never set.</summary>
     public bool? LegalHold { get; set; }
 
+    /// <summary>docs/formats/s3-metadata-records.md#restore: when the restore asked for is (or was) done; null: never restored.</summary>
+    public DateTimeOffset? RestoreReadyAt { get; set; }
+
+    /// <summary>When the restored copy is removed again (a midnight UTC); set with <see cref="RestoreReadyAt"/>.</summary>
+    public DateTimeOffset? RestoreExpiry { get; set; }
+
     /// <summary>The id S3 reports: the stored one, or "null".</summary>
     [JsonIgnore]
     public string ReportedVersionId => VersionId ?? Records.NullVersion;

@@ -112,6 +112,7 @@ public sealed partial class ObjectStore
         ValidatePartNumber(request.PartNumber);
         var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true, _time.GetUtcNow());
+        RequireReadable(source);
         long offset = 0;
         var length = source.Size;
         if (request.SourceRange is { } r)

@@ -77,6 +77,7 @@ public sealed partial class ObjectStore
     public async Task<GetObjectResult> GetObjectAsync(Caller caller, GetObjectRequest request, CancellationToken cancellationToken = default)
     {
         var (record, info, offset, length, range) = Prepare(caller, request, "GET");
+        RequireReadable(record);
         ObjectTrace.Request(caller, "GetObject", request.Bucket, request.Key);
         var dataKey = await OpenDataKeyAsync(caller, record.Encryption, request.Bucket, record.Key, record.InstanceId, request.CustomerKey, cancellationToken).ConfigureAwait(false);
         return new GetObjectResult(this, record, info with { Encryption = Describe(record.Encryption, request.CustomerKey, false) }, dataKey, offset, length, range);
@@ -261,6 +262,7 @@ public sealed partial class ObjectStore
         CheckObjectLockWrite(bucket, request.ObjectLock, hasIntegrity: null);
         var (source, sourceVersioned) = LoadObject(caller, request.SourceBucket, request.SourceKey, request.SourceVersionId, CopySourceAccess);
         Preconditions.Evaluate(request.SourceConditions, source.ETag, source.LastModified, copySource: true, _time.GetUtcNow());
+        RequireReadable(source);
         var target = FindRecord(request.Bucket, request.Key);
         Preconditions.EvaluateWrite(request.WriteConditions, request.Key, Live(target));
         // Encryption counts as changed when the request names some, when the bucket has a default encryption
@@ -325,6 +327,7 @@ public sealed partial class ObjectStore
     {
         // Only a bucket that has had versioning can hold delete markers, which listings leave out.
         var versioned = LoadBucket(request.Bucket, caller).VersioningState is not null;
+        var now = _time.GetUtcNow();
         if (request.MaxKeys < 0)
         {
             throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
@@ -386,6 +389,7 @@ public sealed partial class ObjectStore
                 r ??= Records.Deserialize<ObjectRecord>(value);
                 contents.Add(new ObjectSummary(key, r.LastModified, r.ETag, r.Size, r.Headers.ReportedStorageClass, r.Owner)
                 {
+                    Restore = RestoreOf(r, now),
                     ChecksumAlgorithm = r.ChecksumAlgorithm,
                     ChecksumType = ChecksumTypeOf(r),
                 });
@@ -433,7 +437,7 @@ public sealed partial class ObjectStore
     {
         var (record, versioned) = LoadObject(caller, request.Bucket, request.Key, request.VersionId, method);
         Preconditions.Evaluate(request.Conditions, record.ETag, record.LastModified, copySource: false, _time.GetUtcNow());
-        var info = ToInfo(request.Bucket, record) with { VersionId = versioned ? record.ReportedVersionId : null };
+        var info = ToInfo(request.Bucket, record) with { VersionId = versioned ? record.ReportedVersionId : null, Restore = RestoreOf(record, _time.GetUtcNow()) };
         if (request.PartNumber is { } partNumber)
         {
             var count = record.Multipart ? record.Parts.Count : 1;

@@ -23,6 +23,7 @@ public static class S3ErrorCode
     public const string InvalidPartOrder = "InvalidPartOrder";
     public const string InvalidRange = "InvalidRange";
     public const string InvalidRequest = "InvalidRequest";
+    public const string InvalidObjectState = "InvalidObjectState";
     public const string InvalidTag = "InvalidTag";
     public const string KeyTooLongError = "KeyTooLongError";
     public const string MalformedPolicy = "MalformedPolicy";
@@ -35,6 +36,7 @@ public static class S3ErrorCode
     public const string NotImplemented = "NotImplemented";
     public const string NotModified = "NotModified";
     public const string PreconditionFailed = "PreconditionFailed";
+    public const string RestoreAlreadyInProgress = "RestoreAlreadyInProgress";
     public const string ConditionalRequestConflict = "ConditionalRequestConflict";
     public const string ServerSideEncryptionConfigurationNotFoundError = "ServerSideEncryptionConfigurationNotFoundError";
     public const string KmsDisabled = "KMS.DisabledException";
@@ -44,9 +46,9 @@ public static class S3ErrorCode
     public static int StatusOf(string code) => code switch
     {
         NotModified => 304,
-        AccessDenied => 403,
+        AccessDenied or InvalidObjectState => 403,
         NoSuchBucket or NoSuchKey or NoSuchUpload or NoSuchBucketPolicy or NoSuchTagSet or ServerSideEncryptionConfigurationNotFoundError => 404,
-        BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty or ConditionalRequestConflict => 409,
+        BucketAlreadyExists or BucketAlreadyOwnedByYou or BucketNotEmpty or ConditionalRequestConflict or RestoreAlreadyInProgress => 409,
         PreconditionFailed => 412,
         "MethodNotAllowed" => 405,
         InvalidRange => 416,

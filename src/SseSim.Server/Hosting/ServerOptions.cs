@@ -30,6 +30,9 @@ public sealed class ServerOptions
     /// <summary>AWS rejects SSE-C over plain HTTP; SseSim allows it unless this is set (most local setups have no TLS).</summary>
     public bool SseCRequireHttps { get; set; }
 
+    /// <summary>Seconds a RestoreObject of a GLACIER or DEEP_ARCHIVE object takes (AWS: minutes to hours; 0 restores at once).</summary>
+    public double S3RestoreSeconds { get; set; }
+
     /// <summary>Where object bodies live: "embedded" (files under the data dir) or "s3" (a shared remote bucket; ObjectBackendOptions.cs).</summary>
     public string ObjectBackend { get; set; } = "embedded";
     public string? ObjectBackendEndpoint { get; set; }
@@ -71,6 +74,7 @@ public sealed class ServerOptions
         ["--kms-ecc-rps"] = "KmsEccRequestsPerSecond",
         ["--volume-limits"] = "VolumeLimits",
         ["--ssec-require-https"] = "SseCRequireHttps",
+        ["--s3-restore-seconds"] = "S3RestoreSeconds",
         ["--object-backend"] = "ObjectBackend",
         ["--object-backend-endpoint"] = "ObjectBackendEndpoint",
         ["--object-backend-bucket"] = "ObjectBackendBucket",

@@ -91,7 +91,11 @@ public static class SseSimHost
         builder.Services.AddSingleton(sp =>
         {
             using var s3Master = sp.GetRequiredService<RootKey>().DeriveSubkey("s3-sse-s3-master");
-            var storeOptions = new ObjectStoreOptions { Meters = sp.GetRequiredService<IMeterFactory>() };
+            var storeOptions = new ObjectStoreOptions
+            {
+                Meters = sp.GetRequiredService<IMeterFactory>(),
+                RestoreDuration = TimeSpan.FromSeconds(Math.Max(0, options.S3RestoreSeconds)),
+            };
             // Fault injection reaches object bodies too, on either backend (docs/security.md#faulty-storage).
             Func<Objects.Storage.IObjectBodyStore, Objects.Storage.IObjectBodyStore>? faultyBodies =
                 sp.GetService<Core.Storage.Faults.StorageFaults>() is { } faults ? bodies => new Objects.Storage.FaultyObjectBodyStore(bodies, faults) : null;

@@ -32,7 +32,7 @@ internal static class ListObjects
             // As S3 documents and answers: NextMarker only with a delimiter; without one the client resumes after its last key.
             w.Optional("NextMarker", result.NextMarker is null || string.IsNullOrEmpty(delimiter) ? null : encode(result.NextMarker));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
-            WriteEntries(w, result, encode, owner: true);
+            WriteEntries(w, result, encode, owner: true, RestoreStatusRequested(call));
         });
     }
 
@@ -81,7 +81,12 @@ internal static class ListObjects
 
     private const string HexDigits = "0123456789ABCDEF";
 
-    public static void WriteEntries(XmlWriter w, ListObjectsResult result, Func<string, string> encode, bool owner)
+    /// <summary>x-amz-optional-object-attributes: RestoreStatus (the one optional attribute S3 defines).</summary>
+    public static bool RestoreStatusRequested(S3Call call) =>
+        call.Header("x-amz-optional-object-attributes") is { } attributes
+        && attributes.Split(',', StringSplitOptions.TrimEntries).Contains("RestoreStatus", StringComparer.Ordinal);
+
+    public static void WriteEntries(XmlWriter w, ListObjectsResult result, Func<string, string> encode, bool owner, bool restoreStatus)
     {
         foreach (var o in result.Contents)
         {
@@ -97,6 +102,16 @@ internal static class ListObjects
                 w.Owner("Owner", o.OwnerAccountId);
             }
             w.WriteElementString("StorageClass", o.StorageClass);
+            if (restoreStatus && o.Restore is { } restore)
+            {
+                w.WriteStartElement("RestoreStatus");
+                w.WriteElementString("IsRestoreInProgress", S3Xml.Bool(restore.InProgress));
+                if (!restore.InProgress)
+                {
+                    w.WriteElementString("RestoreExpiryDate", S3Xml.SecondsTimestamp(restore.Expiry));
+                }
+                w.WriteEndElement();
+            }
             w.WriteEndElement();
         }
         WriteCommonPrefixes(w, result.CommonPrefixes, encode);

@@ -43,7 +43,7 @@ internal static class ListObjectsV2
             // S3 echoes start-after only on a first page: with a continuation token it is left out (AWS recordings).
             w.Optional("StartAfter", startAfter is null || token is not null ? null : encode(startAfter));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
-            ListObjects.WriteEntries(w, result, encode, fetchOwner);
+            ListObjects.WriteEntries(w, result, encode, fetchOwner, ListObjects.RestoreStatusRequested(call));
         });
     }
 }

@@ -30,7 +30,7 @@ internal static class S3Dispatch
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
         "publicAccessBlock", "policyStatus",
     ];
-    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption", "retention", "legal-hold"];
+    private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption", "retention", "legal-hold", "restore"];
 
     // Recognised but not simulated: answering NotImplemented beats silently treating them as a plain GET/PUT.
     private static readonly HashSet<string> Unsupported = new(StringComparer.Ordinal)
@@ -131,6 +131,7 @@ internal static class S3Dispatch
         [("DELETE", S3Target.Object, "tagging")] = new("DeleteObjectTagging", "s3:DeleteObjectTagging", DeleteObjectTagging.HandleAsync),
         [("PUT", S3Target.Object, "retention")] = new("PutObjectRetention", "s3:PutObjectRetention", PutObjectRetention.HandleAsync),
         [("GET", S3Target.Object, "retention")] = new("GetObjectRetention", "s3:GetObjectRetention", GetObjectRetention.HandleAsync),
+        [("POST", S3Target.Object, "restore")] = new("RestoreObject", "s3:RestoreObject", RestoreObject.HandleAsync),
         [("PUT", S3Target.Object, "legal-hold")] = new("PutObjectLegalHold", "s3:PutObjectLegalHold", PutObjectLegalHold.HandleAsync),
         [("GET", S3Target.Object, "legal-hold")] = new("GetObjectLegalHold", "s3:GetObjectLegalHold", GetObjectLegalHold.HandleAsync),
     };

@@ -289,6 +289,12 @@ internal static class S3Headers
             }
         }
         SetIf(h, "x-amz-storage-class", stored.StorageClass);
+        if (info.Restore is { } restore)
+        {
+            h["x-amz-restore"] = restore.InProgress
+                ? "ongoing-request=\"true\""
+                : $"ongoing-request=\"false\", expiry-date=\"{S3Xml.HttpDate(restore.Expiry)}\"";
+        }
         SetIf(h, "x-amz-website-redirect-location", stored.WebsiteRedirectLocation);
         if (info.PartsCount is { } parts)
         {
