@@ -523,6 +523,9 @@ public sealed record ObjectVersionSummary(string Key, string VersionId, bool IsL
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumType { get; init; }
     public string StorageClass { get; init; } = StorageClasses.Standard;
+
+    /// <summary>An archived version's restore, as in <see cref="ObjectSummary.Restore"/>.</summary>
+    public RestoreStatus? Restore { get; init; }
 }
 
 /// <summary>Versions and markers in key order, newest first within a key; prefixes as ListObjects rolls them up.</summary>

@@ -283,6 +283,7 @@ public sealed partial class ObjectStore
     public async Task<ListObjectVersionsResult> ListObjectVersionsAsync(Caller caller, ListObjectVersionsRequest request, CancellationToken cancellationToken = default)
     {
         LoadBucket(request.Bucket, caller);
+        var now = _time.GetUtcNow();
         if (request.MaxKeys < 0)
         {
             throw S3Exception.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "max-keys");
@@ -376,6 +377,7 @@ public sealed partial class ObjectStore
                     ChecksumAlgorithm = v.ChecksumAlgorithm,
                     ChecksumType = ChecksumTypeOf(v),
                     StorageClass = v.Headers.ReportedStorageClass,
+                    Restore = RestoreOf(v, now),
                 });
                 (nextKey, nextVersion) = (key, v.ReportedVersionId);
             }

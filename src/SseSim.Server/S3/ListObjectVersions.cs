@@ -48,6 +48,7 @@ internal static class ListObjectVersions
             w.Optional("Delimiter", string.IsNullOrEmpty(delimiter) ? null : encode(delimiter));
             w.WriteElementString("IsTruncated", S3Xml.Bool(result.IsTruncated));
             w.Optional("EncodingType", call.Query("encoding-type") is "url" ? "url" : null);
+            var restoreStatus = ListObjects.RestoreStatusRequested(call);
             foreach (var v in result.Versions)
             {
                 w.WriteStartElement(v.DeleteMarker ? "DeleteMarker" : "Version");
@@ -64,6 +65,10 @@ internal static class ListObjectVersions
                     w.WriteElementString("StorageClass", v.StorageClass);
                 }
                 w.Owner("Owner", v.OwnerAccountId);
+                if (restoreStatus)
+                {
+                    ListObjects.WriteRestoreStatus(w, v.Restore);
+                }
                 w.WriteEndElement();
             }
             ListObjects.WriteCommonPrefixes(w, result.CommonPrefixes, encode);

@@ -102,19 +102,29 @@ internal static class ListObjects
                 w.Owner("Owner", o.OwnerAccountId);
             }
             w.WriteElementString("StorageClass", o.StorageClass);
-            if (restoreStatus && o.Restore is { } restore)
+            if (restoreStatus)
             {
-                w.WriteStartElement("RestoreStatus");
-                w.WriteElementString("IsRestoreInProgress", S3Xml.Bool(restore.InProgress));
-                if (!restore.InProgress)
-                {
-                    w.WriteElementString("RestoreExpiryDate", S3Xml.SecondsTimestamp(restore.Expiry));
-                }
-                w.WriteEndElement();
+                WriteRestoreStatus(w, o.Restore);
             }
             w.WriteEndElement();
         }
         WriteCommonPrefixes(w, result.CommonPrefixes, encode);
+    }
+
+    /// <summary>An archived object's RestoreStatus; nothing for an object without a restore.</summary>
+    public static void WriteRestoreStatus(XmlWriter w, RestoreStatus? restore)
+    {
+        if (restore is null)
+        {
+            return;
+        }
+        w.WriteStartElement("RestoreStatus");
+        w.WriteElementString("IsRestoreInProgress", S3Xml.Bool(restore.InProgress));
+        if (!restore.InProgress)
+        {
+            w.WriteElementString("RestoreExpiryDate", S3Xml.SecondsTimestamp(restore.Expiry));
+        }
+        w.WriteEndElement();
     }
 
     public static void WriteCommonPrefixes(XmlWriter w, IReadOnlyList<string> commonPrefixes, Func<string, string> encode)

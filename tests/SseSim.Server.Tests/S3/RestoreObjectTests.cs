@@ -30,6 +30,8 @@ public sealed class RestoreObjectTests(ServerFixture server)
             out["again"] = s3.restore_object(Bucket=bucket, Key="g", RestoreRequest={"Days": 1})["ResponseMetadata"]["HTTPStatusCode"]
             listed = s3.list_objects_v2(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Contents"]
             out["listed"] = {o["Key"]: [o["StorageClass"], o.get("RestoreStatus", {}).get("IsRestoreInProgress")] for o in listed}
+            versions = s3.list_object_versions(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Versions"]
+            out["versions"] = {v["Key"]: v.get("RestoreStatus", {}).get("IsRestoreInProgress") for v in versions}
             out["plainList"] = ["RestoreStatus" in o for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
 
             out["standard"] = error(s3.restore_object, Bucket=bucket, Key="std", RestoreRequest={"Days": 1})
@@ -55,6 +57,7 @@ public sealed class RestoreObjectTests(ServerFixture server)
         Assert.Equal(restore, result.GetProperty("getRestore").GetString());
         Assert.Equal(200, result.GetProperty("again").GetInt32());
         Assert.Equal("""{"g":["GLACIER",false],"std":["STANDARD",null]}""", result.GetProperty("listed").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("""{"g":false,"std":null}""", result.GetProperty("versions").GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Equal("[false,false]", result.GetProperty("plainList").GetRawText().Replace(" ", "", StringComparison.Ordinal));
 
         Assert.Equal("InvalidObjectState 403", result.Outcome("standard"));
