@@ -126,12 +126,16 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
         {
             // A storage fault (EIO, ENOSPC): EC2's retryable "temporary failure of the server" (docs/security.md#faulty-storage).
-            await WriteErrorAsync(context, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503, requestId);
+            const string Unavailable = "The request has failed due to a temporary failure of the server.";
+            Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode("ServiceUnavailable", 503), Unavailable, requestId);
+            await WriteErrorAsync(context, "ServiceUnavailable", Unavailable, 503, requestId);
             return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            await WriteErrorAsync(context, "InternalError", "An internal error has occurred.", 500, requestId);
+            const string Internal = "An internal error has occurred.";
+            Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode("InternalError", 500), Internal, requestId);
+            await WriteErrorAsync(context, "InternalError", Internal, 500, requestId);
             return;
         }
         Ec2Audit.Record(audit, caller, action, parameters, xml, null, null, requestId);

@@ -83,11 +83,21 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         {
             // The data dir failed (EIO, ENOSPC, a torn write): transient from the client's side, and SDKs retry a 503.
             // Stored data that fails authentication is an EnvelopeException, not an IOException, and stays a 500.
-            await FailAsync(context, new S3Exception(StorageUnavailable, "Service is unable to handle request.", 503, e), requestId);
+            await FailAuditedAsync(new S3Exception(StorageUnavailable, "Service is unable to handle request.", 503, e));
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            await FailAsync(context, new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e), requestId);
+            await FailAuditedAsync(new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e));
+        }
+
+        // A server fault fails a management call like any error: its event records it.
+        async Task FailAuditedAsync(S3Exception error)
+        {
+            if (caller is not null && route?.ManagementEvent == true)
+            {
+                Audit(audit, store, context, caller, operation, bucket, key, error, requestId, signatureV2);
+            }
+            await FailAsync(context, error, requestId);
         }
     }
 

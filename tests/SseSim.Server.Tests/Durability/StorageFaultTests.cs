@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Amazon.KeyManagementService.Model;
 using Amazon.S3.Model;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -65,6 +66,10 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.True((await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key })).KeyMetadata.Enabled);
 
         _faults.Mode = StorageFault.None;
+        // The failed CreateVolume is a management event like any other: in the event history with EC2's server code.
+        var createVolume = Assert.Single(await SignedJson.LookupEventsAsync(_endpoint, "CreateVolume"));
+        Assert.Equal("Server.ServiceUnavailable", createVolume.GetProperty("errorCode").GetString());
+        Assert.Equal(JsonValueKind.Null, createVolume.GetProperty("responseElements").ValueKind);
         Assert.Equal(before, await GetAsync(s3, "before"));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dataDir, "objects", "tmp")));
         var after = (await kms.CreateKeyAsync(new CreateKeyRequest { Description = "after" })).KeyMetadata.KeyId;
