@@ -10,14 +10,14 @@ public sealed partial class S3Endpoint
     /// S3's data events (the S3 user guide's "object-level actions tracked by CloudTrail logging", plus the object
     /// listings and HeadBucket it logs as object-level): CloudTrail's event history (LookupEvents) never holds them, so
     /// only their refusals are recorded (for the dashboard). Every other operation is a management event, recorded
-    /// whether it succeeds or fails.
+    /// whether it succeeds or fails. A request addressed to an object is a data event whatever its name.
     /// </summary>
     internal static readonly HashSet<string> DataEvents = new(StringComparer.Ordinal)
     {
         "GetObject", "HeadObject", "PutObject", "PostObject", "CopyObject", "DeleteObject", "DeleteObjects",
         "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
         "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
-        "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold", "UpdateObjectEncryption",
+        "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold", "UpdateObjectEncryption", "RestoreObject",
         "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListMultipartUploads", "HeadBucket",
     };
 
@@ -64,7 +64,7 @@ public sealed partial class S3Endpoint
         }
         var readOnly = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
         var record = new AuditRecord("s3.amazonaws.com", operation, caller, error?.Code, error?.Message, parameters, resources, readOnly,
-            DataEvent: DataEvents.Contains(operation))
+            DataEvent: key is not null || DataEvents.Contains(operation))
         {
             RequestId = requestId,
             AdditionalEventData = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -66,14 +66,14 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             }
             await route.Handler(call);
             // Object calls are data events (not in the event history) and write nothing here: no cost on the object path.
-            if (route.ManagementEvent)
+            if (route.ManagementEvent && key is null)
             {
                 Audit(audit, store, context, caller, operation, bucket, key, null, requestId, signatureV2);
             }
         }
         catch (S3Exception e)
         {
-            if (caller is not null && (route?.ManagementEvent == true || e.Code == S3ErrorCode.AccessDenied))
+            if (caller is not null && ((route?.ManagementEvent == true && key is null) || e.Code == S3ErrorCode.AccessDenied))
             {
                 Audit(audit, store, context, caller, operation, bucket, key, e, requestId, signatureV2);
             }
@@ -93,7 +93,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         // A server fault fails a management call like any error: its event records it.
         async Task FailAuditedAsync(S3Exception error)
         {
-            if (caller is not null && route?.ManagementEvent == true)
+            if (caller is not null && route?.ManagementEvent == true && key is null)
             {
                 Audit(audit, store, context, caller, operation, bucket, key, error, requestId, signatureV2);
             }
