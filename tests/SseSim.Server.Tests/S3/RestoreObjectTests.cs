@@ -34,6 +34,10 @@ public sealed class RestoreObjectTests(ServerFixture server)
             out["versions"] = {v["Key"]: v.get("RestoreStatus", {}).get("IsRestoreInProgress") for v in versions}
             out["plainList"] = ["RestoreStatus" in o for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
 
+            # RestoreObject is an object-level (data) event: CloudTrail's event history does not hold it.
+            trail = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            out["restoreEvents"] = len(trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "RestoreObject"}])["Events"])
+
             out["standard"] = error(s3.restore_object, Bucket=bucket, Key="std", RestoreRequest={"Days": 1})
             out["missing"] = error(s3.restore_object, Bucket=bucket, Key="nope", RestoreRequest={"Days": 1})
             out["noDays"] = error(s3.restore_object, Bucket=bucket, Key="g", RestoreRequest={"GlacierJobParameters": {"Tier": "Standard"}})
@@ -60,6 +64,7 @@ public sealed class RestoreObjectTests(ServerFixture server)
         Assert.Equal("""{"g":false,"std":null}""", result.GetProperty("versions").GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Equal("[false,false]", result.GetProperty("plainList").GetRawText().Replace(" ", "", StringComparison.Ordinal));
 
+        Assert.Equal(0, result.GetProperty("restoreEvents").GetInt32());
         Assert.Equal("InvalidObjectState 403", result.Outcome("standard"));
         Assert.Equal("NoSuchKey 404", result.Outcome("missing"));
         Assert.Equal("MalformedXML 400", result.Outcome("noDays"));
