@@ -20,7 +20,8 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
     public object Keys()
     {
         var (issued, unwrapped) = DataKeyCounts();
-        var aliases = kms.Store.Aliases.ToLookup(a => a.TargetKeyId);
+        // By Region and account too: the copies of a multi-Region key share its key id, and an alias is Regional.
+        var aliases = kms.Store.Aliases.ToLookup(a => (a.AccountId, a.Region, a.TargetKeyId));
         return new
         {
             keys = kms.Store.Keys.OrderBy(k => k.CreationDate).Select(k => new
@@ -38,7 +39,7 @@ public sealed class DashboardApi(KmsService kms, ObjectStore objects, VolumeServ
                 k.DeletionDate,
                 rotation = new { enabled = k.RotationEnabled, periodInDays = k.RotationPeriodInDays, k.NextRotationDate, k.OnDemandRotations },
                 materials = Materials(k),
-                aliases = aliases[k.KeyId].Select(a => a.AliasName).Order(StringComparer.Ordinal).ToArray(),
+                aliases = aliases[(k.AccountId, k.Region, k.KeyId)].Select(a => a.AliasName).Order(StringComparer.Ordinal).ToArray(),
                 tags = k.Tags.Select(t => new { key = t.TagKey, value = t.TagValue }),
                 policy = k.Policy,
                 grants = kms.Store.GrantsFor(k).Select(g => new

@@ -121,6 +121,28 @@ public sealed class DashboardTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Each_copy_of_a_multi_Region_key_lists_only_the_aliases_of_its_Region()
+    {
+        var r = await server.RunBoto3Async("""
+            east = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1")
+            west = boto3.client("kms", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-west-2")
+            key = east.create_key(MultiRegion=True)["KeyMetadata"]
+            west_arn = east.replicate_key(KeyId=key["KeyId"], ReplicaRegion="us-west-2")["ReplicaKeyMetadata"]["Arn"]
+            east.create_alias(AliasName="alias/dash-east", TargetKeyId=key["KeyId"])
+            west.create_alias(AliasName="alias/dash-west", TargetKeyId=key["KeyId"])
+            out["east"], out["west"] = key["Arn"], west_arn
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var keys = (await GetJsonAsync("keys")).GetProperty("keys").EnumerateArray().ToList();
+        string Aliases(string arn) => keys.Single(k => k.GetProperty("arn").GetString() == arn).GetProperty("aliases").GetRawText();
+        Assert.Equal("""["alias/dash-east"]""", Aliases(result.GetProperty("east").GetString()!));
+        Assert.Equal("""["alias/dash-west"]""", Aliases(result.GetProperty("west").GetString()!));
+    }
+
+    [Fact]
     public async Task A_request_with_the_trace_header_gets_a_trace_id_and_its_steps()
     {
         var bucket = await server.NewBucketAsync("dash");
