@@ -112,36 +112,39 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         }
         catch (Ec2Exception e)
         {
-            var status = e.Code == "DryRunOperation" ? 412 : e.HttpStatus;
             // Another account's volume or snapshot: audited in both accounts' trails; any other failure in the caller's.
-            if (e.Code is not ("InvalidVolume.NotFound" or "InvalidSnapshot.NotFound")
-                || !CrossAccountAudit.Record(audit, volumes, Ec2Audit.EventSource, action, caller, Ec2Audit.ErrorCode(e.Code, status), e.Message,
-                    call.Request.Parameters, readOnly: Ec2Audit.IsReadOnly(action)))
-            {
-                Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode(e.Code, status), e.Message, requestId);
-            }
-            await WriteErrorAsync(context, e.Code, e.Message, e.Code == "DryRunOperation" ? 412 : e.HttpStatus, requestId);
+            var status = e.Code == "DryRunOperation" ? 412 : e.HttpStatus;
+            var crossAccount = e.Code is "InvalidVolume.NotFound" or "InvalidSnapshot.NotFound"
+                && CrossAccountAudit.Record(audit, volumes, Ec2Audit.EventSource, action, caller, Ec2Audit.ErrorCode(e.Code, status), e.Message,
+                    call.Request.Parameters, readOnly: Ec2Audit.IsReadOnly(action));
+            await FailAsync(e.Code, e.Message, status, audited: crossAccount);
             return;
         }
         catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
         {
             // A storage fault (EIO, ENOSPC): EC2's retryable "temporary failure of the server" (docs/security.md#faulty-storage).
-            const string Unavailable = "The request has failed due to a temporary failure of the server.";
-            Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode("ServiceUnavailable", 503), Unavailable, requestId);
-            await WriteErrorAsync(context, "ServiceUnavailable", Unavailable, 503, requestId);
+            await FailAsync("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503);
             return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            const string Internal = "An internal error has occurred.";
-            Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode("InternalError", 500), Internal, requestId);
-            await WriteErrorAsync(context, "InternalError", Internal, 500, requestId);
+            await FailAsync("InternalError", "An internal error has occurred.", 500);
             return;
         }
         Ec2Audit.Record(audit, caller, action, parameters, xml, null, null, requestId);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);
+
+        // Every failed call is in the caller's trail too (with EC2's Client./Server. prefix), unless already audited.
+        async Task FailAsync(string code, string message, int status, bool audited = false)
+        {
+            if (!audited)
+            {
+                Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode(code, status), message, requestId);
+            }
+            await WriteErrorAsync(context, code, message, status, requestId);
+        }
     }
 
     /// <summary>The whole body, or null once it passes MaxForm (read no further: a hostile client cannot make us buffer more).</summary>

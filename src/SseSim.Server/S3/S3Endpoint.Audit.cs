@@ -32,7 +32,7 @@ public sealed partial class S3Endpoint
     /// no SSE-C header) is logged, so no secret reaches the trail.
     /// </summary>
     private static void Audit(IAuditSink audit, ObjectStore store, HttpContext context, Caller caller, string operation, string? bucket, string? key,
-        S3Exception? error, string requestId, bool signatureV2)
+        S3Exception? error, string requestId, bool dataEvent)
     {
         var request = context.Request;
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -63,13 +63,12 @@ public sealed partial class S3Endpoint
             resources.Add(new AuditResource("AWS::S3::Bucket", $"arn:aws:s3:::{bucket}", owner));
         }
         var readOnly = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        var record = new AuditRecord("s3.amazonaws.com", operation, caller, error?.Code, error?.Message, parameters, resources, readOnly,
-            DataEvent: key is not null || DataEvents.Contains(operation))
+        var record = new AuditRecord("s3.amazonaws.com", operation, caller, error?.Code, error?.Message, parameters, resources, readOnly, dataEvent)
         {
             RequestId = requestId,
             AdditionalEventData = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["SignatureVersion"] = signatureV2 ? "SigV2" : "SigV4",
+                ["SignatureVersion"] = caller.SignatureV2 ? "SigV2" : "SigV4",
                 ["AuthenticationMethod"] = request.Headers.Authorization.Count > 0 ? "AuthHeader" : "QueryString",
                 ["x-amz-id-2"] = requestId,
             },

@@ -27,7 +27,6 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         Caller? caller = null;
         var operation = "";
         S3Route? route = null;
-        var signatureV2 = false;
         try
         {
             CheckHeaderSection(request);
@@ -47,7 +46,6 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             {
                 SignatureV2 = auth.SignatureV2,
             };
-            signatureV2 = auth.SignatureV2;
             var call = new S3Call
             {
                 Http = context,
@@ -66,16 +64,16 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             }
             await route.Handler(call);
             // Object calls are data events (not in the event history) and write nothing here: no cost on the object path.
-            if (route.ManagementEvent && key is null)
+            if (!DataEvent())
             {
-                Audit(audit, store, context, caller, operation, bucket, key, null, requestId, signatureV2);
+                Audit(audit, store, context, caller, operation, bucket, key, null, requestId, dataEvent: false);
             }
         }
         catch (S3Exception e)
         {
-            if (caller is not null && ((route?.ManagementEvent == true && key is null) || e.Code == S3ErrorCode.AccessDenied))
+            if (caller is not null && (!DataEvent() || e.Code == S3ErrorCode.AccessDenied))
             {
-                Audit(audit, store, context, caller, operation, bucket, key, e, requestId, signatureV2);
+                Audit(audit, store, context, caller, operation, bucket, key, e, requestId, DataEvent());
             }
             await FailAsync(context, e, requestId);
         }
@@ -93,12 +91,16 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         // A server fault fails a management call like any error: its event records it.
         async Task FailAuditedAsync(S3Exception error)
         {
-            if (caller is not null && route?.ManagementEvent == true && key is null)
+            if (caller is not null && !DataEvent())
             {
-                Audit(audit, store, context, caller, operation, bucket, key, error, requestId, signatureV2);
+                Audit(audit, store, context, caller, operation, bucket, key, error, requestId, dataEvent: false);
             }
             await FailAsync(context, error, requestId);
         }
+
+        // A call addressed to an object, a data operation (S3Endpoint.DataEvents) or a POST upload (no route): not in the
+        // event history, only audited when refused.
+        bool DataEvent() => key is not null || route is not { ManagementEvent: true };
     }
 
     /// <summary>S3's 503 for a storage fault (docs/security.md#faulty-storage).</summary>
