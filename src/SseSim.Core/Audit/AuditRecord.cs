@@ -37,8 +37,8 @@ public sealed record AuditRecord(
     /// <summary>CloudTrail responseElements; null is written as null (read-only calls, failures).</summary>
     public JsonObject? ResponseElements { get; init; }
 
-    /// <summary>CloudTrail additionalEventData (S3's SignatureVersion, AuthenticationMethod...); left out when null.</summary>
-    public IReadOnlyDictionary<string, string>? AdditionalEventData { get; init; }
+    /// <summary>CloudTrail additionalEventData (S3's SignatureVersion, AuthenticationMethod, byte counts...); left out when null.</summary>
+    public JsonObject? AdditionalEventData { get; init; }
 
     /// <summary>The request ID the caller was answered with; a fresh one when null.</summary>
     public string? RequestId { get; init; }
@@ -97,12 +97,8 @@ public sealed record AuditRecord(
             }
             if (AdditionalEventData is not null)
             {
-                w.WriteStartObject("additionalEventData");
-                foreach (var (name, value) in AdditionalEventData)
-                {
-                    w.WriteString(name, value);
-                }
-                w.WriteEndObject();
+                w.WritePropertyName("additionalEventData");
+                AdditionalEventData.WriteTo(w);
             }
             w.WriteString("requestID", RequestId ?? Guid.NewGuid().ToString());
             w.WriteString("eventID", eventId);

@@ -121,6 +121,11 @@ internal static class S3Body
             await reader.CompleteAsync();
         }
         var body = buffer.ToArray();
+        if (call.Key is null)
+        {
+            // A bucket's configuration document: its CloudTrail event logs it (S3Endpoint.Audit).
+            call.Http.Items[S3Endpoint.AuditedBodyKey] = body;
+        }
         if (contentMd5 is not null && !CryptographicOperations.FixedTimeEquals(MD5.HashData(body), contentMd5))
         {
             throw S3Errors.Error(S3ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.", 400);

@@ -71,11 +71,18 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         }
         catch (S3Exception e)
         {
-            if (caller is not null && (!DataEvent() || e.Code == S3ErrorCode.AccessDenied))
+            try
             {
-                Audit(audit, store, context, caller, operation, bucket, key, e, requestId, DataEvent());
+                await FailAsync(context, e, requestId);
             }
-            await FailAsync(context, e, requestId);
+            finally
+            {
+                // After the answer, so the event counts its bytes (additionalEventData.bytesTransferredOut).
+                if (caller is not null && (!DataEvent() || e.Code == S3ErrorCode.AccessDenied))
+                {
+                    Audit(audit, store, context, caller, operation, bucket, key, e, requestId, DataEvent());
+                }
+            }
         }
         catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -91,11 +98,17 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         // A server fault fails a management call like any error: its event records it.
         async Task FailAuditedAsync(S3Exception error)
         {
-            if (caller is not null && !DataEvent())
+            try
             {
-                Audit(audit, store, context, caller, operation, bucket, key, error, requestId, dataEvent: false);
+                await FailAsync(context, error, requestId);
             }
-            await FailAsync(context, error, requestId);
+            finally
+            {
+                if (caller is not null && !DataEvent())
+                {
+                    Audit(audit, store, context, caller, operation, bucket, key, error, requestId, dataEvent: false);
+                }
+            }
         }
 
         // A call addressed to an object, a data operation (S3Endpoint.DataEvents) or a POST upload (no route): not in the

@@ -88,4 +88,57 @@ assert len(of_bucket(lookup("AccessKeyId", "test"))) == 5
 assert len(of_bucket(lookup("Username", e["Username"]))) == 5
 """, S3Clients.NewBucketName("trail"));
     }
+    /// <summary>
+    /// A bucket configuration call logs its document as AWS does: the XML as JSON under its root element (xmlns,
+    /// booleans typed, as AWS's PutBucketPublicAccessBlock event), a policy as JSON under bucketPolicy; the byte counts
+    /// are numbers in additionalEventData. PutPublicAccessBlock is logged as PutBucketPublicAccessBlock, as in AWS.
+    /// </summary>
+    [Fact]
+    public async Task Configuration_calls_log_their_document_and_byte_counts()
+    {
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, sys, json, boto3
+from botocore.config import Config
+cfg = Config(retries={"max_attempts": 1})
+s3 = boto3.client("s3", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=cfg)
+ct = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=cfg)
+bucket = sys.argv[1]
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/aws/s3"}, "BucketKeyEnabled": True}]})
+s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+    "BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": True, "RestrictPublicBuckets": False})
+s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]})
+policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
+          "Resource": "arn:aws:s3:::" + bucket}]}
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+s3.get_bucket_encryption(Bucket=bucket)
+
+events = ct.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": bucket}])["Events"]
+by = {e["EventName"]: json.loads(e["CloudTrailEvent"]) for e in events}
+ns = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+enc = by["PutBucketEncryption"]["requestParameters"]
+assert enc["bucketName"] == bucket and enc["encryption"] == "" and enc["Host"], enc
+assert enc["ServerSideEncryptionConfiguration"] == {"xmlns": ns, "Rule": {
+    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/aws/s3"},
+    "BucketKeyEnabled": True}}, enc
+pab = by["PutBucketPublicAccessBlock"]["requestParameters"]["PublicAccessBlockConfiguration"]
+assert pab == {"xmlns": ns, "BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": True,
+               "RestrictPublicBuckets": False}, pab
+tags = by["PutBucketTagging"]["requestParameters"]["Tagging"]
+assert tags == {"xmlns": ns, "TagSet": {"Tag": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]}}, tags
+pol = by["PutBucketPolicy"]["requestParameters"]
+assert pol["policy"] == "" and pol["bucketPolicy"] == policy, pol
+
+put = by["PutBucketEncryption"]["additionalEventData"]
+assert list(put) == ["SignatureVersion", "bytesTransferredIn", "AuthenticationMethod", "x-amz-id-2", "bytesTransferredOut"], put
+assert type(put["bytesTransferredIn"]) is int and put["bytesTransferredIn"] > 100 and put["bytesTransferredOut"] == 0, put
+get = by["GetBucketEncryption"]
+assert get["additionalEventData"]["bytesTransferredIn"] == 0 and get["additionalEventData"]["bytesTransferredOut"] > 100, get
+assert get["responseElements"] is None and "ServerSideEncryptionConfiguration" not in get["requestParameters"], get
+assert "tlsDetails" not in get and "CipherSuite" not in get["additionalEventData"], get
+""", S3Clients.NewBucketName("trail-doc"));
+    }
 }
