@@ -7,16 +7,11 @@ using SseSim.Server.Kms;
 
 namespace SseSim.Server.CloudTrail;
 
-/// <summary>CloudTrail's LookupEvents over the KMS audit trail, so <c>aws cloudtrail lookup-events</c> works.</summary>
+/// <summary>CloudTrail's LookupEvents over the audit trail, so <c>aws cloudtrail lookup-events</c> works (reached through <see cref="CloudTrailEndpoint"/>).</summary>
 public sealed class LookupEventsEndpoint(KmsService kms)
 {
     public async Task HandleAsync(HttpContext context, string operation, Caller caller, byte[] body)
     {
-        if (operation != "LookupEvents")
-        {
-            await KmsEndpoint.WriteErrorAsync(context, "UnsupportedOperationException", $"{operation} is not supported by SseSim; only LookupEvents is.");
-            return;
-        }
         Metrics.RequestMetrics.Tag(context, "cloudtrail", operation);
         try
         {

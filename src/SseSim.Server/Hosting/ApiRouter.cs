@@ -14,7 +14,7 @@ namespace SseSim.Server.Hosting;
 /// One port, every API, routed the way a LocalStack user expects: by X-Amz-Target (KMS, CloudTrail),
 /// then by the SigV4 credential scope's service, then by path.
 /// </summary>
-public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, LookupEventsEndpoint cloudTrail, ServerOptions options, S3Endpoint s3, Ec2Endpoint ec2, EbsEndpoint ebs,
+public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, CloudTrailEndpoint cloudTrail, ServerOptions options, S3Endpoint s3, Ec2Endpoint ec2, EbsEndpoint ebs,
     DashboardEndpoint dashboard)
 {
     private const string KmsTargetPrefix = "TrentService.";

@@ -137,6 +137,7 @@ public static class SseSimHost
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
+        builder.Services.AddSingleton<CloudTrailEndpoint>();
         builder.Services.AddSingleton(new SseSim.Core.Tracing.TraceRecorder(time));
         builder.Services.AddSingleton(sp => SseSim.Core.Tracing.FlowJournal.Open(
             sp.GetRequiredService<SseSim.Core.Tracing.TraceRecorder>(), Path.Combine(options.DataDir, "traces")));
