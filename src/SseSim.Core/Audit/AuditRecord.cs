@@ -103,19 +103,11 @@ public sealed record AuditRecord(
             w.WriteString("requestID", RequestId ?? Guid.NewGuid().ToString());
             w.WriteString("eventID", eventId);
             w.WriteBoolean("readOnly", ReadOnly);
-            w.WriteStartArray("resources");
-            foreach (var r in Resources)
+            // Left out when the call names none, as AWS's events do (S3's ListBuckets; every EC2 event).
+            if (Resources.Count > 0)
             {
-                w.WriteStartObject();
-                if (r.AccountId is not null)
-                {
-                    w.WriteString("accountId", r.AccountId);
-                }
-                w.WriteString("type", r.Type);
-                w.WriteString("ARN", r.Arn);
-                w.WriteEndObject();
+                WriteResources(w);
             }
-            w.WriteEndArray();
             w.WriteString("eventType", "AwsApiCall");
             w.WriteBoolean("managementEvent", !DataEvent);
             w.WriteString("recipientAccountId", RecipientAccountId);
@@ -127,6 +119,23 @@ public sealed record AuditRecord(
             w.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    private void WriteResources(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("resources");
+        foreach (var r in Resources)
+        {
+            w.WriteStartObject();
+            if (r.AccountId is not null)
+            {
+                w.WriteString("accountId", r.AccountId);
+            }
+            w.WriteString("type", r.Type);
+            w.WriteString("ARN", r.Arn);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>CloudTrail's eventTime: UTC to the second.</summary>

@@ -950,6 +950,69 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
         return false;
     }
 
+    /// <summary>
+    /// The resources of an event without a <c>resources</c> member (AWS's EC2 events have none): the volumes, snapshots
+    /// and instances its requestParameters and responseElements name, as the event history derives them, so
+    /// LookupEvents finds the event by their ids (ResourceName) and types. ARNs in the event's Region and recipient's account.
+    /// </summary>
+    private static string[] DerivedResources(JsonElement root)
+    {
+        if (!root.TryGetProperty("eventSource", out var source) || source.GetString() != "ec2.amazonaws.com")
+        {
+            return [];
+        }
+        var region = root.TryGetProperty("awsRegion", out var rg) ? rg.GetString() : "";
+        var account = root.TryGetProperty("recipientAccountId", out var ra) ? ra.GetString() : "";
+        var arns = new List<string>();
+        foreach (var member in new[] { "requestParameters", "responseElements" })
+        {
+            if (root.TryGetProperty(member, out var value))
+            {
+                CollectIds(value, region, account, arns);
+            }
+        }
+        return [.. arns.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static void CollectIds(JsonElement node, string? region, string? account, List<string> arns)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    CollectIds(property.Value, region, account, arns);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in node.EnumerateArray())
+                {
+                    CollectIds(item, region, account, arns);
+                }
+                break;
+            case JsonValueKind.String:
+                var id = node.GetString()!;
+                if (IsId(id, "vol"))
+                {
+                    arns.Add($"arn:aws:ec2:{region}:{account}:volume/{id}");
+                }
+                else if (IsId(id, "snap"))
+                {
+                    // Snapshot ARNs carry no account, as in EC2.
+                    arns.Add($"arn:aws:ec2:{region}::snapshot/{id}");
+                }
+                else if (IsId(id, "i"))
+                {
+                    arns.Add($"arn:aws:ec2:{region}:{account}:instance/{id}");
+                }
+                break;
+        }
+    }
+
+    private static bool IsId(string id, string prefix) =>
+        id.Length > prefix.Length + 1 && id.StartsWith(prefix + "-", StringComparison.Ordinal)
+        && id.AsSpan(prefix.Length + 1).IndexOfAnyExcept("0123456789abcdef") < 0;
+
     public static AuditEvent Parse(byte[] json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -957,7 +1020,7 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
         var identity = root.GetProperty("userIdentity");
         var arns = root.TryGetProperty("resources", out var r) && r.ValueKind == JsonValueKind.Array
             ? r.EnumerateArray().Select(x => x.GetProperty("ARN").GetString()!).ToArray()
-            : [];
+            : DerivedResources(root);
         return new AuditEvent(
             root.GetProperty("eventID").GetString()!,
             root.GetProperty("eventName").GetString()!,

@@ -9,9 +9,13 @@ namespace SseSim.Server.Ec2;
 /// <summary>
 /// Every EC2 call is a CloudTrail management event (read-only for Describe* and Get*), audited whether it succeeds or
 /// fails. The request's Query parameters and the response's XML become requestParameters and responseElements on the
-/// audit writer (<see cref="AuditRecord.Complete"/>), off the request's path: members in camelCase, lists as
-/// <c>{"xxxSet": {"items": [...]}}</c> as CloudTrail writes EC2's. Read-only calls log no responseElements, as
-/// CloudTrail does for them.
+/// audit writer (<see cref="AuditRecord.Complete"/>), off the request's path, in the shape of AWS's recorded EC2
+/// events: members in camelCase, lists as <c>{"xxxSet": {"items": [...]}}</c>, per-operation names where AWS has its
+/// own (CreateVolume's <c>zone</c>, RunInstances' <c>instancesSet</c>), numbers and booleans typed, times as epoch
+/// milliseconds, <c>return</c> as <c>_return</c>. Read-only calls log no responseElements, as CloudTrail does for them.
+/// AWS's EC2 events have no <c>resources</c> member (the KMS developer guide's EC2 entries beside KMS entries that
+/// have one, and every recorded EC2 event we found); LookupEvents derives them from the ids the event names
+/// (<see cref="SseSim.Kms.Audit.AuditEvent"/>), as the event history does.
 /// </summary>
 internal static class Ec2Audit
 {
@@ -25,28 +29,38 @@ internal static class Ec2Audit
     /// <summary>EC2's CloudTrail errorCode: the API error code with its fault's prefix (Client.InvalidVolume.NotFound).</summary>
     public static string ErrorCode(string code, int httpStatus) => (httpStatus >= 500 ? "Server." : "Client.") + code;
 
+    /// <param name="owners">
+    /// The accounts whose volume or snapshot the call named (another account's): each gets a copy of the event, with
+    /// one sharedEventID, as CloudTrail delivers a cross-account call to both accounts (docs/security.md#cross-account).
+    /// </param>
     public static void Record(IAuditSink audit, Caller caller, string action, IReadOnlyDictionary<string, string> parameters, string? responseXml,
-        string? errorCode, string? errorMessage, string requestId)
+        string? errorCode, string? errorMessage, string requestId, IReadOnlyCollection<string>? owners = null)
     {
         var readOnly = IsReadOnly(action);
-        audit.Record(new AuditRecord(EventSource, action, caller, errorCode, errorMessage, EmptyParameters, [], readOnly, DataEvent: false)
+        var record = new AuditRecord(EventSource, action, caller, errorCode, errorMessage, EmptyParameters, [], readOnly, DataEvent: false)
         {
             RequestId = requestId,
-            Complete = r =>
+            Complete = r => r with
             {
-                var response = readOnly || responseXml is null ? null : ResponseElements(responseXml);
-                return r with
-                {
-                    RequestObject = RequestParameters(parameters),
-                    ResponseElements = response,
-                    Resources = Resources(caller, parameters, response),
-                };
+                RequestObject = RequestParameters(action, parameters),
+                ResponseElements = readOnly || responseXml is null ? null : ResponseElements(action, responseXml),
             },
-        });
+        };
+        if (owners is not { Count: > 0 })
+        {
+            audit.Record(record);
+            return;
+        }
+        var shared = record with { SharedEventId = Guid.NewGuid().ToString() };
+        audit.Record(shared);
+        foreach (var owner in owners)
+        {
+            audit.Record(shared with { RecipientAccountId = owner });
+        }
     }
 
     /// <summary>The Query parameters as CloudTrail's nested requestParameters (Action, Version and a query signature left out).</summary>
-    internal static JsonObject RequestParameters(IReadOnlyDictionary<string, string> parameters)
+    internal static JsonObject RequestParameters(string action, IReadOnlyDictionary<string, string> parameters)
     {
         var root = new JsonObject();
         foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -57,7 +71,82 @@ internal static class Ec2Audit
             }
             Insert(root, name.Split('.'), 0, value);
         }
+        TagSpecificationTags(root);
+        switch (action)
+        {
+            case "CreateVolume":
+                // The KMS developer guide's CreateVolume entry: the Availability Zone as "zone", the size as a string.
+                Rename(root, "availabilityZone", "zone");
+                if (root["size"] is JsonValue size)
+                {
+                    root["size"] = size.ToString();
+                }
+                break;
+            case "AttachVolume":
+                // AWS's recorded AttachVolume events carry deleteOnTermination (false), which the call has no parameter for.
+                root["deleteOnTermination"] ??= false;
+                break;
+            case "RunInstances":
+                // The launch's image and counts are the instancesSet's item, and blockDeviceMapping is there even when
+                // empty (the KMS developer guide's RunInstances entry; a recorded console launch in Panther's test data).
+                var item = new JsonObject();
+                foreach (var member in new[] { "imageId", "minCount", "maxCount" })
+                {
+                    if (root[member] is { } node)
+                    {
+                        root.Remove(member);
+                        item[member] = node;
+                    }
+                }
+                root["instancesSet"] = new JsonObject { ["items"] = new JsonArray(item) };
+                root["blockDeviceMapping"] ??= new JsonObject();
+                break;
+            case "ModifySnapshotAttribute":
+                // attributeType CREATE_VOLUME_PERMISSION, as in AWS's recorded snapshot-sharing events.
+                if (root["attribute"] is JsonValue attribute && attribute.ToString() == "createVolumePermission")
+                {
+                    root.Remove("attribute");
+                    root["attributeType"] = "CREATE_VOLUME_PERMISSION";
+                }
+                break;
+            case "DescribeVolumes":
+                root["volumeSet"] ??= new JsonObject();
+                root["filterSet"] ??= new JsonObject();
+                break;
+            case "DescribeInstances" or "DescribeInstanceStatus":
+                // Recorded DescribeInstances and DescribeInstanceStatus events log the empty sets of a call that named none.
+                root["instancesSet"] ??= new JsonObject();
+                root["filterSet"] ??= new JsonObject();
+                break;
+        }
         return root;
+    }
+
+    private static void Rename(JsonObject node, string from, string to)
+    {
+        if (node[from] is { } value)
+        {
+            node.Remove(from);
+            node[to] = value;
+        }
+    }
+
+    // A TagSpecification's tags are a plain array of {key, value} (AWS's recorded RunInstances and CreateSnapshot
+    // events), where a top-level Tag.N list is a tagSet.
+    private static void TagSpecificationTags(JsonObject root)
+    {
+        if (root["tagSpecificationSet"]?["items"] is not JsonArray specifications)
+        {
+            return;
+        }
+        foreach (var specification in specifications.OfType<JsonObject>())
+        {
+            if (specification["tagSet"]?["items"] is JsonArray tags)
+            {
+                specification.Remove("tagSet");
+                specification["tags"] = new JsonArray([.. tags.Select(t => t?.DeepClone())]);
+            }
+        }
     }
 
     private static void Insert(JsonObject node, string[] path, int at, string value)
@@ -84,7 +173,7 @@ internal static class Ec2Audit
             var item = (JsonObject)items[Math.Min(index, 1000) - 1]!;
             if (at + 1 == path.Length - 1)
             {
-                item[Camel(name)] = Scalar(value);
+                item[ItemName(name)] = Scalar(value);
             }
             else
             {
@@ -99,14 +188,23 @@ internal static class Ec2Audit
         Insert(child, path, at + 1, value);
     }
 
-    /// <summary>The set a list parameter is logged under: VolumeId.N → volumeSet, Filter.N → filterSet, InstanceId.N → instancesSet.</summary>
+    /// <summary>
+    /// The set a list parameter is logged under: VolumeId.N → volumeSet, Filter.N → filterSet, InstanceId.N →
+    /// instancesSet, SecurityGroupId.N → groupSet, BlockDeviceMapping.N → blockDeviceMapping, a permission's
+    /// Add.N/Remove.N → add/remove (AWS's recorded RunInstances and ModifySnapshotAttribute events).
+    /// </summary>
     private static string SetName(string name) => name switch
     {
         "InstanceId" => "instancesSet",
         "ResourceId" => "resourcesSet",
+        "SecurityGroupId" => "groupSet",
+        "BlockDeviceMapping" or "Add" or "Remove" => Camel(name),
         _ when name.Length > 2 && name.EndsWith("Id", StringComparison.Ordinal) => Camel(name[..^2]) + "Set",
         _ => Camel(name) + "Set",
     };
+
+    // The member a scalar list's item holds: SecurityGroupId.N → {"groupId": ...}, VolumeId.N → {"volumeId": ...}.
+    private static string ItemName(string name) => name == "SecurityGroupId" ? "groupId" : Camel(name);
 
     private static string Camel(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
@@ -120,11 +218,24 @@ internal static class Ec2Audit
     };
 
     /// <summary>The response's XML as CloudTrail's responseElements: child elements as members, &lt;item&gt; lists as items.</summary>
-    internal static JsonObject? ResponseElements(string xml)
+    internal static JsonObject? ResponseElements(string action, string xml)
     {
         try
         {
-            return Convert(XDocument.Parse(xml).Root!) as JsonObject;
+            if (Convert(XDocument.Parse(xml).Root!) is not JsonObject response)
+            {
+                return null;
+            }
+            if (action == "CreateVolume")
+            {
+                // The KMS developer guide's CreateVolume entry: "zone", and the size as a string.
+                Rename(response, "availabilityZone", "zone");
+                if (response["size"] is JsonValue size)
+                {
+                    response["size"] = size.ToString();
+                }
+            }
+            return response;
         }
         catch (System.Xml.XmlException)
         {
@@ -134,13 +245,16 @@ internal static class Ec2Audit
 
     private static JsonNode? Convert(XElement element)
     {
+        var name = element.Name.LocalName;
         if (!element.HasElements)
         {
             return element.Value switch
             {
                 "true" => JsonValue.Create(true),
                 "false" => JsonValue.Create(false),
-                var text => JsonValue.Create(text),
+                // An empty list (<groupSet/>) is an empty object, as in AWS's RunInstances entries.
+                "" when name.EndsWith("Set", StringComparison.Ordinal) || name is "blockDeviceMapping" or "productCodes" => new JsonObject(),
+                var text => Typed(name, text),
             };
         }
         if (element.Elements().All(e => e.Name.LocalName == "item"))
@@ -150,88 +264,28 @@ internal static class Ec2Audit
         var json = new JsonObject();
         foreach (var child in element.Elements())
         {
-            json[child.Name.LocalName] = Convert(child);
+            // EC2's <return> is logged as "_return" (AWS's recorded DeleteVolume and ModifySnapshotAttribute events).
+            json[child.Name.LocalName == "return" ? "_return" : child.Name.LocalName] = Convert(child);
         }
         return json;
     }
 
     /// <summary>
-    /// The volumes, snapshots and instances the call names (request ids, and for a mutation the ids in its answer), so
-    /// LookupEvents finds the event by them (ResourceName, ResourceType).
+    /// Times as epoch milliseconds (createTime, attachTime, launchTime in AWS's entries) and counts as numbers (iops,
+    /// code, amiLaunchIndex); ids and account numbers stay strings.
     /// </summary>
-    private static List<AuditResource> Resources(Caller caller, IReadOnlyDictionary<string, string> parameters, JsonObject? response)
+    private static JsonNode? Typed(string name, string text)
     {
-        var ids = new List<string>();
-        foreach (var (name, value) in parameters)
+        if (name.EndsWith("Time", StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
-            var member = name.Split('.') is [var first, ..] ? first : name;
-            if (member.EndsWith("Id", StringComparison.Ordinal))
-            {
-                ids.Add(value);
-            }
+            return JsonValue.Create(time.ToUnixTimeMilliseconds());
         }
-        if (response is not null)
+        if (!name.EndsWith("Id", StringComparison.Ordinal) && text.Length is > 0 and < 10 && text.All(char.IsAsciiDigit)
+            && (text.Length == 1 || text[0] != '0'))
         {
-            CollectIds(response, ids);
+            return JsonValue.Create(int.Parse(text, CultureInfo.InvariantCulture));
         }
-        var resources = new List<AuditResource>();
-        foreach (var id in ids.Distinct(StringComparer.Ordinal))
-        {
-            if (ResourceOf(caller, id) is { } resource)
-            {
-                resources.Add(resource);
-            }
-        }
-        return resources;
-    }
-
-    private static void CollectIds(JsonNode node, List<string> ids)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (name, value) in o)
-                {
-                    if (name is "volumeId" or "snapshotId" or "instanceId" && value is JsonValue v && v.TryGetValue<string>(out var id))
-                    {
-                        ids.Add(id);
-                    }
-                    else if (value is not null)
-                    {
-                        CollectIds(value, ids);
-                    }
-                }
-                break;
-            case JsonArray a:
-                foreach (var item in a)
-                {
-                    if (item is not null)
-                    {
-                        CollectIds(item, ids);
-                    }
-                }
-                break;
-        }
-    }
-
-    private static bool IsId(string id, string prefix) =>
-        id.Length > prefix.Length + 1 && id.StartsWith(prefix + "-", StringComparison.Ordinal) && id.AsSpan(prefix.Length + 1).IndexOfAnyExcept("0123456789abcdef") < 0;
-
-    private static AuditResource? ResourceOf(Caller caller, string id)
-    {
-        if (IsId(id, "vol"))
-        {
-            return new AuditResource("AWS::EC2::Volume", $"arn:aws:ec2:{caller.Region}:{caller.AccountId}:volume/{id}", caller.AccountId);
-        }
-        if (IsId(id, "snap"))
-        {
-            // Snapshot ARNs carry no account, as in EC2.
-            return new AuditResource("AWS::EC2::Snapshot", $"arn:aws:ec2:{caller.Region}::snapshot/{id}");
-        }
-        if (IsId(id, "i"))
-        {
-            return new AuditResource("AWS::EC2::Instance", $"arn:aws:ec2:{caller.Region}:{caller.AccountId}:instance/{id}", caller.AccountId);
-        }
-        return null;
+        return JsonValue.Create(text);
     }
 }

@@ -114,10 +114,10 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         {
             // Another account's volume or snapshot: audited in both accounts' trails; any other failure in the caller's.
             var status = e.Code == "DryRunOperation" ? 412 : e.HttpStatus;
-            var crossAccount = e.Code is "InvalidVolume.NotFound" or "InvalidSnapshot.NotFound"
-                && CrossAccountAudit.Record(audit, volumes, Ec2Audit.EventSource, action, caller, Ec2Audit.ErrorCode(e.Code, status), e.Message,
-                    call.Request.Parameters, readOnly: Ec2Audit.IsReadOnly(action));
-            await FailAsync(e.Code, e.Message, status, audited: crossAccount);
+            var owners = e.Code is "InvalidVolume.NotFound" or "InvalidSnapshot.NotFound"
+                ? CrossAccountAudit.Owners(volumes, caller, call.Request.Parameters)
+                : null;
+            await FailAsync(e.Code, e.Message, status, owners);
             return;
         }
         catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
@@ -136,13 +136,11 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         context.Response.ContentType = "text/xml;charset=UTF-8";
         await context.Response.WriteAsync(xml, context.RequestAborted);
 
-        // Every failed call is in the caller's trail too (with EC2's Client./Server. prefix), unless already audited.
-        async Task FailAsync(string code, string message, int status, bool audited = false)
+        // Every failed call is in the caller's trail (with EC2's Client./Server. prefix), and in the trail of the owner of
+        // another account's volume or snapshot it named.
+        async Task FailAsync(string code, string message, int status, IReadOnlyCollection<string>? owners = null)
         {
-            if (!audited)
-            {
-                Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode(code, status), message, requestId);
-            }
+            Ec2Audit.Record(audit, caller, action, parameters, null, Ec2Audit.ErrorCode(code, status), message, requestId, owners);
             await WriteErrorAsync(context, code, message, status, requestId);
         }
     }

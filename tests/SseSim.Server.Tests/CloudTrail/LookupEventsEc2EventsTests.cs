@@ -42,9 +42,16 @@ assert describe["ReadOnly"] == "true" and create_volume["ReadOnly"] == "false" a
 
 created = json.loads(create_volume["CloudTrailEvent"])
 assert created["eventCategory"] == "Management" and created["managementEvent"] is True, created
-assert created["requestParameters"]["size"] == 2 and created["requestParameters"]["encrypted"] is True, created["requestParameters"]
-assert created["requestParameters"]["volumeType"] == "gp3", created["requestParameters"]
-assert created["responseElements"]["volumeId"] == vol and created["responseElements"]["encrypted"] is True, created["responseElements"]
+# The KMS developer guide's CreateVolume entry: "zone", the size as a string, createTime in epoch milliseconds.
+assert created["requestParameters"].pop("clientToken"), created  # boto3 fills in the idempotency token
+assert created["requestParameters"] == {"size": "2", "zone": "us-east-1a", "volumeType": "gp3", "encrypted": True}, created["requestParameters"]
+response = created["responseElements"]
+assert response["volumeId"] == vol and response["encrypted"] is True and response["zone"] == "us-east-1a", response
+assert response["size"] == "2" and response["status"] == "creating" and type(response["iops"]) is int, response
+assert type(response["createTime"]) is int and response["createTime"] > 1_600_000_000_000, response
+assert "availabilityZone" not in response, response
+# AWS's EC2 events have no resources member; LookupEvents still names the volume (above).
+assert "resources" not in created, created
 assert created["responseElements"]["requestId"] == created["requestID"], created
 assert "errorCode" not in created, created
 
@@ -68,6 +75,72 @@ assert failed[0]["responseElements"] is None, failed
 # EventSource and ResourceType reach them too.
 assert any(e["EventName"] == "CreateVolume" and e["Resources"][0]["ResourceName"] == vol for e in lookup("EventSource", "ec2.amazonaws.com"))
 assert any(e["EventName"] == "CreateSnapshot" for e in lookup("ResourceType", "AWS::EC2::Snapshot"))
+""");
+    }
+    /// <summary>
+    /// The EBS-related calls log AWS's per-operation shapes, from AWS's recorded events: AttachVolume's
+    /// deleteOnTermination and attachTime in epoch milliseconds, RunInstances' instancesSet and blockDeviceMapping,
+    /// TerminateInstances' state codes as numbers, DescribeVolumes' empty sets, DeleteVolume's "_return".
+    /// </summary>
+    [Fact]
+    public async Task Ebs_related_calls_log_AWS_shapes_and_are_found_by_their_ids()
+    {
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync("""
+import os, json, boto3
+from botocore.config import Config
+cfg = Config(retries={"max_attempts": 1})
+ec2 = boto3.client("ec2", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=cfg)
+ct = boto3.client("cloudtrail", endpoint_url=os.environ["SSESIM_ENDPOINT"], region_name="us-east-1", config=cfg)
+
+def event(name, id):
+    found = [json.loads(e["CloudTrailEvent"]) for e in ct.lookup_events(
+        LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": id}])["Events"] if e["EventName"] == name]
+    assert len(found) == 1, (name, id, found)
+    assert "resources" not in found[0], found[0]
+    return found[0]
+
+run = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+    TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "trail"}]}])
+inst = run["Instances"][0]["InstanceId"]
+vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+ec2.get_waiter("volume_available").wait(VolumeIds=[vol])
+ec2.attach_volume(VolumeId=vol, InstanceId=inst, Device="/dev/sdf")
+ec2.describe_volumes()
+ec2.detach_volume(VolumeId=vol)
+ec2.get_waiter("volume_available").wait(VolumeIds=[vol])
+ec2.delete_volume(VolumeId=vol)
+ec2.terminate_instances(InstanceIds=[inst])
+
+ran = event("RunInstances", inst)
+req = ran["requestParameters"]
+assert req["instancesSet"] == {"items": [{"imageId": "ami-12345678", "minCount": 1, "maxCount": 1}]}, req
+assert req["instanceType"] == "t3.micro" and req["blockDeviceMapping"] == {}, req
+assert req["tagSpecificationSet"] == {"items": [{"resourceType": "instance", "tags": [{"key": "Name", "value": "trail"}]}]}, req
+item = ran["responseElements"]["instancesSet"]["items"][0]
+assert item["instanceId"] == inst and item["instanceState"] == {"code": 0, "name": "pending"}, item
+assert type(item["launchTime"]) is int, item
+
+attached = event("AttachVolume", vol)
+assert attached["requestParameters"] == {"volumeId": vol, "instanceId": inst, "device": "/dev/sdf", "deleteOnTermination": False}, attached
+resp = attached["responseElements"]
+assert resp["requestId"] == attached["requestID"] and resp["volumeId"] == vol and resp["instanceId"] == inst, resp
+assert resp["device"] == "/dev/sdf" and resp["status"] == "attaching" and resp["deleteOnTermination"] is False, resp
+assert type(resp["attachTime"]) is int and resp["attachTime"] > 1_600_000_000_000, resp
+# The instance's id finds the attachment too.
+assert event("AttachVolume", inst)["eventID"] == attached["eventID"]
+
+deleted = event("DeleteVolume", vol)
+assert deleted["requestParameters"] == {"volumeId": vol} and deleted["responseElements"]["_return"] is True, deleted
+
+terminated = event("TerminateInstances", inst)
+assert terminated["requestParameters"] == {"instancesSet": {"items": [{"instanceId": inst}]}}, terminated
+state = terminated["responseElements"]["instancesSet"]["items"][0]
+assert state["instanceId"] == inst and type(state["currentState"]["code"]) is int and type(state["previousState"]["code"]) is int, state
+
+described = [json.loads(e["CloudTrailEvent"]) for e in ct.lookup_events(
+    LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "DescribeVolumes"}])["Events"]]
+assert any(d["requestParameters"] == {"volumeSet": {}, "filterSet": {}} for d in described), described
 """);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.KeyManagementService;
@@ -132,16 +133,22 @@ public sealed class CrossAccountTests : TwoAccountServerTests
         Assert.Equal("InvalidVolume.NotFound", snapshot.ErrorCode);
         Assert.Equal(volume, (await alice.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [volume] })).Volumes[0].VolumeId);
 
-        // The attempts are audited with the volume's ARN: in Bob's trail (his calls) and in Alice's (her volume).
+        // The attempts are audited in Bob's trail (his calls) and in Alice's (her volume): one event delivered to both
+        // accounts (sharedEventID), naming the volume in its requestParameters (AWS's EC2 events have no resources).
         foreach (var operation in new[] { "DescribeVolumes", "AttachVolume", "CreateSnapshot" })
         {
-            foreach (var (key, secret) in new[] { (Bob, BobSecret), (Alice, AliceSecret) })
+            var shared = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, secret, account) in new[] { (Bob, BobSecret, "444455556666"), (Alice, AliceSecret, "111122223333") })
             {
                 var e = await FindEventAsync(key, secret, operation, e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
                 Assert.Equal("ec2.amazonaws.com", e.GetProperty("eventSource").GetString());
                 Assert.Equal("Client.InvalidVolume.NotFound", e.GetProperty("errorCode").GetString());
-                Assert.Equal($"arn:aws:ec2:us-east-1:111122223333:volume/{volume}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
+                Assert.Equal(account, e.GetProperty("recipientAccountId").GetString());
+                Assert.False(e.TryGetProperty("resources", out _));
+                Assert.Contains(volume, e.GetProperty("requestParameters").GetRawText(), StringComparison.Ordinal);
+                shared.Add(e.GetProperty("sharedEventID").GetString()!);
             }
+            Assert.Single(shared);
         }
         // Alice's snapshot is as invisible, through EC2 and through the EBS direct APIs, and each attempt is audited.
         var snap = (await alice.CreateSnapshotAsync(new CreateSnapshotRequest { VolumeId = volume })).Snapshot.SnapshotId;
@@ -155,7 +162,8 @@ public sealed class CrossAccountTests : TwoAccountServerTests
             var e = await FindEventAsync(key, secret, "DescribeSnapshots", e => e.GetProperty("userIdentity").GetProperty("accessKeyId").GetString() == Bob);
             Assert.Equal("ec2.amazonaws.com", e.GetProperty("eventSource").GetString());
             Assert.Equal("Client.InvalidSnapshot.NotFound", e.GetProperty("errorCode").GetString());
-            Assert.Equal($"arn:aws:ec2:us-east-1::snapshot/{snap}", e.GetProperty("resources")[0].GetProperty("ARN").GetString());
+            Assert.Equal(new JsonObject { ["items"] = new JsonArray(new JsonObject { ["snapshotId"] = snap }) }.ToJsonString(),
+                e.GetProperty("requestParameters").GetProperty("snapshotSet").GetRawText());
         }
         // ListSnapshotBlocks is an EBS direct API data event: both copies are recorded, none is in LookupEvents.
         var blocks = (await DashboardAuditAsync("identity", Bob)).Where(e => e.GetProperty("eventName").GetString() == "ListSnapshotBlocks").ToList();
