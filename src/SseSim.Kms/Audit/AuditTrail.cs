@@ -951,13 +951,14 @@ public sealed class AuditEvent : IEquatable<AuditEvent>
     }
 
     /// <summary>
-    /// The resources of an event without a <c>resources</c> member (AWS's EC2 events have none): the volumes, snapshots
+    /// The resources of an event without a <c>resources</c> member (AWS's EC2 events and the EBS direct APIs' management
+    /// events have none): the volumes, snapshots
     /// and instances its requestParameters and responseElements name, as the event history derives them, so
     /// LookupEvents finds the event by their ids (ResourceName) and types. ARNs in the event's Region and recipient's account.
     /// </summary>
     private static string[] DerivedResources(JsonElement root)
     {
-        if (!root.TryGetProperty("eventSource", out var source) || source.GetString() != "ec2.amazonaws.com")
+        if (!root.TryGetProperty("eventSource", out var source) || source.GetString() is not ("ec2.amazonaws.com" or "ebs.amazonaws.com"))
         {
             return [];
         }

@@ -7,7 +7,8 @@ namespace SseSim.Server.Ebs;
 
 /// <summary>
 /// The EBS direct APIs' CloudTrail events (eventSource ebs.amazonaws.com). StartSnapshot and CompleteSnapshot are
-/// management events, audited whether they succeed or fail, in the shape of the EBS user guide's log entries;
+/// management events, audited whether they succeed or fail, in the shape of the EBS user guide's log entries (which,
+/// like EC2's, have no resources member);
 /// PutSnapshotBlock, GetSnapshotBlock, ListSnapshotBlocks and ListChangedBlocks are data events, never in the event
 /// history, so only their cross-account refusals are recorded (CrossAccountAudit).
 /// </summary>
@@ -36,13 +37,8 @@ internal static class EbsAudit
             {
                 var request = operation == "StartSnapshot" ? StartRequest(body) : CompleteRequest(snapshotId!, changedBlocks);
                 var response = answer is null ? null : operation == "StartSnapshot" ? StartResponse(answer) : new JsonObject { ["status"] = answer["Status"]?.DeepClone() };
-                var snapshot = snapshotId ?? answer?["SnapshotId"]?.GetValue<string>();
-                return r with
-                {
-                    RequestObject = request,
-                    ResponseElements = response,
-                    Resources = snapshot is null ? [] : [new AuditResource("AWS::EC2::Snapshot", $"arn:aws:ec2:{caller.Region}::snapshot/{snapshot}")],
-                };
+                // No resources member, as the guide's entries have none: LookupEvents derives the snapshot from its id.
+                return r with { RequestObject = request, ResponseElements = response };
             },
         });
     }
