@@ -17,6 +17,14 @@ public sealed record SnapshotInfo(
     DateTimeOffset? CompletionTime, string? Description, string OwnerId, bool Encrypted, string? KmsKeyId,
     string DataEncryptionKeyId, string? StateMessage, IReadOnlyList<Tag> Tags);
 
+/// <summary>LockSnapshot's request: exactly one of <see cref="DurationDays"/> and <see cref="ExpirationDate"/>.</summary>
+public sealed record LockSnapshotRequest(string SnapshotId, string Mode, int? CoolOffHours, int? DurationDays, DateTimeOffset? ExpirationDate);
+
+/// <summary>A snapshot's lock as LockSnapshot and DescribeLockedSnapshots report it.</summary>
+public sealed record SnapshotLockInfo(
+    string SnapshotId, string OwnerId, string LockState, int? LockDuration, int? CoolOffPeriod, DateTimeOffset? CoolOffPeriodExpiresOn,
+    DateTimeOffset LockCreatedOn, DateTimeOffset? LockDurationStartTime, DateTimeOffset? LockExpiresOn);
+
 public sealed record InstanceInfo(
     string InstanceId, string State, string AvailabilityZone, string InstanceType, DateTimeOffset LaunchTime,
     IReadOnlyList<VolumeAttachmentInfo> BlockDevices, IReadOnlyList<Tag> Tags, string? ImageId = null)

@@ -75,6 +75,21 @@ internal sealed class SnapshotRecord
     public string? ClientToken { get; init; }
     /// <summary>createVolumePermission: account ids, or "all" for public (unencrypted snapshots only).</summary>
     public List<string> CreateVolumePermissions { get; init; } = [];
+
+    /// <summary>The snapshot lock (block-volume.md §6.1); null when unlocked.</summary>
+    public SnapshotLockRecord? Lock { get; set; }
+}
+
+/// <summary>What LockSnapshot asked for (block-volume.md §6.1); the lock state is derived from it and the clock.</summary>
+internal sealed class SnapshotLockRecord
+{
+    public required string Mode { get; init; }
+    public DateTimeOffset CreatedOn { get; init; }
+    public int? DurationDays { get; init; }
+    public DateTimeOffset? ExpiresOn { get; init; }
+    public DateTimeOffset DurationSetOn { get; init; }
+    public int? CoolOffHours { get; init; }
+    public DateTimeOffset? CoolOffFrom { get; init; }
 }
 
 internal sealed class InstanceRecord

@@ -406,6 +406,10 @@ public sealed partial class VolumeService
             {
                 throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshotId}' is still being created.");
             }
+            if (LockedAgainstDeletion(snapshot) is { } locked)
+            {
+                throw locked;
+            }
             snapshot.Tombstone = true;
             await _kv.PutAsync(Keys.Snapshot(snapshotId), Json.Encode(snapshot), cancellationToken);
             await CollectTombstonesAsync(cancellationToken);

@@ -120,6 +120,15 @@ public sealed class Ec2Xml : IDisposable
         .TagSet(s.Tags);
 
     /// <summary>An InstanceState element: EC2's numeric code and the state's name.</summary>
+    /// <summary>LockSnapshot's and DescribeLockedSnapshots' lock members (the duration only when the lock has one).</summary>
+    public Ec2Xml LockFields(SnapshotLockInfo l) => Element("lockState", l.LockState)
+        .Element("lockDuration", l.LockDuration)
+        .Element("coolOffPeriod", l.CoolOffPeriod)
+        .Element("coolOffPeriodExpiresOn", l.CoolOffPeriodExpiresOn)
+        .Element("lockCreatedOn", l.LockCreatedOn)
+        .Element("lockDurationStartTime", l.LockDurationStartTime)
+        .Element("lockExpiresOn", l.LockExpiresOn);
+
     public Ec2Xml State(string name, string state) => Start(name).Element("code", StateCode(state)).Element("name", state).End();
 
     public Ec2Xml Instance(InstanceInfo i) => Element("instanceId", i.InstanceId)
