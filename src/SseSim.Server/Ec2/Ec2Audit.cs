@@ -154,7 +154,7 @@ internal static class Ec2Audit
         var name = path[at];
         if (at == path.Length - 1)
         {
-            node[Camel(name)] = Scalar(value);
+            node[Camel(name)] = Scalar(Camel(name), value);
             return;
         }
         if (int.TryParse(path[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= 1)
@@ -173,7 +173,7 @@ internal static class Ec2Audit
             var item = (JsonObject)items[Math.Min(index, 1000) - 1]!;
             if (at + 1 == path.Length - 1)
             {
-                item[ItemName(name)] = Scalar(value);
+                item[ItemName(name)] = Scalar(ItemName(name), value);
             }
             else
             {
@@ -208,11 +208,23 @@ internal static class Ec2Audit
 
     private static string Camel(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
-    private static JsonNode? Scalar(string value) => value switch
+    /// <summary>
+    /// The members AWS types as numbers (the API model's integers among the EBS-related calls: RunInstances' counts and
+    /// volumeSize, iops, state codes...); any other member stays a string whatever its text, as a description or tag
+    /// value of digits does in AWS's events.
+    /// </summary>
+    private static readonly HashSet<string> NumericMembers = new(StringComparer.Ordinal)
+    {
+        "size", "iops", "throughput", "volumeSize", "minCount", "maxCount", "maxResults", "code", "amiLaunchIndex",
+        "progress", "targetSize", "targetIops", "targetThroughput", "originalSize", "originalIops", "originalThroughput",
+        "deviceIndex", "networkCardIndex", "coreCount", "threadsPerCore", "httpPutResponseHopLimit",
+    };
+
+    private static JsonNode? Scalar(string name, string value) => value switch
     {
         "true" => JsonValue.Create(true),
         "false" => JsonValue.Create(false),
-        { Length: > 0 and < 10 } when value[0] is >= '1' and <= '9' && value.All(char.IsAsciiDigit)
+        { Length: > 0 and < 10 } when NumericMembers.Contains(name) && (value == "0" || value[0] is >= '1' and <= '9') && value.All(char.IsAsciiDigit)
             => JsonValue.Create(int.Parse(value, CultureInfo.InvariantCulture)),
         _ => JsonValue.Create(value),
     };
@@ -272,7 +284,7 @@ internal static class Ec2Audit
 
     /// <summary>
     /// Times as epoch milliseconds (createTime, attachTime, launchTime in AWS's entries) and counts as numbers (iops,
-    /// code, amiLaunchIndex); ids and account numbers stay strings.
+    /// code, amiLaunchIndex); everything else (ids, account numbers, descriptions) a string.
     /// </summary>
     private static JsonNode? Typed(string name, string text)
     {
@@ -281,11 +293,6 @@ internal static class Ec2Audit
         {
             return JsonValue.Create(time.ToUnixTimeMilliseconds());
         }
-        if (!name.EndsWith("Id", StringComparison.Ordinal) && text.Length is > 0 and < 10 && text.All(char.IsAsciiDigit)
-            && (text.Length == 1 || text[0] != '0'))
-        {
-            return JsonValue.Create(int.Parse(text, CultureInfo.InvariantCulture));
-        }
-        return JsonValue.Create(text);
+        return Scalar(name, text);
     }
 }

@@ -109,6 +109,7 @@ ec2.attach_volume(VolumeId=vol, InstanceId=inst, Device="/dev/sdf")
 ec2.describe_volumes()
 ec2.detach_volume(VolumeId=vol)
 ec2.get_waiter("volume_available").wait(VolumeIds=[vol])
+snap = ec2.create_snapshot(VolumeId=vol, Description="2024")["SnapshotId"]
 ec2.delete_volume(VolumeId=vol)
 ec2.terminate_instances(InstanceIds=[inst])
 
@@ -129,6 +130,13 @@ assert resp["device"] == "/dev/sdf" and resp["status"] == "attaching" and resp["
 assert type(resp["attachTime"]) is int and resp["attachTime"] > 1_600_000_000_000, resp
 # The instance's id finds the attachment too.
 assert event("AttachVolume", inst)["eventID"] == attached["eventID"]
+
+# Only numeric members are numbers: a description of digits stays a string; startTime is in epoch milliseconds.
+snapped = event("CreateSnapshot", snap)
+assert snapped["requestParameters"] == {"volumeId": vol, "description": "2024"}, snapped
+resp = snapped["responseElements"]
+assert resp["description"] == "2024" and resp["volumeSize"] == 1 and type(resp["startTime"]) is int, resp
+assert resp["ownerId"] == snapped["recipientAccountId"], resp
 
 deleted = event("DeleteVolume", vol)
 assert deleted["requestParameters"] == {"volumeId": vol} and deleted["responseElements"]["_return"] is True, deleted
