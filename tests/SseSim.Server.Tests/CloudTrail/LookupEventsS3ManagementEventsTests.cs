@@ -139,6 +139,18 @@ get = by["GetBucketEncryption"]
 assert get["additionalEventData"]["bytesTransferredIn"] == 0 and get["additionalEventData"]["bytesTransferredOut"] > 100, get
 assert get["responseElements"] is None and "ServerSideEncryptionConfiguration" not in get["requestParameters"], get
 assert "tlsDetails" not in get and "CipherSuite" not in get["additionalEventData"], get
+
+# CreateBucket's CreateBucketConfiguration, whether the call succeeds or not.
+other = bucket + "-eu"
+try:
+    s3.create_bucket(Bucket=other, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+except Exception:
+    pass
+created = [json.loads(e["CloudTrailEvent"]) for e in ct.lookup_events(
+    LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateBucket"}])["Events"]]
+created = [c for c in created if c["requestParameters"].get("bucketName") == other]
+assert len(created) == 1, created
+assert created[0]["requestParameters"]["CreateBucketConfiguration"] == {"xmlns": ns, "LocationConstraint": "eu-west-1"}, created
 """, S3Clients.NewBucketName("trail-doc"));
     }
 }
