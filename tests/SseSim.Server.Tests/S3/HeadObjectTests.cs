@@ -23,6 +23,28 @@ public sealed class HeadObjectTests(ServerFixture server)
         Assert.Empty(await missing.Content.ReadAsByteArrayAsync());
     }
 
+    /// <summary>
+    /// HeadObject honours Range as S3 does (API reference: only ContentLength changes, 416 when not satisfiable;
+    /// 206 as S3 answers, reported by moto and versitygw). MinIO .NET 7.0.0's offset/length GetObject stats with the
+    /// Range and throws PartialContentException on that 206 (its functional GetObject_Test3..5), against AWS as here.
+    /// </summary>
+    [Fact]
+    public async Task Head_with_a_range_is_206_with_the_range_length_and_416_past_the_end()
+    {
+        var bucket = await server.NewBucketAsync();
+        using var s3 = server.S3();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "r", ContentBody = "0123456789abcdef" });
+
+        var ranged = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/r", extraHeaders: new() { ["range"] = "bytes=2-5" });
+        Assert.Equal(HttpStatusCode.PartialContent, ranged.StatusCode);
+        Assert.Equal(4, ranged.Content.Headers.ContentLength);
+        Assert.Equal("bytes 2-5/16", ranged.Content.Headers.ContentRange?.ToString());
+        Assert.Empty(await ranged.Content.ReadAsByteArrayAsync());
+
+        var past = await RawS3.SendAsync(server, HttpMethod.Head, $"/{bucket}/r", extraHeaders: new() { ["range"] = "bytes=100-105" });
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, past.StatusCode);
+    }
+
     [Fact]
     public async Task Checksum_is_returned_only_in_checksum_mode_and_never_for_ranges()
     {
