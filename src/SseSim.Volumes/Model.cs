@@ -10,12 +10,15 @@ public sealed record VolumeAttachmentInfo(string VolumeId, string InstanceId, st
 public sealed record VolumeInfo(
     string VolumeId, string AvailabilityZone, int Size, string VolumeType, int? Iops, int? Throughput,
     bool Encrypted, string? KmsKeyId, string? SnapshotId, string State, DateTimeOffset CreateTime,
-    IReadOnlyList<VolumeAttachmentInfo> Attachments, IReadOnlyList<Tag> Tags);
+    IReadOnlyList<VolumeAttachmentInfo> Attachments, IReadOnlyList<Tag> Tags, string? SourceVolumeId = null);
 
 public sealed record SnapshotInfo(
     string SnapshotId, string VolumeId, int VolumeSize, string State, string Progress, DateTimeOffset StartTime,
     DateTimeOffset? CompletionTime, string? Description, string OwnerId, bool Encrypted, string? KmsKeyId,
     string DataEncryptionKeyId, string? StateMessage, IReadOnlyList<Tag> Tags);
+
+/// <summary>CopyVolumes' request; unset members default to the source's size and to gp2 (the model's default type).</summary>
+public sealed record CopyVolumeRequest(string SourceVolumeId, int? Size, string? VolumeType, int? Iops, int? Throughput, IReadOnlyList<Tag>? Tags);
 
 /// <summary>LockSnapshot's request: exactly one of <see cref="DurationDays"/> and <see cref="ExpirationDate"/>.</summary>
 public sealed record LockSnapshotRequest(string SnapshotId, string Mode, int? CoolOffHours, int? DurationDays, DateTimeOffset? ExpirationDate);

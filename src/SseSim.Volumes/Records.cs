@@ -22,6 +22,8 @@ internal sealed class VolumeRecord
     public uint WriterId { get; init; }
     public required Dictionary<uint, string> Writers { get; init; }
     public string? SnapshotId { get; init; }
+    /// <summary>The volume a CopyVolumes copy was made from (block-volume.md §6); null for other volumes.</summary>
+    public string? SourceVolumeId { get; init; }
     /// <summary>Snapshot whose manifest backs the blocks this volume has not written itself (lazy load).</summary>
     public string? BaseSnapshotId { get; set; }
     /// <summary>Parent of the next snapshot (incremental): the last completed snapshot, else the base.</summary>

@@ -196,7 +196,11 @@ public sealed partial class VolumeService : IAsyncDisposable
 
     // ---- Volumes ----
 
-    public async Task<VolumeInfo> CreateVolumeAsync(Caller caller, CreateVolumeRequest request, CancellationToken cancellationToken = default)
+    public Task<VolumeInfo> CreateVolumeAsync(Caller caller, CreateVolumeRequest request, CancellationToken cancellationToken = default) =>
+        CreateVolumeAsync(caller, request, sourceVolumeId: null, cancellationToken);
+
+    /// <param name="sourceVolumeId">Set for a CopyVolumes copy: it names its source instead of the snapshot it is built on.</param>
+    private async Task<VolumeInfo> CreateVolumeAsync(Caller caller, CreateVolumeRequest request, string? sourceVolumeId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.AvailabilityZone))
         {
@@ -270,7 +274,8 @@ public sealed partial class VolumeService : IAsyncDisposable
                 LineageId = lineage,
                 WriterId = writerId,
                 Writers = writers,
-                SnapshotId = snapshot?.SnapshotId,
+                SnapshotId = sourceVolumeId is null ? snapshot?.SnapshotId : null,
+                SourceVolumeId = sourceVolumeId,
                 BaseSnapshotId = baseSnapshotId,
                 LastSnapshotId = baseSnapshotId,
                 State = "available",
@@ -1134,7 +1139,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     private static VolumeInfo ToInfo(VolumeRecord v) => new(
         v.VolumeId, v.AvailabilityZone, v.Size, v.VolumeType, v.Iops, v.Throughput, v.Encrypted, v.KmsKeyArn, v.SnapshotId, v.State, v.CreateTime,
         v.Attachment is null ? [] : [new VolumeAttachmentInfo(v.VolumeId, v.Attachment.InstanceId, v.Attachment.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination)],
-        v.Tags);
+        v.Tags, v.SourceVolumeId);
 
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,

@@ -24,6 +24,7 @@ public sealed class Ec2Endpoint(VolumeService volumes, SigV4Verifier verifier, S
         ["ModifyVolumeAttribute"] = ModifyVolumeAttribute.HandleAsync,
         ["EnableVolumeIO"] = EnableVolumeIO.HandleAsync,
         ["DeleteVolume"] = DeleteVolume.HandleAsync,
+        ["CopyVolumes"] = CopyVolumes.HandleAsync,
         ["AttachVolume"] = AttachVolume.HandleAsync,
         ["DetachVolume"] = DetachVolume.HandleAsync,
         ["ModifyVolume"] = ModifyVolume.HandleAsync,

@@ -94,6 +94,7 @@ public sealed class Ec2Xml : IDisposable
         .Element("kmsKeyId", v.KmsKeyId)
         .Element("size", v.Size)
         .Element("snapshotId", v.SnapshotId ?? "")
+        .Element("sourceVolumeId", v.SourceVolumeId)
         .Element("status", v.State)
         .Element("volumeId", v.VolumeId)
         .Element("iops", v.Iops)
