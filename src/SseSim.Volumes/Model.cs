@@ -10,12 +10,20 @@ public sealed record VolumeAttachmentInfo(string VolumeId, string InstanceId, st
 public sealed record VolumeInfo(
     string VolumeId, string AvailabilityZone, int Size, string VolumeType, int? Iops, int? Throughput,
     bool Encrypted, string? KmsKeyId, string? SnapshotId, string State, DateTimeOffset CreateTime,
-    IReadOnlyList<VolumeAttachmentInfo> Attachments, IReadOnlyList<Tag> Tags, string? SourceVolumeId = null);
+    IReadOnlyList<VolumeAttachmentInfo> Attachments, IReadOnlyList<Tag> Tags, string? SourceVolumeId = null, bool FastRestored = false);
 
 public sealed record SnapshotInfo(
     string SnapshotId, string VolumeId, int VolumeSize, string State, string Progress, DateTimeOffset StartTime,
     DateTimeOffset? CompletionTime, string? Description, string OwnerId, bool Encrypted, string? KmsKeyId,
     string DataEncryptionKeyId, string? StateMessage, IReadOnlyList<Tag> Tags);
+
+/// <summary>Fast snapshot restore in one Availability Zone, as Enable/Disable/DescribeFastSnapshotRestores report it.</summary>
+public sealed record FastSnapshotRestoreInfo(
+    string SnapshotId, string AvailabilityZone, string AvailabilityZoneId, string State, string StateTransitionReason, string OwnerId,
+    DateTimeOffset? EnablingTime, DateTimeOffset? OptimizingTime, DateTimeOffset? EnabledTime, DateTimeOffset? DisablingTime, DateTimeOffset? DisabledTime);
+
+/// <summary>Why fast snapshot restore could not be changed for a snapshot in one zone (the answer's unsuccessful set).</summary>
+public sealed record FastSnapshotRestoreError(string SnapshotId, string AvailabilityZone, string Code, string Message);
 
 /// <summary>CopyVolumes' request; unset members default to the source's size and to gp2 (the model's default type).</summary>
 public sealed record CopyVolumeRequest(string SourceVolumeId, int? Size, string? VolumeType, int? Iops, int? Throughput, IReadOnlyList<Tag>? Tags);

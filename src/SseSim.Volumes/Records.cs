@@ -22,6 +22,8 @@ internal sealed class VolumeRecord
     public uint WriterId { get; init; }
     public required Dictionary<uint, string> Writers { get; init; }
     public string? SnapshotId { get; init; }
+    /// <summary>Created from a snapshot with fast snapshot restore enabled in its zone (block-volume.md §6.2).</summary>
+    public bool? FastRestored { get; init; }
     /// <summary>The volume a CopyVolumes copy was made from (block-volume.md §6); null for other volumes.</summary>
     public string? SourceVolumeId { get; init; }
     /// <summary>Snapshot whose manifest backs the blocks this volume has not written itself (lazy load).</summary>
@@ -80,6 +82,9 @@ internal sealed class SnapshotRecord
 
     /// <summary>The snapshot lock (block-volume.md §6.1); null when unlocked.</summary>
     public SnapshotLockRecord? Lock { get; set; }
+
+    /// <summary>Fast snapshot restore: when it was enabled, by Availability Zone (block-volume.md §6.2); null for none.</summary>
+    public Dictionary<string, DateTimeOffset>? FastRestores { get; set; }
 }
 
 /// <summary>What LockSnapshot asked for (block-volume.md §6.1); the lock state is derived from it and the clock.</summary>

@@ -406,9 +406,9 @@ public sealed partial class VolumeService
             {
                 throw new Ec2Exception("IncorrectState", $"Snapshot '{snapshotId}' is still being created.");
             }
-            if (LockedAgainstDeletion(snapshot) is { } locked)
+            if ((LockedAgainstDeletion(snapshot) ?? FastRestoreBlocksDeletion(snapshot)) is { } refused)
             {
-                throw locked;
+                throw refused;
             }
             snapshot.Tombstone = true;
             await _kv.PutAsync(Keys.Snapshot(snapshotId), Json.Encode(snapshot), cancellationToken);

@@ -276,6 +276,7 @@ public sealed partial class VolumeService : IAsyncDisposable
                 Writers = writers,
                 SnapshotId = sourceVolumeId is null ? snapshot?.SnapshotId : null,
                 SourceVolumeId = sourceVolumeId,
+                FastRestored = snapshot is not null && FastRestoredIn(snapshot, request.AvailabilityZone) ? true : null,
                 BaseSnapshotId = baseSnapshotId,
                 LastSnapshotId = baseSnapshotId,
                 State = "available",
@@ -1139,7 +1140,7 @@ public sealed partial class VolumeService : IAsyncDisposable
     private static VolumeInfo ToInfo(VolumeRecord v) => new(
         v.VolumeId, v.AvailabilityZone, v.Size, v.VolumeType, v.Iops, v.Throughput, v.Encrypted, v.KmsKeyArn, v.SnapshotId, v.State, v.CreateTime,
         v.Attachment is null ? [] : [new VolumeAttachmentInfo(v.VolumeId, v.Attachment.InstanceId, v.Attachment.Device, v.Attachment.State, v.Attachment.AttachTime, v.Attachment.DeleteOnTermination)],
-        v.Tags, v.SourceVolumeId);
+        v.Tags, v.SourceVolumeId, v.FastRestored == true);
 
     private InstanceInfo ToInfo(InstanceRecord i) => new(
         i.InstanceId, i.State, i.AvailabilityZone, i.InstanceType, i.LaunchTime,

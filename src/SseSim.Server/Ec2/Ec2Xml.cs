@@ -95,6 +95,7 @@ public sealed class Ec2Xml : IDisposable
         .Element("size", v.Size)
         .Element("snapshotId", v.SnapshotId ?? "")
         .Element("sourceVolumeId", v.SourceVolumeId)
+        .Element("fastRestored", v.FastRestored ? "true" : null)
         .Element("status", v.State)
         .Element("volumeId", v.VolumeId)
         .Element("iops", v.Iops)
@@ -129,6 +130,26 @@ public sealed class Ec2Xml : IDisposable
         .Element("lockCreatedOn", l.LockCreatedOn)
         .Element("lockDurationStartTime", l.LockDurationStartTime)
         .Element("lockExpiresOn", l.LockExpiresOn);
+
+    /// <summary>One snapshot and zone of the fast snapshot restore calls' success sets.</summary>
+    public Ec2Xml FastSnapshotRestore(FastSnapshotRestoreInfo f) => Element("snapshotId", f.SnapshotId)
+        .Element("availabilityZone", f.AvailabilityZone)
+        .Element("availabilityZoneId", f.AvailabilityZoneId)
+        .Element("state", f.State)
+        .Element("stateTransitionReason", f.StateTransitionReason)
+        .Element("ownerId", f.OwnerId)
+        .Element("enablingTime", f.EnablingTime)
+        .Element("optimizingTime", f.OptimizingTime)
+        .Element("enabledTime", f.EnabledTime)
+        .Element("disablingTime", f.DisablingTime)
+        .Element("disabledTime", f.DisabledTime);
+
+    /// <summary>Enable/DisableFastSnapshotRestores' answer: the successful items, and the failures grouped by snapshot.</summary>
+    public Ec2Xml FastSnapshotRestoreResult(IReadOnlyList<FastSnapshotRestoreInfo> successful, IReadOnlyList<FastSnapshotRestoreError> unsuccessful) =>
+        Items("successful", successful, (x, f) => x.FastSnapshotRestore(f))
+        .Items("unsuccessful", unsuccessful.GroupBy(e => e.SnapshotId), (x, g) => x.Element("snapshotId", g.Key)
+            .Items("fastSnapshotRestoreStateErrorSet", g, (y, e) => y.Element("availabilityZone", e.AvailabilityZone)
+                .Start("error").Element("code", e.Code).Element("message", e.Message).End()));
 
     public Ec2Xml State(string name, string state) => Start(name).Element("code", StateCode(state)).Element("name", state).End();
 
