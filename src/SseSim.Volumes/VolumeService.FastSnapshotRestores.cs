@@ -14,13 +14,13 @@ public sealed partial class VolumeService
     private const string UserInitiated = "Client.UserInitiated";
     private const string LifecycleTransition = "Client.UserInitiated - Lifecycle state transition";
 
-    public async Task<(IReadOnlyList<FastSnapshotRestoreInfo> Successful, IReadOnlyList<FastSnapshotRestoreError> Unsuccessful)> EnableFastSnapshotRestoresAsync(
+    public Task<(IReadOnlyList<FastSnapshotRestoreInfo> Successful, IReadOnlyList<FastSnapshotRestoreError> Unsuccessful)> EnableFastSnapshotRestoresAsync(
         Caller caller, IReadOnlyList<string> zones, IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken = default) =>
-        await ChangeFastSnapshotRestoresAsync(caller, zones, snapshotIds, enable: true, cancellationToken);
+        ChangeFastSnapshotRestoresAsync(caller, zones, snapshotIds, enable: true, cancellationToken);
 
-    public async Task<(IReadOnlyList<FastSnapshotRestoreInfo> Successful, IReadOnlyList<FastSnapshotRestoreError> Unsuccessful)> DisableFastSnapshotRestoresAsync(
+    public Task<(IReadOnlyList<FastSnapshotRestoreInfo> Successful, IReadOnlyList<FastSnapshotRestoreError> Unsuccessful)> DisableFastSnapshotRestoresAsync(
         Caller caller, IReadOnlyList<string> zones, IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken = default) =>
-        await ChangeFastSnapshotRestoresAsync(caller, zones, snapshotIds, enable: false, cancellationToken);
+        ChangeFastSnapshotRestoresAsync(caller, zones, snapshotIds, enable: false, cancellationToken);
 
     /// <summary>The caller's snapshots' fast snapshot restore states in its Region, one entry per zone.</summary>
     public IReadOnlyList<FastSnapshotRestoreInfo> DescribeFastSnapshotRestores(Caller caller)
@@ -42,7 +42,7 @@ public sealed partial class VolumeService
             ? new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {snapshot.SnapshotId} is currently enabled for fast restores in {zones.Keys.Order(StringComparer.Ordinal).First()}. Fast snapshot restores must be disabled within all Availability Zones before the snapshot may be deleted.")
             : null;
 
-    private async Task<(IReadOnlyList<FastSnapshotRestoreInfo>, IReadOnlyList<FastSnapshotRestoreError>)> ChangeFastSnapshotRestoresAsync(
+    private async Task<(IReadOnlyList<FastSnapshotRestoreInfo> Successful, IReadOnlyList<FastSnapshotRestoreError> Unsuccessful)> ChangeFastSnapshotRestoresAsync(
         Caller caller, IReadOnlyList<string> zones, IReadOnlyList<string> snapshotIds, bool enable, CancellationToken cancellationToken)
     {
         if (zones.Count == 0)

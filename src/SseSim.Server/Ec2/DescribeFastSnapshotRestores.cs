@@ -22,7 +22,7 @@ public static class DescribeFastSnapshotRestores
         }
         call.ThrowIfDryRun();
         var states = call.Volumes.DescribeFastSnapshotRestores(call.Caller)
-            .Where(f => filters is null || filters.All(kv => kv.Value.Contains(FilterFields[kv.Key](f))))
+            .Where(f => FilterMatch.All(filters, name => [FilterFields[name](f)]))
             .ToList();
         var (page, next) = call.Page(states, f => f.SnapshotId + "/" + f.AvailabilityZone, "", idsGiven: false, max: 200);
         using var xml = call.Response();

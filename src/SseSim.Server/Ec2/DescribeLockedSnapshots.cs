@@ -15,7 +15,7 @@ public static class DescribeLockedSnapshots
         }
         call.ThrowIfDryRun();
         var locks = call.Volumes.DescribeLockedSnapshots(call.Caller, ids.Count == 0 ? null : ids)
-            .Where(l => filters?.TryGetValue("lock-state", out var states) != true || states!.Contains(l.LockState))
+            .Where(l => FilterMatch.All(filters, _ => [l.LockState]))
             .ToList();
         // The API reference names no conflict between SnapshotIds and MaxResults here, unlike DescribeSnapshots.
         var (page, next) = call.Page(locks, l => l.SnapshotId, "SnapshotId", idsGiven: false, max: 1000);

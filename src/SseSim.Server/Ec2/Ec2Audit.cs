@@ -75,12 +75,7 @@ internal static class Ec2Audit
         switch (action)
         {
             case "CreateVolume":
-                // The KMS developer guide's CreateVolume entry: the Availability Zone as "zone", the size as a string.
-                Rename(root, "availabilityZone", "zone");
-                if (root["size"] is JsonValue size)
-                {
-                    root["size"] = size.ToString();
-                }
+                CreateVolumeShape(root);
                 break;
             case "AttachVolume":
                 // AWS's recorded AttachVolume events carry deleteOnTermination (false), which the call has no parameter for.
@@ -120,6 +115,17 @@ internal static class Ec2Audit
                 break;
         }
         return root;
+    }
+
+    // The KMS developer guide's CreateVolume entry, in its requestParameters and responseElements alike: the
+    // Availability Zone as "zone", the size as a string.
+    private static void CreateVolumeShape(JsonObject node)
+    {
+        Rename(node, "availabilityZone", "zone");
+        if (node["size"] is JsonValue size)
+        {
+            node["size"] = size.ToString();
+        }
     }
 
     private static void Rename(JsonObject node, string from, string to)
@@ -240,12 +246,7 @@ internal static class Ec2Audit
             }
             if (action == "CreateVolume")
             {
-                // The KMS developer guide's CreateVolume entry: "zone", and the size as a string.
-                Rename(response, "availabilityZone", "zone");
-                if (response["size"] is JsonValue size)
-                {
-                    response["size"] = size.ToString();
-                }
+                CreateVolumeShape(response);
             }
             return response;
         }

@@ -71,18 +71,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
         }
         catch (S3Exception e)
         {
-            try
-            {
-                await FailAsync(context, e, requestId);
-            }
-            finally
-            {
-                // After the answer, so the event counts its bytes (additionalEventData.bytesTransferredOut).
-                if (caller is not null && (!DataEvent() || e.Code == S3ErrorCode.AccessDenied))
-                {
-                    Audit(audit, store, context, caller, operation, bucket, key, e, requestId, DataEvent());
-                }
-            }
+            await FailAuditedAsync(e);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -95,7 +84,7 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             await FailAuditedAsync(new S3Exception(S3ErrorCode.InternalError, "We encountered an internal error. Please try again.", 500, e));
         }
 
-        // A server fault fails a management call like any error: its event records it.
+        // Every failed management call is audited, a server fault too; a data call only when refused (AccessDenied).
         async Task FailAuditedAsync(S3Exception error)
         {
             try
@@ -104,9 +93,10 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
             }
             finally
             {
-                if (caller is not null && !DataEvent())
+                // After the answer, so the event counts its bytes (additionalEventData.bytesTransferredOut).
+                if (caller is not null && (!DataEvent() || error.Code == S3ErrorCode.AccessDenied))
                 {
-                    Audit(audit, store, context, caller, operation, bucket, key, error, requestId, dataEvent: false);
+                    Audit(audit, store, context, caller, operation, bucket, key, error, requestId, DataEvent());
                 }
             }
         }
