@@ -28,4 +28,15 @@ internal static class BucketWithoutConfiguration
         await call.Store.HeadBucketAsync(call.Caller, call.BucketName, call.Aborted);
         call.Response.StatusCode = 204;
     }
+
+    /// <summary>
+    /// A configuration kept by id (analytics, inventory, metrics, Intelligent-Tiering) that the bucket does not have:
+    /// 404 NoSuchConfiguration for Get and Delete alike.
+    /// </summary>
+    public static Task NoSuchConfigurationAsync(S3Call call) =>
+        NotFoundAsync(call, "NoSuchConfiguration", "The specified configuration does not exist.");
+
+    /// <summary>The list of configurations kept by id, with none in it.</summary>
+    public static Task EmptyListAsync(S3Call call, string root) =>
+        DefaultAsync(call, root, x => x.WriteElementString("IsTruncated", S3Xml.Namespace, "false"));
 }

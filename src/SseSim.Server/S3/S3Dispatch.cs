@@ -23,12 +23,16 @@ internal sealed record S3Route(string Operation, string? PolicyAction, Func<S3Ca
 internal static class S3Dispatch
 {
     private const string Copy = "+copy";
+    private const string List = "+list";
+
+    // Configurations kept by id: a GET names one with ?id=, a GET without it lists them all.
+    private static readonly HashSet<string> IdConfigurations = new(StringComparer.Ordinal) { "analytics", "inventory", "metrics", "intelligent-tiering" };
 
     private static readonly string[] BucketSubresources =
     [
         "encryption", "policy", "location", "uploads", "delete", "list-type", "acl", "versioning", "versions", "tagging",
         "cors", "website", "lifecycle", "replication", "object-lock", "accelerate", "logging", "notification", "requestPayment", "ownershipControls",
-        "publicAccessBlock", "policyStatus",
+        "publicAccessBlock", "policyStatus", "analytics", "inventory", "metrics", "intelligent-tiering",
     ];
     private static readonly string[] ObjectSubresources = ["uploads", "uploadId", "acl", "tagging", "attributes", "encryption", "retention", "legal-hold", "restore"];
 
@@ -108,6 +112,19 @@ internal static class S3Dispatch
         [("PUT", S3Target.Bucket, "logging")] = new("PutBucketLogging", "s3:PutBucketLogging", PutBucketLogging.HandleAsync),
         [("PUT", S3Target.Bucket, "accelerate")] = new("PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration", PutBucketAccelerateConfiguration.HandleAsync),
         [("PUT", S3Target.Bucket, "notification")] = new("PutBucketNotificationConfiguration", "s3:PutBucketNotification", PutBucketNotificationConfiguration.HandleAsync),
+        // Kept by id; the bucket has none, so lists are empty and an id names nothing (puts stay NotImplemented).
+        [("GET", S3Target.Bucket, "analytics")] = new("GetBucketAnalyticsConfiguration", "s3:GetAnalyticsConfiguration", GetBucketAnalyticsConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "analytics" + List)] = new("ListBucketAnalyticsConfigurations", "s3:GetAnalyticsConfiguration", ListBucketAnalyticsConfigurations.HandleAsync),
+        [("DELETE", S3Target.Bucket, "analytics")] = new("DeleteBucketAnalyticsConfiguration", "s3:PutAnalyticsConfiguration", DeleteBucketAnalyticsConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "inventory")] = new("GetBucketInventoryConfiguration", "s3:GetInventoryConfiguration", GetBucketInventoryConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "inventory" + List)] = new("ListBucketInventoryConfigurations", "s3:GetInventoryConfiguration", ListBucketInventoryConfigurations.HandleAsync),
+        [("DELETE", S3Target.Bucket, "inventory")] = new("DeleteBucketInventoryConfiguration", "s3:PutInventoryConfiguration", DeleteBucketInventoryConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "metrics")] = new("GetBucketMetricsConfiguration", "s3:GetMetricsConfiguration", GetBucketMetricsConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "metrics" + List)] = new("ListBucketMetricsConfigurations", "s3:GetMetricsConfiguration", ListBucketMetricsConfigurations.HandleAsync),
+        [("DELETE", S3Target.Bucket, "metrics")] = new("DeleteBucketMetricsConfiguration", "s3:PutMetricsConfiguration", DeleteBucketMetricsConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "intelligent-tiering")] = new("GetBucketIntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration", GetBucketIntelligentTieringConfiguration.HandleAsync),
+        [("GET", S3Target.Bucket, "intelligent-tiering" + List)] = new("ListBucketIntelligentTieringConfigurations", "s3:GetIntelligentTieringConfiguration", ListBucketIntelligentTieringConfigurations.HandleAsync),
+        [("DELETE", S3Target.Bucket, "intelligent-tiering")] = new("DeleteBucketIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration", DeleteBucketIntelligentTieringConfiguration.HandleAsync),
 
         [("PUT", S3Target.Object, "")] = new("PutObject", "s3:PutObject", PutObject.HandleAsync),
         [("PUT", S3Target.Object, Copy)] = new("CopyObject", "s3:PutObject", CopyObject.HandleAsync),
@@ -151,6 +168,10 @@ internal static class S3Dispatch
         if (subresource.Length == 0 && query.Keys.FirstOrDefault(k => Unsupported.Contains(k) || (target == S3Target.Object && UnsupportedOnObjects.Contains(k))) is { } unsupported)
         {
             throw S3Errors.Error("NotImplemented", $"The '{unsupported}' subresource is not implemented by SseSim.", 501);
+        }
+        if (IdConfigurations.Contains(subresource) && HttpMethods.IsGet(request.Method) && !query.ContainsKey("id"))
+        {
+            subresource += List;
         }
         if (target == S3Target.Object && HttpMethods.IsPut(request.Method) && request.Headers.ContainsKey("x-amz-copy-source"))
         {

@@ -73,4 +73,33 @@ print("CONFIG OK")
         Assert.Equal("[\"InvalidRequest\", 400, \"S3 Transfer Acceleration is not supported for buckets with periods (.) in their names\"]", result.GetProperty("dotted").GetRawText());
         Assert.Equal("NoSuchBucket 404", result.Outcome("absent"));
     }
+
+    [Fact]
+    public async Task Configurations_kept_by_id_list_empty_and_name_none_with_boto3()
+    {
+        // Analytics, inventory, metrics and Intelligent-Tiering: what inventory scanners and Terraform read. AWS's
+        // NoSuchConfiguration (404) answers an unknown id on Get and Delete alike; puts stay NotImplemented.
+        var r = await server.RunBoto3Async("""
+            for kind, key in [("analytics", "AnalyticsConfigurationList"), ("inventory", "InventoryConfigurationList"),
+                              ("metrics", "MetricsConfigurationList"), ("intelligent_tiering", "IntelligentTieringConfigurationList")]:
+                listed = getattr(s3, "list_bucket_%s_configurations" % kind)(Bucket=bucket)
+                out[kind + "-list"] = [listed["IsTruncated"], key in listed]
+                out[kind + "-get"] = error(getattr(s3, "get_bucket_%s_configuration" % kind), Bucket=bucket, Id="cfg")
+                out[kind + "-delete"] = error(getattr(s3, "delete_bucket_%s_configuration" % kind), Bucket=bucket, Id="cfg")
+                out[kind + "-absent"] = error(getattr(s3, "list_bucket_%s_configurations" % kind), Bucket=bucket + "-absent")
+            out["put-metrics"] = error(s3.put_bucket_metrics_configuration, Bucket=bucket, Id="cfg", MetricsConfiguration={"Id": "cfg"})
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        foreach (var kind in new[] { "analytics", "inventory", "metrics", "intelligent_tiering" })
+        {
+            Assert.Equal("[false, false]", result.GetProperty(kind + "-list").GetRawText());
+            Assert.Equal("[\"NoSuchConfiguration\", 404, \"The specified configuration does not exist.\"]", result.GetProperty(kind + "-get").GetRawText());
+            Assert.Equal("NoSuchConfiguration 404", result.Outcome(kind + "-delete"));
+            Assert.Equal("NoSuchBucket 404", result.Outcome(kind + "-absent"));
+        }
+        Assert.Equal("NotImplemented 501", result.Outcome("put-metrics"));
+    }
 }
