@@ -215,13 +215,19 @@ public sealed partial class ObjectStore
     private static readonly string[] ReservedPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
     private static readonly string[] ReservedSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
 
-    /// <summary>General-purpose bucket naming rules (3–63 chars, lower-case letters, digits, '.', '-'; no reserved prefix or suffix).</summary>
+    /// <summary>
+    /// General-purpose bucket naming rules (3–63 chars, lower-case letters, digits, '.', '-'; no reserved prefix or
+    /// suffix). Each dot-separated label also starts and ends with a letter or digit, so no hyphen touches a period:
+    /// S3 answers InvalidBucketName for "foo.-bar" and "foo-.bar" (CloudTrail's copy of the rules: "use dashes
+    /// adjacent to periods"; ceph/s3-tests' test_bucket_create_naming_dns_dot_dash/dash_dot pass against AWS).
+    /// </summary>
     internal static void ValidateBucketName(string bucket)
     {
         var ok = bucket.Length is >= 3 and <= 63
             && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
             && char.IsAsciiLetterOrDigit(bucket[0]) && char.IsAsciiLetterOrDigit(bucket[^1])
             && !bucket.Contains("..", StringComparison.Ordinal)
+            && !bucket.Contains(".-", StringComparison.Ordinal) && !bucket.Contains("-.", StringComparison.Ordinal)
             && !(bucket.Split('.') is { Length: 4 } quad && quad.All(q => q.Length > 0 && q.All(char.IsAsciiDigit)))
             && !ReservedPrefixes.Any(p => bucket.StartsWith(p, StringComparison.Ordinal))
             && !ReservedSuffixes.Any(s => bucket.EndsWith(s, StringComparison.Ordinal));

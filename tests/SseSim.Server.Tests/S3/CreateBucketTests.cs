@@ -72,6 +72,8 @@ public sealed class CreateBucketTests(ServerFixture server)
     [InlineData("Upper-case")]
     [InlineData("under_score")]
     [InlineData("two..dots")]
+    [InlineData("dot.-dash")]
+    [InlineData("dash-.dot")]
     [InlineData("-leading-hyphen")]
     [InlineData("192.168.5.4")]
     public async Task Reserved_and_malformed_bucket_names_are_InvalidBucketName(string name)
