@@ -27,6 +27,27 @@ public interface INbdExport
     ValueTask TrimAsync(long offset, long length, bool fua, CancellationToken cancellationToken);
 
     ValueTask WriteZeroesAsync(long offset, long length, bool fua, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The base:allocation status of [offset, offset + length): consecutive extents from <paramref name="offset"/>,
+    /// none past the range's end. They may stop short of it (the client asks again from where they end) but cover at
+    /// least its first byte. Status 0 (allocated data) is always a correct answer (proto.md), so that is the default.
+    /// </summary>
+    ValueTask<IReadOnlyList<NbdExtent>> GetAllocationAsync(long offset, long length, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<NbdExtent>>([new NbdExtent(length, 0)]);
+}
+
+/// <summary>One block-status descriptor: a run of bytes and its <see cref="NbdState"/> flags.</summary>
+public readonly record struct NbdExtent(long Length, uint Flags);
+
+/// <summary>base:allocation status flags (proto.md "Metadata contexts").</summary>
+public static class NbdState
+{
+    /// <summary>Not allocated: writing there may need new space.</summary>
+    public const uint Hole = 1;
+
+    /// <summary>Reads as zeros.</summary>
+    public const uint Zero = 2;
 }
 
 /// <summary>Resolves export names at handshake time. Only currently exportable devices are returned.</summary>

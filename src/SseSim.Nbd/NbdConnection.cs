@@ -7,7 +7,11 @@ using static SseSim.Nbd.NbdProtocol;
 
 namespace SseSim.Nbd;
 
-/// <summary>One client: handshake, then requests served concurrently with simple replies, matched by handle.</summary>
+/// <summary>
+/// One client: handshake, then requests served concurrently, replies matched by handle. Once the client negotiates
+/// structured replies, READ answers with a data or error chunk and BLOCK_STATUS is available (base:allocation); the
+/// other commands keep simple replies, which proto.md allows.
+/// </summary>
 internal sealed class NbdConnection
 {
     private readonly Socket? _socket;
@@ -27,6 +31,11 @@ internal sealed class NbdConnection
     private readonly SemaphoreSlim _budget = new((int)(MaxInFlightBytes / BudgetUnit), (int)(MaxInFlightBytes / BudgetUnit));
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _inFlight = new();
     private bool _noZeroes;
+    private bool _structured;
+
+    // The export base:allocation was last selected for (SET_META_CONTEXT); BLOCK_STATUS needs it to be the one served.
+    private string? _allocationExport;
+    private bool _allocationSelected;
 
     public NbdConnection(Socket socket, INbdExportProvider exports, CancellationToken serverStopping, Action<NbdRequestFailure>? failed = null)
         : this(new NetworkStream(socket, ownsSocket: true), exports, serverStopping, failed) => _socket = socket;
@@ -122,6 +131,7 @@ internal sealed class NbdConnection
                             // EXPORT_NAME cannot carry an error: the spec says disconnect.
                             return null;
                         }
+                        _allocationSelected = _allocationExport == Encoding.UTF8.GetString(data);
                         var reply = new byte[_noZeroes ? 10 : 134];
                         BinaryPrimitives.WriteInt64BigEndian(reply, export.Size);
                         BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(8), TransmissionFlags(export));
@@ -153,10 +163,24 @@ internal sealed class NbdConnection
                         var export = await InfoOrGoAsync(option, data, ct);
                         if (export is not null && option == OptGo)
                         {
+                            _allocationSelected = _allocationExport == export.Name;
                             return export;
                         }
                         break;
                     }
+                case OptStructuredReply:
+                    if (length != 0)
+                    {
+                        await OptionReplyAsync(option, RepErrInvalid, "STRUCTURED_REPLY takes no data"u8.ToArray(), ct);
+                        break;
+                    }
+                    _structured = true;
+                    await OptionReplyAsync(option, RepAck, [], ct);
+                    break;
+                case OptListMetaContext:
+                case OptSetMetaContext:
+                    await MetaContextAsync(option, data, ct);
+                    break;
                 default:
                     await OptionReplyAsync(option, RepErrUnsup, [], ct);
                     break;
@@ -211,6 +235,92 @@ internal sealed class NbdConnection
         }
         await OptionReplyAsync(option, RepAck, [], ct);
         return export;
+    }
+
+    /// <summary>
+    /// LIST_META_CONTEXT and SET_META_CONTEXT. The only context is base:allocation: LIST offers it for no query,
+    /// "base:" or its own name; SET selects it by name. Queries in other namespaces are ignored, as proto.md requires.
+    /// </summary>
+    private async Task MetaContextAsync(uint option, byte[] data, CancellationToken ct)
+    {
+        if (option == OptSetMetaContext)
+        {
+            // A SET replaces every earlier selection, even when it fails.
+            _allocationExport = null;
+        }
+        if (!_structured)
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "negotiate structured replies first"u8.ToArray(), ct);
+            return;
+        }
+        if (!TryParseMetaContextRequest(data, out var name, out var queries))
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "malformed meta context request"u8.ToArray(), ct);
+            return;
+        }
+        if (queries.Any(q => !q.Contains(':')))
+        {
+            await OptionReplyAsync(option, RepErrInvalid, "a query must start with a namespace and a colon"u8.ToArray(), ct);
+            return;
+        }
+        if (_exports.Find(name) is null)
+        {
+            await OptionReplyAsync(option, RepErrUnknown, Encoding.UTF8.GetBytes($"no such export (or volume not attached): {name}"), ct);
+            return;
+        }
+        var matches = option == OptListMetaContext
+            ? queries.Count == 0 || queries.Any(q => q is "base:" or AllocationContext)
+            : queries.Contains(AllocationContext);
+        if (matches)
+        {
+            var context = Encoding.UTF8.GetBytes(AllocationContext);
+            var payload = new byte[4 + context.Length];
+            // LIST's context ids are reserved (zero); SET's is the id BLOCK_STATUS replies carry.
+            BinaryPrimitives.WriteUInt32BigEndian(payload, option == OptSetMetaContext ? AllocationContextId : 0);
+            context.CopyTo(payload, 4);
+            await OptionReplyAsync(option, RepMetaContext, payload, ct);
+            if (option == OptSetMetaContext)
+            {
+                _allocationExport = name;
+            }
+        }
+        await OptionReplyAsync(option, RepAck, [], ct);
+    }
+
+    /// <summary>32-bit name length, name, 32-bit query count, then each query as 32-bit length and string.</summary>
+    private static bool TryParseMetaContextRequest(byte[] data, out string name, out List<string> queries)
+    {
+        name = "";
+        queries = [];
+        if (data.Length < 8)
+        {
+            return false;
+        }
+        var nameLength = BinaryPrimitives.ReadUInt32BigEndian(data);
+        if (nameLength > data.Length - 8)
+        {
+            return false;
+        }
+        name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
+        var at = 4 + (int)nameLength;
+        var count = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at));
+        at += 4;
+        for (var i = 0u; i < count; i++)
+        {
+            if (data.Length - at < 4)
+            {
+                return false;
+            }
+            var queryLength = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at));
+            at += 4;
+            if (queryLength > data.Length - at)
+            {
+                return false;
+            }
+            queries.Add(Encoding.UTF8.GetString(data, at, (int)queryLength));
+            at += (int)queryLength;
+        }
+        return at == data.Length;
     }
 
     private static ushort TransmissionFlags(INbdExport export)
@@ -309,7 +419,7 @@ internal sealed class NbdConnection
                     {
                         if (badFlags || !inBounds || length > MaxPayload)
                         {
-                            await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
+                            await ReadReplyAsync(NbdError.Einval, handle, offset, default, ct);
                             break;
                         }
                         var units = await AcquireAsync(length, ct);
@@ -317,7 +427,7 @@ internal sealed class NbdConnection
                         Start(units, buffer, async () =>
                         {
                             var error = await RunAsync(export, "READ", offset, length, () => export.ReadAsync((long)offset, buffer.AsMemory(0, (int)length), ct));
-                            await SimpleReplyAsync(error, handle, error == 0 ? buffer.AsMemory(0, (int)length) : default, ct);
+                            await ReadReplyAsync(error, handle, offset, error == 0 ? buffer.AsMemory(0, (int)length) : default, ct);
                         });
                         break;
                     }
@@ -338,10 +448,123 @@ internal sealed class NbdConnection
                         await SimpleReplyAsync(error, handle, default, ct);
                     });
                     break;
+                case CmdBlockStatus when _structured:
+                    Start(await AcquireAsync(0, ct), null, async () =>
+                    {
+                        IReadOnlyList<NbdExtent> extents = [];
+                        var error = (flags & ~(CmdFlagFua | CmdFlagReqOne)) != 0 || !_allocationSelected || !inBounds || length == 0
+                            ? NbdError.Einval
+                            : await RunAsync(export, "BLOCK_STATUS", offset, length, async () => extents = await export.GetAllocationAsync((long)offset, length, ct));
+                        if (error != 0)
+                        {
+                            await StructuredErrorAsync(error, handle, ct);
+                            return;
+                        }
+                        await BlockStatusReplyAsync(handle, extents, length, (flags & CmdFlagReqOne) != 0, ct);
+                    });
+                    break;
                 default:
                     await SimpleReplyAsync(NbdError.Einval, handle, default, ct);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A READ's answer: with structured replies, one data chunk (or an error chunk) that ends the reply, sent only after
+    /// the whole range was read and verified; otherwise a simple reply.
+    /// </summary>
+    private async ValueTask ReadReplyAsync(uint error, ulong handle, ulong offset, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        if (!_structured)
+        {
+            await SimpleReplyAsync(error, handle, data, ct);
+            return;
+        }
+        if (error != 0)
+        {
+            await StructuredErrorAsync(error, handle, ct);
+            return;
+        }
+        if (data.IsEmpty)
+        {
+            // OFFSET_DATA must carry at least one byte; a zero-length read is answered with NONE.
+            await StructuredReplyAsync(ReplyTypeNone, handle, [], default, ct);
+            return;
+        }
+        var position = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(position, offset);
+        await StructuredReplyAsync(ReplyTypeOffsetData, handle, position, data, ct);
+    }
+
+    private ValueTask StructuredErrorAsync(uint error, ulong handle, CancellationToken ct)
+    {
+        // Error number and an empty message: the cause goes to the server's log (RunAsync), not to the client.
+        var payload = new byte[6];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, error);
+        return StructuredReplyAsync(ReplyTypeError, handle, payload, default, ct);
+    }
+
+    /// <summary>
+    /// One BLOCK_STATUS chunk for the base:allocation context: the extents capped at the request's end (with REQ_ONE,
+    /// only the first).
+    /// </summary>
+    private ValueTask BlockStatusReplyAsync(ulong handle, IReadOnlyList<NbdExtent> extents, uint length, bool reqOne, CancellationToken ct)
+    {
+        var descriptors = new List<(uint Length, uint Flags)>();
+        long covered = 0;
+        foreach (var extent in extents)
+        {
+            var take = (uint)Math.Min(extent.Length, length - covered);
+            if (take == 0)
+            {
+                break;
+            }
+            descriptors.Add((take, extent.Flags));
+            covered += take;
+            if (reqOne || covered == length)
+            {
+                break;
+            }
+        }
+        if (descriptors.Count == 0)
+        {
+            // An export that reports nothing still answers: status 0 is always correct.
+            descriptors.Add((length, 0));
+        }
+        var payload = new byte[4 + (8 * descriptors.Count)];
+        BinaryPrimitives.WriteUInt32BigEndian(payload, AllocationContextId);
+        for (var i = 0; i < descriptors.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(4 + (8 * i)), descriptors[i].Length);
+            BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(8 + (8 * i)), descriptors[i].Flags);
+        }
+        return StructuredReplyAsync(ReplyTypeBlockStatus, handle, payload, default, ct);
+    }
+
+    /// <summary>A single-chunk structured reply (REPLY_FLAG_DONE set): header, fixed payload, then data.</summary>
+    private async ValueTask StructuredReplyAsync(ushort type, ulong handle, byte[] payload, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        await _replyLock.WaitAsync(ct);
+        try
+        {
+            var header = _writer.GetSpan(20);
+            BinaryPrimitives.WriteUInt32BigEndian(header, StructuredReplyMagic);
+            BinaryPrimitives.WriteUInt16BigEndian(header[4..], ReplyFlagDone);
+            BinaryPrimitives.WriteUInt16BigEndian(header[6..], type);
+            BinaryPrimitives.WriteUInt64BigEndian(header[8..], handle);
+            BinaryPrimitives.WriteUInt32BigEndian(header[16..], (uint)(payload.Length + data.Length));
+            _writer.Advance(20);
+            _writer.Write(payload);
+            if (!data.IsEmpty)
+            {
+                _writer.Write(data.Span);
+            }
+            await _writer.FlushAsync(ct);
+        }
+        finally
+        {
+            _replyLock.Release();
         }
     }
 

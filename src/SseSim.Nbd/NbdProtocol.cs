@@ -8,6 +8,7 @@ internal static class NbdProtocol
     public const ulong OptReplyMagic = 0x3e889045565a9;
     public const uint RequestMagic = 0x25609513;
     public const uint SimpleReplyMagic = 0x67446698;
+    public const uint StructuredReplyMagic = 0x668e33ef;
 
     public const ushort FlagFixedNewstyle = 1;
     public const ushort FlagNoZeroes = 2;
@@ -19,10 +20,14 @@ internal static class NbdProtocol
     public const uint OptList = 3;
     public const uint OptInfo = 6;
     public const uint OptGo = 7;
+    public const uint OptStructuredReply = 8;
+    public const uint OptListMetaContext = 9;
+    public const uint OptSetMetaContext = 10;
 
     public const uint RepAck = 1;
     public const uint RepServer = 2;
     public const uint RepInfo = 3;
+    public const uint RepMetaContext = 4;
     public const uint RepErrUnsup = 0x80000001;
     public const uint RepErrInvalid = 0x80000003;
     public const uint RepErrUnknown = 0x80000006;
@@ -45,9 +50,23 @@ internal static class NbdProtocol
     public const ushort CmdFlush = 3;
     public const ushort CmdTrim = 4;
     public const ushort CmdWriteZeroes = 6;
+    public const ushort CmdBlockStatus = 7;
 
     public const ushort CmdFlagFua = 1 << 0;
     public const ushort CmdFlagNoHole = 1 << 1;
+    public const ushort CmdFlagReqOne = 1 << 3;
+
+    public const ushort ReplyFlagDone = 1;
+    public const ushort ReplyTypeNone = 0;
+    public const ushort ReplyTypeOffsetData = 1;
+    public const ushort ReplyTypeBlockStatus = 5;
+    public const ushort ReplyTypeError = 0x8001;
+
+    /// <summary>The one metadata context served (proto.md "Metadata querying"): which extents are holes and read as zeros.</summary>
+    public const string AllocationContext = "base:allocation";
+
+    /// <summary>The id SET_META_CONTEXT gives <see cref="AllocationContext"/>; ids are per connection and opaque to clients.</summary>
+    public const uint AllocationContextId = 1;
 
     /// <summary>32 MiB: the largest payload interoperable clients send (proto.md "Block size constraints").</summary>
     public const int MaxPayload = 32 * 1024 * 1024;

@@ -57,6 +57,19 @@ internal sealed class MemoryExport(string name, long size) : INbdExport, IDispos
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>base:allocation by content: a 4 KiB block of zeros is a hole, any other is data (one extent per block).</summary>
+    public ValueTask<IReadOnlyList<NbdExtent>> GetAllocationAsync(long offset, long length, CancellationToken cancellationToken)
+    {
+        var extents = new List<NbdExtent>();
+        for (var at = offset; at < offset + length; at = ((at / 4096) + 1) * 4096)
+        {
+            var block = _data.AsSpan((int)(at / 4096 * 4096), 4096);
+            var take = Math.Min(((at / 4096) + 1) * 4096, offset + length) - at;
+            extents.Add(new NbdExtent(take, block.IndexOfAnyExcept((byte)0) < 0 ? NbdState.Hole | NbdState.Zero : 0));
+        }
+        return ValueTask.FromResult<IReadOnlyList<NbdExtent>>(extents);
+    }
+
     public void Close() => _closed.Cancel();
 
     public void Dispose() => _closed.Dispose();

@@ -106,7 +106,8 @@ public sealed class RawProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_options_are_unsupported_and_negotiation_continues()
     {
-        await SendOptionAsync(8, []);
+        // EXTENDED_HEADERS (11) is not supported.
+        await SendOptionAsync(11, []);
         Assert.Equal(0x80000001u, (await ReadOptionReplyAsync()).Type);
         await SendOptionAsync(7, GoData("vol-nope"));
         Assert.Equal(0x80000006u, (await ReadOptionReplyAsync()).Type);
@@ -176,5 +177,143 @@ public sealed class RawProtocolTests : IAsyncLifetime
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(12), 100_000_000);
         await _stream.WriteAsync(header);
         Assert.Equal(0, await _stream.ReadAsync(new byte[1]));
+    }
+
+    private static byte[] MetaContextData(string name, params string[] queries)
+    {
+        var d = new List<byte>();
+        void Add(string text)
+        {
+            var b = Encoding.UTF8.GetBytes(text);
+            var length = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(length, (uint)b.Length);
+            d.AddRange(length);
+            d.AddRange(b);
+        }
+        Add(name);
+        var count = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(count, (uint)queries.Length);
+        d.AddRange(count);
+        foreach (var q in queries)
+        {
+            Add(q);
+        }
+        return [.. d];
+    }
+
+    private async Task SendRequestAsync(ushort type, ulong offset, uint length, ushort flags = 0, byte[]? payload = null)
+    {
+        var r = new byte[28];
+        BinaryPrimitives.WriteUInt32BigEndian(r, 0x25609513);
+        BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(4), flags);
+        BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(6), type);
+        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(8), 0xbeefUL);
+        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(16), offset);
+        BinaryPrimitives.WriteUInt32BigEndian(r.AsSpan(24), length);
+        await _stream.WriteAsync(payload is null ? r : r.Concat(payload).ToArray());
+    }
+
+    /// <summary>One structured reply chunk: flags, type and payload, after checking its magic and handle.</summary>
+    private async Task<(ushort Flags, ushort Type, byte[] Payload)> ReadChunkAsync()
+    {
+        var header = new byte[20];
+        await _stream.ReadExactlyAsync(header);
+        Assert.Equal(0x668e33efu, BinaryPrimitives.ReadUInt32BigEndian(header));
+        Assert.Equal(0xbeefUL, BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)));
+        var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(16))];
+        await _stream.ReadExactlyAsync(payload);
+        return (BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4)), BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6)), payload);
+    }
+
+    private static List<(uint Length, uint Flags)> Descriptors(byte[] payload)
+    {
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32BigEndian(payload));
+        return [.. Enumerable.Range(0, (payload.Length - 4) / 8).Select(i =>
+            (BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4 + (8 * i))), BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(8 + (8 * i)))))];
+    }
+
+    [Fact]
+    public async Task Structured_replies_and_base_allocation_are_negotiated_as_proto_md_orders()
+    {
+        // Meta contexts need structured replies first; STRUCTURED_REPLY takes no data.
+        await SendOptionAsync(10, MetaContextData(Name, "base:allocation"));
+        Assert.Equal(0x80000003u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(8, [1]);
+        Assert.Equal(0x80000003u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(8, []);
+        Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+
+        // LIST offers base:allocation (reserved id 0) for no query or "base:"; other namespaces are ignored.
+        foreach (var queries in new[] { Array.Empty<string>(), ["base:"], ["x-other:thing", "base:allocation"] })
+        {
+            await SendOptionAsync(9, MetaContextData(Name, queries));
+            var context = await ReadOptionReplyAsync();
+            Assert.Equal(4u, context.Type);
+            Assert.Equal(0u, BinaryPrimitives.ReadUInt32BigEndian(context.Data));
+            Assert.Equal("base:allocation", Encoding.UTF8.GetString(context.Data, 4, context.Data.Length - 4));
+            Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+        }
+        await SendOptionAsync(9, MetaContextData(Name, "x-other:thing"));
+        Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(10, MetaContextData(Name, "no-colon"));
+        Assert.Equal(0x80000003u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(10, MetaContextData("vol-nope", "base:allocation"));
+        Assert.Equal(0x80000006u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(10, MetaContextData(Name, "base:allocation")[..^3]);
+        Assert.Equal(0x80000003u, (await ReadOptionReplyAsync()).Type);
+
+        await SendOptionAsync(10, MetaContextData(Name, "base:allocation"));
+        var selected = await ReadOptionReplyAsync();
+        Assert.Equal(4u, selected.Type);
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32BigEndian(selected.Data));
+        Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+        await GoAsync();
+
+        Assert.Equal(0u, (await RequestAsync(1, 8192, 4, [1, 2, 3, 4])).Error);
+
+        // READ: one data chunk that ends the reply, carrying its offset.
+        await SendRequestAsync(0, 8192, 4);
+        var data = await ReadChunkAsync();
+        Assert.Equal((1, 1), (data.Flags, data.Type));
+        Assert.Equal(8192UL, BinaryPrimitives.ReadUInt64BigEndian(data.Payload));
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, data.Payload[8..]);
+        await SendRequestAsync(0, 0, 0);
+        var none = await ReadChunkAsync();
+        Assert.Equal((1, 0, 0), ((int)none.Flags, (int)none.Type, none.Payload.Length));
+        _export.BadOffset = 0;
+        await SendRequestAsync(0, 0, 4096);
+        var failed = await ReadChunkAsync();
+        Assert.Equal((1, 0x8001), (failed.Flags, failed.Type));
+        Assert.Equal(5u, BinaryPrimitives.ReadUInt32BigEndian(failed.Payload));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16BigEndian(failed.Payload.AsSpan(4)));
+
+        // BLOCK_STATUS: the export's extents, capped at the request; REQ_ONE gives only the first.
+        await SendRequestAsync(7, 0, 65536);
+        var status = await ReadChunkAsync();
+        Assert.Equal((1, 5), (status.Flags, status.Type));
+        Assert.Equal([(4096u, 3u), (4096u, 3u), (4096u, 0u)], Descriptors(status.Payload).Take(3));
+        Assert.Equal(65536u, (uint)Descriptors(status.Payload).Sum(d => d.Length));
+        await SendRequestAsync(7, 8192, 100, flags: 1 << 3);
+        Assert.Equal([(100u, 0u)], Descriptors((await ReadChunkAsync()).Payload));
+        await SendRequestAsync(7, 1024 * 1024 - 4096, 8192);
+        var beyond = await ReadChunkAsync();
+        Assert.Equal(0x8001, beyond.Type);
+        Assert.Equal(22u, BinaryPrimitives.ReadUInt32BigEndian(beyond.Payload));
+    }
+
+    [Fact]
+    public async Task Block_status_without_a_context_for_the_served_export_is_EINVAL()
+    {
+        _provider.Exports["vol-other"] = new MemoryExport("vol-other", 4096);
+        await SendOptionAsync(8, []);
+        Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+        await SendOptionAsync(10, MetaContextData("vol-other", "base:allocation"));
+        Assert.Equal(4u, (await ReadOptionReplyAsync()).Type);
+        Assert.Equal(1u, (await ReadOptionReplyAsync()).Type);
+        await GoAsync();
+        await SendRequestAsync(7, 0, 4096);
+        var reply = await ReadChunkAsync();
+        Assert.Equal((1, 0x8001), (reply.Flags, reply.Type));
+        Assert.Equal(22u, BinaryPrimitives.ReadUInt32BigEndian(reply.Payload));
     }
 }

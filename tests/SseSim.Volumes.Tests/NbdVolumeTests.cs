@@ -69,6 +69,65 @@ public sealed class NbdVolumeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Block_status_maps_written_and_snapshot_blocks_as_data_and_the_rest_as_holes()
+    {
+        if (Missing("qemu-io", "qemu-img", "nbdinfo", "nbdcopy"))
+        {
+            return;
+        }
+        var (volume, _) = await _h.CreateAttachedAsync();
+        var (code, text) = await RunAsync("qemu-io", "-f", "raw", "-c", "write -P 0xab 1M 64k", "-c", "write -P 0xcd 6K 1K", Uri(volume.VolumeId));
+        Assert.True(code == 0, text);
+        (code, text) = await RunAsync("nbdinfo", "--map", Uri(volume.VolumeId));
+        Assert.True(code == 0, text);
+        // A partly written block is data as a whole; extents merge across blocks of the same status.
+        Assert.Equal(
+            ["0 4096 3 hole,zero", "4096 4096 0 data", "8192 1040384 3 hole,zero", "1048576 65536 0 data", "1114112 1072627712 3 hole,zero"],
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        (code, text) = await RunAsync("qemu-img", "map", "-f", "raw", "--output=json", Uri(volume.VolumeId));
+        Assert.True(code == 0, text);
+        Assert.Contains("\"start\": 1048576, \"length\": 65536, \"depth\": 0, \"present\": true, \"zero\": false, \"data\": true", text);
+
+        // A volume restored from a snapshot: the snapshot's blocks are data before the new volume writes any.
+        var snapshot = await _h.Service.CreateSnapshotAsync(Harness.Caller, volume.VolumeId);
+        await _h.Service.WaitForSnapshotAsync(snapshot.SnapshotId);
+        var (restored, _) = await _h.CreateAttachedAsync(snapshotId: snapshot.SnapshotId);
+        (code, text) = await RunAsync("nbdinfo", "--map", "--totals", Uri(restored.VolumeId));
+        Assert.True(code == 0, text);
+        Assert.StartsWith("69632", text.Trim());
+
+        // nbdcopy follows the map: the copy is sparse and holds every written byte.
+        var path = Path.GetTempFileName();
+        try
+        {
+            (code, text) = await RunAsync("nbdcopy", Uri(restored.VolumeId), path);
+            Assert.True(code == 0, text);
+            await using var copy = File.OpenRead(path);
+            Assert.Equal(1L << 30, copy.Length);
+            var chunk = new byte[4 << 20];
+            await copy.ReadExactlyAsync(chunk);
+            // Everything written sits in the first 4 MiB; the rest of the copy must be zeros.
+            Assert.True(chunk.AsSpan(1 << 20, 65536).IndexOfAnyExcept((byte)0xab) < 0);
+            Assert.True(chunk.AsSpan(6144, 1024).IndexOfAnyExcept((byte)0xcd) < 0);
+            chunk.AsSpan(1 << 20, 65536).Clear();
+            chunk.AsSpan(6144, 1024).Clear();
+            for (var at = 0L; ; at += chunk.Length)
+            {
+                Assert.True(chunk.AsSpan().IndexOfAnyExcept((byte)0) < 0, $"non-zero byte in the copy's chunk at {at}");
+                if (at + chunk.Length == copy.Length)
+                {
+                    break;
+                }
+                await copy.ReadExactlyAsync(chunk);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Tampered_block_is_an_io_error_for_qemu()
     {
         if (Missing("qemu-io"))

@@ -34,6 +34,19 @@ internal sealed class AllocationMap
         }
     }
 
+    /// <summary>Sets <c>allocated[i]</c> for block <paramref name="first"/> + i, under one lock.</summary>
+    public void Read(long first, Span<bool> allocated)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < allocated.Length; i++)
+            {
+                var block = first + i;
+                allocated[i] = _chunks.TryGetValue(block / BlocksPerChunk, out var c) && (c[(int)(block % BlocksPerChunk) / 8] & (1 << (int)(block % 8))) != 0;
+            }
+        }
+    }
+
     public ValueTask EnsureAsync(long blockIndex, CancellationToken cancellationToken = default) => EnsureRangeAsync(blockIndex, 1, cancellationToken);
 
     /// <summary>Marks <paramref name="count"/> blocks from <paramref name="first"/> with one durable batch, so a large first write costs one metadata commit.</summary>

@@ -321,6 +321,58 @@ internal sealed class VolumeDevice : INbdExport
         }
     }
 
+    /// <summary>Blocks one BLOCK_STATUS answer looks at (256 MiB); clients ask again from where the answer stops.</summary>
+    private const int MaxStatusBlocks = 65536;
+
+    /// <summary>
+    /// base:allocation (block-volume.md §1.1): a block the volume has a record for (its allocation bit) or that its base
+    /// snapshot holds is data (0); any other block was never written and reads as zeros without touching the store
+    /// (hole and zero).
+    /// </summary>
+    public ValueTask<IReadOnlyList<NbdExtent>> GetAllocationAsync(long offset, long length, CancellationToken cancellationToken)
+    {
+        var first = offset / BlockFormat.BlockSize;
+        var count = (int)Math.Min(MaxStatusBlocks, ((offset + length - 1) / BlockFormat.BlockSize) - first + 1);
+        var allocated = ArrayPool<bool>.Shared.Rent(count);
+        try
+        {
+            lock (_runtime.Gate)
+            {
+                ThrowIfClosed();
+                _runtime.Map.Read(first, allocated.AsSpan(0, count));
+                if (_runtime.Base is { } manifest)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        allocated[i] |= manifest.Entries.ContainsKey(first + i);
+                    }
+                }
+            }
+            var extents = new List<NbdExtent>();
+            var end = offset + length;
+            var position = offset;
+            for (var i = 0; i < count && position < end; i++)
+            {
+                var blockEnd = Math.Min((first + i + 1) * BlockFormat.BlockSize, end);
+                var flags = allocated[i] ? 0 : NbdState.Hole | NbdState.Zero;
+                if (extents.Count > 0 && extents[^1].Flags == flags)
+                {
+                    extents[^1] = extents[^1] with { Length = extents[^1].Length + (blockEnd - position) };
+                }
+                else
+                {
+                    extents.Add(new NbdExtent(blockEnd - position, flags));
+                }
+                position = blockEnd;
+            }
+            return ValueTask.FromResult<IReadOnlyList<NbdExtent>>(extents);
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(allocated);
+        }
+    }
+
     /// <summary>The block's own record, else its base snapshot's; the record length, or -1 when it reads as zeros.</summary>
     private int ReadRecordLocked(long index, Span<byte> record) =>
         _blocks.TryRead(Name, index, record, out var length) ? length : ReadBaseRecordLocked(index, record);
