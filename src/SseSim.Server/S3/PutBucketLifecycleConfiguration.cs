@@ -29,9 +29,24 @@ internal static class PutBucketLifecycleConfiguration
         }
         var body = await S3Xml.ReadAsync(call, integrityRequired: true);
         Validate(body);
+        NameUnnamedRules(body!);
         await call.Store.PutBucketLifecycleAsync(call.Caller, call.BucketName, S3Xml.Canonical(body!), minimumSize, call.Aborted);
         call.Response.Headers[MinimumObjectSizeHeader] = minimumSize;
         call.Response.StatusCode = 200;
+    }
+
+    /// <summary>
+    /// A rule put without an ID is stored with one, as S3 assigns a random ID that GetBucketLifecycleConfiguration then
+    /// answers (ceph/s3-tests' test_lifecycle_get_no_id passes against AWS; MinIO maintainers on minio#10084: "AWS does
+    /// not require ID field.. but it generates a random one"). The shape of AWS's ids is not recorded; this one is the
+    /// base64 of a random UUID.
+    /// </summary>
+    private static void NameUnnamedRules(XElement body)
+    {
+        foreach (var rule in body.Elements().Where(r => r.Child("ID") is null))
+        {
+            rule.AddFirst(new XElement(rule.Name.Namespace + "ID", Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString()))));
+        }
     }
 
     public static void Validate(XElement? body)

@@ -49,4 +49,30 @@ public sealed class PutBucketLifecycleConfigurationTests(ServerFixture server)
         Assert.Equal("ok", result.Outcome("rulePrefix"));
         Assert.Equal("ok", result.Outcome("distinctTags"));
     }
+
+    [Fact]
+    public async Task A_rule_put_without_an_ID_is_answered_with_one_S3_assigned()
+    {
+        // ceph/s3-tests test_lifecycle_get_no_id (passes against AWS); a rule with an ID keeps it.
+        var r = await server.RunBoto3Async("""
+            rules = [{"Expiration": {"Days": 31}, "Prefix": "test1/", "Status": "Enabled"},
+                     {"ID": "mine", "Expiration": {"Days": 120}, "Prefix": "test2/", "Status": "Enabled"}]
+            s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+            got = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+            again = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+            out["ids"] = [g.get("ID") for g in got]
+            out["stable"] = [g.get("ID") for g in again] == out["ids"]
+            out["rest"] = [{k: v for k, v in g.items() if k != "ID"} for g in got] == [{k: v for k, v in x.items() if k != "ID"} for x in rules]
+            """);
+        if (r is not { } result)
+        {
+            return;
+        }
+        var ids = result.GetProperty("ids").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.False(string.IsNullOrEmpty(ids[0]));
+        Assert.True(ids[0]!.Length <= 255);
+        Assert.Equal("mine", ids[1]);
+        Assert.True(result.GetProperty("stable").GetBoolean());
+        Assert.True(result.GetProperty("rest").GetBoolean());
+    }
 }
