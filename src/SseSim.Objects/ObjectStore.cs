@@ -141,7 +141,8 @@ public sealed partial class ObjectStore : IDisposable
     /// <summary>A general purpose bucket's ARN (no Region or account in it).</summary>
     public static string BucketArn(string bucket) => $"arn:aws:s3:::{bucket}";
 
-    private static Caller ViaS3(Caller caller) => caller.Via($"s3.{caller.Region}.amazonaws.com");
+    // A caller that already is a service (CloudTrail writing its log files) keeps its name: KMS logs it as the invoker.
+    private static Caller ViaS3(Caller caller) => caller.ViaService is not null ? caller : caller.Via($"s3.{caller.Region}.amazonaws.com");
 
     private static async Task<T> CallKmsAsync<T>(Func<Task<T>> call)
     {

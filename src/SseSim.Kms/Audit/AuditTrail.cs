@@ -362,6 +362,30 @@ public sealed class AuditTrail : IAsyncDisposable, Core.Audit.IAuditSink
     }
 
     /// <summary>
+    /// Trail delivery's source: the retained events <paramref name="accountId"/> sees (as in LookupEvents) recorded
+    /// after <paramref name="after"/> and at or before <paramref name="through"/>, management and data events alike,
+    /// oldest first.
+    /// </summary>
+    public IReadOnlyList<AuditEvent> EventsBetween(DateTimeOffset after, DateTimeOffset through, string accountId)
+    {
+        var events = new List<AuditEvent>();
+        var before = long.MaxValue;
+        while (true)
+        {
+            var (page, lastSeq, more) = _retained.Page(before, 10_000, e =>
+                e.Time > after && e.Time <= through && AuditEvent.IsVisibleTo(e.Info.RecipientAccountId, e.Info.ResourceArns, accountId));
+            events.AddRange(page);
+            if (!more)
+            {
+                break;
+            }
+            before = lastSeq;
+        }
+        events.Reverse();
+        return events;
+    }
+
+    /// <summary>
     /// GetKeyLastUsage's source: the newest retained successful event named in <paramref name="eventNames"/> on
     /// <paramref name="resourceArn"/>, and where the retained window starts if older events were dropped.
     /// </summary>

@@ -1,17 +1,26 @@
 using System.Text.Json.Nodes;
 using SseSim.Core.Aws;
+using SseSim.Kms.Audit;
 
 namespace SseSim.Server.CloudTrail;
 
-/// <summary>No trails exist; names in trailNameList that match none are not an error (AWS returns only matches).</summary>
+/// <summary>
+/// The trails of the caller's Region and, unless includeShadowTrails is false, the multi-Region trails of other
+/// Regions; trailNameList (names or ARNs) narrows the list, and names that match no trail are left out, not refused.
+/// </summary>
 public static class DescribeTrails
 {
-    public static Task<JsonObject> ExecuteAsync(JsonObject request, Caller caller)
+    public static Task<JsonObject> ExecuteAsync(TrailContext context, JsonObject request, Caller caller)
     {
-        if (request["trailNameList"] is { } names && names is not JsonArray)
+        var shadows = TrailRequest.Bool(request, "includeShadowTrails") ?? true;
+        var visible = context.Store.OfAccount(caller.AccountId)
+            .Where(t => t.HomeRegion == caller.Region || shadows && t.IsMultiRegionTrail)
+            .ToList();
+        if (request["trailNameList"] is JsonArray { Count: > 0 } names)
         {
-            throw new FormatException();
+            var wanted = names.Select((_, i) => Trails.RequiredName(new JsonObject { ["n"] = names[i]?.GetValue<string>() }, "n")).ToList();
+            visible = [.. visible.Where(t => wanted.Contains(t.Name) || wanted.Contains(t.Arn))];
         }
-        return Task.FromResult(new JsonObject { ["trailList"] = new JsonArray() });
+        return Task.FromResult(new JsonObject { ["trailList"] = new JsonArray([.. visible.Select(t => (JsonNode)Trails.Describe(t))]) });
     }
 }

@@ -30,6 +30,11 @@ public sealed class ApiRouter(SigV4Verifier verifier, KmsEndpoint kms, CloudTrai
             await context.RequestServices.GetRequiredService<Admin.FaultsEndpoint>().HandleAsync(context);
             return;
         }
+        if (Admin.TrailDeliveryEndpoint.Matches(request))
+        {
+            await context.RequestServices.GetRequiredService<Admin.TrailDeliveryEndpoint>().HandleAsync(context);
+            return;
+        }
         if (request.Path.Equals("/_ssesim/health", StringComparison.Ordinal))
         {
             await context.Response.WriteAsJsonAsync(new { status = "ok", region = options.Region, services = new[] { "kms", "cloudtrail", "s3", "ec2", "ebs" } });

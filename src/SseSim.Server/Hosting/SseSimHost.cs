@@ -137,6 +137,12 @@ public static class SseSimHost
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<KmsEndpoint>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
+        builder.Services.AddSingleton(sp => new TrailStore(sp.GetRequiredService<IStorageProvider>().OpenTable("cloudtrail")));
+        builder.Services.AddSingleton(sp => new TrailContext(sp.GetRequiredService<TrailStore>(), sp.GetRequiredService<ObjectStore>(),
+            sp.GetRequiredService<KmsService>(), time));
+        builder.Services.AddSingleton(sp => new TrailDelivery(sp.GetRequiredService<TrailStore>(), sp.GetRequiredService<ObjectStore>(),
+            sp.GetRequiredService<KmsService>(), time, sp.GetRequiredService<ILogger<TrailDelivery>>()));
+        builder.Services.AddSingleton<Admin.TrailDeliveryEndpoint>();
         builder.Services.AddSingleton<CloudTrailEndpoint>();
         builder.Services.AddSingleton(new SseSim.Core.Tracing.TraceRecorder(time));
         builder.Services.AddSingleton(sp => SseSim.Core.Tracing.FlowJournal.Open(
@@ -157,6 +163,8 @@ public static class SseSimHost
         KmsSeeding.ApplyAsync(kms, seed.Keys, identities.All.First().AccountId).GetAwaiter().GetResult();
         app.Services.GetRequiredService<ObjectStore>().RecoverAsync().GetAwaiter().GetResult();
         app.Services.GetRequiredService<VolumeService>().LoadAsync().GetAwaiter().GetResult();
+        // Trail log files are delivered on the injected clock (docs/formats/cloudtrail-trails.md#delivered-log-files).
+        app.Services.GetRequiredService<TrailDelivery>().Start();
         var nbd = app.Services.GetRequiredService<NbdHost>();
         app.Lifetime.ApplicationStarted.Register(() => nbd.Server.StartAsync().GetAwaiter().GetResult());
         // Detaching every volume zeroes the keys held for attachments before the process goes.
