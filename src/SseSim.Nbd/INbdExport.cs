@@ -29,6 +29,12 @@ public interface INbdExport
     ValueTask WriteZeroesAsync(long offset, long length, bool fua, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether zeroing the range would be faster than writing zeros to it (NBD_CMD_FLAG_FAST_ZERO): when not, such a
+    /// request fails at once with ENOTSUP and the client writes the zeros itself.
+    /// </summary>
+    bool CanZeroFast(long offset, long length) => false;
+
+    /// <summary>
     /// The base:allocation status of [offset, offset + length): consecutive extents from <paramref name="offset"/>,
     /// none past the range's end. They may stop short of it (the client asks again from where they end) but cover at
     /// least its first byte. Status 0 (allocated data) is always a correct answer (proto.md), so that is the default.

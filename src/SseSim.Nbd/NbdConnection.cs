@@ -323,10 +323,16 @@ internal sealed class NbdConnection
         return at == data.Length;
     }
 
-    private static ushort TransmissionFlags(INbdExport export)
+    private ushort TransmissionFlags(INbdExport export)
     {
-        // CAN_MULTI_CONN holds: all connections share one device and FLUSH makes the whole store durable.
-        var flags = (ushort)(TxHasFlags | TxSendFlush | TxSendFua | TxSendTrim | TxSendWriteZeroes | TxCanMultiConn);
+        // CAN_MULTI_CONN holds: all connections share one device and FLUSH makes the whole store durable. CACHE is
+        // accepted and does nothing (proto.md allows that); DF costs nothing once replies are structured, since a
+        // READ is always one chunk.
+        var flags = (ushort)(TxHasFlags | TxSendFlush | TxSendFua | TxSendTrim | TxSendWriteZeroes | TxCanMultiConn | TxSendCache | TxSendFastZero);
+        if (_structured)
+        {
+            flags |= TxSendDf;
+        }
         return export.IsReadOnly ? (ushort)(flags | TxReadOnly) : flags;
     }
 
@@ -375,7 +381,15 @@ internal sealed class NbdConnection
             var offset = BinaryPrimitives.ReadUInt64BigEndian(request.AsSpan(16));
             var length = BinaryPrimitives.ReadUInt32BigEndian(request.AsSpan(24));
             var fua = (flags & CmdFlagFua) != 0;
-            var badFlags = (flags & ~(CmdFlagFua | CmdFlagNoHole)) != 0;
+            // FUA is valid on every command (proto.md); the others only where documented.
+            var allowed = type switch
+            {
+                CmdRead when _structured => CmdFlagFua | CmdFlagDf,
+                CmdWriteZeroes => CmdFlagFua | CmdFlagNoHole | CmdFlagFastZero,
+                CmdBlockStatus => CmdFlagFua | CmdFlagReqOne,
+                _ => CmdFlagFua,
+            };
+            var badFlags = (flags & ~allowed) != 0;
             var inBounds = offset <= (ulong)export.Size && length <= (ulong)export.Size - offset;
 
             switch (type)
@@ -442,17 +456,23 @@ internal sealed class NbdConnection
                         var error = badFlags ? NbdError.Einval
                             : export.IsReadOnly ? NbdError.Eperm
                             : !inBounds ? (type == CmdTrim ? NbdError.Einval : NbdError.Enospc)
+                            : (flags & CmdFlagFastZero) != 0 && !export.CanZeroFast((long)offset, length) ? NbdError.Enotsup
                             : await RunAsync(export, type == CmdTrim ? "TRIM" : "WRITE_ZEROES", offset, length, () => type == CmdTrim
                                 ? export.TrimAsync((long)offset, length, fua, ct)
                                 : export.WriteZeroesAsync((long)offset, length, fua, ct));
                         await SimpleReplyAsync(error, handle, default, ct);
                     });
                     break;
+                case CmdCache:
+                    // Every read is served from the store as it is; there is nothing to warm.
+                    Start(await AcquireAsync(0, ct), null, async () =>
+                        await SimpleReplyAsync(badFlags || !inBounds ? NbdError.Einval : 0, handle, default, ct));
+                    break;
                 case CmdBlockStatus when _structured:
                     Start(await AcquireAsync(0, ct), null, async () =>
                     {
                         IReadOnlyList<NbdExtent> extents = [];
-                        var error = (flags & ~(CmdFlagFua | CmdFlagReqOne)) != 0 || !_allocationSelected || !inBounds || length == 0
+                        var error = badFlags || !_allocationSelected || !inBounds || length == 0
                             ? NbdError.Einval
                             : await RunAsync(export, "BLOCK_STATUS", offset, length, async () => extents = await export.GetAllocationAsync((long)offset, length, ct));
                         if (error != 0)

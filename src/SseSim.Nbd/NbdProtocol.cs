@@ -42,19 +42,25 @@ internal static class NbdProtocol
     public const ushort TxSendFua = 1 << 3;
     public const ushort TxSendTrim = 1 << 5;
     public const ushort TxSendWriteZeroes = 1 << 6;
+    public const ushort TxSendDf = 1 << 7;
     public const ushort TxCanMultiConn = 1 << 8;
+    public const ushort TxSendCache = 1 << 10;
+    public const ushort TxSendFastZero = 1 << 11;
 
     public const ushort CmdRead = 0;
     public const ushort CmdWrite = 1;
     public const ushort CmdDisc = 2;
     public const ushort CmdFlush = 3;
     public const ushort CmdTrim = 4;
+    public const ushort CmdCache = 5;
     public const ushort CmdWriteZeroes = 6;
     public const ushort CmdBlockStatus = 7;
 
     public const ushort CmdFlagFua = 1 << 0;
     public const ushort CmdFlagNoHole = 1 << 1;
+    public const ushort CmdFlagDf = 1 << 2;
     public const ushort CmdFlagReqOne = 1 << 3;
+    public const ushort CmdFlagFastZero = 1 << 4;
 
     public const ushort ReplyFlagDone = 1;
     public const ushort ReplyTypeNone = 0;

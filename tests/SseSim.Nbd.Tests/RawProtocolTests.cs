@@ -316,4 +316,23 @@ public sealed class RawProtocolTests : IAsyncLifetime
         Assert.Equal((1, 0x8001), (reply.Flags, reply.Type));
         Assert.Equal(22u, BinaryPrimitives.ReadUInt32BigEndian(reply.Payload));
     }
+
+    [Fact]
+    public async Task Cache_fast_zero_and_flags_outside_their_commands()
+    {
+        await GoAsync();
+        Assert.Equal(0u, (await RequestAsync(5, 0, 65536)).Error);
+        Assert.Equal(22u, (await RequestAsync(5, 1024 * 1024 - 4096, 8192)).Error);
+        // This export cannot zero faster than it writes, so FAST_ZERO fails at once and changes nothing.
+        Assert.Equal(0u, (await RequestAsync(1, 0, 4, [7, 7, 7, 7])).Error);
+        Assert.Equal(95u, (await RequestAsync(6, 0, 4096, flags: 1 << 4)).Error);
+        Assert.Equal(7, _export.Data[0]);
+        Assert.Equal(0u, (await RequestAsync(6, 0, 4096, flags: 1 << 1)).Error);
+        Assert.Equal(0, _export.Data[0]);
+        // DF needs structured replies; NO_HOLE and REQ_ONE belong to other commands.
+        Assert.Equal(22u, (await RequestAsync(0, 0, 4, flags: 1 << 2)).Error);
+        Assert.Equal(22u, (await RequestAsync(1, 0, 4, [1, 1, 1, 1], flags: 1 << 1)).Error);
+        Assert.Equal(22u, (await RequestAsync(3, 0, 0, flags: 1 << 3)).Error);
+        Assert.Equal(0u, (await RequestAsync(3, 0, 0, flags: 1)).Error);
+    }
 }

@@ -128,6 +128,42 @@ public sealed class NbdVolumeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Qemu_img_convert_writes_a_sparse_image_and_zeroes_its_holes()
+    {
+        if (Missing("qemu-img", "nbdinfo"))
+        {
+            return;
+        }
+        var (volume, _) = await _h.CreateAttachedAsync();
+        var export = _h.Export(volume.VolumeId);
+        // Old data that the image's holes must overwrite with zeros.
+        await export.WriteAsync(8 << 20, Enumerable.Repeat((byte)0x11, 8192).ToArray(), false, default);
+        var image = Path.GetTempFileName();
+        try
+        {
+            await using (var f = File.OpenWrite(image))
+            {
+                f.SetLength(1L << 30);
+                f.Position = 300L << 20;
+                await f.WriteAsync(Enumerable.Repeat((byte)0x5c, 4096).ToArray());
+            }
+            var (code, text) = await RunAsync("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", image, Uri(volume.VolumeId));
+            Assert.True(code == 0, text);
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+        var back = new byte[8192];
+        await export.ReadAsync(8 << 20, back, default);
+        Assert.All(back, b => Assert.Equal(0, b));
+        await export.ReadAsync(300L << 20, back.AsMemory(0, 4096), default);
+        Assert.All(back.AsSpan(0, 4096).ToArray(), b => Assert.Equal(0x5c, b));
+        // Only the image's data block holds a record: the zeroed blocks' records are gone, the rest were never written.
+        Assert.Equal([(long)((300L << 20) / 4096)], _h.Blocks.Dump().Where(r => r.Key.VolumeId == volume.VolumeId).Select(r => r.Key.BlockIndex));
+    }
+
+    [Fact]
     public async Task Tampered_block_is_an_io_error_for_qemu()
     {
         if (Missing("qemu-io"))

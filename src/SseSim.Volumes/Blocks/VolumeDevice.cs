@@ -298,6 +298,24 @@ internal sealed class VolumeDevice : INbdExport
         }
     }
 
+    /// <summary>
+    /// Whole blocks that no base snapshot backs are zeroed by deleting their records (or by nothing, if never written),
+    /// with no crypto; a partial block or one the base backs needs zeros written.
+    /// </summary>
+    public bool CanZeroFast(long offset, long length)
+    {
+        if (offset % BlockFormat.BlockSize != 0 || length % BlockFormat.BlockSize != 0)
+        {
+            return false;
+        }
+        var first = offset / BlockFormat.BlockSize;
+        var end = first + (length / BlockFormat.BlockSize);
+        lock (_runtime.Gate)
+        {
+            return _runtime.Base is not { } manifest || !manifest.Entries.Keys.Any(k => k >= first && k < end);
+        }
+    }
+
     private async ValueTask ZeroBlockAsync(long index, CancellationToken cancellationToken)
     {
         var backed = _runtime.Base?.Entries.ContainsKey(index) == true;
@@ -306,6 +324,11 @@ internal sealed class VolumeDevice : INbdExport
             lock (_runtime.Gate)
             {
                 ThrowIfClosed();
+                if (!_runtime.Map.Contains(index))
+                {
+                    // Never written (its bit precedes its first write, §6), so there is no record to remove.
+                    return;
+                }
                 _runtime.CopyOnWriteLocked(index, ReadOwnRecord);
                 _blocks.Delete(Name, index);
             }
