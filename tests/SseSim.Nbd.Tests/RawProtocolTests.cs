@@ -85,14 +85,7 @@ public sealed class RawProtocolTests : IAsyncLifetime
 
     private async Task<(uint Error, byte[] Data)> RequestAsync(ushort type, ulong offset, uint length, byte[]? payload = null, ushort flags = 0, bool expectData = false)
     {
-        var r = new byte[28];
-        BinaryPrimitives.WriteUInt32BigEndian(r, 0x25609513);
-        BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(4), flags);
-        BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(6), type);
-        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(8), 0xfeedUL);
-        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(16), offset);
-        BinaryPrimitives.WriteUInt32BigEndian(r.AsSpan(24), length);
-        await _stream.WriteAsync(payload is null ? r : r.Concat(payload).ToArray());
+        await SendRequestAsync(type, offset, length, flags, payload, handle: 0xfeed);
         var reply = new byte[16];
         await _stream.ReadExactlyAsync(reply);
         Assert.Equal(0x67446698u, BinaryPrimitives.ReadUInt32BigEndian(reply));
@@ -201,13 +194,13 @@ public sealed class RawProtocolTests : IAsyncLifetime
         return [.. d];
     }
 
-    private async Task SendRequestAsync(ushort type, ulong offset, uint length, ushort flags = 0, byte[]? payload = null)
+    private async Task SendRequestAsync(ushort type, ulong offset, uint length, ushort flags = 0, byte[]? payload = null, ulong handle = 0xbeef)
     {
         var r = new byte[28];
         BinaryPrimitives.WriteUInt32BigEndian(r, 0x25609513);
         BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(4), flags);
         BinaryPrimitives.WriteUInt16BigEndian(r.AsSpan(6), type);
-        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(8), 0xbeefUL);
+        BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(8), handle);
         BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(16), offset);
         BinaryPrimitives.WriteUInt32BigEndian(r.AsSpan(24), length);
         await _stream.WriteAsync(payload is null ? r : r.Concat(payload).ToArray());
