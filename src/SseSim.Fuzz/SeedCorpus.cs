@@ -81,6 +81,7 @@ public static class SeedCorpus
         yield return (nameof(FuzzTargets.NbdHandshake), [
             ("go.bin", NbdHandshakeWithGo()),
             ("export-name.bin", [.. FuzzFixtures.NbdHandshake(), .. NbdRequest(2, 0, 0, 0)]),
+            ("structured-block-status.bin", NbdHandshakeStructured()),
         ]);
         yield return (nameof(FuzzTargets.NbdRequests), [
             ("write-read.bin", [.. NbdRequest(1, 1, 4096, 8, new byte[8] { 1, 2, 3, 4, 5, 6, 7, 8 }), .. NbdRequest(0, 2, 4096, 8),
@@ -196,6 +197,24 @@ public static class SeedCorpus
         BinaryPrimitives.WriteUInt16BigEndian(go.AsSpan(4 + name.Length), 1);
         BinaryPrimitives.WriteUInt16BigEndian(go.AsSpan(6 + name.Length), 3); // NBD_INFO_BLOCK_SIZE
         return [0, 0, 0, 3, .. NbdOption(3, []), .. NbdOption(6, go), .. NbdOption(99, [1, 2]), .. NbdOption(7, go), .. NbdRequest(2, 0, 0, 0)];
+    }
+
+    /// <summary>Structured replies and base:allocation negotiated, then GO, a BLOCK_STATUS, a READ and DISC.</summary>
+    private static byte[] NbdHandshakeStructured()
+    {
+        var name = Encoding.UTF8.GetBytes(FuzzFixtures.ExportName);
+        var query = "base:allocation"u8.ToArray();
+        var meta = new byte[4 + name.Length + 4 + 4 + query.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(meta, (uint)name.Length);
+        name.CopyTo(meta, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(meta.AsSpan(4 + name.Length), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(meta.AsSpan(8 + name.Length), (uint)query.Length);
+        query.CopyTo(meta, 12 + name.Length);
+        var go = new byte[4 + name.Length + 2];
+        BinaryPrimitives.WriteUInt32BigEndian(go, (uint)name.Length);
+        name.CopyTo(go, 4);
+        return [0, 0, 0, 3, .. NbdOption(8, []), .. NbdOption(9, meta), .. NbdOption(10, meta), .. NbdOption(7, go),
+            .. NbdRequest(7, 1, 0, 65536), .. NbdRequest(0, 2, 4096, 8), .. NbdRequest(2, 3, 0, 0)];
     }
 
     public static byte[] NbdRequest(ushort type, ulong handle, ulong offset, uint length, byte[]? payload = null)
