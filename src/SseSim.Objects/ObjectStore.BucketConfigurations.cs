@@ -43,6 +43,13 @@ public sealed partial class ObjectStore
             record.LifecycleMinimumObjectSize));
     }
 
+    /// <summary>
+    /// The bucket's stored LifecycleConfiguration, or null (no bucket, another account's, or none): for the
+    /// x-amz-expiration header of an operation that has already been authorized, so it never throws.
+    /// </summary>
+    public string? FindBucketLifecycle(Caller caller, string bucket) =>
+        TryLoadBucket(bucket, out var record) && record.Owner == caller.AccountId ? record.Lifecycle : null;
+
     public Task DeleteBucketLifecycleAsync(Caller caller, string bucket, CancellationToken cancellationToken = default) =>
         UpdateBucketAsync(caller, bucket, b => (b.Lifecycle, b.LifecycleMinimumObjectSize) = (null, null), cancellationToken);
 }

@@ -39,6 +39,7 @@ internal static class CopyObject
         }, call.Aborted);
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         VersionIds.EchoWritten(call, result.VersionId);
+        S3Expiration.Write(call, call.ObjectKey, size: null, result.LastModified);
         if (result.SourceVersionId is not null)
         {
             call.Response.Headers["x-amz-copy-source-version-id"] = result.SourceVersionId;

@@ -78,6 +78,11 @@ internal static class GetObject
         S3Tagging.WriteCount(call, info);
         S3ObjectLock.WriteHeaders(call, info);
         VersionIds.Echo(call, info.VersionId);
+        if (VersionIds.Query(call) is null)
+        {
+            // Expiration rules act on current versions: a read naming a version gets no such header.
+            S3Expiration.Write(call, info.Key, info.Size, info.LastModified);
+        }
         // Only when asked; the store leaves out a checksum that does not cover the bytes this response carries.
         if (string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {

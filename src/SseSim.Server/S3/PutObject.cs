@@ -28,6 +28,7 @@ internal static class PutObject
         S3Headers.WriteEncryption(call.Response, result.Encryption, includeContext: true);
         S3Headers.WriteChecksum(call.Response, result.ChecksumAlgorithm, result.ChecksumValue, "FULL_OBJECT");
         VersionIds.EchoWritten(call, result.VersionId);
+        S3Expiration.Write(call, call.ObjectKey, length, result.LastModified);
         call.Response.StatusCode = 200;
     }
 }
