@@ -193,6 +193,18 @@ internal static class TrailSelectors
         return result;
     }
 
+    /// <summary>Whether any of the trail's selectors can select an S3 object data event.</summary>
+    public static bool SelectsS3Data(TrailRecord trail)
+    {
+        if (trail.AdvancedEventSelectors is { } advanced)
+        {
+            return JsonNode.Parse(advanced)!.AsArray().Any(s => s!["FieldSelectors"]!.AsArray().Any(f =>
+                f!["Field"]!.GetValue<string>() == "resources.type" && f["Equals"] is JsonArray eq && eq.Any(v => v!.GetValue<string>() == "AWS::S3::Object")));
+        }
+        return trail.EventSelectors is { } basic && JsonNode.Parse(basic)!.AsArray().Any(s =>
+            s!["DataResources"]!.AsArray().Any(r => r!["Type"]!.GetValue<string>() == "AWS::S3::Object"));
+    }
+
     /// <summary>Whether the trail delivers the event (its JSON as stored).</summary>
     public static bool Selects(TrailRecord trail, JsonElement e)
     {

@@ -41,22 +41,44 @@ public sealed record TrailRecord
 public sealed record TrailTag(string Key, string? Value);
 
 /// <summary>The trails of every account, durable in the <c>cloudtrail</c> table; writes are serialized by one lock.</summary>
-public sealed class TrailStore(IKeyValueStore table)
+public sealed class TrailStore
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly IKeyValueStore _table;
+    // The accounts with a logging trail that selects S3 object data events: S3 records those events only for them,
+    // so the object path pays one empty-set check while no trail wants them.
+    private volatile HashSet<string> _s3DataAccounts;
+
+    public TrailStore(IKeyValueStore table)
+    {
+        _table = table;
+        _s3DataAccounts = S3DataAccounts();
+    }
+
+    /// <summary>True while some account's logging trail selects S3 object data events.</summary>
+    public bool AnyWantS3DataEvents => _s3DataAccounts.Count > 0;
+
+    public bool WantsS3DataEvents(string? account)
+    {
+        var accounts = _s3DataAccounts;
+        return accounts.Count > 0 && account is not null && accounts.Contains(account);
+    }
+
+    private HashSet<string> S3DataAccounts() =>
+        [.. All().Where(t => t.IsLogging && TrailSelectors.SelectsS3Data(t)).Select(t => t.AccountId)];
 
     public static string KeyOf(string account, string region, string name) => $"trail/{account}/{region}/{name}";
 
     public TrailRecord? Find(string account, string region, string name) =>
-        table.TryGet(KeyOf(account, region, name), out var bytes) ? Read(bytes) : null;
+        _table.TryGet(KeyOf(account, region, name), out var bytes) ? Read(bytes) : null;
 
     /// <summary>The account's trails in every Region, ordered by Region then name.</summary>
     public IReadOnlyList<TrailRecord> OfAccount(string account) =>
-        [.. table.Scan($"trail/{account}/").Select(e => Read(e.Value))];
+        [.. _table.Scan($"trail/{account}/").Select(e => Read(e.Value))];
 
     /// <summary>Every trail of every account (delivery).</summary>
-    public IReadOnlyList<TrailRecord> All() => [.. table.Scan("trail/").Select(e => Read(e.Value))];
+    public IReadOnlyList<TrailRecord> All() => [.. _table.Scan("trail/").Select(e => Read(e.Value))];
 
     /// <summary>Runs <paramref name="change"/> under the store's lock and writes what it returns (null: delete <paramref name="key"/>).</summary>
     public async Task<T> UpdateAsync<T>(Func<(T Result, IReadOnlyList<KvMutation> Writes)> change)
@@ -67,7 +89,8 @@ public sealed class TrailStore(IKeyValueStore table)
             var (result, writes) = change();
             if (writes.Count > 0)
             {
-                await table.ApplyAsync(writes);
+                await _table.ApplyAsync(writes);
+                _s3DataAccounts = S3DataAccounts();
             }
             return result;
         }

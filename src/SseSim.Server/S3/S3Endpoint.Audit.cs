@@ -13,7 +13,8 @@ public sealed partial class S3Endpoint
     /// <summary>
     /// S3's data events (the S3 user guide's "object-level actions tracked by CloudTrail logging", plus the object
     /// listings and HeadBucket it logs as object-level): CloudTrail's event history (LookupEvents) never holds them, so
-    /// only their refusals are recorded (for the dashboard). Every other operation is a management event, recorded
+    /// only their refusals are recorded (for the dashboard), and successes while a trail selects them (for its log
+    /// files; S3Endpoint.HandleAsync). Every other operation is a management event, recorded
     /// whether it succeeds or fails. A request addressed to an object is a data event whatever its name.
     /// </summary>
     internal static readonly HashSet<string> DataEvents = new(StringComparer.Ordinal)

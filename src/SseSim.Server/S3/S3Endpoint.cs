@@ -13,7 +13,8 @@ namespace SseSim.Server.S3;
 /// bucket-policy Deny checks, then the operation from <see cref="S3Dispatch"/>. S3Exceptions become the &lt;Error&gt;
 /// XML; a failure after the response started aborts the connection rather than send a short 200.
 /// </summary>
-public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options, Core.Audit.IAuditSink audit)
+public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry identities, TimeProvider time, ObjectStore store, ServerOptions options, Core.Audit.IAuditSink audit,
+    CloudTrail.TrailStore trails)
 {
     private PostObject.Services? _post;
 
@@ -63,10 +64,16 @@ public sealed partial class S3Endpoint(SigV4Verifier verifier, IdentityRegistry 
                 Authorize(call, VersionAction(call, action));
             }
             await route.Handler(call);
-            // Object calls are data events (not in the event history) and write nothing here: no cost on the object path.
+            // Object calls are data events (not in the event history): recorded only for an account (the caller's or
+            // the bucket owner's) with a logging trail that selects them, so the object path otherwise pays nothing.
             if (!DataEvent())
             {
                 Audit(audit, store, context, caller, operation, bucket, key, null, requestId, dataEvent: false);
+            }
+            else if (bucket is not null && trails.AnyWantS3DataEvents
+                && (trails.WantsS3DataEvents(caller.AccountId) || trails.WantsS3DataEvents(store.BucketOwner(bucket))))
+            {
+                Audit(audit, store, context, caller, operation, bucket, key, null, requestId, dataEvent: true);
             }
         }
         catch (S3Exception e)

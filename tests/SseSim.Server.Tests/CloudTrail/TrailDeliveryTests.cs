@@ -103,4 +103,30 @@ assert d["Error"] is None and len(d["Objects"]) == 1, d
 assert "LatestDeliveryError" not in ct.get_trail_status(Name="writes-only")
 """);
     }
+
+    [Fact]
+    public async Task S3_object_data_events_are_delivered_only_when_selected()
+    {
+        Assert.True(S3Clients.PythonBoto3Available, "python3 with boto3 must be installed");
+        await server.RunPythonAsync(TrailScripts.Prelude + """
+log_bucket("data-logs", account)
+ct.create_trail(Name="data-trail", S3BucketName="data-logs")
+ct.put_event_selectors(TrailName="data-trail", EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False,
+    "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::watched/"]}]}])
+s3.create_bucket(Bucket="watched")
+s3.create_bucket(Bucket="unwatched")
+s3.put_object(Bucket="watched", Key="before.txt", Body=b"x")  # not logging yet
+ct.start_logging(Name="data-trail")
+s3.put_object(Bucket="watched", Key="a.txt", Body=b"hello")
+s3.get_object(Bucket="watched", Key="a.txt")["Body"].read()
+s3.put_object(Bucket="unwatched", Key="b.txt", Body=b"hello")
+[d] = deliver("data-trail")
+events = [e for o in d["Objects"] for e in records("data-logs", o)]
+got = [(e["eventName"], e["requestParameters"]["bucketName"], e["requestParameters"]["key"], e["readOnly"], e["managementEvent"], e["eventCategory"]) for e in events]
+assert got == [("PutObject", "watched", "a.txt", False, False, "Data"), ("GetObject", "watched", "a.txt", True, False, "Data")], got
+assert {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::watched/a.txt"} in events[0]["resources"], events[0]
+# Data events stay out of the event history.
+assert ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "PutObject"}])["Events"] == []
+""");
+    }
 }
