@@ -30,9 +30,12 @@ internal sealed class AllocationMap
     {
         lock (_lock)
         {
-            return _chunks.TryGetValue(blockIndex / BlocksPerChunk, out var c) && (c[(int)(blockIndex % BlocksPerChunk) / 8] & (1 << (int)(blockIndex % 8))) != 0;
+            return IsSetLocked(blockIndex);
         }
     }
+
+    private bool IsSetLocked(long blockIndex) =>
+        _chunks.TryGetValue(blockIndex / BlocksPerChunk, out var c) && (c[(int)(blockIndex % BlocksPerChunk) / 8] & (1 << (int)(blockIndex % 8))) != 0;
 
     /// <summary>Sets <c>allocated[i]</c> for block <paramref name="first"/> + i, under one lock.</summary>
     public void Read(long first, Span<bool> allocated)
@@ -41,8 +44,7 @@ internal sealed class AllocationMap
         {
             for (var i = 0; i < allocated.Length; i++)
             {
-                var block = first + i;
-                allocated[i] = _chunks.TryGetValue(block / BlocksPerChunk, out var c) && (c[(int)(block % BlocksPerChunk) / 8] & (1 << (int)(block % 8))) != 0;
+                allocated[i] = IsSetLocked(first + i);
             }
         }
     }
